@@ -1,0 +1,50 @@
+// swift-tools-version:6.1
+// aggsim: a discrete-event simulator of the Kubernetes API aggregation layer.
+// Dependencies point one way: CGSL → SimCore → QueueingModels (reference models) → aggsim.
+import PackageDescription
+
+/// Upcoming features every target is built with: `any P` spelled out, GSL kept out of public
+/// signatures, and members visible only through what a file imports.
+let strict: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+  .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+  name: "aggsim",
+  platforms: [.macOS(.v14)],
+  products: [
+    .library(name: "SimCore", targets: ["SimCore"]),
+    .library(name: "QueueingModels", targets: ["QueueingModels"]),
+    .executable(name: "aggsim", targets: ["aggsim"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+  ],
+  targets: [
+    .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
+    .target(
+      name: "SimCore",
+      dependencies: [
+        "CGSL",
+        .product(name: "HeapModule", package: "swift-collections"),
+        .product(name: "Histogram", package: "hdrhistogram-swift"),
+      ],
+      swiftSettings: strict
+    ),
+    .target(name: "QueueingModels", dependencies: ["SimCore"], swiftSettings: strict),
+    .executableTarget(
+      name: "aggsim",
+      dependencies: [
+        "SimCore", "QueueingModels",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strict
+    ),
+    .testTarget(name: "SimCoreTests", dependencies: ["SimCore"], swiftSettings: strict),
+    .testTarget(name: "QueueingModelsTests", dependencies: ["QueueingModels", "SimCore"], swiftSettings: strict),
+  ]
+)

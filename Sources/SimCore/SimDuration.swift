@@ -20,6 +20,12 @@ public struct SimDuration: Hashable, Comparable, Sendable, CustomStringConvertib
   @inlinable public static func seconds(_ s: Int64) -> Self { Self(nanoseconds: s.multipliedSaturating(by: 1_000_000_000)) }
   @inlinable public static func minutes(_ m: Int64) -> Self { .seconds(m.multipliedSaturating(by: 60)) }
   @inlinable public static func hours(_ h: Int64) -> Self { .seconds(h.multipliedSaturating(by: 3_600)) }
+  // `Int` overloads, so that a literal such as `.seconds(5)` is not ambiguous with the `Double` one.
+  @inlinable public static func microseconds(_ us: Int) -> Self { .microseconds(Int64(us)) }
+  @inlinable public static func milliseconds(_ ms: Int) -> Self { .milliseconds(Int64(ms)) }
+  @inlinable public static func seconds(_ s: Int) -> Self { .seconds(Int64(s)) }
+  @inlinable public static func minutes(_ m: Int) -> Self { .minutes(Int64(m)) }
+  @inlinable public static func hours(_ h: Int) -> Self { .hours(Int64(h)) }
 
   /// The duration closest to `s` seconds. NaN becomes zero; values beyond the range saturate.
   @inlinable public static func seconds(_ s: Double) -> Self {

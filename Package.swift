@@ -23,6 +23,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.1"),
   ],
   targets: [
     .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
@@ -35,12 +36,26 @@ let package = Package(
       ],
       swiftSettings: strict
     ),
-    .target(name: "QueueingModels", dependencies: ["SimCore"], swiftSettings: strict),
+    .target(
+      name: "QueueingModels",
+      dependencies: ["SimCore", .product(name: "DequeModule", package: "swift-collections")],
+      swiftSettings: strict
+    ),
     .executableTarget(
       name: "aggsim",
       dependencies: [
         "SimCore", "QueueingModels",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strict
+    ),
+    // `make bench`: the engine on M/M/1 against SimPy, allocations counted by a preloaded interposer.
+    .executableTarget(
+      name: "aggsim-bench",
+      dependencies: [
+        "SimCore", "QueueingModels",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
       ],
       swiftSettings: strict
     ),

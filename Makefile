@@ -1,0 +1,42 @@
+# aggsim: two commands on a fresh Debian machine, `make run` and `make test`.
+# Each target first installs what is missing (GNU GSL and pkg-config through apt-get).
+
+SWIFT      ?= swift
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BIN_DIR     = $(shell $(SWIFT) build -c release --show-bin-path)
+VENV       := Benchmarks/.venv
+
+.PHONY: all deps build run test bench selfcheck clean
+
+all: build
+
+## deps: install the system packages the build needs, only when they are missing.
+deps:
+	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists gsl; then \
+	  echo "installing libgsl-dev and pkg-config with apt-get"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgsl-dev pkg-config; \
+	fi
+
+## build: release build of the aggsim command.
+build: deps
+	$(SWIFT) build -c release --product aggsim
+
+## run: build, then run the default: the engine's self-check against queueing theory.
+run: build
+	$(BIN_DIR)/aggsim selfcheck
+
+## test: every test target (debug build).
+test: deps
+	$(SWIFT) test
+
+## bench: the engine benchmark (release build) next to the same model in SimPy.
+bench: deps $(VENV)/bin/python
+	$(SWIFT) build -c release --product aggsim-bench
+	LD_PRELOAD=$(BIN_DIR)/libMallocInterposerSwift.so $(BIN_DIR)/aggsim-bench --python $(VENV)/bin/python
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV) || { $(SUDO) apt-get install -y -qq python3-venv && python3 -m venv $(VENV); }
+	$(VENV)/bin/pip install --quiet simpy
+
+clean:
+	rm -rf .build $(VENV)

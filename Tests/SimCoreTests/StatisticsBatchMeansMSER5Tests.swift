@@ -63,22 +63,23 @@ struct StatisticsBatchMeansMSER5Tests {
     #expect(empty.deleted == 0 && empty.mean == 0)
   }
 
-  @Test("batch-means interval over 20 equal batches matches analytic.py batch_means_ci")
+  @Test("batch-means interval over 20 equal batches matches analytic.py batch_means_ci bit for bit")
   func staticBatchMeansMatchesPython() throws {
+    // Same summation order as Python, so the numbers agree exactly, not just to 1e-12.
     let a = try #require(BatchMeans.confidenceInterval(of: transientThenAlternating))
     #expect(a.count == 20)
     #expect(a.mean == 2.4752475247524752)
-    #expect(abs(a.halfWidth - 0.994486794780743) <= 1e-12 * 0.994486794780743)
+    #expect(a.halfWidth == 0.994486794780743)
     let steady = try #require(BatchMeans.confidenceInterval(of: Array(transientThenAlternating[100...])))
     #expect(steady.mean == 2.0 && steady.halfWidth == 0)
 
     let xs = ar1(count: 10_007)
     let b = try #require(BatchMeans.confidenceInterval(of: xs))
-    #expect(abs(b.mean - 0.03648048528954177) <= 1e-12 * 0.0365)
-    #expect(abs(b.halfWidth - 0.05060856392120111) <= 1e-12 * 0.0506)
+    #expect(b.mean == 0.03648048528954177)
+    #expect(b.halfWidth == 0.05060856392120111)
     let truncated = try #require(BatchMeans.confidenceInterval(of: Array(xs[30...])))
-    #expect(abs(truncated.mean - 0.01682855493170818) <= 1e-12 * 0.0168)
-    #expect(abs(truncated.halfWidth - 0.0406325070442923) <= 1e-12 * 0.0406)
+    #expect(truncated.mean == 0.01682855493170818)
+    #expect(truncated.halfWidth == 0.0406325070442923)
     #expect(truncated.contains(0))              // the AR(1) steady-state mean is 0
   }
 

@@ -59,7 +59,7 @@ let package = Package(
       ],
       swiftSettings: strict
     ),
-    .testTarget(name: "SimCoreTests", dependencies: ["SimCore"], swiftSettings: strict),
+    .testTarget(name: "SimCoreTests", dependencies: ["SimCore", "CGSL"], swiftSettings: strict),
     .testTarget(name: "QueueingModelsTests", dependencies: ["QueueingModels", "SimCore"], swiftSettings: strict),
   ]
 )

@@ -62,7 +62,7 @@ public enum Distribution: Hashable, Sendable {
     case .uniform(let min, let max):
       return .seconds(gsl_ran_flat(g, min.seconds, max.seconds))
     case .exponential(let mean):
-      return .seconds(gsl_ran_exponential(g, mean.seconds))
+      return .seconds(stream.exponentialSeconds(mean: mean.seconds))
     case .normal(let mean, let standardDeviation):
       // X = mean + Z with Z ~ N(0, sd²) conditioned on Z >= -mean.
       guard standardDeviation.nanoseconds > 0 else { return mean }

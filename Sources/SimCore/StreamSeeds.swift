@@ -28,6 +28,7 @@ public enum StreamSeeds {
   /// Why a seed could not be derived.
   public struct SeedError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String
+    public init(description: String) { self.description = description }
   }
 
   /// The key of a stream name: FNV-1a 64 of its UTF-8 bytes, folded to 21 bits.

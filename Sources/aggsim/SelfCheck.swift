@@ -7,6 +7,7 @@ import SimCore
 /// results next to the analytic ones, so a user can see the engine is right before trusting it.
 struct SelfCheck: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "selfcheck",
     abstract: "Check the simulation engine against queueing theory (M/M/1, M/M/c, M/D/1, M/G/1, Erlang B).")
 
   @Option(help: "Independent replications per model (2…\(StreamSeeds.maxReplications)).") var replications = 10

@@ -1,6 +1,7 @@
 // swift-tools-version:6.1
 // aggsim: a discrete-event simulator of the Kubernetes API aggregation layer.
-// Dependencies point one way: CGSL → SimCore → QueueingModels (reference models) → aggsim.
+// Dependencies point one way: CGSL → SimCore → AggregationModel (knows nothing of YAML or CSV)
+// → aggsim; QueueingModels holds the reference models the engine is proven on.
 import PackageDescription
 
 /// Upcoming features every target is built with: `any P` spelled out, GSL kept out of public
@@ -17,6 +18,7 @@ let package = Package(
   products: [
     .library(name: "SimCore", targets: ["SimCore"]),
     .library(name: "QueueingModels", targets: ["QueueingModels"]),
+    .library(name: "AggregationModel", targets: ["AggregationModel"]),
     .executable(name: "aggsim", targets: ["aggsim"]),
   ],
   dependencies: [
@@ -41,6 +43,11 @@ let package = Package(
       dependencies: ["SimCore", .product(name: "DequeModule", package: "swift-collections")],
       swiftSettings: strict
     ),
+    .target(
+      name: "AggregationModel",
+      dependencies: ["SimCore", .product(name: "DequeModule", package: "swift-collections")],
+      swiftSettings: strict
+    ),
     .executableTarget(
       name: "aggsim",
       dependencies: [
@@ -60,6 +67,7 @@ let package = Package(
       swiftSettings: strict
     ),
     .testTarget(name: "SimCoreTests", dependencies: ["SimCore", "CGSL"], swiftSettings: strict),
+    .testTarget(name: "AggregationModelTests", dependencies: ["AggregationModel", "SimCore"], swiftSettings: strict),
     .testTarget(name: "QueueingModelsTests", dependencies: ["QueueingModels", "SimCore"], swiftSettings: strict),
   ]
 )

@@ -53,7 +53,11 @@ struct SelfCheck: AsyncParsableCommand {
     let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
     return all.map { row in
       row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
-        .joined(separator: "  ")
+        .joined(separator: "  ").trimmingSuffixSpaces
     }.joined(separator: "\n")
   }
+}
+
+extension String {
+  var trimmingSuffixSpaces: String { String(reversed().drop { $0 == " " }.reversed()) }
 }

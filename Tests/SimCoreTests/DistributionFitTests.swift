@@ -123,19 +123,23 @@ func empiricalSamplesFit() throws {
   expectFit("empirical samples", d, atoms.map { FitBin(lower: $0.0, upper: $0.0, probability: $0.1, atom: true) })
 }
 
+/// Bins for pieces of uniform density: each piece [a, b] (seconds) with mass m, cut into 5
+/// equal-width bins of mass m/5.
+func uniformPieceBins(_ pieces: [(Double, Double, Double)]) -> [FitBin] {
+  pieces.flatMap { a, b, m in
+    (0..<5).map { i in
+      FitBin(lower: a + (b - a) * Double(i) / 5, upper: i == 4 ? b : a + (b - a) * Double(i + 1) / 5, probability: m / 5)
+    }
+  }
+}
+
 @Test("CDF points give an atom at the first value and uniform mass between points")
 func empiricalCDFPointsFit() throws {
   let d = Distribution.empirical(try .cdfPoints([
     (.milliseconds(10), 0.2), (.milliseconds(20), 0.5), (.milliseconds(50), 0.9), (.milliseconds(100), 1),
   ]))
   var bins = [FitBin(lower: 0.010, upper: 0.010, probability: 0.2, atom: true)]
-  // Each linear piece [a, b] with mass m, cut into 5 equal-width bins of mass m/5.
-  for (a, b, m) in [(0.010, 0.020, 0.3), (0.020, 0.050, 0.4), (0.050, 0.100, 0.1)] {
-    for i in 0..<5 {
-      bins.append(FitBin(lower: a + (b - a) * Double(i) / 5, upper: i == 4 ? b : a + (b - a) * Double(i + 1) / 5,
-                         probability: m / 5))
-    }
-  }
+  bins += uniformPieceBins([(0.010, 0.020, 0.3), (0.020, 0.050, 0.4), (0.050, 0.100, 0.1)])
   bins[bins.count - 1].upper = .infinity
   expectFit("empirical cdfPoints", d, bins)
 }
@@ -147,13 +151,8 @@ func empiricalPrometheusFit() throws {
     (.milliseconds(50), 900), (.milliseconds(100), 980), (nil, 1000),
   ]))
   var bins = [FitBin(lower: 0.100, upper: 0.100, probability: 0.02, atom: true)]
-  for (a, b, m) in [(0.0, 0.005, 0.1), (0.005, 0.010, 0.2), (0.010, 0.025, 0.4), (0.025, 0.050, 0.2),
-                    (0.050, 0.100, 0.08)] {
-    for i in 0..<5 {
-      bins.append(FitBin(lower: a + (b - a) * Double(i) / 5, upper: i == 4 ? b : a + (b - a) * Double(i + 1) / 5,
-                         probability: m / 5))
-    }
-  }
+  bins += uniformPieceBins([(0.0, 0.005, 0.1), (0.005, 0.010, 0.2), (0.010, 0.025, 0.4), (0.025, 0.050, 0.2),
+                            (0.050, 0.100, 0.08)])
   bins[bins.count - 1].upper = .infinity
   expectFit("empirical prometheusBuckets", d, bins)
 }

@@ -27,14 +27,14 @@ public struct SimDuration: Hashable, Comparable, Sendable, CustomStringConvertib
   @inlinable public static func minutes(_ m: Int) -> Self { .minutes(Int64(m)) }
   @inlinable public static func hours(_ h: Int) -> Self { .hours(Int64(h)) }
 
-  /// The duration closest to `s` seconds. NaN becomes zero; values beyond the range saturate.
-  @inlinable public static func seconds(_ s: Double) -> Self {
+  /// The duration closest to `s` seconds (halves round away from zero). NaN becomes zero;
+  /// values beyond the range saturate. This is the one place where GSL's `Double` seconds become
+  /// typed time, on the path of every variate, so the common case is a multiply, an add and a
+  /// truncating conversion (`rounded()` would be a libm call).
+  @inlinable @inline(__always) public static func seconds(_ s: Double) -> Self {
     let ns = s * 1e9
-    guard ns < 9.2e18 else { return ns.isNaN ? .zero : .infinity }
-    guard ns > -9.2e18 else { return ns.isNaN ? .zero : Self(nanoseconds: -.max) }
-    // Half away from zero by truncation: one instruction, where `rounded()` is a libm call
-    // on the per-event path of every variate.
-    return Self(nanoseconds: Int64(ns + (ns < 0 ? -0.5 : 0.5)))
+    if ns.magnitude < 9.2e18 { return Self(nanoseconds: Int64(ns + (ns < 0 ? -0.5 : 0.5))) }
+    return ns.isNaN ? .zero : (ns > 0 ? .infinity : Self(nanoseconds: -.max))
   }
 
   /// Length in seconds (for statistics, random-variate parameters and output).

@@ -96,4 +96,21 @@ struct EventCalendarTests {
     let next = calendar.peekTime()
     #expect(next == .zero + .seconds(13))
   }
+
+  @Test("an event a handler schedules for the current instant comes after those already due then")
+  func handlerSchedulesAtSameInstant() {
+    var calendar = EventCalendar<String>()
+    calendar.schedule("a", at: .zero + .seconds(1))
+    calendar.schedule("b", at: .zero + .seconds(1))
+    calendar.schedule("z", at: .zero + .seconds(2))
+    var trace: [String] = []
+    calendar.run(until: .never) { event, cal in
+      trace.append(event)
+      if event == "a" { cal.schedule("c", after: .zero) }      // takes a's place in the heap
+      if event == "b" { cal.schedule("d", after: .seconds(5)) }
+    }
+    #expect(trace == ["a", "b", "c", "z", "d"])
+    #expect(calendar.now == .zero + .seconds(6))
+    #expect(calendar.pendingCount == 0 && calendar.storedCount == 0)
+  }
 }

@@ -25,6 +25,7 @@ public struct RetryPolicy: Hashable, Sendable {
   /// A client that never retries.
   public static let none = RetryPolicy(maxRetries: 0)
 
+  /// A policy retrying at most `maxRetries` times after the first attempt.
   public init(maxRetries: Int) { self.maxRetries = maxRetries }
 
   /// The decision after the `attempt`-th failed response (1 for the first request's response,

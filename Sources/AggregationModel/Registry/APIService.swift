@@ -12,6 +12,7 @@ public struct ServiceReference: Hashable, Sendable {
   /// The default of `spec.service.port` (research §1a).
   public static let defaultPort = 443
 
+  /// A reference to Service `namespace/name` on `port` (443 unless given, research §1a).
   public init(namespace: String, name: String, port: Int = ServiceReference.defaultPort) {
     self.namespace = namespace
     self.name = name

@@ -8,6 +8,7 @@ public struct APIServiceValidationError: Error, Hashable, Sendable, CustomString
   /// The value as given, e.g. `0`, or a quoted string.
   public var found: String
 
+  /// A diagnostic for `field`.
   public init(field: String, expected: String, found: String) {
     self.field = field
     self.expected = expected

@@ -33,13 +33,16 @@ public struct AvailableCondition: Hashable, Sendable {
     case endpointsAccessError = "EndpointsAccessError"
   }
 
+  /// True, False or Unknown; only True lets the proxy forward (research §2.2).
   public var status: Status
+  /// The first failing check, or `Local`/`Passed` (research §4.2).
   public var reason: Reason
   /// Human-readable detail, e.g. `all checks passed` or the last probe error.
   public var message: String
   /// When `status` last changed; a write that keeps the status keeps this instant (research §4.2).
   public var lastTransitionTime: SimTime
 
+  /// A condition as written at `lastTransitionTime`.
   public init(status: Status, reason: Reason, message: String, lastTransitionTime: SimTime) {
     self.status = status
     self.reason = reason

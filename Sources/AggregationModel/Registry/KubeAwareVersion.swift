@@ -11,6 +11,7 @@ public struct KubeAwareVersion: Hashable, Comparable, Sendable, CustomStringConv
   /// Stability level of a kube-like version; a higher raw value sorts earlier.
   public enum Stability: Int, Hashable, Comparable, Sendable {
     case alpha = 0, beta = 1, ga = 2
+    /// Alpha < beta < GA.
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
   }
 
@@ -20,14 +21,18 @@ public struct KubeAwareVersion: Hashable, Comparable, Sendable, CustomStringConv
   /// `minor` is 0 for GA versions.
   public let parsed: (major: Int, stability: Stability, minor: Int)?
 
+  /// Parses `text`; any string is accepted (non-kube-like ones sort last).
   public init(_ text: String) {
     self.text = text
     self.parsed = KubeAwareVersion.parse(text)
   }
 
+  /// The version as written.
   public var description: String { text }
 
+  /// Equal when the texts are equal.
   public static func == (a: Self, b: Self) -> Bool { a.text == b.text }
+  /// Hashes the text.
   public func hash(into hasher: inout Hasher) { hasher.combine(text) }
 
   /// True when `a` comes before `b` in discovery order.

@@ -141,6 +141,14 @@ public struct EventCalendar<Event> {
     return nil
   }
 
+  /// Removes and returns the next live event if it is due at or before `end` (advancing `now`);
+  /// nil when none is left or the next one lies after `end`. The loop of a model that keeps its
+  /// calendar beside its other state: `while let e = calendar.popNext(notAfter: end) { … }`.
+  @inlinable public mutating func popNext(notAfter end: SimTime) -> Event? {
+    guard let next = peekTime(), next <= end else { return nil }
+    return popNext()
+  }
+
   /// Pops and handles events in order until none is left or the next one lies after `end`;
   /// the clock then stands at `end` (or at the last event, if the calendar ran dry first).
   @inlinable public mutating func run(until end: SimTime, _ handle: (Event, inout EventCalendar<Event>) -> Void) {

@@ -1,0 +1,145 @@
+public import SimCore
+
+extension AggregationSimulation {
+  /// Resolves the client's target and schedules its first arrival (or starts its users).
+  mutating func startClient(_ index: Int) {
+    let spec = clients[index].spec
+    switch spec.target {
+    case .resource(let name, let kind):
+      clients[index].apiService = Int32(registry.index(named: name) ?? -1)
+      clients[index].kind = kind
+    case .groupVersionDiscovery(let name):
+      clients[index].apiService = Int32(registry.index(named: name) ?? -1)
+      clients[index].kind = .discovery
+      clients[index].isGroupVersionDiscovery = true
+    }
+    switch spec.workload {
+    case .open:
+      if let first = firstArrival(index) {
+        calendar.schedule(.clientFires(client: Int32(index), user: -1), at: first)
+      }
+    case .closed(let users, _):
+      for user in 0..<users { calendar.schedule(.clientFires(client: Int32(index), user: Int32(user)), at: .zero) }
+    }
+  }
+
+  mutating func firstArrival(_ index: Int) -> SimTime? {
+    if case .open(.bursts(_, let period)) = clients[index].spec.workload { return .zero + period }
+    if case .open(.trace) = clients[index].spec.workload { return clients[index].nextArrival(after: .zero) }
+    return clients[index].nextArrival(after: .zero)
+  }
+
+  /// An open workload's arrival (then the next one is scheduled), or a closed user's send.
+  mutating func clientFires(_ index: Int, user: Int) {
+    var count = 1
+    if user < 0 {
+      if case .open(.bursts(let size, _)) = clients[index].spec.workload { count = size }
+      clients[index].arrivalsSoFar += 1
+      if let next = clients[index].nextArrival(after: calendar.now) {
+        calendar.schedule(.clientFires(client: Int32(index), user: -1), at: next)
+      }
+    }
+    for _ in 0..<count { beginRequest(client: index, user: user) }
+  }
+
+  /// A new request of `client`: its client timeout starts, then the token bucket decides when it goes.
+  mutating func beginRequest(client: Int, user: Int) {
+    let id = requests.allocate()
+    let now = calendar.now
+    let state = clients[client]
+    requests[id].client = Int32(client)
+    requests[id].user = Int32(user)
+    requests[id].firstSent = now
+    requests[id].apiService = state.apiService
+    requests[id].kind = state.kind
+    requests[id].isGroupVersionDiscovery = state.isGroupVersionDiscovery
+    if state.apiService >= 0 { requests[id].server = serverOfAPIService[Int(state.apiService)] }
+    if let timeout = state.spec.timeout {
+      requests[id].clientTimeout = calendar.scheduleCancellable(
+        .clientTimeoutExpires(request: id, incarnation: requests[id].incarnation), after: timeout)
+    }
+    sendAttempt(id)
+  }
+
+  /// One attempt: wait for a token, then send.
+  mutating func sendAttempt(_ id: UInt32) {
+    let client = Int(requests[id].client)
+    requests[id].attempt += 1
+    let now = calendar.now
+    let sendAt = clients[client].tokenBucket?.reserve(now: now) ?? now
+    if sendAt > now {
+      requests[id].phase = .waitingForToken
+      calendar.schedule(.sendRequest(request: id, generation: requests[id].generation), at: sendAt)
+    } else {
+      sendRequest(id)
+    }
+  }
+
+  /// The request leaves the client for the next control-plane instance.
+  mutating func sendRequest(_ id: UInt32) {
+    let client = Int(requests[id].client)
+    let instance = clients[client].nextInstance
+    clients[client].nextInstance = (instance + 1) % admission.count
+    requests[id].instance = Int32(instance)
+    requests[id].phase = .toControlPlane
+    let generation = requests[id].generation
+    if let delay = clients[client].link.delay(at: calendar.now, isRequest: true) {
+      calendar.schedule(.arriveAtControlPlane(request: id, generation: generation), after: delay)
+    } else {
+      // A partitioned client link: the client's dial fails after client-go's 30 s dial timeout.
+      requests[id].outcome = .unreachable
+      requests[id].phase = .toClient
+      calendar.schedule(.arriveAtClient(request: id, generation: generation), after: spec.controlPlane.proxy.dialTimeout)
+    }
+  }
+
+  /// The final answer of an attempt reached the client: retry, or record and finish.
+  mutating func arriveAtClient(_ id: UInt32) {
+    let record = requests[id]
+    let client = Int(record.client)
+    if !record.clientGaveUp, record.outcome == .tooManyRequests,
+       case .retry(let after) = clients[client].spec.retry.decision(status: 429, retryAfter: record.retryAfter,
+                                                                     attempt: Int(record.attempt)) {
+      requests[id].generation &+= 1
+      requests[id].phase = .waitingForRetry
+      clientMetrics[client].retries += 1
+      calendar.schedule(.retryRequest(request: id, generation: requests[id].generation), after: after)
+      return
+    }
+    if !record.clientGaveUp {
+      if let timeout = record.clientTimeout { calendar.cancel(timeout) }
+      recordCompletion(id, outcome: record.outcome)
+      continueUser(of: id)
+    }
+    requests.release(id)
+  }
+
+  /// The client stopped waiting: it records a timeout now; the control plane goes on unaware.
+  mutating func clientTimeoutExpires(_ id: UInt32, incarnation: UInt32) {
+    guard requests[id].incarnation == incarnation, requests[id].phase != .free, !requests[id].clientGaveUp else { return }
+    requests[id].clientGaveUp = true
+    recordCompletion(id, outcome: .clientTimeout)
+    continueUser(of: id)
+    if requests[id].phase == .waitingForRetry || requests[id].phase == .waitingForToken {
+      requests.release(id)
+    }
+  }
+
+  /// A closed-loop user thinks, then sends its next request.
+  mutating func continueUser(of id: UInt32) {
+    let user = requests[id].user
+    guard user >= 0 else { return }
+    let client = Int(requests[id].client)
+    guard case .closed(_, let think) = clients[client].spec.workload else { return }
+    calendar.schedule(.clientFires(client: Int32(client), user: user), after: think.sample(clients[client].thinkStream))
+  }
+
+  /// Counts a request that ended (by its end time: statistics kept during the warm-up are
+  /// reset when it ends).
+  mutating func recordCompletion(_ id: UInt32, outcome: Outcome) {
+    let latency = calendar.now - requests[id].firstSent
+    clientMetrics[Int(requests[id].client)].record(outcome, latency: latency)
+    let apiService = Int(requests[id].apiService)
+    if apiService >= 0 { apiServiceMetrics[apiService].record(outcome, latency: latency) }
+  }
+}

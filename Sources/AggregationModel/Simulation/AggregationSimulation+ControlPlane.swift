@@ -1,0 +1,90 @@
+public import SimCore
+
+extension AggregationSimulation {
+  /// The request reached its instance: the deadline starts, then the filters run.
+  mutating func arriveAtControlPlane(_ id: UInt32) {
+    let generation = requests[id].generation
+    requests[id].phase = .inFilters
+    requests[id].deadline = calendar.scheduleCancellable(
+      .deadlineExpires(request: id, generation: generation), after: spec.controlPlane.requestTimeout)
+    let overhead = spec.controlPlane.filterOverhead.sample(filterStream)
+    calendar.schedule(.filtersDone(request: id, generation: generation), after: overhead)
+  }
+
+  /// Authentication and audit are done: admission (APF or max-in-flight) decides.
+  mutating func filtersDone(_ id: UInt32) {
+    let instance = Int(requests[id].instance)
+    let client = Int(requests[id].client)
+    let deadline = calendar.now + spec.controlPlane.requestTimeout
+    switch admission[instance].admit(id, identity: clients[client].spec.identity, now: calendar.now, deadline: deadline) {
+    case .execute:
+      requests[id].holdsAdmission = true
+      route(id)
+    case .queued:
+      requests[id].phase = .queuedForAdmission
+    case .rejected(let retryAfter):
+      requests[id].retryAfter = retryAfter
+      finishServerSide(id, .tooManyRequests)
+    }
+  }
+
+  /// Admitted: the aggregator serves it locally, answers 503, or proxies it.
+  mutating func route(_ id: UInt32) {
+    let apiService = Int(requests[id].apiService)
+    guard apiService >= 0 else {
+      // An unknown group-version: a fast local 404, counted with the unreachable targets.
+      finishServerSide(id, .unavailable)
+      return
+    }
+    guard registry.apiServices[apiService].service != nil else {
+      requests[id].phase = .inLocalHandler
+      calendar.schedule(.localHandlerDone(request: id, generation: requests[id].generation),
+                        after: spec.controlPlane.localHandlerTime.sample(localHandlerStream))
+      return
+    }
+    let instance = Int(requests[id].instance)
+    let server = Int(requests[id].server)
+    guard proxyAvailable[instance][apiService], server >= 0 else {
+      finishServerSide(id, .unavailable)  // 503 `service unavailable`, no backend contact
+      return
+    }
+    if requests[id].isGroupVersionDiscovery, let cap = discoveryCap {
+      requests[id].discoveryCap = calendar.scheduleCancellable(
+        .discoveryCapExpires(request: id, generation: requests[id].generation), after: cap)
+    }
+    requests[id].phase = .waitingForConnection
+    acquireStream(id, instance: instance, server: server)
+  }
+
+  /// The control plane is done with the attempt: timers stop, the seat and the stream are
+  /// released, and the answer goes back to the client. Later events of the attempt are stale.
+  mutating func finishServerSide(_ id: UInt32, _ outcome: Outcome) {
+    let record = requests[id]
+    if let deadline = record.deadline { calendar.cancel(deadline) }
+    if let cap = record.discoveryCap { calendar.cancel(cap) }
+    requests[id].deadline = nil
+    requests[id].discoveryCap = nil
+    if record.connection >= 0 { releaseStream(of: id) }
+    if record.phase == .waitingForConnection { removeFromConnectionWaits(id) }
+    if record.holdsAdmission {
+      requests[id].holdsAdmission = false
+      releaseAdmission(id, instance: Int(record.instance))
+    }
+    requests[id].outcome = outcome
+    requests[id].generation &+= 1
+    requests[id].phase = .toClient
+    let client = Int(record.client)
+    let delay = clients[client].link.delay(at: calendar.now, isRequest: false) ?? spec.controlPlane.proxy.dialTimeout
+    calendar.schedule(.arriveAtClient(request: id, generation: requests[id].generation), after: delay)
+  }
+
+  /// Frees the request's admission seat and runs the queued requests it lets through.
+  mutating func releaseAdmission(_ id: UInt32, instance: Int) {
+    var dispatched: [UInt32] = []
+    admission[instance].finish(id, now: calendar.now, dispatched: &dispatched)
+    for next in dispatched where requests[next].phase == .queuedForAdmission {
+      requests[next].holdsAdmission = true
+      route(next)
+    }
+  }
+}

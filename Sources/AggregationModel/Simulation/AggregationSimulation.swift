@@ -1,0 +1,163 @@
+public import SimCore
+
+/// One replication of the aggregation layer: clients, one or more kube-apiserver instances with
+/// admission and the aggregator's proxy, extension servers with their pods, and the network
+/// links between them, all driven by one `EventCalendar` and the replication's random streams.
+///
+/// The request path (research §2): client → (token bucket) → link → control-plane instance
+/// (deadline 60 s, filter overhead) → admission → route: local handler, or 503 at once when the
+/// APIService is not Available, or the proxy (5 s cap on `/apis/<g>/<v>`) → an HTTP/2 stream on
+/// a connection to a pod (ClusterIP: one pinned connection; endpoints: a random ready pod) →
+/// link → the pod's FIFO queue and workers → back the same way → client (retries on 429).
+///
+/// Confined to the task that runs it (not `Sendable`); the spec goes in and a
+/// `ReplicationResult` comes out.
+public struct AggregationSimulation {
+  let spec: ModelSpec
+  let replication: Int
+  var calendar = EventCalendar<ModelEvent>(capacity: 4_096)
+  var requests = RequestTable(capacity: 1_024)
+  var registry: APIServiceRegistry
+  /// The proxy's cached Available flag per (instance, APIService): what each instance's
+  /// registration controller last installed.
+  var proxyAvailable: [[Bool]]
+  /// Extension server serving each APIService index (-1: local or no server).
+  var serverOfAPIService: [Int32]
+  var servers: [ServerState]
+  /// The transport of each (instance, server) pair: `pools[instance][server]`.
+  var pools: [[TransportPool]]
+  var connections: [Connection] = []
+  var backendLinks: [[NetworkLink]]
+  var clients: [ClientState]
+  let filterStream: RandomStream
+  let localHandlerStream: RandomStream
+  var admission: [AdmissionState]
+  var clientMetrics: [ScopeMetrics]
+  var apiServiceMetrics: [ScopeMetrics]
+  var measuringSince = SimTime.zero
+  /// The discovery cap in force (from the proxy spec).
+  let discoveryCap: SimDuration?
+
+  /// Builds replication `replication` of `spec`, with streams seeded from `runSeed`.
+  public init(spec: ModelSpec, runSeed: UInt32, replication: Int) throws(StreamSeeds.SeedError) {
+    self.spec = spec
+    self.replication = replication
+    let streams = try StreamRegistry(runSeed: runSeed, replication: replication)
+    let instances = Swift.max(spec.controlPlane.instances, 1)
+
+    var registry = APIServiceRegistry(APIService.builtInLocal)
+    for entry in spec.apiServices {
+      let index = registry.add(entry.apiService, at: .zero)
+      if entry.apiService.service != nil {
+        _ = registry.setCondition(index, status: entry.initiallyAvailable ? .true : .false,
+                                  reason: entry.initiallyAvailable ? .passed : .failedDiscoveryCheck,
+                                  message: entry.initiallyAvailable ? "all checks passed" : "initially unavailable", at: .zero)
+      }
+    }
+    self.registry = registry
+    proxyAvailable = Array(repeating: registry.apiServices.indices.map { registry.isAvailable($0) }, count: instances)
+    serverOfAPIService = registry.apiServices.map { apiService in
+      guard let service = apiService.service else { return -1 }
+      return Int32(spec.extensionServers.firstIndex { $0.service == service } ?? -1)
+    }
+    servers = spec.extensionServers.map { ServerState($0, streams: streams) }
+    pools = (0..<instances).map { instance in
+      spec.extensionServers.map { TransportPool(routingStream: streams.stream("proxy/\(instance)/\($0.name)/routing")) }
+    }
+    backendLinks = (0..<instances).map { instance in
+      spec.extensionServers.map { server in
+        let linkSpec = spec.backendLinks.last { $0.server == server.name && ($0.instance == nil || $0.instance == instance) }?.link
+        return NetworkLink(linkSpec ?? .ideal, streams: streams, name: "backend/\(instance)/\(server.name)")
+      }
+    }
+    clients = spec.clients.map { ClientState($0, streams: streams) }
+    filterStream = streams.stream("controlplane/filters")
+    localHandlerStream = streams.stream("controlplane/local-handler")
+    admission = (0..<instances).map { _ in AdmissionState(spec.controlPlane.admission) }
+    clientMetrics = Array(repeating: ScopeMetrics(), count: spec.clients.count)
+    apiServiceMetrics = Array(repeating: ScopeMetrics(), count: registry.apiServices.count)
+    discoveryCap = spec.controlPlane.proxy.discoveryTimeout
+  }
+
+  /// Runs the replication to `spec.duration` and returns what it measured.
+  public mutating func run() -> ReplicationResult {
+    start()
+    let end = SimTime.zero + spec.duration
+    while let event = calendar.popNext(notAfter: end) { handle(event) }
+    calendar.advance(to: end)
+    return result(at: end)
+  }
+
+  /// Schedules the first events: client arrivals, faults and the end of the warm-up.
+  mutating func start() {
+    for index in clients.indices { startClient(index) }
+    for (serverIndex, server) in servers.enumerated() {
+      for (faultIndex, fault) in server.spec.faults.enumerated() {
+        calendar.schedule(.faultBegins(server: Int32(serverIndex), fault: Int32(faultIndex)), at: fault.start)
+        if let duration = fault.duration {
+          calendar.schedule(.faultEnds(server: Int32(serverIndex), fault: Int32(faultIndex)), at: fault.start + duration)
+        }
+      }
+    }
+    if spec.warmup > .zero { calendar.schedule(.warmupEnds, at: .zero + spec.warmup) }
+  }
+
+  mutating func handle(_ event: ModelEvent) {
+    switch event {
+    case .clientFires(let client, let user): clientFires(Int(client), user: Int(user))
+    case .retryRequest(let id, let generation): if requests.isCurrent(id, generation) { sendAttempt(id) }
+    case .sendRequest(let id, let generation): if requests.isCurrent(id, generation) { sendRequest(id) }
+    case .arriveAtControlPlane(let id, let generation): if requests.isCurrent(id, generation) { arriveAtControlPlane(id) }
+    case .filtersDone(let id, let generation): if requests.isCurrent(id, generation) { filtersDone(id) }
+    case .localHandlerDone(let id, let generation):
+      if requests.isCurrent(id, generation) { finishServerSide(id, .ok) }
+    case .arriveAtPod(let id, let generation): arriveAtPod(PodJob(request: id, generation: generation))
+    case .serviceDone(let id, let generation): serviceDone(PodJob(request: id, generation: generation))
+    case .backendAnswer(let id, let generation, let failure):
+      if requests.isCurrent(id, generation) { backendAnswer(id, failure: failure) }
+    case .arriveAtClient(let id, let generation): if requests.isCurrent(id, generation) { arriveAtClient(id) }
+    case .deadlineExpires(let id, let generation):
+      if requests.isCurrent(id, generation) { finishServerSide(id, .deadlineExceeded) }
+    case .discoveryCapExpires(let id, let generation):
+      if requests.isCurrent(id, generation) { finishServerSide(id, .discoveryTimeout) }
+    case .clientTimeoutExpires(let id, let incarnation): clientTimeoutExpires(id, incarnation: incarnation)
+    case .connectionSetupDone(let connection, let generation, let failure):
+      connectionSetupDone(Int(connection), generation: generation, failure: failure)
+    case .connectionHealthCheck(let connection, let generation): connectionHealthCheck(Int(connection), generation: generation)
+    case .faultBegins(let server, let fault): faultBegins(server: Int(server), fault: Int(fault))
+    case .faultEnds(let server, let fault): faultEnds(server: Int(server), fault: Int(fault))
+    case .readinessChanges(let server, let pod, let ready): servers[Int(server)].pods[Int(pod)].ready = ready
+    case .warmupEnds: resetStatistics()
+    }
+  }
+
+  /// Forgets everything measured so far: statistics start at the end of the warm-up.
+  mutating func resetStatistics() {
+    let now = calendar.now
+    measuringSince = now
+    for index in clientMetrics.indices { clientMetrics[index].reset() }
+    for index in apiServiceMetrics.indices { apiServiceMetrics[index].reset() }
+    for server in servers.indices {
+      for pod in servers[server].pods.indices {
+        servers[server].pods[pod].busy.reset(at: now)
+        servers[server].pods[pod].served = 0
+      }
+    }
+  }
+
+  func result(at end: SimTime) -> ReplicationResult {
+    var pods: [PodMetrics] = []
+    for server in servers {
+      for (index, pod) in server.pods.enumerated() {
+        pods.append(PodMetrics(server: server.spec.name, pod: index,
+                               utilisation: pod.busy.mean(upTo: end) / Double(server.spec.workers), served: pod.served))
+      }
+    }
+    return ReplicationResult(
+      replication: replication, clientNames: spec.clients.map(\.name), clients: clientMetrics,
+      apiServiceNames: registry.apiServices.map(\.name), apiServices: apiServiceMetrics, pods: pods,
+      events: calendar.eventsHandled, measuredDuration: end - measuringSince)
+  }
+}
+
+@available(*, unavailable) extension AggregationSimulation: Sendable {}

@@ -1,0 +1,47 @@
+public import SimCore
+internal import DequeModule
+
+/// One request a pod holds: the request and the generation it had when it arrived (the record
+/// may move on if the control plane gives up, while the pod goes on working).
+struct PodJob {
+  let request: UInt32
+  let generation: UInt32
+}
+
+/// One pod of an extension server: its workers, its FIFO queue and its fault state.
+struct PodState {
+  var busyWorkers = 0
+  var queue = Deque<PodJob>()
+  /// Jobs whose service ended while the pod hung; they complete when the hang ends.
+  var stalled: [PodJob] = []
+  var crashed = false
+  var hung = false
+  var refusing = false
+  var slowFactor = 1.0
+  /// In the Service's ready endpoints (kube-proxy and endpoint routing pick only these).
+  var ready = true
+  /// Time-weighted busy workers, for utilisation.
+  var busy = TimeWeightedStatistic()
+  var served = 0
+
+  var isAcceptingConnections: Bool { !crashed && !refusing }
+}
+
+/// An extension server in one replication: its pods and the stream of its service times.
+struct ServerState {
+  let spec: ExtensionServerSpec
+  var pods: [PodState]
+  let serviceStream: RandomStream
+
+  init(_ spec: ExtensionServerSpec, streams: StreamRegistry) {
+    self.spec = spec
+    var pod = PodState()
+    pod.queue.reserveCapacity(256)
+    pod.stalled.reserveCapacity(spec.workers)
+    pods = Array(repeating: pod, count: spec.replicas)
+    serviceStream = streams.stream("server/\(spec.name)/service")
+  }
+
+  /// Indices of the pods in the ready endpoints.
+  func readyPods() -> [Int] { pods.indices.filter { pods[$0].ready } }
+}

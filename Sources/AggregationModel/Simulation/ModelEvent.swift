@@ -1,0 +1,64 @@
+/// The events of the aggregation model. They carry indices into the simulation's tables (and a
+/// request's generation, so that a timer or a message of an earlier attempt is recognised as
+/// stale and dropped), never objects or closures, so a calendar entry stays small.
+enum ModelEvent {
+  /// An open workload's next arrival, or a closed-loop user's next send (`user` ≥ 0).
+  case clientFires(client: Int32, user: Int32)
+  /// A retry's Retry-After has passed: the attempt waits for the token bucket again.
+  case retryRequest(request: UInt32, generation: UInt32)
+  /// The client's token bucket lets the request go.
+  case sendRequest(request: UInt32, generation: UInt32)
+  /// The request reached its control-plane instance.
+  case arriveAtControlPlane(request: UInt32, generation: UInt32)
+  /// Authentication, audit and authorization are done: admission next.
+  case filtersDone(request: UInt32, generation: UInt32)
+  /// The in-process handler of a local APIService answered.
+  case localHandlerDone(request: UInt32, generation: UInt32)
+  /// The request reached its backend pod.
+  case arriveAtPod(request: UInt32, generation: UInt32)
+  /// A pod's worker finished the request.
+  case serviceDone(request: UInt32, generation: UInt32)
+  /// The backend's answer (or a transport error) reached the control plane.
+  case backendAnswer(request: UInt32, generation: UInt32, failure: TransportFailure)
+  /// The answer reached the client.
+  case arriveAtClient(request: UInt32, generation: UInt32)
+  /// The request deadline (60 s) passed: 504.
+  case deadlineExpires(request: UInt32, generation: UInt32)
+  /// The 5 s cap on `/apis/<g>/<v>` passed: 503.
+  case discoveryCapExpires(request: UInt32, generation: UInt32)
+  /// The client stopped waiting (`incarnation` identifies the request across its attempts).
+  case clientTimeoutExpires(request: UInt32, incarnation: UInt32)
+  /// A connection finished its TCP and TLS handshakes, or failed them.
+  case connectionSetupDone(connection: Int32, generation: UInt32, failure: TransportFailure)
+  /// The HTTP/2 health check of a silent connection closes it.
+  case connectionHealthCheck(connection: Int32, generation: UInt32)
+  /// A scheduled fault of a server begins or ends.
+  case faultBegins(server: Int32, fault: Int32)
+  case faultEnds(server: Int32, fault: Int32)
+  /// A crashed or refusing pod drops out of (or returns to) the Service's ready endpoints.
+  case readinessChanges(server: Int32, pod: Int32, ready: Bool)
+  /// Statistics start here.
+  case warmupEnds
+}
+
+/// Why a backend exchange failed, in the words the aggregator's 503 carries
+/// (`error trying to reach service: <detail>`, research §2.3).
+enum TransportFailure: UInt8 {
+  case none
+  case connectionRefused
+  case dialTimeout
+  case tlsHandshakeTimeout
+  case connectionLost
+  case connectionReset
+
+  var detail: String {
+    switch self {
+    case .none: ""
+    case .connectionRefused: "dial tcp: connect: connection refused"
+    case .dialTimeout: "dial tcp: i/o timeout"
+    case .tlsHandshakeTimeout: "net/http: TLS handshake timeout"
+    case .connectionLost: "http2: client connection lost"
+    case .connectionReset: "read: connection reset by peer"
+    }
+  }
+}

@@ -1,0 +1,84 @@
+public import SimCore
+
+/// Where a request is on its path (for assertions and the request trace).
+enum RequestPhase: UInt8 {
+  case free, waitingForToken, toControlPlane, inFilters, queuedForAdmission, inLocalHandler,
+       waitingForConnection, toPod, inPod, toControlPlaneFromPod, toClient, waitingForRetry
+}
+
+/// One client request across its attempts. Records live in one array and are reused through a
+/// free list, so a run allocates nothing per request once the table has grown to the peak
+/// number of requests in flight. `generation` moves on with every attempt and whenever the
+/// control plane finishes with an attempt, so that events of an earlier attempt are dropped.
+struct RequestRecord {
+  var phase = RequestPhase.free
+  var generation: UInt32 = 0
+  /// Counts the uses of this record, so that the client timeout (which spans attempts) can tell
+  /// its request from a later one that reuses the record.
+  var incarnation: UInt32 = 0
+  var client: Int32 = -1
+  /// The closed-loop user that sent it, or -1 for an open workload.
+  var user: Int32 = -1
+  var attempt: Int32 = 0
+  var firstSent = SimTime.zero
+  var instance: Int32 = 0
+  /// Index in the registry, or -1 when the target does not exist.
+  var apiService: Int32 = -1
+  var kind = RequestKind.get
+  var isGroupVersionDiscovery = false
+  var server: Int32 = -1
+  var pod: Int32 = -1
+  var connection: Int32 = -1
+  var holdsAdmission = false
+  var deadline: EventHandle?
+  var discoveryCap: EventHandle?
+  var clientTimeout: EventHandle?
+  /// The client stopped waiting; the control plane does not know and goes on.
+  var clientGaveUp = false
+  var outcome = Outcome.ok
+  var retryAfter = SimDuration.zero
+}
+
+/// The table of request records with its free list.
+struct RequestTable {
+  var records: [RequestRecord] = []
+  var freeList: [UInt32] = []
+
+  init(capacity: Int) {
+    records.reserveCapacity(capacity)
+    freeList.reserveCapacity(capacity)
+  }
+
+  /// A free record, reset for a new request (its generation keeps counting).
+  mutating func allocate() -> UInt32 {
+    if let id = freeList.popLast() {
+      let generation = records[Int(id)].generation &+ 1
+      let incarnation = records[Int(id)].incarnation &+ 1
+      records[Int(id)] = RequestRecord()
+      records[Int(id)].generation = generation
+      records[Int(id)].incarnation = incarnation
+      return id
+    }
+    records.append(RequestRecord())
+    return UInt32(records.count - 1)
+  }
+
+  mutating func release(_ id: UInt32) {
+    records[Int(id)].phase = .free
+    records[Int(id)].generation &+= 1
+    freeList.append(id)
+  }
+
+  /// True when an event of `generation` still concerns the request's current attempt.
+  func isCurrent(_ id: UInt32, _ generation: UInt32) -> Bool {
+    records[Int(id)].generation == generation && records[Int(id)].phase != .free
+  }
+
+  subscript(id: UInt32) -> RequestRecord {
+    get { records[Int(id)] }
+    _modify { yield &records[Int(id)] }
+  }
+
+  /// Requests in flight (allocated and not yet released).
+  var inFlight: Int { records.count - freeList.count }
+}

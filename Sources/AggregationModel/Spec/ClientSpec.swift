@@ -1,0 +1,97 @@
+public import SimCore
+
+/// Who a client is, as the control plane's authentication sees it: the user name and groups that
+/// API Priority and Fairness classifies (e.g. `system:serviceaccount:kube-system:hpa`).
+public struct ClientIdentity: Hashable, Sendable {
+  public var user: String
+  public var groups: [String]
+
+  public init(user: String, groups: [String] = ["system:authenticated"]) {
+    self.user = user
+    self.groups = groups
+  }
+}
+
+/// What a client's requests ask for.
+public enum ClientTarget: Hashable, Sendable {
+  /// A resource request (GET or LIST) under the APIService with this name, e.g.
+  /// `v1beta1.metrics.k8s.io`: proxied when the APIService has a service, local otherwise.
+  case resource(apiService: String, kind: RequestKind)
+  /// A legacy discovery request `/apis/<group>/<version>` of that APIService (5 s cap when proxied).
+  case groupVersionDiscovery(apiService: String)
+}
+
+/// When an open workload's requests arrive (simulated time).
+public enum ArrivalProcess: Hashable, Sendable {
+  /// Poisson arrivals at a constant rate.
+  case poisson(Rate)
+  /// Evenly spaced arrivals.
+  case constant(Rate)
+  /// `size` requests at once, every `period`, the first at `period`.
+  case bursts(size: Int, period: SimDuration)
+  /// Poisson arrivals whose rate changes at the given instants (piecewise constant; the first
+  /// segment should start at zero; a rate of 0 pauses arrivals).
+  case timeVarying([RateSegment])
+  /// A recorded trace: one request at each instant (sorted).
+  case trace([SimTime])
+}
+
+/// One piece of a time-varying arrival rate: `rate` from `start` until the next segment.
+public struct RateSegment: Hashable, Sendable {
+  public var start: SimTime
+  /// Requests per second; zero pauses arrivals.
+  public var perSecond: Double
+
+  public init(start: SimTime, perSecond: Double) {
+    self.start = start
+    self.perSecond = perSecond
+  }
+}
+
+/// How a client generates load.
+public enum Workload: Hashable, Sendable {
+  /// Requests arrive by themselves, whatever happens to earlier ones.
+  case open(ArrivalProcess)
+  /// `users` concurrent loops (controllers): send, wait for the answer, think, send again.
+  case closed(users: Int, thinkTime: Distribution)
+}
+
+/// A client of the API: its identity, what it asks for, how often, and client-go's behaviour
+/// (token bucket, retries on 429/5xx with Retry-After, client timeout).
+public struct ClientSpec: Hashable, Sendable {
+  public var name: String
+  public var identity: ClientIdentity
+  public var target: ClientTarget
+  public var workload: Workload
+  /// client-go's token bucket (QPS, burst); nil = not rate limited (research §1e: 5/10 default).
+  public var rateLimit: RateLimitSpec?
+  public var retry: RetryPolicy
+  /// The client gives up after this long (counted from the first send of the request); nil = never.
+  public var timeout: SimDuration?
+  /// The link from this client to the control plane.
+  public var link: NetworkLinkSpec
+
+  public init(name: String, identity: ClientIdentity, target: ClientTarget, workload: Workload,
+              rateLimit: RateLimitSpec? = RateLimitSpec(qps: .perSecond(5), burst: 10), retry: RetryPolicy = .clientGo,
+              timeout: SimDuration? = nil, link: NetworkLinkSpec = .ideal) {
+    self.name = name
+    self.identity = identity
+    self.target = target
+    self.workload = workload
+    self.rateLimit = rateLimit
+    self.retry = retry
+    self.timeout = timeout
+    self.link = link
+  }
+}
+
+/// client-go's flowcontrol token bucket parameters.
+public struct RateLimitSpec: Hashable, Sendable {
+  public var qps: Rate
+  public var burst: Int
+
+  public init(qps: Rate, burst: Int) {
+    self.qps = qps
+    self.burst = burst
+  }
+}

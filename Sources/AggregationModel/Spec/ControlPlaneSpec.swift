@@ -1,0 +1,110 @@
+public import SimCore
+
+/// How the aggregator's proxy reaches extension servers (research §1a, §2.2, §2.4).
+public struct ProxySpec: Hashable, Sendable {
+  /// How a backend pod is chosen.
+  public enum Routing: Hashable, Sendable {
+    /// `--enable-aggregator-routing=false` (default): to the Service's ClusterIP; kube-proxy
+    /// picks a pod per TCP connection, so one pooled HTTP/2 connection pins every request of an
+    /// instance to one pod until the connection is replaced.
+    case clusterIP
+    /// `--enable-aggregator-routing=true`: a random ready endpoint per request, one connection
+    /// per pod.
+    case endpoints
+  }
+
+  /// What the transport does when every connection to an address has all its streams in use.
+  public enum StreamCapRule: Hashable, Sendable {
+    /// Open another connection (Go `x/net/http2` with `StrictMaxConcurrentStreams` false, its
+    /// default; research §2.4 notes this is Go behaviour not verified there). Under ClusterIP
+    /// routing kube-proxy may send the new connection to another pod.
+    case openConnection
+    /// Wait for a stream of an existing connection to free up (FIFO).
+    case queue
+  }
+
+  public var routing: Routing = .clusterIP
+  /// The cap on proxied `/apis/<g>/<v>` requests; nil = no cap (before 1.16). Default from the version.
+  public var discoveryTimeout: SimDuration?
+  public var dialTimeout: SimDuration = .seconds(30)
+  public var tlsHandshakeTimeout: SimDuration = .seconds(10)
+  /// HTTP/2 health check: PING after this long without a frame (`HTTP2_READ_IDLE_TIMEOUT_SECONDS`).
+  public var readIdleTimeout: SimDuration = .seconds(30)
+  /// Close the connection if the PING is not answered within this (`HTTP2_PING_TIMEOUT_SECONDS`).
+  public var pingTimeout: SimDuration = .seconds(15)
+  public var atStreamCap: StreamCapRule = .openConnection
+
+  public init(routing: Routing = .clusterIP, discoveryTimeout: SimDuration? = .seconds(5)) {
+    self.routing = routing
+    self.discoveryTimeout = discoveryTimeout
+  }
+}
+
+/// How a kube-apiserver instance admits requests.
+public enum AdmissionSpec: Hashable, Sendable {
+  /// No admission limit (for analytic checks of the rest of the path).
+  case unlimited
+}
+
+/// The kube-apiserver instances that run the aggregator (one or more, for HA).
+public struct ControlPlaneSpec: Hashable, Sendable {
+  public var instances: Int = 1
+  /// Deadline of every non-long-running request: 504 after it (`--request-timeout`, research §1b).
+  public var requestTimeout: SimDuration = .seconds(60)
+  /// Authentication, audit and authorization work before a request is admitted or routed.
+  public var filterOverhead: Distribution = .constant(.zero)
+  /// Time the in-process handler takes for a local request (built-in or CRD group).
+  public var localHandlerTime: Distribution = .constant(.milliseconds(1))
+  public var admission: AdmissionSpec = .unlimited
+  public var proxy = ProxySpec()
+
+  public init() {}
+}
+
+/// Everything one simulation run needs, as plain values: what the Scenario layer produces.
+public struct ModelSpec: Hashable, Sendable {
+  public var version: KubernetesVersion = .latest
+  public var duration: SimDuration
+  /// Statistics are collected from the end of the warm-up on.
+  public var warmup: SimDuration = .zero
+  public var controlPlane = ControlPlaneSpec()
+  /// The APIServices (built-in local ones need not be listed) and their initial Available condition.
+  public var apiServices: [APIServiceSpec]
+  public var extensionServers: [ExtensionServerSpec]
+  /// Links between the control plane and each extension server's pods, per server name; a
+  /// server without one uses `.ideal`. `instance` nil applies to every instance.
+  public var backendLinks: [BackendLinkSpec] = []
+  public var clients: [ClientSpec]
+
+  public init(duration: SimDuration, apiServices: [APIServiceSpec], extensionServers: [ExtensionServerSpec],
+              clients: [ClientSpec]) {
+    self.duration = duration
+    self.apiServices = apiServices
+    self.extensionServers = extensionServers
+    self.clients = clients
+  }
+}
+
+/// An APIService of the scenario with its Available condition at the start of the run.
+public struct APIServiceSpec: Hashable, Sendable {
+  public var apiService: APIService
+  public var initiallyAvailable: Bool
+
+  public init(_ apiService: APIService, initiallyAvailable: Bool = true) {
+    self.apiService = apiService
+    self.initiallyAvailable = initiallyAvailable
+  }
+}
+
+/// The link from one control-plane instance (or all) to the pods of one extension server.
+public struct BackendLinkSpec: Hashable, Sendable {
+  public var server: String
+  public var instance: Int?
+  public var link: NetworkLinkSpec
+
+  public init(server: String, instance: Int? = nil, link: NetworkLinkSpec) {
+    self.server = server
+    self.instance = instance
+    self.link = link
+  }
+}

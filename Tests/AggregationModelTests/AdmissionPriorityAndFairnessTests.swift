@@ -137,6 +137,39 @@ struct AdmissionPriorityAndFairnessTests {
     #expect(order == [0, 2, 100, 1, 4, 3, 6, 5, 8, 7, 9])
   }
 
+  /// 20 seats, 2 queues, hand 1 (alice deals queue 0, bob queue 1); bob holds 19 seats, alice's
+  /// 3-seat request W (100) waits and has the smaller virtual finish, bob's 1-seat N (200) waits too.
+  func blockedByWideHead() throws -> PriorityAndFairness {
+    var apf = try tinyPriorityAndFairness(seats: 20, queues: 2, handSize: 1, queueLengthLimit: 50)
+    #expect(apf.maxSeats[1] == 3)
+    let bob = RequestSubject.user("bob")
+    for id in UInt32(1)...19 { #expect(apf.admit(id, subject: bob, seats: 1, now: .zero, deadline: at(60)) == .execute(level: 1)) }
+    #expect(apf.admit(100, subject: alice, seats: 3, now: .zero, deadline: at(60)) == .queued(level: 1, queueWaitDeadline: at(15)))
+    // One seat is free, but W is the fair-queuing choice and does not fit, so N waits as well.
+    #expect(apf.admit(200, subject: bob, seats: 1, now: .zero, deadline: at(60)) == .queued(level: 1, queueWaitDeadline: at(15)))
+    #expect(apf.finish(1, now: at(1)) == [])
+    #expect(apf.seatsInUse(level: 1) == 18)
+    return apf
+  }
+
+  @Test("a wide request chosen by fair queuing blocks its level until enough seats are free")
+  func wideHeadBlocksLevel() throws {
+    var apf = try blockedByWideHead()
+    #expect(apf.finish(2, now: at(2)) == [100])
+    #expect(apf.seatsInUse(level: 1) == 20)
+    #expect(apf.queuedRequests(level: 1) == 1)
+  }
+
+  @Test("when a blocking wide request's queue wait expires, the narrower requests behind it start")
+  func expiryOfWideHeadUnblocks() throws {
+    var apf = try blockedByWideHead()
+    var dispatched: [UInt32] = []
+    #expect(apf.queueWaitExpired(100, now: at(15), dispatched: &dispatched) == true)
+    #expect(dispatched == [200])
+    #expect(apf.queueWait(of: 200) == .seconds(15))
+    #expect(apf.rejectedCount(level: 1) == 1)
+  }
+
   @Test("exempt requests always execute and are counted in the exempt level's seats")
   func exemptAlwaysExecutes() throws {
     var apf = try PriorityAndFairness()

@@ -155,8 +155,9 @@ public struct PriorityAndFairness {
     guard levels[l].enqueue(request, seats: width, hash: classification.flowHash, now: now, table: &table) else {
       return .rejected(level: l, retryAfter: levels[l].reject(now: now))
     }
-    // One fair-queuing choice: nothing else can have become dispatchable, since only this queue changed.
-    if levels[l].dispatchOne(now: now, table: &table) == request { return .execute(level: l) }
+    // One fair-queuing choice, taken only if it is this request: only its queue changed, so nothing
+    // else became dispatchable (save exact virtual-time ties, which the next finish resolves).
+    if levels[l].dispatchOne(now: now, table: &table, only: request) == request { return .execute(level: l) }
     return .queued(level: l, queueWaitDeadline: now + queueWait(now: now, deadline: deadline))
   }
 
@@ -169,13 +170,28 @@ public struct PriorityAndFairness {
 
   /// The queue-wait timer of `request` fired. True: it was still waiting and is now rejected with
   /// 429 (counted as a drop of its level). False: a stale timer (dispatched or finished).
-  public mutating func queueWaitExpired(_ request: UInt32, now: SimTime) -> Bool {
+  ///
+  /// Taking a request out of its queue can unblock the level when it was a wide head that did not
+  /// fit; the requests that then start are appended to `dispatched`.
+  public mutating func queueWaitExpired(_ request: UInt32, now: SimTime, dispatched: inout [UInt32]) -> Bool {
     guard table.phase(of: request) == .queued else { return false }
     let l = Int(table.level[Int(request)])
     levels[l].sync(now: now)
     levels[l].removeWaiting(request, now: now, table: &table)
     _ = levels[l].reject(now: now)
+    while let next = levels[l].dispatchOne(now: now, table: &table) { dispatched.append(next) }
     return true
+  }
+
+  /// `queueWaitExpired(_:now:dispatched:)` for callers whose requests all take one seat, where an
+  /// expiry never lets another request start.
+  ///
+  /// - Precondition: the expiry dispatched nothing (else use the `dispatched:` form).
+  public mutating func queueWaitExpired(_ request: UInt32, now: SimTime) -> Bool {
+    var dispatched: [UInt32] = []
+    let expired = queueWaitExpired(request, now: now, dispatched: &dispatched)
+    precondition(dispatched.isEmpty, "queueWaitExpired(\(request)) started \(dispatched); use queueWaitExpired(_:now:dispatched:)")
+    return expired
   }
 
   /// `request` completed (or its client gave up while it waited): releases its seats and appends
@@ -187,9 +203,9 @@ public struct PriorityAndFairness {
     levels[l].sync(now: now)
     if phase == .queued {
       levels[l].removeWaiting(request, now: now, table: &table)
-      return
+    } else {
+      levels[l].release(request, now: now, table: &table)
     }
-    levels[l].release(request, now: now, table: &table)
     while let next = levels[l].dispatchOne(now: now, table: &table) { dispatched.append(next) }
   }
 

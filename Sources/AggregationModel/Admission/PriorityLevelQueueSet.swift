@@ -147,8 +147,9 @@ struct PriorityLevelQueueSet {
   }
 
   /// Dispatches the fair-queuing choice if it fits; returns its id, or nil (nothing waiting, or
-  /// the chosen head needs more seats than are free).
-  mutating func dispatchOne(now: SimTime, table: inout AdmissionRequestTable) -> UInt32? {
+  /// the chosen head needs more seats than are free, or `only` is given and the choice is another
+  /// request).
+  mutating func dispatchOne(now: SimTime, table: inout AdmissionRequestTable, only: UInt32? = nil) -> UInt32? {
     guard waiting > 0 else { return nil }
     let n = queues.count
     var minIndex = -1
@@ -165,7 +166,7 @@ struct PriorityLevelQueueSet {
     }
     guard minIndex >= 0, let head = queues[minIndex].first else { return nil }
     let seats = Int(table.seats[Int(head)])
-    guard canAccommodate(seats) else { return nil }
+    guard canAccommodate(seats), only == nil || only == head else { return nil }
     robinIndex = minIndex
     queues[minIndex].removeFirst()
     waitingSeats[minIndex] -= seats

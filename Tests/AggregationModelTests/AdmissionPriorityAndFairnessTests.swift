@@ -3,7 +3,7 @@ import SimCore
 @testable import AggregationModel
 
 /// One exempt level and one level "tiny" (index 1) holding every authenticated user, by user.
-func tinyPriorityAndFairness(seats: Int, queues: Int, handSize: Int, queueLengthLimit: Int) throws -> PriorityAndFairness {
+fileprivate func tinyPriorityAndFairness(seats: Int, queues: Int, handSize: Int, queueLengthLimit: Int) throws -> PriorityAndFairness {
   var configuration = PriorityAndFairness.Configuration()
   configuration.serverConcurrencyLimit = seats
   configuration.priorityLevels = [
@@ -16,7 +16,7 @@ func tinyPriorityAndFairness(seats: Int, queues: Int, handSize: Int, queueLength
   return try PriorityAndFairness(configuration: configuration)
 }
 
-func at(_ seconds: Int) -> SimTime { .zero + .seconds(seconds) }
+fileprivate func at(_ seconds: Int) -> SimTime { .zero + .seconds(seconds) }
 
 @Suite("API Priority and Fairness: seats, queues, queue wait limit and fair dispatch")
 struct AdmissionPriorityAndFairnessTests {

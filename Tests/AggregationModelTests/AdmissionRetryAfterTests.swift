@@ -2,6 +2,8 @@ import Testing
 import SimCore
 @testable import AggregationModel
 
+fileprivate func at(_ seconds: Int) -> SimTime { .zero + .seconds(seconds) }
+
 @Suite("API Priority and Fairness: reject levels and the dynamic Retry-After")
 struct AdmissionRetryAfterTests {
   /// One exempt level and a 1-seat level "catch-all" that rejects instead of queueing.

@@ -1,14 +1,17 @@
 public import SimCore
 
 /// API Priority and Fairness in one kube-apiserver instance, as a pure event-driven state
-/// machine: the caller classifies nothing and owns the calendar; each method takes `now`, changes
-/// the state and returns a decision (research §1d, §6; apiserver:pkg/util/flowcontrol).
+/// machine: it owns no calendar; each method takes `now`, changes the state and returns a
+/// decision, and the caller schedules the queue-wait timers (research §1d, §6;
+/// apiserver:pkg/util/flowcontrol).
 ///
 /// A request (the caller's `UInt32` id, reusable after `finish` or a rejection) is classified by
 /// FlowSchema into a priority level and a flow, then executes at once (exempt level, or free seats
 /// and nobody queued ahead), waits in a shuffle-sharded queue (for at most
 /// `min((deadline − now) / 4, 1 min)`), or is rejected with 429 and the level's dynamic
-/// Retry-After. Fair queuing between queues is described on `PriorityLevelQueueSet`.
+/// Retry-After. A queuing level rejects only when every seat is in use and the chosen queue
+/// already holds `queueLengthLimit` requests (as k8s does); a `.reject` level rejects whenever the
+/// request does not fit. Fair queuing between queues is described on `PriorityLevelQueueSet`.
 ///
 /// Simplifications versus a real apiserver: no borrowing/lending between levels (each level uses
 /// its nominal concurrency limit); the work estimate of a request is `seats × 3 s` (no final-phase

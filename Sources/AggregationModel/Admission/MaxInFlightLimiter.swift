@@ -24,9 +24,9 @@ public struct MaxInFlightLimiter {
   public let exemptGroup: String
 
   /// Requests in flight per pool (exempt ones excluded).
-  public private(set) var inFlight = [0, 0]
+  public private(set) var inFlight: [Int]
   /// 429s per pool.
-  public private(set) var rejected = [0, 0]
+  public private(set) var rejected: [Int]
 
   private enum Slot: UInt8 { case idle, readOnly, mutating, exempt }
   private var slots: [Slot] = Array(repeating: .idle, count: 1024)
@@ -37,6 +37,10 @@ public struct MaxInFlightLimiter {
     self.mutatingLimit = mutatingLimit
     self.retryAfter = retryAfter
     self.exemptGroup = exemptGroup
+    // Built at run time, not from a literal: a constant literal may live in static storage, and
+    // its first mutation would then copy it (one allocation on the request path).
+    inFlight = Array(repeating: 0, count: 2)
+    rejected = Array(repeating: 0, count: 2)
   }
 
   /// Executes or rejects `request`.

@@ -120,7 +120,7 @@ struct AdmissionPriorityAndFairnessTests {
     #expect(apf.queueWait(of: 100) == .seconds(1))
   }
 
-  @Test("fair queuing: a heavy flow dealt 2 queues gets two of every three dispatches, and its order interleaves")
+  @Test("fair queuing: a heavy flow dealt 2 queues takes 2 of the first 3 dispatches, and its own order interleaves")
   func handOfTwoSharesTwoQueues() throws {
     var apf = try tinyPriorityAndFairness(seats: 1, queues: 8, handSize: 2, queueLengthLimit: 50)
     let heavy = RequestSubject.user("heavy"), light = RequestSubject.user("light")

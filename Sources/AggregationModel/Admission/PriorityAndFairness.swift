@@ -1,0 +1,246 @@
+public import SimCore
+
+/// API Priority and Fairness in one kube-apiserver instance, as a pure event-driven state
+/// machine: it owns no calendar; each method takes `now`, changes the state and returns a
+/// decision, and the caller schedules the queue-wait timers (research §1d, §6;
+/// apiserver:pkg/util/flowcontrol).
+///
+/// A request (the caller's `UInt32` id, reusable after `finish` or a rejection) is classified by
+/// FlowSchema into a priority level and a flow, then executes at once (exempt level, or free seats
+/// and nobody queued ahead), waits in a shuffle-sharded queue (for at most
+/// `min((deadline − now) / 4, 1 min)`), or is rejected with 429 and the level's dynamic
+/// Retry-After. A queuing level rejects only when every seat is in use and the chosen queue
+/// already holds `queueLengthLimit` requests (as k8s does); a `.reject` level rejects whenever the
+/// request does not fit. Fair queuing between queues is described on `PriorityLevelQueueSet`.
+///
+/// Simplifications versus a real apiserver: no borrowing/lending between levels (each level uses
+/// its nominal concurrency limit); the work estimate of a request is `seats × 3 s` (no final-phase
+/// seats or extra latency of mutating requests: the caller passes the seat count); flow hash
+/// FNV-1a 64 instead of SHA-256; FlowSchema rules reduced to `RequestSubject.Purpose`; a request no
+/// FlowSchema matches goes to the level named "catch-all" (else the last level).
+///
+/// - Complexity: `admit` O(handSize² + queues), `finish` O(queues) per dispatched request,
+///   `queueWaitExpired` O(queue length); no allocation per request once ids and queues have grown.
+public struct PriorityAndFairness {
+  /// The server-wide settings; every constant is overridable.
+  public struct Configuration: Hashable, Sendable {
+    /// Seats shared by the non-exempt levels (`--max-requests-inflight` + `--max-mutating-requests-inflight`).
+    public var serverConcurrencyLimit = 600
+    public var priorityLevels = PriorityLevelConfiguration.kubernetesDefaults
+    public var flowSchemas = FlowSchema.kubernetesDefaults
+    /// `G`, the fair-queuing work estimate per seat (k8s queueset: 3 s).
+    public var estimatedServiceDuration: SimDuration = .seconds(3)
+    /// The queue wait is the remaining deadline divided by this...
+    public var queueWaitDivisor: Int64 = 4
+    /// ...capped at this.
+    public var maximumQueueWait: SimDuration = .minutes(1)
+    /// Queue wait of a request with no deadline (`SimTime.never`): `--request-timeout` / 4.
+    public var defaultQueueWait: SimDuration = .seconds(15)
+    /// The largest Retry-After (whole seconds).
+    public var maximumRetryAfter: SimDuration = .seconds(32)
+
+    public init() {}
+
+    /// Defaults of research §1d at 600 seats.
+    public static let kubernetesDefaults = Configuration()
+  }
+
+  /// Where a subject's requests go: the level, the FlowSchema and the flow's hash. Classify once
+  /// per client and reuse it to avoid string work per request.
+  public struct Classification: Hashable, Sendable {
+    public var level: Int
+    public var flowSchema: Int
+    public var flowHash: UInt64
+  }
+
+  public let configuration: Configuration
+  /// Level names, in configuration order (a decision's `level` indexes these).
+  public let levelNames: [String]
+  /// Nominal concurrency limit (seats) per level; 0 for exempt levels.
+  public let concurrencyLimits: [Int]
+  /// Widest request per level (seats); wider requests are clamped.
+  public let maxSeats: [Int]
+
+  private var levels: [PriorityLevelQueueSet]
+  private var table = AdmissionRequestTable()
+  /// FlowSchema indices, lowest matching precedence first (ties by name).
+  private let schemaOrder: [Int]
+  private let schemaLevel: [Int]
+  private let fallbackLevel: Int
+
+  public init(configuration: Configuration = .kubernetesDefaults, now: SimTime = .zero) throws(AdmissionConfigurationError) {
+    let levelConfigs = configuration.priorityLevels
+    guard !levelConfigs.isEmpty else { throw AdmissionConfigurationError("at least one priority level is required") }
+    guard configuration.serverConcurrencyLimit > 0 else {
+      throw AdmissionConfigurationError("serverConcurrencyLimit must be positive, found \(configuration.serverConcurrencyLimit)")
+    }
+    guard configuration.queueWaitDivisor > 0 else {
+      throw AdmissionConfigurationError("queueWaitDivisor must be positive, found \(configuration.queueWaitDivisor)")
+    }
+    for level in levelConfigs {
+      guard level.shares >= 0 else { throw AdmissionConfigurationError("priority level \(level.name): shares must not be negative") }
+      if !level.isExempt, case .queuing(let queues, let handSize, let limit) = level.limited {
+        guard queues >= 1, handSize >= 1, handSize <= queues, limit >= 1 else {
+          throw AdmissionConfigurationError(
+            "priority level \(level.name): need queues >= 1, 1 <= handSize <= queues and queueLengthLimit >= 1, found queues \(queues), handSize \(handSize), queueLengthLimit \(limit)")
+        }
+      }
+    }
+    let names = levelConfigs.map(\.name)
+    var schemaLevel: [Int] = []
+    for schema in configuration.flowSchemas {
+      guard let index = names.firstIndex(of: schema.priorityLevel) else {
+        throw AdmissionConfigurationError("flow schema \(schema.name): no priority level named \(schema.priorityLevel)")
+      }
+      schemaLevel.append(index)
+    }
+    let limits = PriorityLevelConfiguration.nominalConcurrencyLimits(levelConfigs, serverConcurrencyLimit: configuration.serverConcurrencyLimit)
+    self.configuration = configuration
+    levelNames = names
+    concurrencyLimits = limits
+    levels = zip(levelConfigs, limits).map { config, limit in
+      PriorityLevelQueueSet(configuration: config, concurrencyLimit: limit,
+                            estimatedServiceDuration: configuration.estimatedServiceDuration,
+                            maximumRetryAfter: configuration.maximumRetryAfter, now: now)
+    }
+    maxSeats = levels.map(\.maxSeats)
+    let schemas = configuration.flowSchemas
+    schemaOrder = schemas.indices.sorted {
+      (schemas[$0].matchingPrecedence, schemas[$0].name) < (schemas[$1].matchingPrecedence, schemas[$1].name)
+    }
+    self.schemaLevel = schemaLevel
+    fallbackLevel = names.firstIndex(of: "catch-all") ?? names.count - 1
+  }
+
+  /// The index of the level named `name`.
+  public func levelIndex(named name: String) -> Int? { levelNames.firstIndex(of: name) }
+
+  /// FlowSchema matching: the lowest matching precedence wins (ties: smaller name).
+  public func classify(_ subject: RequestSubject) -> Classification {
+    for index in schemaOrder where configuration.flowSchemas[index].matches(subject) {
+      let schema = configuration.flowSchemas[index]
+      return Classification(level: schemaLevel[index], flowSchema: index,
+                            flowHash: flowHash(flowSchema: schema.name, distinguisher: schema.distinguisher(of: subject)))
+    }
+    return Classification(level: fallbackLevel, flowSchema: -1,
+                          flowHash: flowHash(flowSchema: "", distinguisher: subject.userName))
+  }
+
+  /// Admits a request from `subject` needing `seats` seats, whose deadline is `deadline`
+  /// (`SimTime.never` if none).
+  public mutating func admit(_ request: UInt32, subject: RequestSubject, seats: Int, now: SimTime, deadline: SimTime) -> AdmissionDecision {
+    admit(request, classification: classify(subject), seats: seats, now: now, deadline: deadline)
+  }
+
+  /// Admits an already classified request.
+  ///
+  /// - Precondition: `request` is not queued or executing.
+  public mutating func admit(_ request: UInt32, classification: Classification, seats: Int, now: SimTime,
+                             deadline: SimTime) -> AdmissionDecision {
+    table.ensure(request)
+    let i = Int(request)
+    precondition(table.phase[i] == .idle, "request \(request) admitted while still \(table.phase[i])")
+    let l = classification.level
+    levels[l].sync(now: now)
+    let width = levels[l].clampSeats(seats)
+    table.level[i] = Int32(l)
+    table.seats[i] = Int32(width)
+    table.admitted[i] = now
+    table.queue[i] = -1
+    if levels[l].isExempt || levels[l].dealer == nil {
+      if levels[l].canAccommodate(width) {
+        levels[l].startUnqueued(request, seats: width, now: now, table: &table)
+        levels[l].queueWait.add(0)
+        return .execute(level: l)
+      }
+      return .rejected(level: l, retryAfter: levels[l].reject(now: now))
+    }
+    guard levels[l].enqueue(request, seats: width, hash: classification.flowHash, now: now, table: &table) else {
+      return .rejected(level: l, retryAfter: levels[l].reject(now: now))
+    }
+    // One fair-queuing choice, taken only if it is this request: only its queue changed, so nothing
+    // else became dispatchable (save exact virtual-time ties, which the next finish resolves).
+    if levels[l].dispatchOne(now: now, table: &table, only: request) == request { return .execute(level: l) }
+    return .queued(level: l, queueWaitDeadline: now + queueWait(now: now, deadline: deadline))
+  }
+
+  /// `min((deadline − now) / divisor, maximum)`, or the default for a request without deadline.
+  public func queueWait(now: SimTime, deadline: SimTime) -> SimDuration {
+    guard deadline != .never else { return configuration.defaultQueueWait }
+    let remaining = max(deadline - now, .zero)
+    return min(remaining / configuration.queueWaitDivisor, configuration.maximumQueueWait)
+  }
+
+  /// The queue-wait timer of `request` fired. True: it was still waiting and is now rejected with
+  /// 429 (counted as a drop of its level). False: a stale timer (dispatched or finished).
+  ///
+  /// Taking a request out of its queue can unblock the level when it was a wide head that did not
+  /// fit; the requests that then start are appended to `dispatched`.
+  public mutating func queueWaitExpired(_ request: UInt32, now: SimTime, dispatched: inout [UInt32]) -> Bool {
+    guard table.phase(of: request) == .queued else { return false }
+    let l = Int(table.level[Int(request)])
+    levels[l].sync(now: now)
+    levels[l].removeWaiting(request, now: now, table: &table)
+    _ = levels[l].reject(now: now)
+    while let next = levels[l].dispatchOne(now: now, table: &table) { dispatched.append(next) }
+    return true
+  }
+
+  /// `queueWaitExpired(_:now:dispatched:)` for callers whose requests all take one seat, where an
+  /// expiry never lets another request start.
+  ///
+  /// - Precondition: the expiry dispatched nothing (else use the `dispatched:` form).
+  public mutating func queueWaitExpired(_ request: UInt32, now: SimTime) -> Bool {
+    var dispatched: [UInt32] = []
+    let expired = queueWaitExpired(request, now: now, dispatched: &dispatched)
+    precondition(dispatched.isEmpty, "queueWaitExpired(\(request)) started \(dispatched); use queueWaitExpired(_:now:dispatched:)")
+    return expired
+  }
+
+  /// `request` completed (or its client gave up while it waited): releases its seats and appends
+  /// to `dispatched` the ids of the queued requests this lets start, in dispatch order.
+  public mutating func finish(_ request: UInt32, now: SimTime, dispatched: inout [UInt32]) {
+    let phase = table.phase(of: request)
+    guard phase != .idle else { return }
+    let l = Int(table.level[Int(request)])
+    levels[l].sync(now: now)
+    if phase == .queued {
+      levels[l].removeWaiting(request, now: now, table: &table)
+    } else {
+      levels[l].release(request, now: now, table: &table)
+    }
+    while let next = levels[l].dispatchOne(now: now, table: &table) { dispatched.append(next) }
+  }
+
+  /// `finish(_:now:dispatched:)` returning a new array (allocates; convenient in tests).
+  public mutating func finish(_ request: UInt32, now: SimTime) -> [UInt32] {
+    var dispatched: [UInt32] = []
+    finish(request, now: now, dispatched: &dispatched)
+    return dispatched
+  }
+
+  // MARK: Introspection
+
+  public func seatsInUse(level: Int) -> Int { levels[level].seatsInUse }
+  public func executingRequests(level: Int) -> Int { levels[level].executing }
+  public func queuedRequests(level: Int) -> Int { levels[level].waiting }
+  /// Time-weighted seats in use (recorded at each change).
+  public func seatsInUseStatistic(level: Int) -> TimeWeightedStatistic { levels[level].seatsInUseStatistic }
+  /// Time-weighted number of waiting requests.
+  public func queueLengthStatistic(level: Int) -> TimeWeightedStatistic { levels[level].queueLengthStatistic }
+  /// 429s so far: queue full, reject level full, queue wait expired.
+  public func rejectedCount(level: Int) -> Int { levels[level].rejected }
+  /// Queue wait in seconds of every request that started executing (0 for those that never queued).
+  public func queueWaitTally(level: Int) -> Tally { levels[level].queueWait }
+  /// The Retry-After a 429 of this level would carry now (before counting it).
+  public func retryAfter(level: Int) -> SimDuration { levels[level].dropTracker.retryAfter }
+  /// How long `request` waited before it started executing (its latest admission).
+  public func queueWait(of request: UInt32) -> SimDuration {
+    let i = Int(request)
+    return table.dispatched[i] - table.admitted[i]
+  }
+  /// The queue `request` waits or waited in, if it went through a queue.
+  public func queueIndex(of request: UInt32) -> Int? {
+    Int(request) < table.count && table.queue[Int(request)] >= 0 ? Int(table.queue[Int(request)]) : nil
+  }
+}

@@ -1,0 +1,96 @@
+/// One API Priority and Fairness priority level of a kube-apiserver, as in a
+/// `PriorityLevelConfiguration` object: its share of the server's seats and how requests wait
+/// for them.
+///
+/// The nominal concurrency limit (seats) is `ceil(serverConcurrencyLimit × shares / Σshares)`, the
+/// sum running over the non-exempt levels (`nominalConcurrencyLimits(serverConcurrencyLimit:)`).
+///
+/// Limit of this model: borrowing and lending between levels (`lendablePercent`, the 10 s
+/// borrowing adjustment of apf_controller.go) is **not** modelled; each level always uses exactly
+/// its nominal limit. `lendablePercent` is kept so a scenario can state it and a later version
+/// can use it.
+public struct PriorityLevelConfiguration: Hashable, Sendable {
+  /// How a limited level holds requests that find no free seat.
+  public enum Limited: Hashable, Sendable {
+    /// Shuffle-sharded queues: `queues` queues, a flow is dealt `handSize` of them, each queue
+    /// holds at most `queueLengthLimit` waiting requests.
+    case queuing(queues: Int, handSize: Int, queueLengthLimit: Int)
+    /// No queues: a request that finds no free seat is rejected at once (the catch-all level).
+    case reject
+  }
+
+  public var name: String
+  /// Nominal concurrency shares (0 for the exempt level).
+  public var shares: Int
+  /// Percentage of the nominal limit other levels may borrow (not modelled, see the type comment).
+  public var lendablePercent: Int
+  /// What happens to a request that must wait; ignored when `isExempt`.
+  public var limited: Limited
+  /// An exempt level has no limit: its requests always execute at once.
+  public var isExempt: Bool
+
+  public init(name: String, shares: Int, lendablePercent: Int = 0, limited: Limited, isExempt: Bool = false) {
+    self.name = name
+    self.shares = shares
+    self.lendablePercent = lendablePercent
+    self.limited = limited
+    self.isExempt = isExempt
+  }
+
+  /// The exempt level.
+  public static func exempt(name: String = "exempt") -> Self {
+    Self(name: name, shares: 0, limited: .reject, isExempt: true)
+  }
+
+  /// The default queuing shape of most levels: 50 waiting requests per queue.
+  public static func queued(_ name: String, shares: Int, lendablePercent: Int, queues: Int, handSize: Int,
+                            queueLengthLimit: Int = 50) -> Self {
+    Self(name: name, shares: shares, lendablePercent: lendablePercent,
+         limited: .queuing(queues: queues, handSize: handSize, queueLengthLimit: queueLengthLimit))
+  }
+
+  /// The bootstrap levels of kube-apiserver (research §1d; apiserver:pkg/apis/flowcontrol/bootstrap/default.go),
+  /// in this order: exempt, system, node-high, leader-election, workload-high, workload-low,
+  /// global-default, catch-all.
+  public static let kubernetesDefaults: [PriorityLevelConfiguration] = [
+    .exempt(),
+    .queued("system", shares: 30, lendablePercent: 33, queues: 64, handSize: 6),
+    .queued("node-high", shares: 40, lendablePercent: 25, queues: 64, handSize: 6),
+    .queued("leader-election", shares: 10, lendablePercent: 0, queues: 16, handSize: 4),
+    .queued("workload-high", shares: 40, lendablePercent: 50, queues: 128, handSize: 6),
+    .queued("workload-low", shares: 100, lendablePercent: 90, queues: 128, handSize: 6),
+    .queued("global-default", shares: 20, lendablePercent: 50, queues: 128, handSize: 6),
+    PriorityLevelConfiguration(name: "catch-all", shares: 5, lendablePercent: 0, limited: .reject),
+  ]
+
+  /// Nominal concurrency limit of every level, in the order given: `ceil(server × shares / Σshares)`
+  /// (integer arithmetic, so exact), Σ over non-exempt levels; 0 for exempt levels (unlimited).
+  /// With the defaults at 600 seats: 0, 74, 98, 25, 98, 245, 49, 13.
+  public static func nominalConcurrencyLimits(_ levels: [PriorityLevelConfiguration], serverConcurrencyLimit: Int) -> [Int] {
+    let total = levels.reduce(0) { $0 + ($1.isExempt ? 0 : $1.shares) }
+    return levels.map { level in
+      guard !level.isExempt, total > 0 else { return 0 }
+      return (serverConcurrencyLimit * level.shares + total - 1) / total
+    }
+  }
+
+  /// The widest request (in seats) this level admits when its limit is `concurrencyLimit`:
+  /// `max(1, min(ceil(0.15 × CL), CL / handSize))` (request/config.go; integer arithmetic). A level
+  /// without queues has no hand size and uses `max(1, ceil(0.15 × CL))`. Wider requests are
+  /// clamped to this. Defaults: 12, 15, 4, 15, 37, 8 (catch-all: 2).
+  public func maxSeats(concurrencyLimit: Int) -> Int {
+    let fraction = (15 * concurrencyLimit + 99) / 100
+    switch limited {
+    case .queuing(_, let handSize, _) where handSize > 0:
+      return max(1, min(fraction, concurrencyLimit / handSize))
+    default:
+      return max(1, fraction)
+    }
+  }
+}
+
+/// Why an API Priority and Fairness configuration cannot be used.
+public struct AdmissionConfigurationError: Error, Hashable, Sendable, CustomStringConvertible {
+  public var description: String
+  public init(_ description: String) { self.description = description }
+}

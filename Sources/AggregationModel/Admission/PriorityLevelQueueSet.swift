@@ -1,0 +1,219 @@
+internal import DequeModule
+import SimCore
+
+/// The state of one priority level of API Priority and Fairness: seats in use, shuffle-sharded
+/// queues and the fair-queuing virtual clock (after apiserver:pkg/util/flowcontrol/fairqueuing/
+/// queueset/queueset.go), plus the level's metrics.
+///
+/// Fair queuing: the level keeps a virtual time `R` (seat-seconds per active queue) that advances
+/// at `min(seats requested, CL) / active queues` per real second; a queue is active while it has a
+/// waiting or executing request. An idle queue that receives a request starts at `R`. The next
+/// request to dispatch is the head of the queue with the smallest virtual finish
+/// `nextDispatchR + seats × G` (ties: round robin after the last queue served), where `G` is the
+/// estimated service duration (k8s: 3 s) because the real one is unknown at dispatch. Dispatch adds
+/// `seats × G` to the queue's `nextDispatchR`; finish corrects it by `seats × (G − actual)`. A head
+/// that does not fit in the free seats blocks the level until enough seats are free.
+///
+/// - Complexity: dispatch O(queues); enqueue O(handSize²); removing a timed-out request
+///   O(queue length). No allocation once the queues' buffers have grown.
+struct PriorityLevelQueueSet {
+  let concurrencyLimit: Int
+  let maxSeats: Int
+  let isExempt: Bool
+  let queueLengthLimit: Int
+  /// nil: no queues (exempt or reject level).
+  let dealer: ShuffleShardingDealer?
+  /// `G`, in seconds.
+  let estimatedServiceSeconds: Double
+
+  var seatsInUse = 0
+  var executing = 0
+  var waiting = 0
+
+  var queues: [Deque<UInt32>]
+  var waitingSeats: [Int]
+  var executingSeats: [Int]
+  var executingCount: [Int]
+  var nextDispatchR: [Double]
+  var currentR = 0.0
+  var lastSync: SimTime
+  var activeQueues = 0
+  var seatsRequested = 0
+  var robinIndex = -1
+
+  var seatsInUseStatistic: TimeWeightedStatistic
+  var queueLengthStatistic: TimeWeightedStatistic
+  var rejected = 0
+  var queueWait = Tally()
+  var dropTracker: DroppedRequestsTracker
+
+  init(configuration: PriorityLevelConfiguration, concurrencyLimit: Int, estimatedServiceDuration: SimDuration,
+       maximumRetryAfter: SimDuration, now: SimTime) {
+    self.concurrencyLimit = concurrencyLimit
+    maxSeats = configuration.maxSeats(concurrencyLimit: concurrencyLimit)
+    isExempt = configuration.isExempt
+    estimatedServiceSeconds = estimatedServiceDuration.seconds
+    var queueCount = 0
+    if !configuration.isExempt, case .queuing(let queues, let handSize, let limit) = configuration.limited {
+      queueCount = queues
+      queueLengthLimit = limit
+      dealer = ShuffleShardingDealer(deckSize: queues, handSize: handSize)
+    } else {
+      queueLengthLimit = 0
+      dealer = nil
+    }
+    queues = (0..<queueCount).map { _ in
+      var queue = Deque<UInt32>()
+      queue.reserveCapacity(8)
+      return queue
+    }
+    waitingSeats = Array(repeating: 0, count: queueCount)
+    executingSeats = Array(repeating: 0, count: queueCount)
+    executingCount = Array(repeating: 0, count: queueCount)
+    nextDispatchR = Array(repeating: 0, count: queueCount)
+    lastSync = now
+    seatsInUseStatistic = TimeWeightedStatistic(at: now)
+    queueLengthStatistic = TimeWeightedStatistic(at: now)
+    dropTracker = DroppedRequestsTracker(maximumSeconds: max(1, maximumRetryAfter.nanoseconds / 1_000_000_000))
+  }
+
+  /// Clamps a request's width to `[1, maxSeats]`.
+  func clampSeats(_ seats: Int) -> Int { isExempt ? max(1, seats) : min(max(1, seats), maxSeats) }
+
+  /// Advances the virtual clock to `now`.
+  mutating func sync(now: SimTime) {
+    guard now > lastSync else { return }
+    if activeQueues > 0 {
+      let ratio = Double(min(seatsRequested, concurrencyLimit)) / Double(activeQueues)
+      currentR += ratio * (now - lastSync).seconds
+    }
+    lastSync = now
+  }
+
+  func canAccommodate(_ seats: Int) -> Bool {
+    if isExempt { return true }
+    if seats > concurrencyLimit { return executing == 0 }
+    return seatsInUse + seats <= concurrencyLimit
+  }
+
+  mutating func recordStatistics(now: SimTime) {
+    seatsInUseStatistic.record(Double(seatsInUse), at: now)
+    queueLengthStatistic.record(Double(waiting), at: now)
+  }
+
+  /// Starts a request outside any queue (exempt level, or a reject level with room).
+  mutating func startUnqueued(_ request: UInt32, seats: Int, now: SimTime, table: inout AdmissionRequestTable) {
+    seatsInUse += seats
+    executing += 1
+    let i = Int(request)
+    table.phase[i] = .executing
+    table.queue[i] = -1
+    table.dispatched[i] = now
+    recordStatistics(now: now)
+  }
+
+  /// Counts a 429 and returns its Retry-After.
+  mutating func reject(now: SimTime) -> SimDuration {
+    rejected += 1
+    return dropTracker.recordDrop(now: now)
+  }
+
+  /// Puts `request` into the best queue of its hand; false if that queue is full (and every seat
+  /// is in use, as in k8s `rejectOrEnqueueToBoundLocked`).
+  mutating func enqueue(_ request: UInt32, seats: Int, hash: UInt64, now: SimTime, table: inout AdmissionRequestTable) -> Bool {
+    guard let dealer else { return false }
+    var best = -1
+    var bestSeats = Int.max
+    dealer.deal(hash) { q in
+      if waitingSeats[q] < bestSeats {
+        bestSeats = waitingSeats[q]
+        best = q
+      }
+    }
+    if seatsInUse >= concurrencyLimit && queues[best].count >= queueLengthLimit { return false }
+    if queues[best].isEmpty && executingCount[best] == 0 {
+      nextDispatchR[best] = currentR
+      activeQueues += 1
+    }
+    queues[best].append(request)
+    waitingSeats[best] += seats
+    waiting += 1
+    seatsRequested += seats
+    let i = Int(request)
+    table.phase[i] = .queued
+    table.queue[i] = Int32(best)
+    recordStatistics(now: now)
+    return true
+  }
+
+  /// Dispatches the fair-queuing choice if it fits; returns its id, or nil (nothing waiting, or
+  /// the chosen head needs more seats than are free, or `only` is given and the choice is another
+  /// request).
+  mutating func dispatchOne(now: SimTime, table: inout AdmissionRequestTable, only: UInt32? = nil) -> UInt32? {
+    guard waiting > 0 else { return nil }
+    let n = queues.count
+    var minIndex = -1
+    var minFinish = Double.infinity
+    var index = robinIndex
+    for _ in 0..<n {
+      index = (index + 1) % n
+      guard let head = queues[index].first else { continue }
+      let finish = nextDispatchR[index] + Double(table.seats[Int(head)]) * estimatedServiceSeconds
+      if finish < minFinish {
+        minFinish = finish
+        minIndex = index
+      }
+    }
+    guard minIndex >= 0, let head = queues[minIndex].first else { return nil }
+    let seats = Int(table.seats[Int(head)])
+    guard canAccommodate(seats), only == nil || only == head else { return nil }
+    robinIndex = minIndex
+    queues[minIndex].removeFirst()
+    waitingSeats[minIndex] -= seats
+    waiting -= 1
+    executingSeats[minIndex] += seats
+    executingCount[minIndex] += 1
+    seatsInUse += seats
+    executing += 1
+    nextDispatchR[minIndex] += Double(seats) * estimatedServiceSeconds
+    let i = Int(head)
+    table.phase[i] = .executing
+    table.dispatched[i] = now
+    queueWait.add((now - table.admitted[i]).seconds)
+    recordStatistics(now: now)
+    return head
+  }
+
+  /// Releases an executing request's seats (no dispatching).
+  mutating func release(_ request: UInt32, now: SimTime, table: inout AdmissionRequestTable) {
+    let i = Int(request)
+    let seats = Int(table.seats[i])
+    seatsInUse -= seats
+    executing -= 1
+    let q = Int(table.queue[i])
+    if q >= 0 {
+      executingSeats[q] -= seats
+      executingCount[q] -= 1
+      seatsRequested -= seats
+      let actual = (now - table.dispatched[i]).seconds
+      nextDispatchR[q] -= Double(seats) * (estimatedServiceSeconds - actual)
+      if queues[q].isEmpty && executingCount[q] == 0 { activeQueues -= 1 }
+    }
+    table.phase[i] = .idle
+    recordStatistics(now: now)
+  }
+
+  /// Takes a waiting request out of its queue (timed out or abandoned).
+  mutating func removeWaiting(_ request: UInt32, now: SimTime, table: inout AdmissionRequestTable) {
+    let i = Int(request)
+    let q = Int(table.queue[i])
+    let seats = Int(table.seats[i])
+    if let position = queues[q].firstIndex(of: request) { queues[q].remove(at: position) }
+    waitingSeats[q] -= seats
+    waiting -= 1
+    seatsRequested -= seats
+    if queues[q].isEmpty && executingCount[q] == 0 { activeQueues -= 1 }
+    table.phase[i] = .idle
+    recordStatistics(now: now)
+  }
+}

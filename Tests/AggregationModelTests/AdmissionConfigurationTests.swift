@@ -1,0 +1,101 @@
+import Testing
+import SimCore
+@testable import AggregationModel
+
+@Suite("API Priority and Fairness defaults: levels, seats, FlowSchema classification, shuffle sharding")
+struct AdmissionConfigurationTests {
+  @Test("the default levels at 600 seats get the nominal concurrency limits of the research table")
+  func nominalConcurrencyLimits() throws {
+    let apf = try PriorityAndFairness()
+    #expect(apf.levelNames == ["exempt", "system", "node-high", "leader-election", "workload-high", "workload-low",
+                               "global-default", "catch-all"])
+    #expect(apf.concurrencyLimits == [0, 74, 98, 25, 98, 245, 49, 13])
+    let shares = PriorityLevelConfiguration.kubernetesDefaults.filter { !$0.isExempt }.reduce(0) { $0 + $1.shares }
+    #expect(shares == 245)
+  }
+
+  @Test("max seats per request are max(1, min(ceil(0.15 CL), CL / handSize)) for each default level")
+  func maxSeatsPerLevel() throws {
+    let apf = try PriorityAndFairness()
+    #expect(Array(apf.maxSeats[1...6]) == [12, 15, 4, 15, 37, 8])
+    #expect(apf.maxSeats[7] == 2)   // catch-all: no hand size, ceil(0.15 × 13)
+  }
+
+  @Test("a request wider than its level's max seats is clamped to it, and a zero-seat request takes one seat")
+  func seatsAreClamped() throws {
+    var apf = try PriorityAndFairness()
+    let user = RequestSubject.user("alice")
+    #expect(apf.admit(1, subject: user, seats: 100, now: .zero, deadline: .zero + .seconds(60)) == .execute(level: 6))
+    #expect(apf.seatsInUse(level: 6) == 8)
+    #expect(apf.admit(2, subject: user, seats: 0, now: .zero, deadline: .zero + .seconds(60)) == .execute(level: 6))
+    #expect(apf.seatsInUse(level: 6) == 9)
+  }
+
+  @Test("typical subjects are classified into the default priority levels", arguments: [
+    (RequestSubject.user("admin", groups: ["system:masters"]), "exempt"),
+    (RequestSubject.serviceAccount(namespace: "kube-system", name: "foo"), "workload-high"),
+    (RequestSubject.serviceAccount(namespace: "team-a", name: "builder"), "workload-low"),
+    (RequestSubject.user("alice"), "global-default"),
+    (RequestSubject.node("n1"), "system"),
+    (RequestSubject.node("n1", purpose: .nodeHeartbeat), "node-high"),
+    (RequestSubject.user("alice", purpose: .probe), "exempt"),
+    (RequestSubject.user("system:kube-controller-manager"), "workload-high"),
+    (RequestSubject.user("system:kube-scheduler", purpose: .leaderElection), "leader-election"),
+    (RequestSubject(userName: "system:anonymous", groups: ["system:unauthenticated"]), "catch-all"),
+  ])
+  func classification(subject: RequestSubject, level: String) throws {
+    let apf = try PriorityAndFairness()
+    #expect(apf.levelNames[apf.classify(subject).level] == level)
+  }
+
+  @Test("an ordinary user's flow is the global-default FlowSchema with the user as distinguisher")
+  func flowOfOrdinaryUser() throws {
+    let apf = try PriorityAndFairness()
+    let c = apf.classify(.user("alice"))
+    #expect(FlowSchema.kubernetesDefaults[c.flowSchema].name == "global-default")
+    #expect(c.flowHash == flowHash(flowSchema: "global-default", distinguisher: "alice"))
+  }
+
+  @Test("the flow hash is FNV-1a 64 of schema name, a zero byte and the distinguisher")
+  func flowHashIsFNV1a() {
+    #expect(flowHash(flowSchema: "a", distinguisher: "") == 0x089b_e207_b544_f1e4)
+    #expect(flowHash(flowSchema: "all", distinguisher: "alice") == 0x1db2_6cdd_07e7_9acc)
+  }
+
+  @Test("the dealer deals pinned, distinct queues for a given hash", arguments: [
+    (UInt64(0), 128, 6, [0, 1, 2, 3, 4, 5]),
+    (UInt64(12_345_678_901_234_567), 128, 6, [7, 14, 94, 102, 22, 65]),
+    (UInt64.max, 128, 6, [127, 1, 7, 56, 91, 6]),
+    (UInt64(12_345_678_901_234_567), 16, 4, [7, 0, 1, 6]),
+    (UInt64.max, 16, 4, [15, 0, 8, 7]),
+  ])
+  func dealerHands(hash: UInt64, deck: Int, hand: Int, expected: [Int]) {
+    let cards = ShuffleShardingDealer(deckSize: deck, handSize: hand).hand(hash)
+    #expect(cards == expected)
+    #expect(Set(cards).count == hand)
+  }
+
+  @Test("every hand of 6 out of 128 is distinct and in range over many hashes")
+  func dealerAlwaysDistinct() {
+    let dealer = ShuffleShardingDealer(deckSize: 128, handSize: 6)
+    var hash: UInt64 = 0x9e37_79b9_7f4a_7c15
+    for _ in 0..<2000 {
+      let cards = dealer.hand(hash)
+      #expect(Set(cards).count == 6 && cards.allSatisfy { (0..<128).contains($0) })
+      hash = hash &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+    }
+  }
+
+  @Test("a FlowSchema naming a missing priority level is refused with its name")
+  func missingLevel() {
+    var configuration = PriorityAndFairness.Configuration()
+    configuration.flowSchemas.append(FlowSchema(name: "mine", matchingPrecedence: 5, priorityLevel: "nope",
+                                                subjects: [.user("x")]))
+    do {
+      _ = try PriorityAndFairness(configuration: configuration)
+      Issue.record("accepted")
+    } catch {
+      #expect(error.description == "flow schema mine: no priority level named nope")
+    }
+  }
+}

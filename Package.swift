@@ -60,7 +60,7 @@ let package = Package(
     .executableTarget(
       name: "aggsim-bench",
       dependencies: [
-        "SimCore", "QueueingModels",
+        "SimCore", "QueueingModels", "AggregationModel",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
       ],

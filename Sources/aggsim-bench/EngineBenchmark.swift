@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import AggregationModel
 import MallocInterposerSwift
 import QueueingModels
 import SimCore
@@ -22,6 +23,8 @@ struct EngineBenchmark: ParsableCommand {
   @Option(help: "Python interpreter that has simpy installed.") var python = "Benchmarks/.venv/bin/python"
   @Option(help: "The SimPy model script.") var simpyScript = "Benchmarks/simpy_mm1.py"
   @Flag(help: "Skip the SimPy comparison.") var noSimpy = false
+  @Flag(help: "Skip the full-model benchmark.") var noModel = false
+  @Option(help: "Simulated minutes of the full-model benchmark.") var modelMinutes = 60
 
   static let arrivalRate = 0.9, serviceRate = 1.0, seed: UInt32 = 12_345
 
@@ -60,7 +63,23 @@ struct EngineBenchmark: ParsableCommand {
         print("SimPy: not run (\(python) \(simpyScript) failed; `make bench` installs simpy into Benchmarks/.venv)")
       }
     }
+    if !noModel { benchmarkModel() }
     if failed { throw ExitCode.failure }
+  }
+
+  /// The full model, on a short run and then a long one: events/s, and whether the peak memory
+  /// grows with the simulated duration.
+  func benchmarkModel() {
+    print("full model: 10 extension servers × 2 pods, 10 clients × 500 req/s, APF defaults, lognormal links")
+    for minutes in [max(modelMinutes / 10, 1), modelMinutes] {
+      let m = ModelBenchmark.measure(duration: .minutes(minutes))
+      let rate = Double(m.events) / m.wallSeconds
+      print("model   \(minutes) simulated min  events \(m.events)  wall \(fixed(m.wallSeconds, 2)) s  events/s \(fixed(rate / 1e6, 2)) M"
+            + "  requests \(m.requests)  ok \(fixed(100 * m.okFraction, 2))%  p99 \(m.p99)  peak RSS \(fixed(peakResidentMegabytes(), 1)) MB")
+      if minutes == modelMinutes {
+        print("target ≥ 3 M events/s: \(rate >= 3e6 ? "met" : "missed") (\(fixed(rate / 1e6, 2)) M)")
+      }
+    }
   }
 
   struct Measurement {

@@ -41,6 +41,24 @@ public struct PodMetrics: Sendable {
   public var served: Int
 }
 
+/// One request in the sampled request trace (`requests.csv`).
+public struct RequestTraceEntry: Hashable, Sendable {
+  public var client: Int
+  /// Registry index of the target APIService (-1: none).
+  public var apiService: Int
+  public var kind: RequestKind
+  /// First send by the client, and the end (answer or client timeout).
+  public var start: SimTime
+  public var end: SimTime
+  public var outcome: Outcome
+  public var attempts: Int
+  /// Instance and pod of the last attempt (-1: it never reached one).
+  public var instance: Int
+  public var pod: Int
+
+  public var latency: SimDuration { end - start }
+}
+
 /// Everything one replication measured, as plain values (merged and written by the caller).
 public struct ReplicationResult: Sendable {
   public var replication: Int
@@ -49,6 +67,8 @@ public struct ReplicationResult: Sendable {
   public var apiServiceNames: [String]
   public var apiServices: [ScopeMetrics]
   public var pods: [PodMetrics]
+  /// Sampled requests, in the order they ended (empty unless `ModelSpec.requestTraceSampling` > 0).
+  public var trace: [RequestTraceEntry]
   /// Events handled, and the simulated time over which statistics were collected.
   public var events: UInt64
   public var measuredDuration: SimDuration

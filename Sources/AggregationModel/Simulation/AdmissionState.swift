@@ -1,27 +1,58 @@
 public import SimCore
 
-/// The admission decision of a control-plane instance for one request.
-enum AdmissionOutcome {
-  case execute
-  case queued(until: SimTime)
-  case rejected(retryAfter: SimDuration)
-}
-
-/// The admission filter of one control-plane instance.
+/// The admission filter of one control-plane instance: APF, max-in-flight, or none. The
+/// filters are kept as optionals (not enum payloads) so that they mutate in place.
 struct AdmissionState {
-  let spec: AdmissionSpec
+  var apf: PriorityAndFairness?
+  var maxInFlight: MaxInFlightLimiter?
+  /// Each client's APF classification, computed once.
+  var classifications: [PriorityAndFairness.Classification] = []
+  /// Seats a proxied LIST takes: 1 from 1.24, the level's maximum before (research §6).
+  let listTakesOneSeat: Bool
 
-  init(_ spec: AdmissionSpec) { self.spec = spec }
-
-  mutating func admit(_ request: UInt32, identity: ClientIdentity, now: SimTime, deadline: SimTime) -> AdmissionOutcome {
+  /// The filter `spec` describes, for clients `subjects`. A configuration APF refuses (a schema
+  /// naming a missing level) is reported by the scenario layer before a run; here it falls back
+  /// to the defaults, which are valid.
+  init(_ spec: AdmissionSpec, subjects: [RequestSubject], version: VersionBehaviour) {
+    listTakesOneSeat = version.aggregatedListTakesOneSeat
     switch spec {
-    case .unlimited: .execute
+    case .unlimited:
+      break
+    case .priorityAndFairness(let configuration):
+      let apf = (try? PriorityAndFairness(configuration: configuration)) ?? (try! PriorityAndFairness())
+      classifications = subjects.map { apf.classify($0) }
+      self.apf = apf
+    case .maxInFlight(let readOnly, let mutating):
+      maxInFlight = MaxInFlightLimiter(readOnlyLimit: readOnly, mutatingLimit: mutating)
     }
   }
 
-  /// Releases the request's seat; appends to `dispatched` the queued requests that may now run.
-  mutating func finish(_ request: UInt32, now: SimTime, dispatched: inout [UInt32]) {}
+  /// Admits the request of `client` with `subject`, seats by `kind`.
+  mutating func admit(_ request: UInt32, client: Int, subject: RequestSubject, kind: RequestKind,
+                      now: SimTime, deadline: SimTime) -> AdmissionDecision {
+    if apf != nil {
+      let classification = classifications[client]
+      let seats = kind == .list && !listTakesOneSeat ? Int.max : 1
+      return apf!.admit(request, classification: classification, seats: seats, now: now, deadline: deadline)
+    }
+    if maxInFlight != nil {
+      return maxInFlight!.admit(request, isMutating: false, subject: subject)
+    }
+    return .execute(level: 0)
+  }
 
-  /// A queued request's wait limit passed: true when it was still queued (now rejected).
-  mutating func queueWaitExpired(_ request: UInt32, now: SimTime) -> Bool { false }
+  /// Releases the request's seat (or takes it out of its queue); appends to `dispatched` the
+  /// queued requests that may now run.
+  mutating func finish(_ request: UInt32, now: SimTime, dispatched: inout [UInt32]) {
+    if apf != nil { apf!.finish(request, now: now, dispatched: &dispatched) }
+    if maxInFlight != nil { maxInFlight!.finish(request) }
+  }
+
+  /// A queued request's wait limit passed: true when it was still queued (now rejected with 429).
+  mutating func queueWaitExpired(_ request: UInt32, now: SimTime, dispatched: inout [UInt32]) -> Bool {
+    apf?.queueWaitExpired(request, now: now, dispatched: &dispatched) ?? false
+  }
+
+  /// The Retry-After a rejection in `level` carries now.
+  func retryAfter(level: Int) -> SimDuration { apf?.retryAfter(level: level) ?? .seconds(1) }
 }

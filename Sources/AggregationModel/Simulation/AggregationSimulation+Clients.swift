@@ -141,5 +141,12 @@ extension AggregationSimulation {
     clientMetrics[Int(requests[id].client)].record(outcome, latency: latency)
     let apiService = Int(requests[id].apiService)
     if apiService >= 0 { apiServiceMetrics[apiService].record(outcome, latency: latency) }
+    let sampling = spec.requestTraceSampling
+    if sampling > 0 && (sampling >= 1 || traceStream.bernoulli(sampling)) {
+      let record = requests[id]
+      trace.append(RequestTraceEntry(
+        client: Int(record.client), apiService: apiService, kind: record.kind, start: record.firstSent, end: calendar.now,
+        outcome: outcome, attempts: Int(record.attempt), instance: Int(record.instance), pod: Int(record.pod)))
+    }
   }
 }

@@ -11,21 +11,41 @@ extension AggregationSimulation {
     calendar.schedule(.filtersDone(request: id, generation: generation), after: overhead)
   }
 
-  /// Authentication and audit are done: admission (APF or max-in-flight) decides.
+  /// Authentication and audit are done: admission (APF or max-in-flight) decides. A queued or
+  /// executing request holds its place until `finishServerSide` releases it.
   mutating func filtersDone(_ id: UInt32) {
     let instance = Int(requests[id].instance)
     let client = Int(requests[id].client)
     let deadline = calendar.now + spec.controlPlane.requestTimeout
-    switch admission[instance].admit(id, identity: clients[client].spec.identity, now: calendar.now, deadline: deadline) {
+    let decision = admission[instance].admit(id, client: client, subject: clients[client].spec.identity,
+                                             kind: requests[id].kind, now: calendar.now, deadline: deadline)
+    switch decision {
     case .execute:
       requests[id].holdsAdmission = true
       route(id)
-    case .queued:
+    case .queued(_, let until):
+      requests[id].holdsAdmission = true
       requests[id].phase = .queuedForAdmission
-    case .rejected(let retryAfter):
+      calendar.schedule(.queueWaitExpires(request: id, generation: requests[id].generation), at: until)
+    case .rejected(_, let retryAfter):
       requests[id].retryAfter = retryAfter
       finishServerSide(id, .tooManyRequests)
     }
+  }
+
+  /// The queue wait limit of a request APF queued: 429 if it is still waiting.
+  mutating func queueWaitExpires(_ id: UInt32) {
+    guard requests[id].phase == .queuedForAdmission else { return }
+    let instance = Int(requests[id].instance)
+    var dispatched: [UInt32] = []
+    if admission[instance].queueWaitExpired(id, now: calendar.now, dispatched: &dispatched) {
+      requests[id].holdsAdmission = false
+      let client = Int(requests[id].client)
+      let level = admission[instance].classifications.isEmpty ? 0 : admission[instance].classifications[client].level
+      requests[id].retryAfter = admission[instance].retryAfter(level: level)
+      finishServerSide(id, .tooManyRequests)
+    }
+    runDispatched(dispatched)
   }
 
   /// Admitted: the aggregator serves it locally, answers 503, or proxies it.
@@ -82,8 +102,12 @@ extension AggregationSimulation {
   mutating func releaseAdmission(_ id: UInt32, instance: Int) {
     var dispatched: [UInt32] = []
     admission[instance].finish(id, now: calendar.now, dispatched: &dispatched)
+    runDispatched(dispatched)
+  }
+
+  /// Routes the requests that admission let out of their queues.
+  mutating func runDispatched(_ dispatched: [UInt32]) {
     for next in dispatched where requests[next].phase == .queuedForAdmission {
-      requests[next].holdsAdmission = true
       route(next)
     }
   }

@@ -35,6 +35,8 @@ public struct AggregationSimulation {
   var clientMetrics: [ScopeMetrics]
   var apiServiceMetrics: [ScopeMetrics]
   var measuringSince = SimTime.zero
+  var trace: [RequestTraceEntry] = []
+  let traceStream: RandomStream
   /// The discovery cap in force (from the proxy spec).
   let discoveryCap: SimDuration?
 
@@ -72,8 +74,12 @@ public struct AggregationSimulation {
     }
     clients = spec.clients.map { ClientState($0, streams: streams) }
     filterStream = streams.stream("controlplane/filters")
+    traceStream = streams.stream("output/trace-sampling")
     localHandlerStream = streams.stream("controlplane/local-handler")
-    admission = (0..<instances).map { _ in AdmissionState(spec.controlPlane.admission) }
+    let subjects = spec.clients.map(\.identity)
+    admission = (0..<instances).map { _ in
+      AdmissionState(spec.controlPlane.admission, subjects: subjects, version: VersionBehaviour(spec.version))
+    }
     clientMetrics = Array(repeating: ScopeMetrics(), count: spec.clients.count)
     apiServiceMetrics = Array(repeating: ScopeMetrics(), count: registry.apiServices.count)
     discoveryCap = spec.controlPlane.proxy.discoveryTimeout
@@ -83,9 +89,14 @@ public struct AggregationSimulation {
   public mutating func run() -> ReplicationResult {
     start()
     let end = SimTime.zero + spec.duration
+    runEvents(until: end)
+    return result(at: end)
+  }
+
+  /// Handles every event due at or before `end`, then sets the clock to `end`.
+  mutating func runEvents(until end: SimTime) {
     while let event = calendar.popNext(notAfter: end) { handle(event) }
     calendar.advance(to: end)
-    return result(at: end)
   }
 
   /// Schedules the first events: client arrivals, faults and the end of the warm-up.
@@ -109,20 +120,23 @@ public struct AggregationSimulation {
     case .sendRequest(let id, let generation): if requests.isCurrent(id, generation) { sendRequest(id) }
     case .arriveAtControlPlane(let id, let generation): if requests.isCurrent(id, generation) { arriveAtControlPlane(id) }
     case .filtersDone(let id, let generation): if requests.isCurrent(id, generation) { filtersDone(id) }
+    case .queueWaitExpires(let id, let generation):
+      if requests.isCurrent(id, generation) { queueWaitExpires(id) }
     case .localHandlerDone(let id, let generation):
       if requests.isCurrent(id, generation) { finishServerSide(id, .ok) }
-    case .arriveAtPod(let id, let generation): arriveAtPod(PodJob(request: id, generation: generation))
-    case .serviceDone(let id, let generation): serviceDone(PodJob(request: id, generation: generation))
-    case .backendAnswer(let id, let generation, let failure):
-      if requests.isCurrent(id, generation) { backendAnswer(id, failure: failure) }
+    case .arriveAtPod(let id, let generation): if requests.isCurrent(id, generation) { arriveAtPod(id) }
+    case .serviceDone(let id, let generation, let server, let pod):
+      serviceDone(PodJob(request: id, generation: generation), server: Int(server), pod: Int(pod))
+    case .backendAnswer(let id, let generation, let reply):
+      if requests.isCurrent(id, generation) { backendAnswer(id, reply: reply) }
     case .arriveAtClient(let id, let generation): if requests.isCurrent(id, generation) { arriveAtClient(id) }
     case .deadlineExpires(let id, let generation):
       if requests.isCurrent(id, generation) { finishServerSide(id, .deadlineExceeded) }
     case .discoveryCapExpires(let id, let generation):
       if requests.isCurrent(id, generation) { finishServerSide(id, .discoveryTimeout) }
     case .clientTimeoutExpires(let id, let incarnation): clientTimeoutExpires(id, incarnation: incarnation)
-    case .connectionSetupDone(let connection, let generation, let failure):
-      connectionSetupDone(Int(connection), generation: generation, failure: failure)
+    case .connectionSetupDone(let connection, let generation, let reply):
+      connectionSetupDone(Int(connection), generation: generation, reply: reply)
     case .connectionHealthCheck(let connection, let generation): connectionHealthCheck(Int(connection), generation: generation)
     case .faultBegins(let server, let fault): faultBegins(server: Int(server), fault: Int(fault))
     case .faultEnds(let server, let fault): faultEnds(server: Int(server), fault: Int(fault))
@@ -137,6 +151,7 @@ public struct AggregationSimulation {
     measuringSince = now
     for index in clientMetrics.indices { clientMetrics[index].reset() }
     for index in apiServiceMetrics.indices { apiServiceMetrics[index].reset() }
+    trace.removeAll()
     for server in servers.indices {
       for pod in servers[server].pods.indices {
         servers[server].pods[pod].busy.reset(at: now)
@@ -155,7 +170,7 @@ public struct AggregationSimulation {
     }
     return ReplicationResult(
       replication: replication, clientNames: spec.clients.map(\.name), clients: clientMetrics,
-      apiServiceNames: registry.apiServices.map(\.name), apiServices: apiServiceMetrics, pods: pods,
+      apiServiceNames: registry.apiServices.map(\.name), apiServices: apiServiceMetrics, pods: pods, trace: trace,
       events: calendar.eventsHandled, measuredDuration: end - measuringSince)
   }
 }

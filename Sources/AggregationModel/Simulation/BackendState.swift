@@ -12,6 +12,8 @@ struct PodJob {
 struct PodState {
   var busyWorkers = 0
   var queue = Deque<PodJob>()
+  /// Jobs being served, with the handle of their completion (cancelled if the pod crashes).
+  var inService: [(job: PodJob, completion: EventHandle)] = []
   /// Jobs whose service ended while the pod hung; they complete when the hang ends.
   var stalled: [PodJob] = []
   var crashed = false
@@ -38,10 +40,20 @@ struct ServerState {
     var pod = PodState()
     pod.queue.reserveCapacity(256)
     pod.stalled.reserveCapacity(spec.workers)
+    pod.inService.reserveCapacity(spec.workers)
     pods = Array(repeating: pod, count: spec.replicas)
     serviceStream = streams.stream("server/\(spec.name)/service")
   }
 
-  /// Indices of the pods in the ready endpoints.
-  func readyPods() -> [Int] { pods.indices.filter { pods[$0].ready } }
+  /// The `k`-th pod (0-based) among the ready ones, or nil; `readyCount` counts them.
+  func readyPod(_ k: Int) -> Int? {
+    var seen = 0
+    for index in pods.indices where pods[index].ready {
+      if seen == k { return index }
+      seen += 1
+    }
+    return nil
+  }
+
+  var readyCount: Int { pods.reduce(0) { $0 + ($1.ready ? 1 : 0) } }
 }

@@ -12,14 +12,16 @@ enum ModelEvent {
   case arriveAtControlPlane(request: UInt32, generation: UInt32)
   /// Authentication, audit and authorization are done: admission next.
   case filtersDone(request: UInt32, generation: UInt32)
+  /// A request queued by APF reached its queue wait limit.
+  case queueWaitExpires(request: UInt32, generation: UInt32)
   /// The in-process handler of a local APIService answered.
   case localHandlerDone(request: UInt32, generation: UInt32)
   /// The request reached its backend pod.
   case arriveAtPod(request: UInt32, generation: UInt32)
   /// A pod's worker finished the request.
-  case serviceDone(request: UInt32, generation: UInt32)
+  case serviceDone(request: UInt32, generation: UInt32, server: Int32, pod: Int32)
   /// The backend's answer (or a transport error) reached the control plane.
-  case backendAnswer(request: UInt32, generation: UInt32, failure: TransportFailure)
+  case backendAnswer(request: UInt32, generation: UInt32, reply: BackendReply)
   /// The answer reached the client.
   case arriveAtClient(request: UInt32, generation: UInt32)
   /// The request deadline (60 s) passed: 504.
@@ -29,7 +31,7 @@ enum ModelEvent {
   /// The client stopped waiting (`incarnation` identifies the request across its attempts).
   case clientTimeoutExpires(request: UInt32, incarnation: UInt32)
   /// A connection finished its TCP and TLS handshakes, or failed them.
-  case connectionSetupDone(connection: Int32, generation: UInt32, failure: TransportFailure)
+  case connectionSetupDone(connection: Int32, generation: UInt32, reply: BackendReply)
   /// The HTTP/2 health check of a silent connection closes it.
   case connectionHealthCheck(connection: Int32, generation: UInt32)
   /// A scheduled fault of a server begins or ends.
@@ -41,10 +43,12 @@ enum ModelEvent {
   case warmupEnds
 }
 
-/// Why a backend exchange failed, in the words the aggregator's 503 carries
-/// (`error trying to reach service: <detail>`, research §2.3).
-enum TransportFailure: UInt8 {
-  case none
+/// What came back from a backend exchange: an answer, a 429 from the pod's own limit, or a
+/// transport error, whose Go text the aggregator's 503 carries (`error trying to reach service:
+/// <detail>`, research §2.3).
+enum BackendReply: UInt8 {
+  case ok
+  case tooManyRequests
   case connectionRefused
   case dialTimeout
   case tlsHandshakeTimeout
@@ -53,7 +57,7 @@ enum TransportFailure: UInt8 {
 
   var detail: String {
     switch self {
-    case .none: ""
+    case .ok, .tooManyRequests: ""
     case .connectionRefused: "dial tcp: connect: connection refused"
     case .dialTimeout: "dial tcp: i/o timeout"
     case .tlsHandshakeTimeout: "net/http: TLS handshake timeout"

@@ -28,7 +28,10 @@ struct RequestRecord {
   var isGroupVersionDiscovery = false
   var server: Int32 = -1
   var pod: Int32 = -1
+  /// The connection whose stream the request holds, or -1.
   var connection: Int32 = -1
+  /// The connection whose handshakes the request waits for, or -1.
+  var setupConnection: Int32 = -1
   var holdsAdmission = false
   var deadline: EventHandle?
   var discoveryCap: EventHandle?

@@ -1,17 +1,5 @@
 public import SimCore
 
-/// Who a client is, as the control plane's authentication sees it: the user name and groups that
-/// API Priority and Fairness classifies (e.g. `system:serviceaccount:kube-system:hpa`).
-public struct ClientIdentity: Hashable, Sendable {
-  public var user: String
-  public var groups: [String]
-
-  public init(user: String, groups: [String] = ["system:authenticated"]) {
-    self.user = user
-    self.groups = groups
-  }
-}
-
 /// What a client's requests ask for.
 public enum ClientTarget: Hashable, Sendable {
   /// A resource request (GET or LIST) under the APIService with this name, e.g.
@@ -60,7 +48,8 @@ public enum Workload: Hashable, Sendable {
 /// (token bucket, retries on 429/5xx with Retry-After, client timeout).
 public struct ClientSpec: Hashable, Sendable {
   public var name: String
-  public var identity: ClientIdentity
+  /// Who the client is, as authentication and APF classification see it.
+  public var identity: RequestSubject
   public var target: ClientTarget
   public var workload: Workload
   /// client-go's token bucket (QPS, burst); nil = not rate limited (research §1e: 5/10 default).
@@ -71,7 +60,7 @@ public struct ClientSpec: Hashable, Sendable {
   /// The link from this client to the control plane.
   public var link: NetworkLinkSpec
 
-  public init(name: String, identity: ClientIdentity, target: ClientTarget, workload: Workload,
+  public init(name: String, identity: RequestSubject, target: ClientTarget, workload: Workload,
               rateLimit: RateLimitSpec? = RateLimitSpec(qps: .perSecond(5), burst: 10), retry: RetryPolicy = .clientGo,
               timeout: SimDuration? = nil, link: NetworkLinkSpec = .ideal) {
     self.name = name

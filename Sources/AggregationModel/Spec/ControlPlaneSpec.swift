@@ -40,10 +40,18 @@ public struct ProxySpec: Hashable, Sendable {
   }
 }
 
-/// How a kube-apiserver instance admits requests.
+/// How a kube-apiserver instance admits requests (research §1d, §6).
 public enum AdmissionSpec: Hashable, Sendable {
   /// No admission limit (for analytic checks of the rest of the path).
   case unlimited
+  /// API Priority and Fairness (the default since 1.20; locked on since 1.29).
+  case priorityAndFairness(PriorityAndFairness.Configuration)
+  /// The legacy max-in-flight filter (`--enable-priority-and-fairness=false`): 400 read-only
+  /// and 200 mutating requests at once, 429 with Retry-After 1 s beyond.
+  case maxInFlight(readOnly: Int, mutating: Int)
+
+  /// APF with the Kubernetes defaults (600 seats).
+  public static let kubernetesDefault = AdmissionSpec.priorityAndFairness(.kubernetesDefaults)
 }
 
 /// The kube-apiserver instances that run the aggregator (one or more, for HA).
@@ -55,7 +63,7 @@ public struct ControlPlaneSpec: Hashable, Sendable {
   public var filterOverhead: Distribution = .constant(.zero)
   /// Time the in-process handler takes for a local request (built-in or CRD group).
   public var localHandlerTime: Distribution = .constant(.milliseconds(1))
-  public var admission: AdmissionSpec = .unlimited
+  public var admission: AdmissionSpec = .kubernetesDefault
   public var proxy = ProxySpec()
 
   public init() {}
@@ -75,6 +83,8 @@ public struct ModelSpec: Hashable, Sendable {
   /// server without one uses `.ideal`. `instance` nil applies to every instance.
   public var backendLinks: [BackendLinkSpec] = []
   public var clients: [ClientSpec]
+  /// Fraction of requests (0…1) recorded in the request trace.
+  public var requestTraceSampling = 0.0
 
   public init(duration: SimDuration, apiServices: [APIServiceSpec], extensionServers: [ExtensionServerSpec],
               clients: [ClientSpec]) {

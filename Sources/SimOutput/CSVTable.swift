@@ -50,7 +50,9 @@ public struct CSVTable: Hashable, Sendable {
   /// `field` quoted per RFC 4180 when it contains `,`, `"`, CR or LF (inner quotes doubled);
   /// otherwise unchanged.
   public static func quoted(_ field: String) -> String {
-    let needsQuotes = field.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0D || $0 == 0x0A }
+    let needsQuotes = field.utf8.contains { byte in
+      byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0D || byte == 0x0A
+    }
     guard needsQuotes else { return field }
     var out = "\""
     for scalar in field.unicodeScalars {

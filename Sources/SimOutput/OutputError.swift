@@ -19,7 +19,8 @@ public enum OutputError: Error, Hashable, Sendable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .invalidScenarioName(let name):
-      return "invalid scenario name '\(name)' for an output directory: it must be non-empty, not start with '.', and contain no '/'"
+      return "invalid scenario name '\(name)' for an output directory: "
+        + "it must be non-empty, not start with '.', and contain no '/'"
     case .invalidFileName(let name):
       return "invalid output file name '\(name)': it must be non-empty, not '.' or '..', and contain no '/'"
     case .duplicateFileName(let name):

@@ -20,7 +20,8 @@ public struct OutputFile: Hashable, Sendable {
   /// The rendered `table`, named after `schema` (e.g. `summary.csv`).
   /// - Precondition: the table's columns are the schema's.
   public init(schema: CSVSchema, table: CSVTable) {
-    precondition(table.columns == schema.columnNames, "table columns \(table.columns) are not those of \(schema.fileName)")
+    precondition(
+      table.columns == schema.columnNames, "table columns \(table.columns) are not those of \(schema.fileName)")
     self.init(name: schema.fileName, bytes: table.renderedBytes())
   }
 }

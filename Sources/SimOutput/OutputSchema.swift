@@ -31,6 +31,25 @@ public struct CSVSchema: Hashable, Sendable {
 
   /// Position of the column called `name`, or nil.
   public func index(of name: String) -> Int? { columns.firstIndex { $0.name == name } }
+
+  /// The columns as a Markdown table (`| column | meaning |`, one row per column, in order),
+  /// for the README, so the documentation is generated from the same definition as the writer.
+  public var markdown: String {
+    var out = "| column | meaning |\n|---|---|\n"
+    for column in columns {
+      out += "| `\(column.name.replacingPipes())` | \(column.meaning.replacingPipes()) |\n"
+    }
+    return out
+  }
+}
+
+extension String {
+  /// The text with `|` escaped for a Markdown table cell.
+  fileprivate func replacingPipes() -> String {
+    var out = ""
+    for character in self { if character == "|" { out += "\\|" } else { out.append(character) } }
+    return out
+  }
 }
 
 /// The CSV files aggsim writes into `notebooks-out/<scenario>/` (DESIGN §5): tidy, one

@@ -35,7 +35,8 @@ struct CSVTableTests {
   }
 
   @Test("every finite number reads back as the identical Double", arguments: [
-    0.1, 1e-9, 123456789.125, 1.0 / 3.0, Double.leastNonzeroMagnitude, Double.greatestFiniteMagnitude, -2.5e-7, 4.302652729911275,
+    0.1, 1e-9, 123456789.125, 1.0 / 3.0, Double.leastNonzeroMagnitude, Double.greatestFiniteMagnitude, -2.5e-7,
+    4.302652729749462,
   ])
   func numbersRoundTrip(x: Double) {
     #expect(Double(CSVValue.number(x).unquoted) == x)
@@ -85,5 +86,12 @@ struct CSVTableTests {
     #expect(OutputSchema.all.map(\.fileName) == ["summary.csv", "timeseries.csv", "events.csv", "requests.csv"])
     #expect(CSVTable(schema: OutputSchema.events).rendered() == "sweep_point,replication,time_s,kind,subject,detail\n")
     #expect(OutputSchema.summary.index(of: "ci95_low") == 8)
+  }
+
+  @Test("a schema renders as a Markdown table of its columns for the README")
+  func schemaMarkdown() {
+    let schema = CSVSchema(fileName: "x.csv", columns: [.init("time_s", "when, seconds"), .init("a|b", "pipe | here")])
+    #expect(
+      schema.markdown == "| column | meaning |\n|---|---|\n| `time_s` | when, seconds |\n| `a\\|b` | pipe \\| here |\n")
   }
 }

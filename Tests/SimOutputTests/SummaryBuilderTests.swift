@@ -69,7 +69,8 @@ struct SummaryBuilderTests {
       backward.add(sweepPoint: p, scopeKind: kind, scope: scope, metric: metric, unit: "s", values: [1])
     }
     #expect(forward.table().rendered() == backward.table().rendered())
-    let keys = forward.rows().filter { $0[1] == .text("all") }.map { row in row[0..<5].map(\.unquoted).joined(separator: " ") }
+    let allRows = forward.rows().filter { $0[1] == .text("all") }
+    let keys = allRows.map { row in row[0..<5].map(\.unquoted).joined(separator: " ") }
     #expect(keys == [
       "0 all client a latency_p50", "0 all client a latency_p99", "0 all client b latency_p50",
       "0 all pod p-0 utilisation", "1 all client a m",

@@ -1,7 +1,8 @@
 // swift-tools-version:6.1
 // aggsim: a discrete-event simulator of the Kubernetes API aggregation layer.
 // Dependencies point one way: CGSL → SimCore → AggregationModel (knows nothing of YAML or CSV)
-// → aggsim; QueueingModels holds the reference models the engine is proven on.
+// → aggsim; SimOutput (on SimCore only) writes the CSVs and run metadata; QueueingModels holds
+// the reference models the engine is proven on.
 import PackageDescription
 
 /// Upcoming features every target is built with: `any P` spelled out, GSL kept out of public
@@ -19,6 +20,7 @@ let package = Package(
     .library(name: "SimCore", targets: ["SimCore"]),
     .library(name: "QueueingModels", targets: ["QueueingModels"]),
     .library(name: "AggregationModel", targets: ["AggregationModel"]),
+    .library(name: "SimOutput", targets: ["SimOutput"]),
     .executable(name: "aggsim", targets: ["aggsim"]),
   ],
   dependencies: [
@@ -48,6 +50,8 @@ let package = Package(
       dependencies: ["SimCore", .product(name: "DequeModule", package: "swift-collections")],
       swiftSettings: strict
     ),
+    // Tidy CSVs and run metadata, written atomically and deterministically.
+    .target(name: "SimOutput", dependencies: ["SimCore"], swiftSettings: strict),
     .executableTarget(
       name: "aggsim",
       dependencies: [
@@ -68,6 +72,7 @@ let package = Package(
     ),
     .testTarget(name: "SimCoreTests", dependencies: ["SimCore", "CGSL"], swiftSettings: strict),
     .testTarget(name: "AggregationModelTests", dependencies: ["AggregationModel", "SimCore"], swiftSettings: strict),
+    .testTarget(name: "SimOutputTests", dependencies: ["SimOutput", "SimCore"], swiftSettings: strict),
     .testTarget(name: "QueueingModelsTests", dependencies: ["QueueingModels", "SimCore"], swiftSettings: strict),
   ]
 )

@@ -1,0 +1,121 @@
+/// The layout of one CSV file: its file name and its columns in output order, each with a
+/// one-line meaning, so the writer, the tests and the README all read the same definition.
+public struct CSVSchema: Hashable, Sendable {
+  /// One column: its name (units in the name where it has one, e.g. `time_s`) and what it holds.
+  public struct Column: Hashable, Sendable {
+    /// Header name, e.g. `ci95_low`.
+    public let name: String
+    /// What the column holds and in which unit, for the README.
+    public let meaning: String
+
+    /// A column called `name` that holds `meaning`.
+    public init(_ name: String, _ meaning: String) {
+      self.name = name
+      self.meaning = meaning
+    }
+  }
+
+  /// File name inside the scenario's output directory, e.g. `summary.csv`.
+  public let fileName: String
+  /// Columns in output order.
+  public let columns: [Column]
+
+  /// A schema for `fileName` with `columns` in order.
+  public init(fileName: String, columns: [Column]) {
+    self.fileName = fileName
+    self.columns = columns
+  }
+
+  /// Header names in output order.
+  public var columnNames: [String] { columns.map(\.name) }
+
+  /// Position of the column called `name`, or nil.
+  public func index(of name: String) -> Int? { columns.firstIndex { $0.name == name } }
+
+  /// The columns as a Markdown table (`| column | meaning |`, one row per column, in order),
+  /// for the README, so the documentation is generated from the same definition as the writer.
+  public var markdown: String {
+    var out = "| column | meaning |\n|---|---|\n"
+    for column in columns {
+      out += "| `\(column.name.replacingPipes())` | \(column.meaning.replacingPipes()) |\n"
+    }
+    return out
+  }
+}
+
+extension String {
+  /// The text with `|` escaped for a Markdown table cell.
+  fileprivate func replacingPipes() -> String {
+    var out = ""
+    for character in self { if character == "|" { out += "\\|" } else { out.append(character) } }
+    return out
+  }
+}
+
+/// The CSV files aggsim writes into `notebooks-out/<scenario>/` (DESIGN §5): tidy, one
+/// observation per row, stable column order, times in seconds of simulated time.
+public enum OutputSchema {
+  /// `summary.csv`: one row per (sweep point, replication or `all`, scope, metric). A
+  /// replication row fills `value`; the `all` row fills `mean`, `ci95_low`, `ci95_high` and `n`.
+  public static let summary = CSVSchema(
+    fileName: "summary.csv",
+    columns: [
+      .init("sweep_point", "index of the sweep point, 0 when the scenario has no sweep"),
+      .init("replication", "replication index from 0, or `all` for the across-replication row"),
+      .init("scope_kind", "what the scope is: `client`, `api_service`, `aggregator`, `pod` …"),
+      .init("scope", "name of the client, APIService, pod … the metric belongs to"),
+      .init("metric", "metric name, e.g. `latency_p99`, `throughput`, `status_504_rate`"),
+      .init("unit", "unit of value, mean and ci95_*: `s`, `1/s`, `ratio` …"),
+      .init("value", "the metric in one replication (empty in the `all` row)"),
+      .init("mean", "mean over replications (`all` row only)"),
+      .init("ci95_low", "lower end of the 95% Student-t interval of the mean (`all` row, n ≥ 2)"),
+      .init("ci95_high", "upper end of the 95% Student-t interval of the mean (`all` row, n ≥ 2)"),
+      .init("n", "number of replications with a finite value (`all` row only)"),
+    ])
+
+  /// `timeseries.csv`: one row per (sweep point, replication, time bucket, scope, metric).
+  public static let timeseries = CSVSchema(
+    fileName: "timeseries.csv",
+    columns: [
+      .init("sweep_point", "index of the sweep point, 0 when the scenario has no sweep"),
+      .init("replication", "replication index from 0"),
+      .init("time_s", "start of the time bucket, seconds of simulated time"),
+      .init("scope_kind", "what the scope is: `client`, `api_service`, `aggregator`, `pod` …"),
+      .init("scope", "name of the client, APIService, pod … the metric belongs to"),
+      .init("metric", "metric name with its unit, e.g. `throughput_per_s`, `in_flight`, `queue_length`"),
+      .init("value", "the metric over the bucket"),
+    ])
+
+  /// `events.csv`: availability transitions, discovery staleness and faults, in time order.
+  public static let events = CSVSchema(
+    fileName: "events.csv",
+    columns: [
+      .init("sweep_point", "index of the sweep point, 0 when the scenario has no sweep"),
+      .init("replication", "replication index from 0"),
+      .init("time_s", "when it happened, seconds of simulated time"),
+      .init("kind", "what happened, e.g. `available`, `unavailable`, `fault_start`, `discovery_stale`"),
+      .init("subject", "what it happened to: an APIService, a pod, a link"),
+      .init("detail", "why, in words (reason or condition message)"),
+    ])
+
+  /// `requests.csv`: the sampled per-request trace, written only when asked for.
+  public static let requests = CSVSchema(
+    fileName: "requests.csv",
+    columns: [
+      .init("sweep_point", "index of the sweep point, 0 when the scenario has no sweep"),
+      .init("replication", "replication index from 0"),
+      .init("request", "request number within the replication"),
+      .init("client", "client that sent the request"),
+      .init("api_service", "APIService it was routed to (empty for a local request)"),
+      .init("kind", "request kind, e.g. `get`, `list`, `watch`, `discovery`"),
+      .init("start_s", "when the client sent it, seconds of simulated time"),
+      .init("end_s", "when the client got the answer, seconds of simulated time"),
+      .init("latency_s", "end_s − start_s, seconds"),
+      .init("status", "HTTP status the client saw, e.g. 200, 429, 503, 504"),
+      .init("reason", "why, for a failure, e.g. `discovery_timeout`, `backend_unavailable`"),
+      .init("attempts", "number of attempts including retries"),
+    ])
+
+  /// Every schema, in the order the README lists them.
+  public static let all: [CSVSchema] = [summary, timeseries, events, requests]
+}

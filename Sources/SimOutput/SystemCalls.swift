@@ -1,0 +1,123 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The POSIX calls output needs, each turning a failure into `OutputError.system` with the
+/// operation, the path and `errno` (never a trap). Paths are plain strings; no call follows a
+/// symbolic link when removing.
+enum SystemCalls {
+  /// The system's text for `errno` value `code`, e.g. "No such file or directory".
+  static func message(_ code: Int32) -> String { String(cString: strerror(code)) }
+
+  /// This process's id, used to name staging directories.
+  static var processID: Int32 { getpid() }
+
+  /// True when process `pid` is known not to exist (`kill(pid, 0)` fails with `ESRCH`).
+  static func processIsGone(_ pid: Int32) -> Bool {
+    pid > 0 && kill(pid, 0) == -1 && errno == ESRCH
+  }
+
+  /// Kind of the entry at `path` without following a final symbolic link; nil if none exists.
+  enum Kind { case directory, other }
+  static func kind(_ path: String) throws(OutputError) -> Kind? {
+    var info = stat()
+    if lstat(path, &info) == 0 { return (info.st_mode & S_IFMT) == S_IFDIR ? .directory : .other }
+    if errno == ENOENT { return nil }
+    throw .system(operation: "inspect", path: path, errno: errno)
+  }
+
+  /// Creates directory `path` (mode 0755); with `intermediates`, its missing parents too.
+  static func makeDirectory(_ path: String, intermediates: Bool = false) throws(OutputError) {
+    if intermediates {
+      if try kind(path) == .directory { return }
+      let parent = parentPath(path)
+      if parent != path, !parent.isEmpty { try makeDirectory(parent, intermediates: true) }
+    }
+    if mkdir(path, 0o755) == 0 { return }
+    if intermediates, errno == EEXIST, try kind(path) == .directory { return }
+    throw .system(operation: "create directory", path: path, errno: errno)
+  }
+
+  /// Creates the new file `path` (it must not exist), writes `bytes`, fsyncs and closes it.
+  /// On failure the partly written file is unlinked.
+  static func writeNewFile(_ path: String, _ bytes: [UInt8]) throws(OutputError) {
+    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw .system(operation: "create file", path: path, errno: errno) }
+    var failure: OutputError? = nil
+    var offset = 0
+    while offset < bytes.count {
+      let written = bytes.withUnsafeBytes { buffer in
+        write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+      }
+      if written < 0 {
+        if errno == EINTR { continue }
+        failure = .system(operation: "write file", path: path, errno: errno)
+        break
+      }
+      offset += written
+    }
+    if failure == nil, fsync(fd) != 0 { failure = .system(operation: "fsync file", path: path, errno: errno) }
+    if close(fd) != 0, failure == nil { failure = .system(operation: "close file", path: path, errno: errno) }
+    if let failure {
+      unlink(path)
+      throw failure
+    }
+  }
+
+  /// Flushes directory `path`'s entries (new names, renames) to stable storage.
+  static func syncDirectory(_ path: String) throws(OutputError) {
+    let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard fd >= 0 else { throw .system(operation: "open directory", path: path, errno: errno) }
+    defer { close(fd) }
+    if fsync(fd) != 0, errno != EINVAL {  // some file systems cannot fsync a directory
+      throw .system(operation: "fsync directory", path: path, errno: errno)
+    }
+  }
+
+  /// Renames `from` to `to` (atomic within one file system).
+  static func rename(_ from: String, _ to: String) throws(OutputError) {
+    #if canImport(Glibc)
+    let result = Glibc.rename(from, to)
+    #else
+    let result = Darwin.rename(from, to)
+    #endif
+    if result != 0 { throw .system(operation: "rename to '\(to)'", path: from, errno: errno) }
+  }
+
+  /// Names in directory `path` other than `.` and `..`, sorted.
+  static func list(_ path: String) throws(OutputError) -> [String] {
+    guard let dir = opendir(path) else { throw .system(operation: "list directory", path: path, errno: errno) }
+    defer { closedir(dir) }
+    var names: [String] = []
+    while let entry = readdir(dir) {
+      let name = withUnsafePointer(to: &entry.pointee.d_name) {
+        String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
+      }
+      if name != "." && name != ".." { names.append(name) }
+    }
+    return names.sorted()
+  }
+
+  /// Removes `path` and, if it is a directory, everything under it; nothing if it is absent.
+  /// Symbolic links are removed, never followed.
+  static func removeTree(_ path: String) throws(OutputError) {
+    switch try kind(path) {
+    case nil: return
+    case .other:
+      if unlink(path) != 0, errno != ENOENT { throw .system(operation: "remove", path: path, errno: errno) }
+    case .directory:
+      for name in try list(path) { try removeTree(path + "/" + name) }
+      if rmdir(path) != 0, errno != ENOENT { throw .system(operation: "remove directory", path: path, errno: errno) }
+    }
+  }
+
+  /// The directory part of `path` (`.` for a bare name, `/` for a top-level entry).
+  static func parentPath(_ path: String) -> String {
+    var trimmed = Substring(path)
+    while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+    guard let slash = trimmed.lastIndex(of: "/") else { return "." }
+    return slash == trimmed.startIndex ? "/" : String(trimmed[..<slash])
+  }
+}

@@ -179,9 +179,13 @@ public struct EventCalendar<Event> {
   }
 
   /// Rebuilds the heap without cancelled entries.
-  @usableFromInline mutating func compact() {
+  @inlinable mutating func compact() {
+    // Rebuilt from a filtered copy (two allocations per compaction): `Heap.removeAll(where:)`
+    // goes through the standard library's unspecialised partition, which allocated once per
+    // element moved (measured: 0.19 allocations per event of the full model).
     let generations = slotGenerations
-    entries.removeAll { $0.slot != Self.noSlot && generations[Int($0.slot)] != $0.generation }
+    let live = entries.unordered.filter { $0.slot == Self.noSlot || generations[Int($0.slot)] == $0.generation }
+    entries = Heap(live)
     deadEntries = 0
   }
 }

@@ -75,7 +75,9 @@ struct EngineBenchmark: ParsableCommand {
       let m = ModelBenchmark.measure(duration: .minutes(minutes))
       let rate = Double(m.events) / m.wallSeconds
       print("model   \(minutes) simulated min  events \(m.events)  wall \(fixed(m.wallSeconds, 2)) s  events/s \(fixed(rate / 1e6, 2)) M"
-            + "  requests \(m.requests)  ok \(fixed(100 * m.okFraction, 2))%  p99 \(m.p99)  peak RSS \(fixed(peakResidentMegabytes(), 1)) MB")
+            + "  requests \(m.requests)  ok \(fixed(100 * m.okFraction, 2))%  p99 \(fixed(m.p99.seconds * 1e3, 1)) ms"
+            + "  allocations/event \(String(format: "%.4f", Double(m.allocations) / Double(m.events)))"
+            + "  peak RSS \(fixed(peakResidentMegabytes(), 1)) MB")
       if minutes == modelMinutes {
         print("target ≥ 3 M events/s: \(rate >= 3e6 ? "met" : "missed") (\(fixed(rate / 1e6, 2)) M)")
       }

@@ -1,5 +1,6 @@
 import AggregationModel
 import Foundation
+import MallocInterposerSwift
 import SimCore
 
 /// The full model on a realistic day of traffic: 10 extension servers (2 pods × 50 workers,
@@ -34,19 +35,24 @@ enum ModelBenchmark {
   }
 
   struct Measurement {
-    var events: UInt64, wallSeconds: Double, requests: Int, okFraction: Double, p99: SimDuration
+    var events: UInt64, wallSeconds: Double, requests: Int, okFraction: Double, p99: SimDuration, allocations: Int
   }
 
   static func measure(duration: SimDuration) -> Measurement {
     var simulation = try! AggregationSimulation(spec: spec(duration: duration), runSeed: 12_345, replication: 0)
+    MallocInterposerSwift.reset()
+    MallocInterposerSwift.hook()
     let start = DispatchTime.now().uptimeNanoseconds
     let result = simulation.run()
     let wall = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+    MallocInterposerSwift.unhook()
+    let allocations = MallocInterposerSwift.getStatistics().mallocCount
     let completed = result.clients.reduce(0) { $0 + $1.completed }
     let ok = result.clients.reduce(0) { $0 + $1.count(.ok) }
     var latency = result.clients[0].latency
     for client in result.clients.dropFirst() { latency.merge(client.latency) }
     return Measurement(events: result.events, wallSeconds: wall, requests: completed,
-                       okFraction: Double(ok) / Double(max(completed, 1)), p99: latency.percentile(99))
+                       okFraction: Double(ok) / Double(max(completed, 1)), p99: latency.percentile(99),
+                       allocations: allocations)
   }
 }

@@ -151,17 +151,24 @@ struct PriorityLevelQueueSet {
   /// request).
   mutating func dispatchOne(now: SimTime, table: inout AdmissionRequestTable, only: UInt32? = nil) -> UInt32? {
     guard waiting > 0 else { return nil }
-    let n = queues.count
     var minIndex = -1
-    var minFinish = Double.infinity
-    var index = robinIndex
-    for _ in 0..<n {
-      index = (index + 1) % n
-      guard let head = queues[index].first else { continue }
-      let finish = nextDispatchR[index] + Double(table.seats[Int(head)]) * estimatedServiceSeconds
-      if finish < minFinish {
-        minFinish = finish
-        minIndex = index
+    if waiting == 1, let only {
+      // The request just enqueued is the only one waiting: its queue is the choice (the scan
+      // below would find the same), which spares an uncontended level a scan of every queue.
+      minIndex = Int(table.queue[Int(only)])
+    } else {
+      let n = queues.count
+      var minFinish = Double.infinity
+      var index = robinIndex
+      for _ in 0..<n {
+        index += 1
+        if index == n { index = 0 }
+        guard let head = queues[index].first else { continue }
+        let finish = nextDispatchR[index] + Double(table.seats[Int(head)]) * estimatedServiceSeconds
+        if finish < minFinish {
+          minFinish = finish
+          minIndex = index
+        }
       }
     }
     guard minIndex >= 0, let head = queues[minIndex].first else { return nil }

@@ -7,6 +7,8 @@ struct AdmissionState {
   var maxInFlight: MaxInFlightLimiter?
   /// Each client's APF classification, computed once.
   var classifications: [PriorityAndFairness.Classification] = []
+  /// Each client's subject (for the max-in-flight filter's exemption).
+  let subjects: [RequestSubject]
   /// Seats a proxied LIST takes: 1 from 1.24, the level's maximum before (research §6).
   let listTakesOneSeat: Bool
 
@@ -15,6 +17,7 @@ struct AdmissionState {
   /// to the defaults, which are valid.
   init(_ spec: AdmissionSpec, subjects: [RequestSubject], version: VersionBehaviour) {
     listTakesOneSeat = version.aggregatedListTakesOneSeat
+    self.subjects = subjects
     switch spec {
     case .unlimited:
       break
@@ -27,16 +30,15 @@ struct AdmissionState {
     }
   }
 
-  /// Admits the request of `client` with `subject`, seats by `kind`.
-  mutating func admit(_ request: UInt32, client: Int, subject: RequestSubject, kind: RequestKind,
-                      now: SimTime, deadline: SimTime) -> AdmissionDecision {
+  /// Admits the request of `client`, seats by `kind`.
+  mutating func admit(_ request: UInt32, client: Int, kind: RequestKind, now: SimTime, deadline: SimTime) -> AdmissionDecision {
     if apf != nil {
       let classification = classifications[client]
       let seats = kind == .list && !listTakesOneSeat ? Int.max : 1
       return apf!.admit(request, classification: classification, seats: seats, now: now, deadline: deadline)
     }
     if maxInFlight != nil {
-      return maxInFlight!.admit(request, isMutating: false, subject: subject)
+      return maxInFlight!.admit(request, isMutating: false, subject: subjects[client])
     }
     return .execute(level: 0)
   }

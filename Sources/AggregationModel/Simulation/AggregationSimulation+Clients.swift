@@ -46,15 +46,15 @@ extension AggregationSimulation {
   mutating func beginRequest(client: Int, user: Int) {
     let id = requests.allocate()
     let now = calendar.now
-    let state = clients[client]
+    let apiService = clients[client].apiService
     requests[id].client = Int32(client)
     requests[id].user = Int32(user)
     requests[id].firstSent = now
-    requests[id].apiService = state.apiService
-    requests[id].kind = state.kind
-    requests[id].isGroupVersionDiscovery = state.isGroupVersionDiscovery
-    if state.apiService >= 0 { requests[id].server = serverOfAPIService[Int(state.apiService)] }
-    if let timeout = state.spec.timeout {
+    requests[id].apiService = apiService
+    requests[id].kind = clients[client].kind
+    requests[id].isGroupVersionDiscovery = clients[client].isGroupVersionDiscovery
+    if apiService >= 0 { requests[id].server = serverOfAPIService[Int(apiService)] }
+    if let timeout = clients[client].spec.timeout {
       requests[id].clientTimeout = calendar.scheduleCancellable(
         .clientTimeoutExpires(request: id, incarnation: requests[id].incarnation), after: timeout)
     }

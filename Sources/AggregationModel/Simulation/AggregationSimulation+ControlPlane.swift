@@ -17,8 +17,7 @@ extension AggregationSimulation {
     let instance = Int(requests[id].instance)
     let client = Int(requests[id].client)
     let deadline = calendar.now + spec.controlPlane.requestTimeout
-    let decision = admission[instance].admit(id, client: client, subject: clients[client].spec.identity,
-                                             kind: requests[id].kind, now: calendar.now, deadline: deadline)
+    let decision = admission[instance].admit(id, client: client, kind: requests[id].kind, now: calendar.now, deadline: deadline)
     switch decision {
     case .execute:
       requests[id].holdsAdmission = true

@@ -8,10 +8,9 @@ extension AggregationSimulation {
     let server = Int(requests[id].server), pod = Int(requests[id].pod)
     requests[id].phase = .inPod
     let job = PodJob(request: id, generation: requests[id].generation)
-    let spec = servers[server].spec
-    if servers[server].pods[pod].busyWorkers < spec.workers {
+    if servers[server].pods[pod].busyWorkers < servers[server].spec.workers {
       startService(job, server: server, pod: pod)
-    } else if let limit = spec.queueLimit, servers[server].pods[pod].queue.count >= limit {
+    } else if let limit = servers[server].spec.queueLimit, servers[server].pods[pod].queue.count >= limit {
       respondFromPod(id, reply: .tooManyRequests)
     } else {
       servers[server].pods[pod].queue.append(job)

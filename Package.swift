@@ -19,6 +19,7 @@ let package = Package(
     .library(name: "SimCore", targets: ["SimCore"]),
     .library(name: "QueueingModels", targets: ["QueueingModels"]),
     .library(name: "AggregationModel", targets: ["AggregationModel"]),
+    .library(name: "Scenario", targets: ["Scenario"]),
     .executable(name: "aggsim", targets: ["aggsim"]),
   ],
   dependencies: [
@@ -26,6 +27,7 @@ let package = Package(
     .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.1"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
   ],
   targets: [
     .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
@@ -48,6 +50,12 @@ let package = Package(
       dependencies: ["SimCore", .product(name: "DequeModule", package: "swift-collections")],
       swiftSettings: strict
     ),
+    // Scenario files: YAML in (through Yams, kept out of the public API), validated values out.
+    .target(
+      name: "Scenario",
+      dependencies: ["SimCore", "AggregationModel", .product(name: "Yams", package: "Yams")],
+      swiftSettings: strict
+    ),
     .executableTarget(
       name: "aggsim",
       dependencies: [
@@ -68,6 +76,12 @@ let package = Package(
     ),
     .testTarget(name: "SimCoreTests", dependencies: ["SimCore", "CGSL"], swiftSettings: strict),
     .testTarget(name: "AggregationModelTests", dependencies: ["AggregationModel", "SimCore"], swiftSettings: strict),
+    .testTarget(
+      name: "ScenarioTests",
+      dependencies: ["Scenario", "SimCore", "AggregationModel"],
+      resources: [.copy("Fixtures")],
+      swiftSettings: strict
+    ),
     .testTarget(name: "QueueingModelsTests", dependencies: ["QueueingModels", "SimCore"], swiftSettings: strict),
   ]
 )

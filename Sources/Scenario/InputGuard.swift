@@ -75,6 +75,10 @@ enum InputGuard {
         // `- - - x` and `? ` open one level each on the same line.
         while i + 1 < end && (bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "?")) && bytes[i + 1] == space {
           depth += 1
+          if depth > maximumDepth {
+            return Problem(line: line, column: i - start + 1, expected: "nesting at most \(maximumDepth) levels deep",
+                           found: "more than \(maximumDepth) levels")
+          }
           i += 2
           while i < end && bytes[i] == space { i += 1 }
         }

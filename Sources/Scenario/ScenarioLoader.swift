@@ -136,8 +136,8 @@ public struct ScenarioLoader: Sendable {
     switch error {
     case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
          .composer(let context, let problem, let mark, _):
-      let while_ = context.map { " \($0.text)" } ?? ""
-      return (mark.line, mark.column, "a syntax error (\(problem)\(while_))")
+      let context = context.map { "\($0.text), " } ?? ""
+      return (mark.line, mark.column, "a syntax error (\(context)\(problem))")
     case .reader(let problem, let offset, _, _):
       let (line, column) = InputGuard.position(of: min(max(offset ?? 0, 0), bytes.count), in: bytes)
       return (line, column, "a syntax error (\(problem))")

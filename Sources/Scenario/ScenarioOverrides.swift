@@ -6,7 +6,7 @@ internal import Yams
 /// A path is dotted keys with `[i]` indices (`spec.run.seed`, `spec.extensionServers[0].replicas`).
 /// The value is YAML (`7` is an integer, `"7"` a string, `5ms` a string, `{exponential: {mean: 5ms}}`
 /// a mapping). Missing keys and mappings on the way are inserted; an index must exist or be the
-/// sequence's length (which appends). Problems name the assignment instead of a file position:
+/// sequence's length (which appends); at most 64 segments. Problems name the assignment instead of a file position:
 /// `--set spec.run.sed=7: spec.run.sed: expected a key of spec.run (did you mean "seed"?), found "sed"`.
 enum ScenarioOverrides {
   enum Segment: Equatable {
@@ -59,7 +59,7 @@ enum ScenarioOverrides {
         return nil
       }
     }
-    guard !path.isEmpty else { return nil }
+    guard !path.isEmpty, path.count <= InputGuard.maximumDepth else { return nil }
     return Assignment(text: text, path: path, value: String(text[text.index(after: equals)...]))
   }
 

@@ -42,8 +42,8 @@ struct ScenarioLoaderTests {
     #expect(file.description == "one slow backend")
   }
 
-  @Test("five mistakes in one file are all reported, in line order")
-  func fiveMistakesAtOnce() {
+  @Test("six mistakes in one file are all reported at once, in line order")
+  func sixMistakesAtOnce() {
     let yaml = """
       apiVersion: aggsim.io/v1
       kind: Scenario

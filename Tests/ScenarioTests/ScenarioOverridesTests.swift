@@ -57,6 +57,15 @@ struct ScenarioOverridesTests {
     #expect(problems(base, overrides: [assignment]) == [expected])
   }
 
+  @Test("a path of more than 64 segments is rejected before it is walked")
+  func overlongPath() {
+    let path = Array(repeating: "a", count: 100_000).joined(separator: ".")
+    let found = "\"" + String(path.prefix(60)) + "…\""
+    #expect(problems(base, overrides: [path + "=1"]) == [
+      "--set \(path)=1: expected key.path=value, such as spec.run.seed=7 or spec.extensionServers[0].replicas=3, found \(found)",
+    ])
+  }
+
   @Test("an index beyond the end of a sequence says which indices exist")
   func indexOutOfRange() {
     let yaml = document(spec: "  run: {duration: 1m}\n  extensionServers: [{name: a, serviceTime: 1ms}]")

@@ -1,12 +1,12 @@
 // swift-tools-version:6.1
 // aggsim: a discrete-event simulator of the Kubernetes API aggregation layer.
 // Dependencies point one way: CGSL → SimCore → AggregationModel (knows nothing of YAML or CSV)
-// → aggsim; SimOutput (on SimCore only) writes the CSVs and run metadata; QueueingModels holds
-// the reference models the engine is proven on.
+// → Scenario (YAML in) and SimOutput (CSV out) → aggsim; QueueingModels holds the reference
+// models the engine is proven on.
 import PackageDescription
 
-/// Upcoming features every target is built with: `any P` spelled out, GSL kept out of public
-/// signatures, and members visible only through what a file imports.
+/// Upcoming features every target is built with: `any P` spelled out, GSL and Yams kept out of
+/// public signatures, and members visible only through what a file imports.
 let strict: [SwiftSetting] = [
   .enableUpcomingFeature("ExistentialAny"),
   .enableUpcomingFeature("InternalImportsByDefault"),
@@ -20,6 +20,7 @@ let package = Package(
     .library(name: "SimCore", targets: ["SimCore"]),
     .library(name: "QueueingModels", targets: ["QueueingModels"]),
     .library(name: "AggregationModel", targets: ["AggregationModel"]),
+    .library(name: "Scenario", targets: ["Scenario"]),
     .library(name: "SimOutput", targets: ["SimOutput"]),
     .executable(name: "aggsim", targets: ["aggsim"]),
   ],
@@ -27,6 +28,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.1"),
   ],
   targets: [
@@ -50,17 +52,22 @@ let package = Package(
       dependencies: ["SimCore", .product(name: "DequeModule", package: "swift-collections")],
       swiftSettings: strict
     ),
-    // Tidy CSVs and run metadata, written atomically and deterministically.
+    .target(
+      name: "Scenario",
+      dependencies: ["SimCore", "AggregationModel", .product(name: "Yams", package: "Yams")],
+      swiftSettings: strict
+    ),
     .target(name: "SimOutput", dependencies: ["SimCore"], swiftSettings: strict),
     .executableTarget(
       name: "aggsim",
       dependencies: [
-        "SimCore", "QueueingModels",
+        "SimCore", "QueueingModels", "AggregationModel", "Scenario", "SimOutput",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
     ),
-    // `make bench`: the engine on M/M/1 against SimPy, allocations counted by a preloaded interposer.
+    // `make bench`: the engine on M/M/1 against SimPy and the full model, allocations counted
+    // by a preloaded interposer.
     .executableTarget(
       name: "aggsim-bench",
       dependencies: [
@@ -71,8 +78,11 @@ let package = Package(
       swiftSettings: strict
     ),
     .testTarget(name: "SimCoreTests", dependencies: ["SimCore", "CGSL"], swiftSettings: strict),
-    .testTarget(name: "AggregationModelTests", dependencies: ["AggregationModel", "SimCore"], swiftSettings: strict),
-    .testTarget(name: "SimOutputTests", dependencies: ["SimOutput", "SimCore"], swiftSettings: strict),
     .testTarget(name: "QueueingModelsTests", dependencies: ["QueueingModels", "SimCore"], swiftSettings: strict),
+    .testTarget(name: "AggregationModelTests", dependencies: ["AggregationModel", "SimCore", "QueueingModels"],
+                swiftSettings: strict),
+    .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "SimCore", "AggregationModel"],
+                resources: [.copy("Fixtures")], swiftSettings: strict),
+    .testTarget(name: "SimOutputTests", dependencies: ["SimOutput", "SimCore"], swiftSettings: strict),
   ]
 )

@@ -1,0 +1,65 @@
+public import SimCore
+public import AggregationModel
+
+/// How a scenario is run: `spec.run` of a scenario file. All durations are simulated time.
+///
+/// ```yaml
+/// run:
+///   duration: 10m              # required, > 0: simulated time per replication, warm-up included
+///   warmup: 1m                 # default 0s; < duration; statistics start after it
+///   replications: 10           # default 10, in [1, 1024]
+///   seed: 1                    # default 1, in [0, 4294967295]: the base seed of all streams
+///   kubernetesVersion: 1.35    # default KubernetesVersion.latest
+///   timeBucket: 10s            # default 10s, > 0: the width of a time-series bucket
+/// ```
+public struct RunControl: Hashable, Sendable {
+  /// Simulated time per replication, warm-up included (> 0).
+  public var duration: SimDuration
+  /// Simulated time at the start of each replication that statistics leave out (< `duration`).
+  public var warmup: SimDuration
+  /// Independent replications (1 … 1024).
+  public var replications: Int
+  /// The base seed from which every random stream of every replication is derived.
+  public var seed: UInt32
+  /// The release whose aggregation-layer behaviour is simulated.
+  public var kubernetesVersion: KubernetesVersion
+  /// The width of one bucket of the time-series output (> 0).
+  public var timeBucket: SimDuration
+
+  /// A run of `duration`, with the documented defaults for everything else.
+  public init(duration: SimDuration, warmup: SimDuration = .zero, replications: Int = 10, seed: UInt32 = 1,
+              kubernetesVersion: KubernetesVersion = .latest, timeBucket: SimDuration = .seconds(10)) {
+    self.duration = duration
+    self.warmup = warmup
+    self.replications = replications
+    self.seed = seed
+    self.kubernetesVersion = kubernetesVersion
+    self.timeBucket = timeBucket
+  }
+
+  static let keys = ["duration", "warmup", "replications", "seed", "kubernetesVersion", "timeBucket"]
+
+  /// Reads `spec.run`, reporting every problem; nil if there was any.
+  static func read(_ node: NodeReader) -> RunControl? {
+    guard let run = node.mapping(knownKeys: keys) else { return nil }
+    let duration = run.required("duration").flatMap { positiveDuration($0) }
+    let warmup = run.read("warmup", default: .zero) { $0.duration() }
+    let replications = run.read("replications", default: 10) { $0.integer(in: 1...1024) }
+    let seed = run.read("seed", default: 1) { $0.integer(in: 0...Int(UInt32.max)) }
+    let version = run.read("kubernetesVersion", default: .latest) { $0.kubernetesVersion() }
+    let bucket = run.read("timeBucket", default: .seconds(10)) { positiveDuration($0) }
+    if let duration, let warmup, warmup >= duration, let node = run.optional("warmup") {
+      node.report(expected: "a duration shorter than \(run.reader.path("duration")) (\(duration))")
+      return nil
+    }
+    guard let duration, let warmup, let replications, let seed, let version, let bucket else { return nil }
+    return RunControl(duration: duration, warmup: warmup, replications: replications, seed: UInt32(seed),
+                      kubernetesVersion: version, timeBucket: bucket)
+  }
+
+  static func positiveDuration(_ node: NodeReader) -> SimDuration? {
+    guard let value = node.duration() else { return nil }
+    guard value > .zero else { node.report(expected: "a duration > 0s"); return nil }
+    return value
+  }
+}

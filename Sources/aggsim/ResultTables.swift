@@ -1,0 +1,88 @@
+import AggregationModel
+import SimCore
+import SimOutput
+
+/// Turns the replications of each sweep point into the tidy CSV tables of DESIGN §5. Rows come
+/// out in a fixed order (sweep point, scope, metric, replication), and no value depends on the
+/// wall clock or on how many replications ran at once.
+struct ResultTables {
+  /// `results[point][replication]`.
+  let results: [[ReplicationResult]]
+
+  /// The summary metrics of one scope (client or APIService), with their units.
+  static func scopeMetrics(_ m: ScopeMetrics, duration: SimDuration) -> [(String, String, Double)] {
+    let completed = Double(m.completed)
+    let seconds = duration.seconds
+    var rows: [(String, String, Double)] = [
+      ("requests", "count", completed),
+      ("request_rate", "1/s", seconds > 0 ? completed / seconds : .nan),
+      ("throughput", "1/s", seconds > 0 ? Double(m.count(.ok)) / seconds : .nan),
+      ("retries", "count", Double(m.retries)),
+    ]
+    let latency = m.latency
+    let hasLatency = latency.count > 0
+    rows.append(("latency_mean", "s", hasLatency ? latency.mean.seconds : .nan))
+    for (name, p) in [("latency_p50", 50.0), ("latency_p90", 90), ("latency_p99", 99), ("latency_p999", 99.9)] {
+      rows.append((name, "s", hasLatency ? latency.percentile(p).seconds : .nan))
+    }
+    rows.append(("latency_max", "s", hasLatency ? latency.max.seconds : .nan))
+    for outcome in Outcome.allCases {
+      rows.append((Self.fractionMetric(outcome), "ratio", completed > 0 ? Double(m.count(outcome)) / completed : .nan))
+    }
+    return rows
+  }
+
+  /// `status_200_fraction`, `status_503_discovery_timeout_fraction`, `client_timeout_fraction` …
+  static func fractionMetric(_ outcome: Outcome) -> String {
+    outcome == .clientTimeout ? "client_timeout_fraction" : "status_\(outcome)_fraction"
+  }
+
+  /// `summary.csv`: every metric of every scope, per replication and over all of them.
+  func summary() -> CSVTable {
+    var builder = SummaryBuilder()
+    for (point, replications) in results.enumerated() {
+      guard let first = replications.first else { continue }
+      for (index, name) in first.clientNames.enumerated() {
+        add(&builder, point: point, kind: "client", scope: name, replications.map { Self.scopeMetrics($0.clients[index], duration: $0.measuredDuration) })
+      }
+      for (index, name) in first.apiServiceNames.enumerated() where replications.contains(where: { $0.apiServices[index].completed > 0 }) {
+        add(&builder, point: point, kind: "api_service", scope: name,
+            replications.map { Self.scopeMetrics($0.apiServices[index], duration: $0.measuredDuration) })
+      }
+      for (index, pod) in first.pods.enumerated() {
+        add(&builder, point: point, kind: "pod", scope: "\(pod.server)/\(pod.pod)", replications.map {
+          [("utilisation", "ratio", $0.pods[index].utilisation), ("served", "count", Double($0.pods[index].served))]
+        })
+      }
+    }
+    return builder.table()
+  }
+
+  /// Adds one scope's metrics, given per replication in the same order.
+  func add(_ builder: inout SummaryBuilder, point: Int, kind: String, scope: String, _ perReplication: [[(String, String, Double)]]) {
+    guard let names = perReplication.first else { return }
+    for (metric, (name, unit, _)) in names.enumerated() {
+      builder.add(sweepPoint: point, scopeKind: kind, scope: scope, metric: name, unit: unit,
+                  values: perReplication.map { $0[metric].2 })
+    }
+  }
+
+  /// `requests.csv`: the sampled request trace of every replication.
+  func requests() -> CSVTable {
+    var table = CSVTable(schema: OutputSchema.requests)
+    for (point, replications) in results.enumerated() {
+      for result in replications {
+        for (number, entry) in result.trace.enumerated() {
+          let apiService: CSVValue = entry.apiService >= 0 ? .text(result.apiServiceNames[entry.apiService]) : .empty
+          table.append([
+            .integer(point), .integer(result.replication), .integer(number), .text(result.clientNames[entry.client]),
+            apiService, .text(entry.kind.description), .number(entry.start.seconds), .number(entry.end.seconds),
+            .number(entry.latency.seconds), .integer(entry.outcome.code), .text(entry.outcome == .ok ? "" : entry.outcome.description),
+            .integer(entry.attempts),
+          ])
+        }
+      }
+    }
+    return table
+  }
+}

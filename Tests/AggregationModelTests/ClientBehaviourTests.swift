@@ -108,3 +108,20 @@ struct ClientBehaviourTests {
     #expect(result.trace.map(\.latency) == [.milliseconds(10), .seconds(60), .milliseconds(10)])
   }
 }
+
+@Suite("Scope metrics")
+struct ScopeMetricsTests {
+  @Test("merging two scopes adds their outcome counts and pools their latencies")
+  func mergeAddsUp() {
+    var a = ScopeMetrics(), b = ScopeMetrics()
+    a.record(.ok, latency: .milliseconds(10))
+    a.record(.deadlineExceeded, latency: .seconds(60))
+    b.record(.ok, latency: .milliseconds(30))
+    b.retries = 2
+    a.merge(b)
+    #expect(a.count(.ok) == 2 && a.count(.deadlineExceeded) == 1 && a.completed == 3)
+    #expect(a.latency.count == 3 && a.successLatency.count == 2)
+    #expect(a.successLatency.mean == .milliseconds(20))
+    #expect(a.retries == 2)
+  }
+}

@@ -1,0 +1,10 @@
+extension ScopeMetrics {
+  /// Adds another scope's requests to this one (e.g. every client of a run, for the `all` scope).
+  /// Counts add up and latency histograms merge exactly.
+  public mutating func merge(_ other: ScopeMetrics) {
+    for index in outcomes.indices { outcomes[index] += other.outcomes[index] }
+    latency.merge(other.latency)
+    successLatency.merge(other.successLatency)
+    retries += other.retries
+  }
+}

@@ -1,3 +1,5 @@
+import SimCore
+
 extension ScopeMetrics {
   /// Adds another scope's requests to this one (e.g. every client of a run, for the `all` scope).
   /// Counts add up and latency histograms merge exactly.

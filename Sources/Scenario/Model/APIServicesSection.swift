@@ -69,8 +69,8 @@ public struct APIServicesSection: ScenarioSection, Hashable {
     let service = s.optionalValue("service") { $0.located(Self.service) }
     let insecure = s.read("insecureSkipTLSVerify", default: false) { $0.bool() }
     if let ca = s.optional("caBundle"), ca.string() == nil { ok = false }
-    guard ok, let name, let status, let group, let version, let groupPriority, let versionPriority,
-          let service, let insecure else { return nil }
+    guard let name, let group, let version, let groupPriority, let versionPriority, let service, let insecure
+    else { return nil }
     let object = APIService(name: name.value, group: group, version: version, service: service?.value,
                             groupPriorityMinimum: groupPriority, versionPriority: versionPriority,
                             insecureSkipTLSVerify: insecure)
@@ -82,7 +82,7 @@ public struct APIServicesSection: ScenarioSection, Hashable {
       while let key = path.first, let next = target.child(key) { target = next; path = path.dropFirst() }
       target.report(expected: problem.expected, found: problem.found)
     }
-    guard problems.isEmpty else { return nil }
+    guard problems.isEmpty, ok, let status else { return nil }
     return Entry(spec: APIServiceSpec(object, initiallyAvailable: status), name: name, service: service)
   }
 

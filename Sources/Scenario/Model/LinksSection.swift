@@ -65,10 +65,11 @@ extension NodeReader {
 
   /// The link keys of `m` (which may hold other keys, read by the caller).
   static func networkLink(_ m: MappingReader) -> NetworkLinkSpec? {
+    var conflict = false
     if m.contains("latency") {
       for key in ["requestLatency", "responseLatency"] where m.contains(key) {
         m.reportKey(key, expected: "either latency or requestLatency/responseLatency (latency is given)", found: FoundText.quoted(key))
-        return nil
+        conflict = true
       }
     }
     let both = m.optionalValue("latency") { $0.distribution() }
@@ -82,7 +83,7 @@ extension NodeReader {
     let retransmission = m.read("retransmissionDelay", default: .milliseconds(200)) { $0.duration() }
     let bandwidth = m.read("bandwidth", default: nil) { $0.noneOr { $0.bandwidth() } }
     let partitions = m.read("partitions", default: []) { $0.array(Self.partition) }
-    guard let both, let request, let response, let loss, let retransmission, let bandwidth, let partitions else { return nil }
+    guard !conflict, let both, let request, let response, let loss, let retransmission, let bandwidth, let partitions else { return nil }
     let requestLatency = both ?? request ?? .constant(.zero)
     return NetworkLinkSpec(requestLatency: requestLatency, responseLatency: both ?? response ?? requestLatency, loss: loss,
                            retransmissionDelay: retransmission, bandwidthBytesPerSecond: bandwidth, partitions: partitions)

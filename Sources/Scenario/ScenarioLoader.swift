@@ -25,6 +25,8 @@ public struct ScenarioLoader: Sendable {
   static let maximumTreeDepth = 128
 
   private var readers: [String: @Sendable (NodeReader) -> (any ScenarioSection)?] = [:]
+  /// Whole-file checks (cross-references between sections), run after every section was read.
+  private var checks: [@Sendable (SectionsRead) -> [ScenarioError]] = []
 
   /// A loader that knows only `spec.run`.
   public init() {}
@@ -32,6 +34,12 @@ public struct ScenarioLoader: Sendable {
   /// Reads `spec.<S.key>` with `S` from now on.
   public mutating func register<S: ScenarioSection>(_ type: S.Type) {
     readers[S.key] = { S(reading: $0) }
+  }
+
+  /// Runs `check` after the sections of a file were read; its problems are reported with the
+  /// sections' own, so every problem of a file is reported together.
+  mutating func addCheck(_ check: @escaping @Sendable (SectionsRead) -> [ScenarioError]) {
+    checks.append(check)
   }
 
   /// The keys allowed under `spec`: `run` and each registered section's, sorted.
@@ -113,6 +121,8 @@ public struct ScenarioLoader: Sendable {
     for key in readers.keys.sorted() {
       if let node = spec.optional(key), let section = readers[key]?(node) { sections[key] = section }
     }
+    let read = SectionsRead(sections: sections, present: Set(readers.keys.filter(spec.contains)), run: run)
+    for check in checks { for error in check(read) { document.sink.add(error) } }
     guard let name, let description, let run else { return nil }
     return ScenarioFile(name: name, description: description, run: run, sections: sections)
   }

@@ -1,0 +1,109 @@
+public import SimCore
+public import AggregationModel
+
+/// `spec.clients`: who sends requests, to which APIService, how often, with client-go's behaviour.
+/// ```yaml
+/// clients:
+///   - name: hpa                               # required, unique
+///     identity: {serviceAccount: kube-system/horizontal-pod-autoscaler}
+///     #   or {user: alice, groups: [dev]} or {node: n1}; default {user: <name>}
+///     target: {apiService: v1beta1.metrics.k8s.io, kind: get}   # kind: get (default), list or discovery
+///     #   discovery = legacy /apis/<group>/<version> of that APIService
+///     workload: {poisson: 10/s}               # required, one of the forms of `WorkloadReader`
+///     rateLimit: {qps: 5, burst: 10}          # client-go's token bucket (default 5/10); none disables
+///     retries: 10                             # 429/5xx with Retry-After (default 10); 0 disables
+///     timeout: none                           # client-side timeout, > 0; default none
+///     link: {latency: 2ms}                    # default links.clients
+/// ```
+public struct ClientsSection: ScenarioSection, Hashable {
+  public static let key = "clients"
+
+  public struct Entry: Hashable, Sendable {
+    /// The client; `link` is `.ideal` unless `link:` was given (see `hasOwnLink`).
+    public var spec: ClientSpec
+    public var name: Located<String>
+    public var apiService: Located<String>
+    /// Whether the client has its own `link:` (else it gets `links.clients`).
+    public var hasOwnLink: Bool
+  }
+
+  public var entries: [Entry]
+
+  static let keys = ["name", "identity", "target", "workload", "rateLimit", "retries", "timeout", "link"]
+
+  public init?(reading node: NodeReader) {
+    guard let entries = node.array(Self.entry) else { return nil }
+    self.entries = entries
+  }
+
+  static func entry(_ node: NodeReader) -> Entry? {
+    guard let m = node.mapping(knownKeys: keys) else { return nil }
+    let name = m.required("name")?.located { $0.name() }
+    let identity = m.optionalValue("identity") { $0.identity() }
+    let target = m.required("target").flatMap(Self.target)
+    let workload = m.required("workload")?.workload()
+    let defaultLimit = RateLimitSpec(qps: .perSecond(5), burst: 10)
+    let rateLimit = m.read("rateLimit", default: defaultLimit) { $0.noneOr(Self.rateLimit) }
+    let retries = m.read("retries", default: RetryPolicy.clientGo.maxRetries) { $0.integer(in: 0...1000) }
+    let timeout = m.read("timeout", default: nil) { $0.noneOr { $0.positiveDuration() } }
+    let link = m.optionalValue("link") { $0.networkLink() }
+    guard let name, let identity, let target, let workload, let rateLimit, let retries, let timeout, let link else { return nil }
+    let spec = ClientSpec(name: name.value, identity: identity ?? .user(name.value), target: target.0, workload: workload,
+                          rateLimit: rateLimit, retry: RetryPolicy(maxRetries: retries), timeout: timeout,
+                          link: link ?? .ideal)
+    return Entry(spec: spec, name: name, apiService: target.1, hasOwnLink: link != nil)
+  }
+
+  static func target(_ node: NodeReader) -> (ClientTarget, Located<String>)? {
+    guard let m = node.mapping(knownKeys: ["apiService", "kind"]) else { return nil }
+    let apiService = m.required("apiService")?.located { $0.name() }
+    let kind = m.read("kind", default: "get") { $0.oneOf(["get", "list", "discovery"]) }
+    guard let apiService, let kind else { return nil }
+    switch kind {
+    case "discovery": return (.groupVersionDiscovery(apiService: apiService.value), apiService)
+    case "list": return (.resource(apiService: apiService.value, kind: .list), apiService)
+    default: return (.resource(apiService: apiService.value, kind: .get), apiService)
+    }
+  }
+
+  static func rateLimit(_ node: NodeReader) -> RateLimitSpec? {
+    guard let m = node.mapping(knownKeys: ["qps", "burst"]) else { return nil }
+    let qps = m.read("qps", default: Rate.perSecond(5)) { n -> Rate? in
+      if case .string = n.scalarKind { return n.rate() }
+      return n.number(in: Double.leastNonzeroMagnitude...1e9).map(Rate.perSecond)
+    }
+    let burst = m.read("burst", default: 10) { $0.integer(in: 1...1_000_000) }
+    guard let qps, let burst else { return nil }
+    return RateLimitSpec(qps: qps, burst: burst)
+  }
+}
+
+extension NodeReader {
+  /// `{serviceAccount: <namespace>/<name>}`, `{user: <name>, groups: [...]}` or `{node: <name>}`.
+  func identity() -> RequestSubject? {
+    guard let m = mapping(knownKeys: ["serviceAccount", "user", "groups", "node"]),
+          let kind = m.exactlyOne(of: ["serviceAccount", "user", "node"], what: "an identity"),
+          let value = m.optional(kind) else { return nil }
+    if kind != "user", m.contains("groups") {
+      m.reportKey("groups", expected: "groups only with user", found: "\"groups\"")
+      return nil
+    }
+    switch kind {
+    case "serviceAccount":
+      guard let text = value.string() else { return nil }
+      let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+      guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+        value.report(expected: "<namespace>/<name>, e.g. kube-system/horizontal-pod-autoscaler")
+        return nil
+      }
+      return .serviceAccount(namespace: String(parts[0]), name: String(parts[1]))
+    case "node":
+      return value.name().map { .node($0) }
+    default:
+      let user = value.name()
+      let groups = m.read("groups", default: []) { $0.array { $0.name() } }
+      guard let user, let groups else { return nil }
+      return .user(user, groups: groups)
+    }
+  }
+}

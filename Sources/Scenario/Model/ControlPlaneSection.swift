@@ -1,0 +1,174 @@
+public import SimCore
+public import AggregationModel
+
+/// `spec.controlPlane`: the kube-apiserver instances that run the aggregator. Every key is
+/// optional; the defaults are Kubernetes' (research kube-aggregator.md §1):
+/// ```yaml
+/// controlPlane:
+///   instances: 1                 # >= 1: HA instances behind one load balancer
+///   requestTimeout: 60s          # > 0: --request-timeout, 504 after it
+///   filterOverhead: 0s           # distribution: authn/audit/authz before admission
+///   localHandlerTime: 1ms        # distribution: in-process handler of a local group
+///   admission:                   # exactly one of:
+///     priorityAndFairness:       # the default: the Kubernetes priority levels and flow schemas
+///       serverConcurrencyLimit: 600     # >= 1 seats (--max-requests-inflight + --max-mutating-requests-inflight)
+///       levels:                  # optional overrides of default levels, by name
+///         - {name: global-default, shares: 20, lendablePercent: 50, queues: 128, handSize: 6, queueLengthLimit: 50}
+///     # maxInFlight: {readOnly: 400, mutating: 200}
+///     # unlimited: {}
+///   proxy:
+///     routing: clusterIP         # or endpoints (--enable-aggregator-routing)
+///     discoveryTimeout: 5s       # or none; default the version's (5s from 1.16, none before)
+///     dialTimeout: 30s
+///     tlsHandshakeTimeout: 10s
+///     readIdleTimeout: 30s       # HTTP/2 health check: PING after this long without a frame
+///     pingTimeout: 15s           # close the connection if the PING is not answered
+///     atStreamCap: openConnection   # or queue
+/// ```
+public struct ControlPlaneSection: ScenarioSection, Hashable {
+  public static let key = "controlPlane"
+  /// The control plane with the file's values; `proxy.discoveryTimeout` is the file's value
+  /// if `discoveryTimeoutGiven`, else filled from the Kubernetes version by `modelSpec()`.
+  public var spec: ControlPlaneSpec
+  /// Whether `proxy.discoveryTimeout` was written (a duration or `none`).
+  public var discoveryTimeoutGiven: Bool
+
+  static let keys = ["instances", "requestTimeout", "filterOverhead", "localHandlerTime", "admission", "proxy"]
+
+  public init?(reading node: NodeReader) {
+    guard let m = node.mapping(knownKeys: Self.keys) else { return nil }
+    var spec = ControlPlaneSpec()
+    let instances = m.read("instances", default: spec.instances) { $0.integer(in: 1...64) }
+    let timeout = m.read("requestTimeout", default: spec.requestTimeout) { $0.positiveDuration() }
+    let overhead = m.read("filterOverhead", default: spec.filterOverhead) { $0.distribution() }
+    let handler = m.read("localHandlerTime", default: spec.localHandlerTime) { $0.distribution() }
+    let admission = m.read("admission", default: spec.admission, Self.admission)
+    let proxy = m.read("proxy", default: (ProxySpec(), false), Self.proxy)
+    guard let instances, let timeout, let overhead, let handler, let admission, let proxy else { return nil }
+    spec.instances = instances
+    spec.requestTimeout = timeout
+    spec.filterOverhead = overhead
+    spec.localHandlerTime = handler
+    spec.admission = admission
+    spec.proxy = proxy.0
+    self.spec = spec
+    discoveryTimeoutGiven = proxy.1
+  }
+
+  static func admission(_ node: NodeReader) -> AdmissionSpec? {
+    let kinds = ["priorityAndFairness", "maxInFlight", "unlimited"]
+    guard let m = node.mapping(knownKeys: kinds),
+          let kind = m.exactlyOne(of: kinds, what: "an admission mode"), let body = m.optional(kind) else { return nil }
+    switch kind {
+    case "unlimited":
+      guard body.isNull || body.mapping(knownKeys: []) != nil else { return nil }
+      return .unlimited
+    case "maxInFlight":
+      guard let b = body.mapping(knownKeys: ["readOnly", "mutating"]) else { return nil }
+      let readOnly = b.read("readOnly", default: 400) { $0.integer(in: 1...Int(Int32.max)) }
+      let mutating = b.read("mutating", default: 200) { $0.integer(in: 1...Int(Int32.max)) }
+      guard let readOnly, let mutating else { return nil }
+      return .maxInFlight(readOnly: readOnly, mutating: mutating)
+    default:
+      return priorityAndFairness(body).map(AdmissionSpec.priorityAndFairness)
+    }
+  }
+
+  static func priorityAndFairness(_ node: NodeReader) -> PriorityAndFairness.Configuration? {
+    var configuration = PriorityAndFairness.Configuration.kubernetesDefaults
+    if node.isNull { return configuration }
+    guard let m = node.mapping(knownKeys: ["serverConcurrencyLimit", "levels"]) else { return nil }
+    let limit = m.read("serverConcurrencyLimit", default: configuration.serverConcurrencyLimit) {
+      $0.integer(in: 1...Int(Int32.max))
+    }
+    var levels = configuration.priorityLevels
+    let names = levels.map(\.name)
+    var ok = true
+    var seen: [String: SourceLocation] = [:]
+    var elements: [NodeReader] = []
+    if let levelsNode = m.optional("levels") {
+      if let list = levelsNode.sequence() { elements = list } else { ok = false }
+    }
+    for element in elements {
+      guard let l = element.mapping(knownKeys: ["name", "shares", "lendablePercent", "queues", "handSize", "queueLengthLimit"]),
+            let nameNode = l.required("name"), let name = nameNode.string() else { ok = false; continue }
+      guard let index = names.firstIndex(of: name) else {
+        let hint = KeySuggestion.suggest(name, among: names).map { " (did you mean \"\($0)\"?)" } ?? ""
+        nameNode.report(expected: "the name of a default priority level\(hint)")
+        ok = false
+        continue
+      }
+      if let earlier = seen[name] {
+        nameNode.report(expected: "a priority level not overridden before (it is at \(earlier))")
+        ok = false
+        continue
+      }
+      seen[name] = nameNode.location
+      if !readLevel(l, into: &levels[index]) { ok = false }
+    }
+    guard ok, let limit else { return nil }
+    configuration.serverConcurrencyLimit = limit
+    configuration.priorityLevels = levels
+    return configuration
+  }
+
+  /// Applies the keys given in `l` to `level`; false after reporting a problem.
+  static func readLevel(_ l: MappingReader, into level: inout PriorityLevelConfiguration) -> Bool {
+    let shares = l.read("shares", default: level.shares) { $0.integer(in: 0...10_000) }
+    let lendable = l.read("lendablePercent", default: level.lendablePercent) { $0.integer(in: 0...100) }
+    guard case .queuing(let q, let h, let limit) = level.limited, !level.isExempt else {
+      for key in ["queues", "handSize", "queueLengthLimit"] where l.contains(key) {
+        l.reportKey(key, expected: "no queuing parameter for priority level \(level.name), which does not queue",
+                    found: FoundText.quoted(key))
+        return false
+      }
+      if level.isExempt, let node = l.optional("shares"), shares != 0 {
+        node.report(expected: "0 (the exempt level has no shares)")
+        return false
+      }
+      guard let shares, let lendable else { return false }
+      level.shares = shares
+      level.lendablePercent = lendable
+      return true
+    }
+    let queues = l.read("queues", default: q) { $0.integer(in: 1...10_000) }
+    let hand = l.read("handSize", default: h) { $0.integer(in: 1...10_000) }
+    let length = l.read("queueLengthLimit", default: limit) { $0.integer(in: 1...1_000_000) }
+    guard let shares, let lendable, let queues, let hand, let length else { return false }
+    if hand > queues {
+      (l.optional("handSize") ?? l.reader).report(expected: "a handSize <= queues (\(queues))", found: "\(hand)")
+      return false
+    }
+    level.shares = shares
+    level.lendablePercent = lendable
+    level.limited = .queuing(queues: queues, handSize: hand, queueLengthLimit: length)
+    return true
+  }
+
+  /// The proxy settings, and whether `discoveryTimeout` was written.
+  static func proxy(_ node: NodeReader) -> (ProxySpec, Bool)? {
+    let keys = ["routing", "discoveryTimeout", "dialTimeout", "tlsHandshakeTimeout", "readIdleTimeout", "pingTimeout", "atStreamCap"]
+    guard let m = node.mapping(knownKeys: keys) else { return nil }
+    var proxy = ProxySpec()
+    let routing = m.read("routing", default: proxy.routing) { n in
+      n.oneOf(["clusterIP", "endpoints"]).map { $0 == "clusterIP" ? ProxySpec.Routing.clusterIP : .endpoints }
+    }
+    let discovery = m.read("discoveryTimeout", default: proxy.discoveryTimeout) { $0.noneOr { $0.positiveDuration() } }
+    let dial = m.read("dialTimeout", default: proxy.dialTimeout) { $0.positiveDuration() }
+    let tls = m.read("tlsHandshakeTimeout", default: proxy.tlsHandshakeTimeout) { $0.positiveDuration() }
+    let idle = m.read("readIdleTimeout", default: proxy.readIdleTimeout) { $0.positiveDuration() }
+    let ping = m.read("pingTimeout", default: proxy.pingTimeout) { $0.positiveDuration() }
+    let cap = m.read("atStreamCap", default: proxy.atStreamCap) { n in
+      n.oneOf(["openConnection", "queue"]).map { $0 == "queue" ? ProxySpec.StreamCapRule.queue : .openConnection }
+    }
+    guard let routing, let discovery, let dial, let tls, let idle, let ping, let cap else { return nil }
+    proxy.routing = routing
+    proxy.discoveryTimeout = discovery
+    proxy.dialTimeout = dial
+    proxy.tlsHandshakeTimeout = tls
+    proxy.readIdleTimeout = idle
+    proxy.pingTimeout = ping
+    proxy.atStreamCap = cap
+    return (proxy, m.contains("discoveryTimeout"))
+  }
+}

@@ -1,0 +1,117 @@
+internal import Yams
+public import SimCore
+public import AggregationModel
+
+/// `spec.extensionServers`: the extension API servers behind the remote APIServices.
+/// ```yaml
+/// extensionServers:
+///   - name: metrics-server        # required, unique
+///     service: {namespace: kube-system, name: metrics-server, port: 443}   # required; port default 443;
+///                                 #   the APIServices whose spec.service equals it are served here
+///     replicas: 1                 # >= 1 pods
+///     workers: 100                # >= 1 requests served at once per pod
+///     queueLimit: none            # or an integer >= 0: waiting requests per pod before 429
+///     maxStreamsPerConnection: 100   # >= 1; default the version's (100 from 1.29, 250 before)
+///     serviceTime: 5ms            # required: one distribution for every request kind, or per kind:
+///     # serviceTime: {get: 5ms, list: {lognormal: {median: 20ms, p99: 200ms}}, discovery: 2ms, probe: 1ms, openAPI: 50ms}
+///     #   kinds not given take `default:`, else the `get` time (one of the two is required)
+///     faults:                     # scheduled faults of the pods (simulated time)
+///       - {kind: crash, start: 10m, duration: 2m, pods: [0]}   # crash | hang | refuse | silentConnectionDrop
+///       - {kind: slowDown, factor: 5, start: 10m}              # factor > 0 only for slowDown
+///     #   duration: default until the end of the run; pods: default every pod (indices < replicas)
+/// ```
+public struct ExtensionServersSection: ScenarioSection, Hashable {
+  public static let key = "extensionServers"
+
+  public struct Entry: Hashable, Sendable {
+    /// The server; `maxStreamsPerConnection` nil = the version's default, filled by `modelSpec()`.
+    public var spec: ExtensionServerSpec
+    public var name: Located<String>
+    public var service: Located<ServiceReference>
+  }
+
+  public var entries: [Entry]
+
+  static let keys = ["name", "service", "replicas", "workers", "queueLimit", "maxStreamsPerConnection", "serviceTime", "faults"]
+
+  public init?(reading node: NodeReader) {
+    guard let entries = node.array(Self.entry) else { return nil }
+    self.entries = entries
+  }
+
+  static func entry(_ node: NodeReader) -> Entry? {
+    guard let m = node.mapping(knownKeys: keys) else { return nil }
+    let name = m.required("name")?.located { $0.name() }
+    let service = m.required("service")?.located(APIServicesSection.service)
+    if let service, !APIService.portRange.contains(service.value.port), let port = m.optional("service")?.child("port") {
+      port.report(expected: "an integer in 1...65535")
+    }
+    let replicas = m.read("replicas", default: 1) { $0.integer(in: 1...10_000) }
+    let workers = m.read("workers", default: 100) { $0.integer(in: 1...1_000_000) }
+    let queueLimit = m.read("queueLimit", default: nil) { $0.noneOr { $0.integer(in: 0...Int(Int32.max)) } }
+    let streams = m.read("maxStreamsPerConnection", default: nil) { $0.noneOr { $0.integer(in: 1...1_000_000) } }
+    let times = m.required("serviceTime").flatMap(Self.serviceTimes)
+    let faults = m.read("faults", default: []) { list in list.array { Self.fault($0, replicas: replicas) } }
+    guard let name, let service, APIService.portRange.contains(service.value.port), let replicas, let workers,
+          let queueLimit, let streams, let times, let faults else { return nil }
+    return Entry(spec: ExtensionServerSpec(name: name.value, service: service.value, replicas: replicas, workers: workers,
+                                           queueLimit: queueLimit, serviceTimes: times, maxStreamsPerConnection: streams,
+                                           faults: faults),
+                 name: name, service: service)
+  }
+
+  static let kindKeys = ["default", "get", "list", "discovery", "probe", "openAPI"]
+
+  /// One distribution, or a mapping per request kind (told apart by its keys).
+  static func serviceTimes(_ node: NodeReader) -> ServiceTimes? {
+    guard case .mapping(let raw) = node.node,
+          raw.contains(where: { kindKeys.contains($0.key.string ?? "") }) else {
+      return node.distribution().map(ServiceTimes.uniform)
+    }
+    guard let m = node.mapping(knownKeys: kindKeys) else { return nil }
+    guard m.contains("default") || m.contains("get") else {
+      node.report(expected: "key \"default\" or \"get\" (the time of the kinds not given)", found: "keys " + m.keys.joined(separator: ", "))
+      return nil
+    }
+    var values: [String: Distribution] = [:]
+    var ok = true
+    for key in kindKeys where m.contains(key) {
+      if let d = m.optional(key)?.distribution() { values[key] = d } else { ok = false }
+    }
+    guard ok, let fallback = values["default"] ?? values["get"] else { return nil }
+    let get = values["get"] ?? fallback
+    return ServiceTimes(get: get, list: values["list"] ?? fallback, discovery: values["discovery"] ?? fallback,
+                        probe: values["probe"] ?? fallback, openAPI: values["openAPI"] ?? fallback)
+  }
+
+  static let faultKinds = ["crash", "hang", "refuse", "silentConnectionDrop", "slowDown"]
+
+  static func fault(_ node: NodeReader, replicas: Int?) -> FaultSpec? {
+    guard let m = node.mapping(knownKeys: ["kind", "start", "duration", "pods", "factor"]) else { return nil }
+    let kindName = m.required("kind")?.oneOf(faultKinds)
+    let start = m.required("start")?.duration()
+    let duration = m.read("duration", default: nil) { $0.noneOr { $0.positiveDuration() } }
+    let pods = m.read("pods", default: nil) { list -> [Int]?? in
+      let upper = max((replicas ?? 10_000) - 1, 0)
+      return list.array { $0.integer(in: 0...upper) }.map { .some($0) }
+    }
+    var factor: Double?
+    if kindName == "slowDown" {
+      factor = m.required("factor")?.number(in: Double.leastNonzeroMagnitude...1e9)
+      if factor == nil { return nil }
+    } else if let kindName, m.contains("factor") {
+      m.reportKey("factor", expected: "no factor for a \(kindName) fault (only slowDown has one)", found: "\"factor\"")
+      return nil
+    }
+    guard let kindName, let start, let duration, let pods else { return nil }
+    let kind: FaultSpec.Kind
+    switch kindName {
+    case "crash": kind = .crash
+    case "hang": kind = .hang
+    case "refuse": kind = .refuse
+    case "silentConnectionDrop": kind = .silentConnectionDrop
+    default: kind = .slowDown(factor: factor ?? 1)
+    }
+    return FaultSpec(kind: kind, pods: pods, start: SimTime(since: start), duration: duration)
+  }
+}

@@ -1,0 +1,91 @@
+public import AggregationModel
+
+/// The checks across the model sections, run by the loader after every section was read:
+/// duplicate names (APIServices, extension servers, their Services, clients); an APIService
+/// whose `spec.service` matches no extension server's `service`; a client whose target
+/// APIService does not exist; a backend link naming an unknown server or instance; expectation scopes naming
+/// an unknown client, APIService, server or pod. A reference into a section that had problems
+/// of its own is not checked (those problems are reported instead).
+enum ModelChecks {
+  static func run(_ read: SectionsRead) -> [ScenarioError] {
+    var errors: [ScenarioError] = []
+    let apiServices = read.section(APIServicesSection.self)?.entries ?? []
+    let servers = read.section(ExtensionServersSection.self)?.entries ?? []
+    let clients = read.section(ClientsSection.self)?.entries ?? []
+    let instances = read.section(ControlPlaneSection.self)?.spec.instances
+
+    errors += duplicates(apiServices.map(\.name), what: "name of an APIService")
+    errors += duplicates(servers.map(\.name), what: "name of an extension server")
+    errors += duplicates(servers.map { Located($0.service.value.text, at: $0.service.location) },
+                         what: "Service of an extension server")
+    errors += duplicates(clients.map(\.name), what: "name of a client")
+
+    if read.checkable(ExtensionServersSection.self) {
+      let known = servers.map(\.spec.service)
+      for entry in apiServices {
+        guard let service = entry.service, !known.contains(service.value) else { continue }
+        let names = servers.map { $0.service.value.text }
+        let hint = names.isEmpty ? "no extension server is defined" : "one of " + names.joined(separator: ", ")
+        errors.append(service.location.error(expected: "the service of an extension server (\(hint))",
+                                             found: FoundText.quoted(service.value.text)))
+      }
+    }
+
+    let apiServiceNames = apiServices.map(\.name.value)
+    if read.checkable(APIServicesSection.self) {
+      for client in clients where !apiServiceNames.contains(client.apiService.value) {
+        errors.append(unknown(client.apiService, what: "an APIService", among: apiServiceNames))
+      }
+    }
+
+    let serverNames = servers.map(\.name.value)
+    if let links = read.section(LinksSection.self) {
+      for backend in links.backends {
+        if read.checkable(ExtensionServersSection.self), !serverNames.contains(backend.server.value) {
+          errors.append(unknown(backend.server, what: "an extension server", among: serverNames))
+        }
+        if let instance = backend.instance, read.checkable(ControlPlaneSection.self), instance.value >= (instances ?? 1) {
+          errors.append(instance.location.error(
+            expected: "a control-plane instance index < \(instances ?? 1) (controlPlane.instances)", found: "\(instance.value)"))
+        }
+      }
+    }
+
+    if let expect = read.section(ExpectSection.self) {
+      let clientNames = clients.map(\.name.value)
+      for (expectation, location) in zip(expect.expectations, expect.scopeLocations) {
+        let found = FoundText.quoted(expectation.scope.description)
+        switch expectation.scope {
+        case .all: break
+        case .client(let name):
+          if read.checkable(ClientsSection.self), !clientNames.contains(name) {
+            errors.append(location.error(expected: "client/<name> of a client" + hint(name, clientNames), found: found))
+          }
+        case .apiService(let name):
+          if read.checkable(APIServicesSection.self), !apiServiceNames.contains(name) {
+            errors.append(location.error(expected: "apiservice/<name> of an APIService" + hint(name, apiServiceNames), found: found))
+          }
+        case .pod(let server, let index):
+          guard read.checkable(ExtensionServersSection.self) else { break }
+          if let entry = servers.first(where: { $0.name.value == server }) {
+            if index >= entry.spec.replicas {
+              errors.append(location.error(expected: "a pod index < \(entry.spec.replicas) (the replicas of \(server))", found: found))
+            }
+          } else {
+            errors.append(location.error(expected: "pod/<server>/<index> of an extension server" + hint(server, serverNames), found: found))
+          }
+        }
+      }
+    }
+    return errors
+  }
+
+  static func hint(_ given: String, _ known: [String]) -> String {
+    if let suggestion = KeySuggestion.suggest(given, among: known) { return " (did you mean \"\(suggestion)\"?)" }
+    return known.isEmpty ? " (none is defined)" : " (one of \(known.joined(separator: ", ")))"
+  }
+
+  static func unknown(_ name: Located<String>, what: String, among known: [String]) -> ScenarioError {
+    name.location.error(expected: "the name of \(what)" + hint(name.value, known), found: FoundText.quoted(name.value))
+  }
+}

@@ -1,0 +1,109 @@
+internal import Foundation
+public import SimCore
+public import AggregationModel
+
+extension NodeReader {
+  static let workloadKinds = ["poisson", "constant", "bursts", "timeVarying", "trace", "closed"]
+
+  /// A client's `workload:`, exactly one of:
+  /// ```yaml
+  /// poisson: 10/s                     # open: Poisson arrivals (rates: /s, /min, /h)
+  /// constant: 10/s                    # open: evenly spaced arrivals
+  /// bursts: {size: 20, every: 1m}     # open: `size` requests at once every `every` (the first at `every`)
+  /// timeVarying: [{start: 0s, rate: 5/s}, {start: 1h, rate: 50/s}]   # Poisson, piecewise-constant rate;
+  ///                                   #   starts increase from 0s; rate 0 pauses
+  /// trace: {file: trace.csv}          # open: one arrival per line, in seconds (1.5) or a duration (1500ms);
+  ///                                   #   path relative to the scenario file; blank and # lines skipped
+  /// closed: {users: 20, thinkTime: {exponential: {mean: 5s}}}   # closed loop; thinkTime a distribution
+  /// ```
+  func workload() -> Workload? {
+    guard let m = mapping(knownKeys: Self.workloadKinds),
+          let kind = m.exactlyOne(of: Self.workloadKinds, what: "a workload"), let body = m.optional(kind) else { return nil }
+    switch kind {
+    case "poisson": return body.rate().map { .open(.poisson($0)) }
+    case "constant": return body.rate().map { .open(.constant($0)) }
+    case "bursts":
+      guard let b = body.mapping(knownKeys: ["size", "every"]) else { return nil }
+      let size = b.required("size")?.integer(in: 1...1_000_000)
+      let every = b.required("every")?.positiveDuration()
+      guard let size, let every else { return nil }
+      return .open(.bursts(size: size, period: every))
+    case "timeVarying": return body.rateSegments().map { .open(.timeVarying($0)) }
+    case "trace": return body.trace().map { .open(.trace($0)) }
+    default:
+      guard let c = body.mapping(knownKeys: ["users", "thinkTime"]) else { return nil }
+      let users = c.required("users")?.integer(in: 1...1_000_000)
+      let think = c.required("thinkTime")?.distribution()
+      guard let users, let think else { return nil }
+      return .closed(users: users, thinkTime: think)
+    }
+  }
+
+  func rateSegments() -> [RateSegment]? {
+    guard let elements = sequence() else { return nil }
+    guard !elements.isEmpty else { report(expected: "at least one {start, rate}"); return nil }
+    var segments: [RateSegment] = []
+    var ok = true
+    for (i, element) in elements.enumerated() {
+      guard let s = element.mapping(knownKeys: ["start", "rate"]) else { ok = false; continue }
+      let startNode = s.required("start")
+      let start = startNode?.duration()
+      let rate = s.required("rate").flatMap { n -> Double? in
+        if n.scalarKind == .integer("0") || n.scalarText.map({ $0.hasPrefix("0/") && (try? DurationFormat.parseRate("1" + $0.dropFirst())) != nil }) == true {
+          return 0
+        }
+        return n.rate()?.perSecond
+      }
+      guard let startNode, let start, let rate else { ok = false; continue }
+      if i == 0, start != .zero {
+        startNode.report(expected: "0s (the first segment starts at the beginning of the run)"); ok = false; continue
+      }
+      if let last = segments.last, SimTime(since: start) <= last.start {
+        startNode.report(expected: "a start after the previous segment's (\(DurationFormat.format(last.start.sinceStart)))")
+        ok = false; continue
+      }
+      segments.append(RateSegment(start: SimTime(since: start), perSecond: rate))
+    }
+    return ok ? segments : nil
+  }
+
+  /// `{file: <path>}`: the arrival instants of a trace file, sorted.
+  func trace() -> [SimTime]? {
+    guard let m = mapping(knownKeys: ["file"]), let fileNode = m.required("file"), let path = fileNode.name() else { return nil }
+    let resolved = path.hasPrefix("/") ? path : Self.directory(of: fileName) + path
+    guard let data = FileManager.default.contents(atPath: resolved), let text = String(bytes: data, encoding: .utf8) else {
+      fileNode.report(expected: "a readable UTF-8 file (looked for \(resolved))")
+      return nil
+    }
+    var times: [SimTime] = []
+    var lineNumber = 0
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      lineNumber += 1
+      let field = line.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false).first.map {
+        $0.trimmingCharacters(in: .whitespacesAndNewlines)
+      } ?? ""
+      if field.isEmpty || field.hasPrefix("#") { continue }
+      var value: SimDuration?
+      if let seconds = Double(field), seconds.isFinite, seconds >= 0, seconds < 9.2e9 {
+        value = .seconds(seconds)
+      } else if let d = try? DurationFormat.parseDuration(field) {
+        value = d
+      }
+      guard let value else {
+        if lineNumber == 1 { continue }   // a header line
+        sink.add(ScenarioError(file: resolved, line: lineNumber, column: 1, keyPath: fileNode.keyPath,
+                               expected: "a time in seconds or a duration with a unit", found: FoundText.quoted(field)))
+        return nil
+      }
+      times.append(SimTime(since: value))
+    }
+    guard !times.isEmpty else { fileNode.report(expected: "a trace file with at least one time", found: "none in \(resolved)"); return nil }
+    return times.sorted()
+  }
+
+  /// The directory part of `path` with its trailing `/`, or "" for a bare file name.
+  static func directory(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "" }
+    return String(path[...slash])
+  }
+}

@@ -15,26 +15,27 @@ struct ResultTables {
     let seconds = duration.seconds
     var rows: [(String, String, Double)] = [
       ("requests", "count", completed),
-      ("request_rate", "1/s", seconds > 0 ? completed / seconds : .nan),
-      ("throughput", "1/s", seconds > 0 ? Double(m.count(.ok)) / seconds : .nan),
+      ("throughput_per_s", "1/s", seconds > 0 ? completed / seconds : .nan),
+      ("rate_200", "1/s", seconds > 0 ? Double(m.count(.ok)) / seconds : .nan),
       ("retries", "count", Double(m.retries)),
     ]
     let latency = m.latency
     let hasLatency = latency.count > 0
-    rows.append(("latency_mean", "s", hasLatency ? latency.mean.seconds : .nan))
-    for (name, p) in [("latency_p50", 50.0), ("latency_p90", 90), ("latency_p99", 99), ("latency_p999", 99.9)] {
+    rows.append(("latency_mean_s", "s", hasLatency ? latency.mean.seconds : .nan))
+    for (name, p) in [("latency_p50_s", 50.0), ("latency_p90_s", 90), ("latency_p99_s", 99), ("latency_p999_s", 99.9)] {
       rows.append((name, "s", hasLatency ? latency.percentile(p).seconds : .nan))
     }
-    rows.append(("latency_max", "s", hasLatency ? latency.max.seconds : .nan))
+    rows.append(("latency_max_s", "s", hasLatency ? latency.max.seconds : .nan))
     for outcome in Outcome.allCases {
       rows.append((Self.fractionMetric(outcome), "ratio", completed > 0 ? Double(m.count(outcome)) / completed : .nan))
     }
     return rows
   }
 
-  /// `status_200_fraction`, `status_503_discovery_timeout_fraction`, `client_timeout_fraction` …
+  /// `success_fraction`, `fraction_429`, `fraction_503_discovery_timeout`, `fraction_client_timeout` …
+  /// (the names `expect:` uses).
   static func fractionMetric(_ outcome: Outcome) -> String {
-    outcome == .clientTimeout ? "client_timeout_fraction" : "status_\(outcome)_fraction"
+    outcome == .ok ? "success_fraction" : "fraction_\(outcome)"
   }
 
   /// `summary.csv`: every metric of every scope, per replication and over all of them.
@@ -51,7 +52,7 @@ struct ResultTables {
       }
       for (index, pod) in first.pods.enumerated() {
         add(&builder, point: point, kind: "pod", scope: "\(pod.server)/\(pod.pod)", replications.map {
-          [("utilisation", "ratio", $0.pods[index].utilisation), ("served", "count", Double($0.pods[index].served))]
+          [("pod_utilisation", "ratio", $0.pods[index].utilisation), ("pod_served", "count", Double($0.pods[index].served))]
         })
       }
     }

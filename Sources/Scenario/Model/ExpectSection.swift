@@ -11,7 +11,7 @@
 /// (the requests of the clients targeting it), `pod/<extension server>/<replica index>`.
 /// Metrics (`ExpectationMetric`; seconds for latencies, fractions in [0, 1] of the requests
 /// completed in the scope after warm-up, rates per second of simulated time):
-/// - `latency_mean_s`, `latency_p50_s`, `latency_p90_s`, `latency_p99_s`, `latency_max_s`:
+/// - `latency_mean_s`, `latency_p50_s`, `latency_p90_s`, `latency_p99_s`, `latency_p999_s`, `latency_max_s`:
 ///   response time as the client sees it (retries included);
 /// - `throughput_per_s`: responses per second; `rate_200`: 200 responses per second;
 /// - `success_fraction`: fraction answered 200;
@@ -88,6 +88,7 @@ public enum ExpectationMetric: String, CaseIterable, Hashable, Sendable {
   case latencyP50 = "latency_p50_s"
   case latencyP90 = "latency_p90_s"
   case latencyP99 = "latency_p99_s"
+  case latencyP999 = "latency_p999_s"
   case latencyMax = "latency_max_s"
   case throughput = "throughput_per_s"
   case rate200 = "rate_200"

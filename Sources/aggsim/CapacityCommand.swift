@@ -1,0 +1,72 @@
+import AggregationModel
+import ArgumentParser
+import Foundation
+import Scenario
+import SimCore
+
+/// `aggsim capacity`: the highest load (or the lowest replica count …) that still meets an SLO,
+/// by bisection. At each step the scenario runs with the parameter set to the midpoint; the SLO
+/// is met when the whole 95% interval of the metric's mean lies within the bound, so the answer
+/// holds with confidence, not just on average.
+struct CapacityCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "capacity", abstract: "Find the highest (or lowest) parameter value that still meets an SLO, by bisection.")
+
+  enum Direction: String, ExpressibleByArgument, CaseIterable { case highest, lowest }
+
+  @Argument(help: "The scenario file (YAML).") var scenario: String
+  @Option(help: "The parameter to search, as a key path, e.g. spec.clients[0].workload.poisson.") var param: String
+  @Option(help: "Lower end of the search range.") var low: Double
+  @Option(help: "Upper end of the search range.") var high: Double
+  @Option(help: "Text appended to the number when it is set, e.g. /s for a rate.") var suffix = ""
+  @Flag(help: "The parameter is an integer (replicas, workers).") var integer = false
+  @Option(help: "highest: the largest value that meets the SLO (load); lowest: the smallest (replicas).") var find = Direction.highest
+  @Option(help: "The SLO's metric, as in summary.csv, e.g. latency_p99.") var metric: String
+  @Option(help: "The SLO's scope: client/<name>, apiservice/<name>, pod/<server>/<i> or all.") var scope = "all"
+  @Option(help: "Upper bound of the metric.") var max: Double?
+  @Option(help: "Lower bound of the metric.") var min: Double?
+  @Option(help: "Bisection steps.") var iterations = 8
+  @OptionGroup var options: RunOptions
+
+  func validate() throws {
+    guard low < high else { throw ValidationError("--low must be below --high, found \(low) and \(high)") }
+    guard max != nil || min != nil else { throw ValidationError("give the SLO bound: --max and/or --min") }
+    guard (1...30).contains(iterations) else { throw ValidationError("--iterations must be in 1…30, found \(iterations)") }
+  }
+
+  func run() async throws {
+    var good = find == .highest ? low : high   // a value assumed to meet the SLO
+    var bad = find == .highest ? high : low    // a value assumed to miss it
+    var rows: [[String]] = []
+    for _ in 0..<iterations {
+      var middle = (good + bad) / 2
+      if integer {
+        middle = (middle).rounded(find == .highest ? .down : .up)
+        if middle == good || middle == bad { break }
+      }
+      let (meets, mean, ci) = try await evaluate(middle)
+      rows.append([text(middle), CheckCommand.format(mean), ci, meets ? "meets" : "misses"])
+      if meets { good = middle } else { bad = middle }
+    }
+    print(TextTable.render(header: ["\(param)", "\(scope) \(metric) mean", "95% CI", "SLO"], rows: rows))
+    print("\(find.rawValue) value that meets the SLO: \(text(good)) (first value that misses it: \(text(bad)))")
+  }
+
+  func text(_ value: Double) -> String { (integer ? String(Int(value)) : CheckCommand.format(value)) + suffix }
+
+  /// Runs the scenario at `value`: whether the SLO is met, the mean and the interval's text.
+  func evaluate(_ value: Double) async throws -> (Bool, Double, String) {
+    let loaded = try ScenarioRunner.load(scenario, overrides: options.set + ["\(param)=\(text(value))"])
+    let results = await ScenarioRunner.execute(loaded.model, name: "\(param)=\(text(value))",
+                                               replications: options.replications ?? loaded.file.run.replications,
+                                               seed: options.seed ?? loaded.file.run.seed, jobs: options.jobs)
+    guard let values = MetricLookup.values(results, scope: scope, metric: metric) else {
+      throw ValidationError("no metric \(metric) for scope \(scope); metrics: \(MetricLookup.scopeMetricNames.joined(separator: ", "))")
+    }
+    let finite = values.filter(\.isFinite)
+    let mean = finite.isEmpty ? .nan : finite.reduce(0, +) / Double(finite.count)
+    guard let ci = ConfidenceInterval.studentT(of: finite, level: 0.95) else { return (false, mean, "–") }
+    let meets = (max.map { ci.high <= $0 } ?? true) && (min.map { ci.low >= $0 } ?? true)
+    return (meets, mean, "\(CheckCommand.format(ci.low)) … \(CheckCommand.format(ci.high))")
+  }
+}

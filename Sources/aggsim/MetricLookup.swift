@@ -1,0 +1,54 @@
+import AggregationModel
+import SimCore
+
+/// Finds a summary metric of a run by scope and name, per replication: the vocabulary of
+/// `summary.csv` is the vocabulary of `expect:`, `check`, `capacity` and `compare`.
+///
+/// Scopes: `client/<name>`, `apiservice/<name>`, `pod/<server>/<index>`, and `all` (every
+/// client's requests together).
+enum MetricLookup {
+  /// The metric's value in each replication, or nil when the scope or metric does not exist.
+  static func values(_ results: [ReplicationResult], scope: String, metric: String) -> [Double]? {
+    guard let first = results.first else { return nil }
+    let parts = scope.split(separator: "/", maxSplits: 1).map(String.init)
+    func pick(_ rows: [(String, String, Double)]) -> Double? { rows.first { $0.0 == metric }?.2 }
+    switch parts.first {
+    case "client":
+      guard parts.count == 2, let index = first.clientNames.firstIndex(of: parts[1]) else { return nil }
+      return collect(results) { pick(ResultTables.scopeMetrics($0.clients[index], duration: $0.measuredDuration)) }
+    case "apiservice":
+      guard parts.count == 2, let index = first.apiServiceNames.firstIndex(of: parts[1]) else { return nil }
+      return collect(results) { pick(ResultTables.scopeMetrics($0.apiServices[index], duration: $0.measuredDuration)) }
+    case "pod":
+      guard parts.count == 2, let index = first.pods.firstIndex(where: { "\($0.server)/\($0.pod)" == parts[1] }) else { return nil }
+      return collect(results) { result in
+        switch metric {
+        case "pod_utilisation": result.pods[index].utilisation
+        case "pod_served": Double(result.pods[index].served)
+        default: nil
+        }
+      }
+    case "all":
+      return collect(results) { result in
+        var merged = ScopeMetrics()
+        for client in result.clients { merged.merge(client) }
+        return pick(ResultTables.scopeMetrics(merged, duration: result.measuredDuration))
+      }
+    default:
+      return nil
+    }
+  }
+
+  static func collect(_ results: [ReplicationResult], _ value: (ReplicationResult) -> Double?) -> [Double]? {
+    var values: [Double] = []
+    for result in results {
+      guard let v = value(result) else { return nil }
+      values.append(v)
+    }
+    return values
+  }
+
+  /// The metric names a client, APIService or `all` scope has (for error messages).
+  static let scopeMetricNames: [String] = ResultTables.scopeMetrics(ScopeMetrics(), duration: .seconds(1)).map(\.0)
+  static let podMetricNames = ["pod_utilisation", "pod_served"]
+}

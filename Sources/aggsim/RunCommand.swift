@@ -1,0 +1,84 @@
+import ArgumentParser
+import AggregationModel
+import Foundation
+import Scenario
+import SimCore
+import SimOutput
+
+/// `aggsim run`: runs scenario files and writes their CSVs and metadata into
+/// `<out>/<scenario name>/`, atomically.
+struct RunCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run", abstract: "Run scenario files and write their results as CSV files.")
+
+  @Argument(help: "Scenario files (YAML).") var scenarios: [String]
+  @OptionGroup var options: RunOptions
+
+  func run() async throws {
+    for path in scenarios {
+      let loaded = try ScenarioRunner.load(path, overrides: options.set)
+      print(try await options.runAndWrite(loaded).line)
+    }
+  }
+}
+
+/// The options every command that runs scenarios takes.
+struct RunOptions: ParsableArguments {
+  @Option(help: "Directory the results go into (one folder per scenario).") var out = "notebooks-out"
+  @Option(help: "Replications (overrides spec.run.replications; 1…1024).") var replications: Int?
+  @Option(help: "Seed of the run (overrides spec.run.seed; 0…4294967295).") var seed: UInt32?
+  @Option(help: "Replications run at once.") var jobs = ProcessInfo.processInfo.activeProcessorCount
+  @Option(name: .customLong("set"), help: "Override a scenario value: key.path=value (repeatable).") var set: [String] = []
+  @Option(help: "Fraction of requests written to requests.csv (0…1).") var traceSampling: Double?
+
+  func validate() throws {
+    if let replications, !(1...StreamSeeds.maxReplications).contains(replications) {
+      throw ValidationError("--replications must be in 1…\(StreamSeeds.maxReplications), found \(replications)")
+    }
+    guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, found \(jobs)") }
+    if let traceSampling, !(0...1).contains(traceSampling) {
+      throw ValidationError("--trace-sampling must be in 0…1, found \(traceSampling)")
+    }
+  }
+
+  /// Runs one loaded scenario, writes its files, and returns a one-line summary with the results.
+  func runAndWrite(_ loaded: ScenarioRunner.Loaded) async throws -> (line: String, results: [ReplicationResult]) {
+    var model = loaded.model
+    if let traceSampling { model.requestTraceSampling = traceSampling }
+    let count = replications ?? loaded.file.run.replications
+    let runSeed = seed ?? loaded.file.run.seed
+    let started = Date()
+    let clock = ContinuousClock.now
+    let results = await ScenarioRunner.execute(model, name: loaded.file.name, replications: count, seed: runSeed, jobs: jobs)
+    let wall = (ContinuousClock.now - clock).seconds
+    let tables = ResultTables(results: [results])
+    var files = [OutputFile(schema: OutputSchema.summary, table: tables.summary())]
+    if model.requestTraceSampling > 0 { files.append(OutputFile(schema: OutputSchema.requests, table: tables.requests())) }
+    let events = results.reduce(0) { $0 + Int($1.events) }
+    files.append(try metadata(for: loaded, replications: count, seed: runSeed, wall: wall, events: events, started: started)
+      .outputFile())
+    let directory = try OutputDirectory(root: out, scenario: loaded.file.name)
+    try directory.write(files)
+    let rate = wall > 0 ? Double(events) / wall / 1e6 : 0
+    let line = "\(loaded.file.name): \(count) replications, \(events) events in \(String(format: "%.2f", wall)) s "
+      + "(\(String(format: "%.2f", rate)) M events/s) → \(directory.path)/"
+    return (line, results)
+  }
+
+  /// The run's metadata (the only output with wall-clock values in it).
+  func metadata(for loaded: ScenarioRunner.Loaded, replications: Int, seed: UInt32, wall: Double, events: Int,
+                started: Date = Date()) -> RunMetadata {
+    RunMetadata(
+      aggsimVersion: AggSimVersion.current, gitCommit: ScenarioRunner.gitCommit(), scenario: loaded.file.name,
+      scenarioHash: Fingerprint.hex(loaded.bytes), seed: seed, replications: replications, jobs: jobs,
+      commandLine: CommandLine.arguments, startTime: started, wallTimeSeconds: wall, events: events)
+  }
+}
+
+extension Duration {
+  /// The duration in seconds, as a `Double`.
+  var seconds: Double {
+    let (s, attoseconds) = components
+    return Double(s) + Double(attoseconds) * 1e-18
+  }
+}

@@ -1,0 +1,88 @@
+import AggregationModel
+import ArgumentParser
+import Foundation
+import Scenario
+import SimCore
+import SimOutput
+
+/// What `run`, `check` and `sweep` share: load a scenario file (with `--set` overrides), run its
+/// replications in parallel, and write its results atomically.
+struct ScenarioRunner {
+  /// A scenario file read and validated, with the model it describes.
+  struct Loaded {
+    var path: String
+    var file: ScenarioFile
+    var model: ModelSpec
+    var bytes: [UInt8]
+  }
+
+  /// Exit code of a scenario that is not valid (EX_DATAERR).
+  static let badScenarioExitCode: Int32 = 65
+
+  /// Loads `path`; prints every error of the file to standard error and exits with 65 when it
+  /// is not a valid scenario.
+  static func load(_ path: String, overrides: [String]) throws -> Loaded {
+    let bytes = FileManager.default.contents(atPath: path).map { [UInt8]($0) } ?? []
+    let file: ScenarioFile
+    do {
+      file = try ScenarioLoader.aggsim.load(path: path, overrides: overrides)
+    } catch {
+      // `load` throws `ScenarioErrors` only: every problem of the file, one per line.
+      FileHandle.standardError.write(Data((error.description + "\n").utf8))
+      throw ExitCode(badScenarioExitCode)
+    }
+    return Loaded(path: path, file: file, model: file.modelSpec(), bytes: bytes)
+  }
+
+  /// Runs `replications` replications of `model` from `seed`, `jobs` at a time, reporting
+  /// progress on standard error when it is a terminal. Results come back in replication order.
+  static func execute(_ model: ModelSpec, name: String, replications: Int, seed: UInt32, jobs: Int) async -> [ReplicationResult] {
+    let progress = Progress(label: name, total: replications)
+    return await Replications.run(count: replications, jobs: jobs) { replication in
+      // The replication index is below 1024 (validated), so the streams cannot fail to seed.
+      var simulation = try! AggregationSimulation(spec: model, runSeed: seed, replication: replication)
+      let result = simulation.run()
+      progress.replicationDone()
+      return result
+    }
+  }
+
+  /// The git commit of the aggsim checkout the binary was built in, or `unknown`.
+  static func gitCommit() -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["git", "-C", URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path,
+                         "rev-parse", "--short=12", "HEAD"]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return "unknown" }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    return process.terminationStatus == 0 && !text.isEmpty ? text : "unknown"
+  }
+}
+
+/// Replications done so far, shown on standard error when it is a terminal.
+final class Progress: @unchecked Sendable {
+  let label: String
+  let total: Int
+  let isTerminal = isatty(STDERR_FILENO) != 0
+  private let lock = NSLock()
+  private var done = 0
+
+  init(label: String, total: Int) {
+    self.label = label
+    self.total = total
+  }
+
+  func replicationDone() {
+    guard isTerminal else { return }
+    lock.lock()
+    done += 1
+    let line = "\r\(label): \(done)/\(total) replications" + (done == total ? "\n" : "")
+    lock.unlock()
+    FileHandle.standardError.write(Data(line.utf8))
+  }
+}

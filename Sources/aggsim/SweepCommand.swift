@@ -1,0 +1,80 @@
+import AggregationModel
+import ArgumentParser
+import Foundation
+import Scenario
+import SimCore
+import SimOutput
+
+/// `aggsim sweep`: runs a grid of parameter values (the scenario's `sweep:` or `--param`), one
+/// summary row set per point, into one `summary.csv` with a `sweep.csv` that names each point.
+struct SweepCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sweep", abstract: "Run a grid of parameter values and write one summary row set per point.")
+
+  @Argument(help: "The scenario file (YAML).") var scenario: String
+  @Option(name: .customLong("param"), help: "A swept parameter: key.path=v1,v2,… (repeatable; replaces the file's sweep:).")
+  var parameters: [String] = []
+  @OptionGroup var options: RunOptions
+
+  func run() async throws {
+    let base = try ScenarioRunner.load(scenario, overrides: options.set)
+    let grid = try SweepGrid(fileParameters: base.file.sweep, commandLine: parameters)
+    var results: [[ReplicationResult]] = []
+    var pointsTable = CSVTable(columns: ["sweep_point", "parameter", "value"])
+    var events = 0
+    let clock = ContinuousClock.now
+    for (index, point) in grid.points.enumerated() {
+      let loaded = try ScenarioRunner.load(scenario, overrides: options.set + point.map { "\($0.path)=\($0.value)" })
+      var model = loaded.model
+      if let sampling = options.traceSampling { model.requestTraceSampling = sampling }
+      let count = options.replications ?? loaded.file.run.replications
+      let point_results = await ScenarioRunner.execute(model, name: "\(base.file.name) point \(index + 1)/\(grid.points.count)",
+                                                        replications: count, seed: options.seed ?? loaded.file.run.seed,
+                                                        jobs: options.jobs)
+      events += point_results.reduce(0) { $0 + Int($1.events) }
+      results.append(point_results)
+      for assignment in point { pointsTable.append([.integer(index), .text(assignment.path), .text(assignment.value)]) }
+      print("point \(index): " + point.map { "\($0.path)=\($0.value)" }.joined(separator: " "))
+    }
+    let wall = (ContinuousClock.now - clock).seconds
+    let tables = ResultTables(results: results)
+    var files = [OutputFile(schema: OutputSchema.summary, table: tables.summary()),
+                 OutputFile(name: "sweep.csv", text: pointsTable.rendered())]
+    files.append(try options.metadata(for: base, replications: options.replications ?? base.file.run.replications,
+                                      seed: options.seed ?? base.file.run.seed, wall: wall, events: events).outputFile())
+    let directory = try OutputDirectory(root: options.out, scenario: base.file.name)
+    try directory.write(files)
+    print("\(base.file.name): \(grid.points.count) sweep points → \(directory.path)/")
+  }
+}
+
+/// The grid of a sweep: every combination of the parameters' values, the first parameter
+/// varying slowest.
+struct SweepGrid {
+  struct Assignment {
+    var path: String
+    var value: String
+  }
+
+  var points: [[Assignment]]
+
+  init(fileParameters: [SweepParameter], commandLine: [String]) throws {
+    var axes: [(String, [String])] = fileParameters.map { ($0.path, $0.values) }
+    if !commandLine.isEmpty {
+      axes = try commandLine.map { text in
+        guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+          throw ValidationError("--param expects key.path=v1,v2,…, found \"\(text)\"")
+        }
+        let values = text[text.index(after: equals)...].split(separator: ",").map(String.init)
+        guard !values.isEmpty else { throw ValidationError("--param \(text[..<equals]) has no values") }
+        return (String(text[..<equals]), values)
+      }
+    }
+    guard !axes.isEmpty else { throw ValidationError("nothing to sweep: the scenario has no sweep: and no --param was given") }
+    var points: [[Assignment]] = [[]]
+    for (path, values) in axes {
+      points = points.flatMap { point in values.map { point + [Assignment(path: path, value: $0)] } }
+    }
+    self.points = points
+  }
+}

@@ -21,8 +21,12 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product aggsim
 
-## run: build, then run the default: the engine's self-check against queueing theory.
+## run: build, then run the default scenario (Scenarios/quickstart.yaml) into notebooks-out/.
 run: build
+	$(BIN_DIR)/aggsim run Scenarios/quickstart.yaml
+
+## selfcheck: the engine against queueing theory (M/M/1, M/M/c, M/D/1, M/G/1, Erlang B).
+selfcheck: build
 	$(BIN_DIR)/aggsim selfcheck
 
 ## test: every test target (debug build).

@@ -84,5 +84,7 @@ let package = Package(
     .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "SimCore", "AggregationModel"],
                 resources: [.copy("Fixtures")], swiftSettings: strict),
     .testTarget(name: "SimOutputTests", dependencies: ["SimOutput", "SimCore"], swiftSettings: strict),
+    // Runs the built `aggsim` binary (the dependency makes `swift test` build it).
+    .testTarget(name: "EndToEndTests", dependencies: ["aggsim"], exclude: ["Fixtures", "Golden"], swiftSettings: strict),
   ]
 )

@@ -17,7 +17,9 @@ struct RunCommand: AsyncParsableCommand {
   func run() async throws {
     for path in scenarios {
       let loaded = try ScenarioRunner.load(path, overrides: options.set)
-      print(try await options.runAndWrite(loaded).line)
+      let outcome = try await options.runAndWrite(loaded)
+      print(outcome.line)
+      print(RunDigest.render(outcome.results))
     }
   }
 }

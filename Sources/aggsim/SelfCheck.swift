@@ -39,7 +39,7 @@ struct SelfCheck: AsyncParsableCommand {
                    format(100 * (ci.mean - reference.analytic) / reference.analytic, 2),
                    inside ? "inside CI" : "OUTSIDE CI"])
     }
-    print(table(header: header, rows: rows))
+    print(TextTable.render(header: header, rows: rows))
     if failures > 0 {
       print("\(failures) analytic value(s) outside their interval: at \(format(level * 100, 0))% expect about \(format((1 - level) * 100, 0)) in 100 by chance")
       throw ExitCode.failure
@@ -47,17 +47,4 @@ struct SelfCheck: AsyncParsableCommand {
   }
 
   func format(_ x: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", x) }
-
-  func table(header: [String], rows: [[String]]) -> String {
-    let all = [header] + rows
-    let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
-    return all.map { row in
-      row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
-        .joined(separator: "  ").trimmingSuffixSpaces
-    }.joined(separator: "\n")
-  }
-}
-
-extension String {
-  var trimmingSuffixSpaces: String { String(reversed().drop { $0 == " " }.reversed()) }
 }

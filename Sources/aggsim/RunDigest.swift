@@ -1,0 +1,36 @@
+import AggregationModel
+import Foundation
+import SimCore
+
+/// The few figures a person reads first after a run, per client and for all clients: request
+/// rate, success fraction and latency percentiles, each as the mean over replications ± the
+/// half-width of its 95% interval. Everything else is in summary.csv.
+enum RunDigest {
+  static let columns = [("throughput_per_s", "req/s", 1.0), ("success_fraction", "ok %", 100), ("latency_p50_s", "p50 ms", 1000),
+                        ("latency_p99_s", "p99 ms", 1000), ("latency_max_s", "max ms", 1000)]
+
+  static func render(_ results: [ReplicationResult]) -> String {
+    guard let first = results.first else { return "" }
+    let scopes = first.clientNames.map { "client/\($0)" } + ["all"]
+    var rows: [[String]] = []
+    for scope in scopes {
+      var row = [scope]
+      for (metric, _, scale) in columns {
+        row.append(cell(MetricLookup.values(results, scope: scope, metric: metric) ?? [], scale: scale))
+      }
+      rows.append(row)
+    }
+    return TextTable.render(header: ["scope"] + columns.map(\.1), rows: rows)
+  }
+
+  /// `mean ± half-width` (scaled), or the mean alone from one replication, or `–`.
+  static func cell(_ values: [Double], scale: Double) -> String {
+    let finite = values.filter(\.isFinite)
+    guard !finite.isEmpty else { return "–" }
+    let mean = finite.reduce(0, +) / Double(finite.count) * scale
+    guard let ci = ConfidenceInterval.studentT(of: finite, level: 0.95) else { return String(format: "%.4g", mean) }
+    let halfWidth = ci.halfWidth * scale
+    // Rounding noise of identical replications (a constant workload) reads as ± 0.
+    return String(format: "%.4g ± %.2g", mean, halfWidth < 1e-9 * Swift.max(1, abs(mean)) ? 0 : halfWidth)
+  }
+}

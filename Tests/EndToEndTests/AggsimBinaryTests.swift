@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+/// The built `aggsim` binary, run as a user runs it: exit codes, exact error texts, golden CSVs
+/// and byte-identical output at any `--jobs`.
+@Suite("aggsim end to end", .serialized)
+struct AggsimBinaryTests {
+  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+  /// The binary built next to the test bundle (swift test builds it: this target depends on it).
+  static let binary: URL = {
+    let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("aggsim")
+    if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
+    return packageRoot.appendingPathComponent(".build/debug/aggsim")
+  }()
+
+  struct Outcome {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
+  /// Runs aggsim with `arguments` in the package root.
+  static func aggsim(_ arguments: [String]) throws -> Outcome {
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    process.currentDirectoryURL = packageRoot
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderr, as: UTF8.self))
+  }
+
+  static func temporaryDirectory() throws -> String {
+    let path = NSTemporaryDirectory() + "aggsim-e2e-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+  }
+
+  static func fixture(_ name: String) -> String { "Tests/EndToEndTests/Fixtures/\(name)" }
+
+  static func read(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
+
+  /// A short run of the quickstart: 2 replications of 2 simulated minutes.
+  static func quickstart(jobs: Int, out: String) throws -> Outcome {
+    try aggsim(["run", "Scenarios/quickstart.yaml", "--out", out, "--jobs", "\(jobs)", "--replications", "2",
+                "--set", "spec.run.duration=2m", "--set", "spec.run.warmup=10s", "--trace-sampling", "0.01"])
+  }
+
+  @Test("the quickstart gives byte-identical CSVs with --jobs 1 and --jobs 2, equal to the golden summary")
+  func quickstartIsDeterministicAndGolden() throws {
+    let one = try Self.temporaryDirectory(), two = try Self.temporaryDirectory()
+    let first = try Self.quickstart(jobs: 1, out: one)
+    #expect(first.status == 0, "\(first.stderr)")
+    let second = try Self.quickstart(jobs: 2, out: two)
+    #expect(second.status == 0, "\(second.stderr)")
+    for file in ["summary.csv", "requests.csv"] {
+      let a = try Self.read("\(one)/quickstart/\(file)"), b = try Self.read("\(two)/quickstart/\(file)")
+      #expect(a == b, "\(file) differs between --jobs 1 and --jobs 2")
+    }
+    let golden = try Self.read(Self.packageRoot.appendingPathComponent("Tests/EndToEndTests/Golden/quickstart-summary.csv").path)
+    #expect(try Self.read("\(one)/quickstart/summary.csv") == golden,
+            "summary.csv differs from Golden/quickstart-summary.csv; if the model changed on purpose, regenerate it (see the README)")
+    let metadata = try Self.read("\(one)/quickstart/metadata.json")
+    #expect(metadata.contains("\"replications\" : 2") || metadata.contains("\"replications\":2"))
+  }
+
+  @Test("a bad scenario reports every error with file:line:column and exits 65")
+  func badScenarioExits65() throws {
+    let outcome = try Self.aggsim(["validate", Self.fixture("bad.yaml")])
+    #expect(outcome.status == 65)
+    #expect(outcome.stderr == (try Self.read(Self.packageRoot.appendingPathComponent(Self.fixture("bad.expected")).path)))
+  }
+
+  @Test("a missing or empty scenario file exits 65 with a clear message, never a crash")
+  func missingAndEmptyFiles() throws {
+    let missing = try Self.aggsim(["run", "does-not-exist.yaml"])
+    #expect(missing.status == 65)
+    #expect(missing.stderr.contains("does-not-exist.yaml"))
+    let empty = try Self.aggsim(["validate", Self.fixture("empty.yaml")])
+    #expect(empty.status == 65)
+    #expect(empty.stderr.contains("empty"))
+  }
+
+  @Test("a usage error exits 64")
+  func usageErrorExits64() throws {
+    let outcome = try Self.aggsim(["run", "Scenarios/quickstart.yaml", "--replications", "0"])
+    #expect(outcome.status == 64)
+    #expect(outcome.stderr.contains("--replications must be in 1…1024, found 0"))
+  }
+
+  @Test("check exits 0 when every expectation holds and 1 when one fails")
+  func checkExitCodes() throws {
+    let out = try Self.temporaryDirectory()
+    let pass = try Self.aggsim(["check", Self.fixture("check-pass.yaml"), "--out", out])
+    #expect(pass.status == 0, "\(pass.stdout)\(pass.stderr)")
+    let fail = try Self.aggsim(["check", Self.fixture("check-fail.yaml"), "--out", out])
+    #expect(fail.status == 1, "\(fail.stdout)\(fail.stderr)")
+    #expect(fail.stdout.contains("FAIL"))
+  }
+}

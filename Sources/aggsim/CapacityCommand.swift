@@ -35,21 +35,32 @@ struct CapacityCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    var good = find == .highest ? low : high   // a value assumed to meet the SLO
-    var bad = find == .highest ? high : low    // a value assumed to miss it
+    var good = find == .highest ? low : high   // the end expected to meet the SLO
+    var bad = find == .highest ? high : low    // the end expected to miss it
     var rows: [[String]] = []
+    /// Runs the scenario at `value`, adds its row and returns whether it meets the SLO.
+    func step(_ value: Double) async throws -> Bool {
+      let (meets, mean, ci) = try await evaluate(value)
+      rows.append([text(value), CheckCommand.format(mean), ci, meets ? "meets" : "misses"])
+      return meets
+    }
+    let goodEndMeets = try await step(good)
+    let badEndMeets = try await step(bad)
+    guard goodEndMeets, !badEndMeets else {
+      print(TextTable.render(header: ["\(param)", "\(scope) \(metric) mean", "95% CI", "SLO"], rows: rows))
+      print(goodEndMeets ? "every value in the range meets the SLO: widen the range" : "no value in the range meets the SLO")
+      return
+    }
     for _ in 0..<iterations {
       var middle = (good + bad) / 2
       if integer {
-        middle = (middle).rounded(find == .highest ? .down : .up)
+        middle = middle.rounded(find == .highest ? .down : .up)
         if middle == good || middle == bad { break }
       }
-      let (meets, mean, ci) = try await evaluate(middle)
-      rows.append([text(middle), CheckCommand.format(mean), ci, meets ? "meets" : "misses"])
-      if meets { good = middle } else { bad = middle }
+      if try await step(middle) { good = middle } else { bad = middle }
     }
     print(TextTable.render(header: ["\(param)", "\(scope) \(metric) mean", "95% CI", "SLO"], rows: rows))
-    print("\(find.rawValue) value that meets the SLO: \(text(good)) (first value that misses it: \(text(bad)))")
+    print("\(find.rawValue) value that meets the SLO: \(text(good)) (the nearest value that misses it: \(text(bad)))")
   }
 
   func text(_ value: Double) -> String { (integer ? String(Int(value)) : CheckCommand.format(value)) + suffix }

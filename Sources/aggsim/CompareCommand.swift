@@ -14,16 +14,24 @@ struct CompareCommand: AsyncParsableCommand {
     commandName: "compare", abstract: "Compare two scenarios with common random numbers: paired differences B − A with 95% intervals.")
 
   @Argument(help: "Scenario A (the baseline).") var baseline: String
-  @Argument(help: "Scenario B (the change).") var candidate: String
+  @Argument(help: "Scenario B (the change); A again when omitted, with --set-b making the difference.") var candidate: String?
+  @Option(name: .customLong("set-a"), help: "Override a value of A only: key.path=value (repeatable).") var setA: [String] = []
+  @Option(name: .customLong("set-b"), help: "Override a value of B only: key.path=value (repeatable).") var setB: [String] = []
   @OptionGroup var options: RunOptions
+
+  func validate() throws {
+    if candidate == nil && setB.isEmpty && setA.isEmpty {
+      throw ValidationError("give scenario B, or --set-a/--set-b to compare scenario A with a variant of itself")
+    }
+  }
 
   static let metrics = ["rate_200", "latency_p50_s", "latency_p99_s", "latency_max_s", "success_fraction", "fraction_429",
                         "fraction_503_unavailable", "fraction_503_discovery_timeout", "fraction_503_unreachable",
                         "fraction_504", "fraction_client_timeout"]
 
   func run() async throws {
-    let a = try ScenarioRunner.load(baseline, overrides: options.set)
-    let b = try ScenarioRunner.load(candidate, overrides: options.set)
+    let a = try ScenarioRunner.load(baseline, overrides: options.set + setA)
+    let b = try ScenarioRunner.load(candidate ?? baseline, overrides: options.set + setB)
     let replications = options.replications ?? a.file.run.replications
     let seed = options.seed ?? a.file.run.seed
     let resultsA = await ScenarioRunner.execute(a.model, name: a.file.name, replications: replications, seed: seed, jobs: options.jobs)
@@ -51,7 +59,8 @@ struct CompareCommand: AsyncParsableCommand {
       }
     }
     print(TextTable.render(header: ["scope", "metric", "A", "B", "B − A", "95% CI", "verdict"], rows: rows))
-    let directory = try OutputDirectory(root: options.out, scenario: "\(a.file.name)-vs-\(b.file.name)")
+    let name = a.file.name == b.file.name ? "\(a.file.name)-compare" : "\(a.file.name)-vs-\(b.file.name)"
+    let directory = try OutputDirectory(root: options.out, scenario: name)
     try directory.write([OutputFile(name: "compare.csv", text: table.rendered())])
     print("→ \(directory.path)/compare.csv")
   }

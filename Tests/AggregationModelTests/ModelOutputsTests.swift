@@ -116,3 +116,23 @@ struct ModelOutputsTests {
     #expect(RequestKind.allCases.map { sizes[$0] } == [2_048, 65_536, 8_192, 1_024, 1_048_576])
   }
 }
+
+@Suite("Extension server's own admission")
+struct ExtensionServerAdmissionTests {
+  typealias F = ModelFixtures
+
+  @Test("a pod's own APF of one seat: one runs, two queue (one dispatched at 11 s, one 429 at its 15 s wait), one 429 at once")
+  func podOwnAdmissionQueuesAndRejects() {
+    var configuration = PriorityAndFairness.Configuration()
+    configuration.serverConcurrencyLimit = 1
+    configuration.priorityLevels = [.exempt(), .queued("tiny", shares: 1, lendablePercent: 0, queues: 1, handSize: 1, queueLengthLimit: 2)]
+    configuration.flowSchemas = [FlowSchema(name: "everyone", matchingPrecedence: 100, priorityLevel: "tiny",
+                                            subjects: [.group("system:authenticated")])]
+    var server = F.metricsServer(serviceTimes: .uniform(.constant(.seconds(10))))
+    server.ownAdmission = .priorityAndFairness(configuration)
+    let result = F.run(F.spec(duration: .seconds(40), server: server,
+                              clients: [F.client(workload: .open(.trace(Array(repeating: F.at(1), count: 4))))]))
+    #expect(result.trace.map(\.outcome) == [.tooManyRequests, .ok, .tooManyRequests, .ok])
+    #expect(result.trace.map(\.latency) == [0, 10, 15, 20].map { SimDuration.seconds($0) })
+  }
+}

@@ -91,6 +91,8 @@ extension AggregationSimulation {
     requests[id].discoveryCap = nil
     if record.connection >= 0 { releaseStream(of: id) }
     if record.phase == .waitingForConnection { removeFromConnectionWaits(id) }
+    // The stream reset cancels the request's context in the pod, which releases its own seat.
+    if record.holdsPodAdmission { releasePodAdmission(id) }
     if record.holdsAdmission {
       requests[id].holdsAdmission = false
       releaseAdmission(id, instance: Int(record.instance))

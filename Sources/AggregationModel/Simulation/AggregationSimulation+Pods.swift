@@ -2,11 +2,35 @@ public import SimCore
 internal import DequeModule
 
 extension AggregationSimulation {
-  /// The request reached its pod: a worker takes it, or it waits in the pod's FIFO queue, or the
-  /// pod's queue is full and it answers 429.
+  /// The request reached its pod: the pod's own admission (if any) lets it in, queues it or
+  /// answers 429; then it takes a worker.
   mutating func arriveAtPod(_ id: UInt32) {
     let server = Int(requests[id].server), pod = Int(requests[id].pod)
     requests[id].phase = .inPod
+    if servers[server].pods[pod].admission != nil {
+      // The server's own deadline (its --request-timeout, 60 s like kube-apiserver's) sets the queue wait.
+      let deadline = calendar.now + spec.controlPlane.requestTimeout
+      let decision = servers[server].pods[pod].admission!.admit(
+        id, client: Int(requests[id].client), kind: requests[id].kind, now: calendar.now, deadline: deadline)
+      switch decision {
+      case .execute:
+        requests[id].holdsPodAdmission = true
+      case .queued(_, let until):
+        requests[id].holdsPodAdmission = true
+        requests[id].queuedAtPod = true
+        calendar.schedule(.podQueueWaitExpires(request: id, generation: requests[id].generation), at: until)
+        return
+      case .rejected:
+        respondFromPod(id, reply: .tooManyRequests)
+        return
+      }
+    }
+    takeWorker(id, server: server, pod: pod)
+  }
+
+  /// An admitted request takes a worker, or waits in the pod's FIFO queue, or the pod's queue is
+  /// full and it answers 429.
+  mutating func takeWorker(_ id: UInt32, server: Int, pod: Int) {
     let job = PodJob(request: id, generation: requests[id].generation)
     if servers[server].pods[pod].busyWorkers < servers[server].spec.workers {
       startService(job, server: server, pod: pod)
@@ -81,6 +105,7 @@ extension AggregationSimulation {
   /// The pod's answer travels back over the link (unless the connection is silent or the link
   /// partitioned: then it never arrives and the control plane's timers end the request).
   mutating func respondFromPod(_ id: UInt32, reply: BackendReply) {
+    releasePodAdmission(id)
     let c = Int(requests[id].connection)
     requests[id].phase = .toControlPlaneFromPod
     guard c >= 0, connections[c].state == .ready else { return }
@@ -198,5 +223,41 @@ extension AggregationSimulation {
     }
     releaseWorker(server: server, pod: pod)
     if requests.isCurrent(job.request, job.generation) { respondFromPod(job.request, reply: .internalError) }
+  }
+}
+
+// MARK: The extension server's own admission
+
+extension AggregationSimulation {
+  /// Frees the request's seat in (or place in the queue of) its pod's own admission; queued
+  /// requests this lets through take workers.
+  mutating func releasePodAdmission(_ id: UInt32) {
+    guard requests[id].holdsPodAdmission else { return }
+    requests[id].holdsPodAdmission = false
+    requests[id].queuedAtPod = false
+    let server = Int(requests[id].server), pod = Int(requests[id].pod)
+    var dispatched: [UInt32] = []
+    servers[server].pods[pod].admission!.finish(id, now: calendar.now, dispatched: &dispatched)
+    runPodDispatched(dispatched, server: server, pod: pod)
+  }
+
+  /// A request queued by the pod's own APF reached its wait limit: the pod answers 429.
+  mutating func podQueueWaitExpires(_ id: UInt32) {
+    guard requests[id].queuedAtPod else { return }
+    let server = Int(requests[id].server), pod = Int(requests[id].pod)
+    var dispatched: [UInt32] = []
+    if servers[server].pods[pod].admission!.queueWaitExpired(id, now: calendar.now, dispatched: &dispatched) {
+      requests[id].holdsPodAdmission = false
+      requests[id].queuedAtPod = false
+      respondFromPod(id, reply: .tooManyRequests)
+    }
+    runPodDispatched(dispatched, server: server, pod: pod)
+  }
+
+  mutating func runPodDispatched(_ dispatched: [UInt32], server: Int, pod: Int) {
+    for next in dispatched where requests[next].queuedAtPod {
+      requests[next].queuedAtPod = false
+      takeWorker(next, server: server, pod: pod)
+    }
   }
 }

@@ -76,6 +76,11 @@ public struct AggregationSimulation {
       return Int32(spec.extensionServers.firstIndex { $0.service == service } ?? -1)
     }
     servers = spec.extensionServers.map { ServerState($0, streams: streams, clientCount: spec.clients.count) }
+    for server in servers.indices {
+      guard let own = spec.extensionServers[server].ownAdmission else { continue }
+      let state = AdmissionState(own, subjects: spec.clients.map(\.identity), version: VersionBehaviour(spec.version))
+      for pod in servers[server].pods.indices { servers[server].pods[pod].admission = state }
+    }
     pools = (0..<instances).map { instance in
       spec.extensionServers.map { TransportPool(routingStream: streams.stream("proxy/\(instance)/\($0.name)/routing")) }
     }
@@ -189,6 +194,7 @@ public struct AggregationSimulation {
     case .reviewAnswer(let id, let generation, let allowed):
       if requests.isCurrent(id, generation) { reviewEnds(id, allowed: allowed) }
     case .reviewTimeout(let id, let generation): if requests.isCurrent(id, generation) { reviewTimesOut(id) }
+    case .podQueueWaitExpires(let id, let generation): if requests.isCurrent(id, generation) { podQueueWaitExpires(id) }
     case .timeBucketEnds: timeBucketEnds()
     case .warmupEnds: resetStatistics()
     }

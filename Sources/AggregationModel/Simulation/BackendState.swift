@@ -29,6 +29,8 @@ struct PodState {
   var served = 0
   /// Per client: the SubjectAccessReview cache (authorized until then).
   var authorizedUntil: [SimTime] = []
+  /// The server's own admission (APF or max-in-flight), if it runs one (research §6, #97957).
+  var admission: AdmissionState?
   /// Counts crashes (work in progress, including workers waiting for a review, is lost).
   var epoch: UInt32 = 0
 

@@ -50,6 +50,8 @@ enum ModelEvent {
   case reviewAnswer(review: UInt32, generation: UInt32, allowed: Bool)
   /// The pod's review client stopped waiting (10 s).
   case reviewTimeout(review: UInt32, generation: UInt32)
+  /// A request queued by a pod's own APF reached its queue wait limit.
+  case podQueueWaitExpires(request: UInt32, generation: UInt32)
   /// A time-series bucket ends.
   case timeBucketEnds
   /// Statistics start here.

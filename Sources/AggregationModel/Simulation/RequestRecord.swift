@@ -33,6 +33,9 @@ struct RequestRecord {
   /// The connection whose handshakes the request waits for, or -1.
   var setupConnection: Int32 = -1
   var holdsAdmission = false
+  /// Holds a seat of (or waits in) the pod's own admission.
+  var holdsPodAdmission = false
+  var queuedAtPod = false
   var deadline: EventHandle?
   var discoveryCap: EventHandle?
   var clientTimeout: EventHandle?

@@ -203,6 +203,12 @@ public struct ExtensionServerSpec: Hashable, Sendable {
   /// SubjectAccessReview callbacks into the control plane; nil = none (the server authorizes
   /// locally, or the traffic is `system:masters`).
   public var authorization: DelegatedAuthorizationSpec?
+  /// The server's own admission, applied per pod when a request arrives (before its workers):
+  /// servers built on k8s.io/apiserver with a kubeconfig run their own APF, so user traffic is
+  /// admitted twice (research §6, kubernetes/kubernetes#97957); nil = none. Each pod has its
+  /// own seats; the pod's queue wait follows from a 60 s deadline (the control plane's
+  /// `requestTimeout`), and the seat is released when the pod answers or the stream is reset.
+  public var ownAdmission: AdmissionSpec?
 
   public init(name: String, service: ServiceReference, replicas: Int = 1, workers: Int = 100, queueLimit: Int? = nil,
               serviceTimes: ServiceTimes, maxStreamsPerConnection: Int? = nil, faults: [FaultSpec] = []) {

@@ -1,4 +1,4 @@
-public import SimCore
+import SimCore
 
 extension AggregationSimulation {
   /// `completions_<outcome>`, in `Outcome` order.

@@ -51,7 +51,7 @@ enum ModelBenchmark {
     let ok = result.clients.reduce(0) { $0 + $1.count(.ok) }
     var latency = result.clients[0].latency
     for client in result.clients.dropFirst() { latency.merge(client.latency) }
-    return Measurement(events: result.events, wallSeconds: wall, requests: completed,
+    return Measurement(events: result.eventsHandled, wallSeconds: wall, requests: completed,
                        okFraction: Double(ok) / Double(max(completed, 1)), p99: latency.percentile(99),
                        allocations: allocations)
   }

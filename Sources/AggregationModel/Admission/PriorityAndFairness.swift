@@ -219,6 +219,12 @@ public struct PriorityAndFairness {
     return dispatched
   }
 
+  /// Forgets every level's statistics (seats in use, queue length, queue waits, 429 count)
+  /// gathered before `now`, the end of a warm-up; seats and queues are kept.
+  public mutating func resetStatistics(at now: SimTime) {
+    for index in levels.indices { levels[index].resetStatistics(at: now) }
+  }
+
   // MARK: Introspection
 
   public func seatsInUse(level: Int) -> Int { levels[level].seatsInUse }

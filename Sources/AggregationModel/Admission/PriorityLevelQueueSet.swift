@@ -77,6 +77,14 @@ struct PriorityLevelQueueSet {
     dropTracker = DroppedRequestsTracker(maximumSeconds: max(1, maximumRetryAfter.nanoseconds / 1_000_000_000))
   }
 
+  /// Forgets the statistics gathered before `now` (the end of a warm-up); the state is kept.
+  mutating func resetStatistics(at now: SimTime) {
+    seatsInUseStatistic.reset(at: now)
+    queueLengthStatistic.reset(at: now)
+    rejected = 0
+    queueWait.reset()
+  }
+
   /// Clamps a request's width to `[1, maxSeats]`.
   func clampSeats(_ seats: Int) -> Int { isExempt ? max(1, seats) : min(max(1, seats), maxSeats) }
 

@@ -59,6 +59,65 @@ public struct RequestTraceEntry: Hashable, Sendable {
   public var latency: SimDuration { end - start }
 }
 
+/// One APF priority level of one control-plane instance, after the warm-up (summary rows with
+/// `scope_kind = priority_level`, `scope = <instance>/<level>`).
+public struct PriorityLevelMetrics: Sendable {
+  /// The `scope_kind` column of these rows.
+  public static let scopeKind = "priority_level"
+  public var instance: Int
+  public var level: String
+  /// Nominal concurrency limit (seats); 0 for an exempt level.
+  public var concurrencyLimit: Int
+  /// Time-weighted seats in use / concurrency limit (0 for an exempt level).
+  public var seatUtilisation: Double
+  /// Time-weighted number of requests waiting in the level's queues.
+  public var meanQueueLength: Double
+  /// Mean queue wait in seconds of the requests that started executing (0 if none did).
+  public var meanQueueWaitSeconds: Double
+  /// Requests rejected with 429 (queue full, reject level full, queue wait expired).
+  public var rejected: Int
+  /// Requests that started executing (at once or from a queue).
+  public var dispatched: Int
+
+  /// `<instance>/<level>`.
+  public var scope: String { "\(instance)/\(level)" }
+}
+
+/// One value of `timeseries.csv`: a metric of one scope over the bucket that ends at `time`.
+///
+/// Scope kinds and metrics: `client` and `apiservice` (`completions_<outcome>` per `Outcome`,
+/// requests that ended in the bucket; `mean_latency_s`, NaN when none ended); `pod`
+/// (`busy_workers`, time-weighted over the bucket; `queue_length` at its end); `instance`
+/// (`in_flight`: client requests between arrival and answer at the bucket end).
+public struct TimeSeriesPoint: Hashable, Sendable {
+  public var time: SimTime
+  public var scopeKind: String
+  public var scope: String
+  public var metric: String
+  public var value: Double
+}
+
+/// One line of `events.csv`: something that happened to the system (not to one request).
+public struct ModelEventRecord: Hashable, Sendable {
+  public enum Kind: String, Hashable, Sendable {
+    case faultBegins = "fault_begins"
+    case faultEnds = "fault_ends"
+    /// `detail` is `ready` or `not_ready`.
+    case podReadinessChanged = "pod_readiness_changed"
+    /// The HTTP/2 health check closed a silent connection.
+    case connectionClosedByHealthCheck = "connection_closed_by_health_check"
+    /// A crash reset a connection.
+    case connectionResetByCrash = "connection_reset_by_crash"
+  }
+
+  public var time: SimTime
+  public var kind: Kind
+  /// What it happened to: `<server>/<pod>`.
+  public var subject: String
+  /// The fault kind (with `scheduled` or `random`), the readiness, or the connection's instance.
+  public var detail: String
+}
+
 /// Everything one replication measured, as plain values (merged and written by the caller).
 public struct ReplicationResult: Sendable {
   public var replication: Int
@@ -69,7 +128,16 @@ public struct ReplicationResult: Sendable {
   public var pods: [PodMetrics]
   /// Sampled requests, in the order they ended (empty unless `ModelSpec.requestTraceSampling` > 0).
   public var trace: [RequestTraceEntry]
+  /// Per control-plane instance and APF level (instance-major, levels in configuration order);
+  /// empty unless admission is APF.
+  public var priorityLevels: [PriorityLevelMetrics]
+  /// Every `ModelSpec.timeBucket` from the start (warm-up included): bucket-major, then
+  /// clients, APIServices, pods and instances in index order, metrics in a fixed order.
+  public var timeSeries: [TimeSeriesPoint]
+  /// Faults, readiness changes and connection closures over the whole run (warm-up included),
+  /// in time order.
+  public var events: [ModelEventRecord]
   /// Events handled, and the simulated time over which statistics were collected.
-  public var events: UInt64
+  public var eventsHandled: UInt64
   public var measuredDuration: SimDuration
 }

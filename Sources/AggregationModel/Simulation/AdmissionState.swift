@@ -7,6 +7,9 @@ struct AdmissionState {
   var maxInFlight: MaxInFlightLimiter?
   /// Each client's APF classification, computed once.
   var classifications: [PriorityAndFairness.Classification] = []
+  /// Each extension server's review identity classification (APF only; servers without
+  /// delegated authorization get the first client-free default).
+  var serverClassifications: [PriorityAndFairness.Classification] = []
   /// Each client's subject (for the max-in-flight filter's exemption).
   let subjects: [RequestSubject]
   /// Seats a proxied LIST takes: 1 from 1.24, the level's maximum before (research §6).
@@ -15,7 +18,7 @@ struct AdmissionState {
   /// The filter `spec` describes, for clients `subjects`. A configuration APF refuses (a schema
   /// naming a missing level) is reported by the scenario layer before a run; here it falls back
   /// to the defaults, which are valid.
-  init(_ spec: AdmissionSpec, subjects: [RequestSubject], version: VersionBehaviour) {
+  init(_ spec: AdmissionSpec, subjects: [RequestSubject], reviewers: [RequestSubject] = [], version: VersionBehaviour) {
     listTakesOneSeat = version.aggregatedListTakesOneSeat
     self.subjects = subjects
     switch spec {
@@ -24,6 +27,7 @@ struct AdmissionState {
     case .priorityAndFairness(let configuration):
       let apf = (try? PriorityAndFairness(configuration: configuration)) ?? (try! PriorityAndFairness())
       classifications = subjects.map { apf.classify($0) }
+      serverClassifications = reviewers.map { apf.classify($0) }
       self.apf = apf
     case .maxInFlight(let readOnly, let mutating):
       maxInFlight = MaxInFlightLimiter(readOnlyLimit: readOnly, mutatingLimit: mutating)
@@ -39,6 +43,18 @@ struct AdmissionState {
     }
     if maxInFlight != nil {
       return maxInFlight!.admit(request, isMutating: false, subject: subjects[client])
+    }
+    return .execute(level: 0)
+  }
+
+  /// Admits a SubjectAccessReview sent by extension server `server` (one seat, read-only).
+  mutating func admitReview(_ request: UInt32, server: Int, reviewer: RequestSubject, now: SimTime, deadline: SimTime) -> AdmissionDecision {
+    if apf != nil {
+      return apf!.admit(request, classification: serverClassifications[server], seats: 1, now: now, deadline: deadline)
+    }
+    if maxInFlight != nil {
+      // A SubjectAccessReview is a create (mutating) request.
+      return maxInFlight!.admit(request, isMutating: true, subject: reviewer)
     }
     return .execute(level: 0)
   }

@@ -141,6 +141,8 @@ extension AggregationSimulation {
     clientMetrics[Int(requests[id].client)].record(outcome, latency: latency)
     let apiService = Int(requests[id].apiService)
     if apiService >= 0 { apiServiceMetrics[apiService].record(outcome, latency: latency) }
+    countInBucket(scope: Int(requests[id].client), outcome: outcome, latency: latency)
+    if apiService >= 0 { countInBucket(scope: clientMetrics.count + apiService, outcome: outcome, latency: latency) }
     let sampling = spec.requestTraceSampling
     if sampling > 0 && (sampling >= 1 || traceStream.bernoulli(sampling)) {
       let record = requests[id]

@@ -5,6 +5,7 @@ extension AggregationSimulation {
   mutating func arriveAtControlPlane(_ id: UInt32) {
     let generation = requests[id].generation
     requests[id].phase = .inFilters
+    inFlightAtInstance[Int(requests[id].instance)] += 1
     requests[id].deadline = calendar.scheduleCancellable(
       .deadlineExpires(request: id, generation: generation), after: spec.controlPlane.requestTimeout)
     let overhead = spec.controlPlane.filterOverhead.sample(filterStream)
@@ -39,6 +40,11 @@ extension AggregationSimulation {
     var dispatched: [UInt32] = []
     if admission[instance].queueWaitExpired(id, now: calendar.now, dispatched: &dispatched) {
       requests[id].holdsAdmission = false
+      if requests[id].isReview {
+        reviewFails(id)
+        runDispatched(dispatched)
+        return
+      }
       let client = Int(requests[id].client)
       let level = admission[instance].classifications.isEmpty ? 0 : admission[instance].classifications[client].level
       requests[id].retryAfter = admission[instance].retryAfter(level: level)
@@ -85,11 +91,14 @@ extension AggregationSimulation {
     requests[id].discoveryCap = nil
     if record.connection >= 0 { releaseStream(of: id) }
     if record.phase == .waitingForConnection { removeFromConnectionWaits(id) }
+    // The stream reset cancels the request's context in the pod, which releases its own seat.
+    if record.holdsPodAdmission { releasePodAdmission(id) }
     if record.holdsAdmission {
       requests[id].holdsAdmission = false
       releaseAdmission(id, instance: Int(record.instance))
     }
     requests[id].outcome = outcome
+    inFlightAtInstance[Int(record.instance)] -= 1
     requests[id].generation &+= 1
     requests[id].phase = .toClient
     let client = Int(record.client)
@@ -107,7 +116,7 @@ extension AggregationSimulation {
   /// Routes the requests that admission let out of their queues.
   mutating func runDispatched(_ dispatched: [UInt32]) {
     for next in dispatched where requests[next].phase == .queuedForAdmission {
-      route(next)
+      if requests[next].isReview { reviewExecutes(next) } else { route(next) }
     }
   }
 }

@@ -167,6 +167,8 @@ extension AggregationSimulation {
 
   mutating func connectionHealthCheck(_ c: Int, generation: UInt32) {
     guard connections[c].generation == generation, connections[c].state == .silent else { return }
+    recordEvent(.connectionClosedByHealthCheck, server: Int(connections[c].server), pod: Int(connections[c].pod),
+                detail: "instance \(connections[c].instance)")
     close(c, failing: .connectionLost)
   }
 
@@ -179,6 +181,7 @@ extension AggregationSimulation {
     case .tooManyRequests:
       requests[id].retryAfter = .seconds(1)
       finishServerSide(id, .tooManyRequests)
+    case .internalError: finishServerSide(id, .backendError)
     default: finishServerSide(id, .unreachable)
     }
   }

@@ -39,6 +39,19 @@ public struct AggregationSimulation {
   let traceStream: RandomStream
   /// The discovery cap in force (from the proxy spec).
   let discoveryCap: SimDuration?
+  /// The control plane's stream of SubjectAccessReview handling times.
+  let reviewStream: RandomStream
+  /// Client requests between arrival at each instance and the control plane's answer.
+  var inFlightAtInstance: [Int]
+  /// The time-series bucket in progress: per scope (clients, then APIServices) and outcome, the
+  /// requests that ended; per scope, their summed latency in seconds.
+  var bucketOutcomes: [Int]
+  var bucketLatencySeconds: [Double]
+  var timeSeries: [TimeSeriesPoint] = []
+  var modelEvents: [ModelEventRecord] = []
+  /// Scope names of the time series and events, built once.
+  let podNames: [[String]]
+  let instanceNames: [String]
 
   /// Builds replication `replication` of `spec`, with streams seeded from `runSeed`.
   public init(spec: ModelSpec, runSeed: UInt32, replication: Int) throws(StreamSeeds.SeedError) {
@@ -62,7 +75,12 @@ public struct AggregationSimulation {
       guard let service = apiService.service else { return -1 }
       return Int32(spec.extensionServers.firstIndex { $0.service == service } ?? -1)
     }
-    servers = spec.extensionServers.map { ServerState($0, streams: streams) }
+    servers = spec.extensionServers.map { ServerState($0, streams: streams, clientCount: spec.clients.count) }
+    for server in servers.indices {
+      guard let own = spec.extensionServers[server].ownAdmission else { continue }
+      let state = AdmissionState(own, subjects: spec.clients.map(\.identity), version: VersionBehaviour(spec.version))
+      for pod in servers[server].pods.indices { servers[server].pods[pod].admission = state }
+    }
     pools = (0..<instances).map { instance in
       spec.extensionServers.map { TransportPool(routingStream: streams.stream("proxy/\(instance)/\($0.name)/routing")) }
     }
@@ -76,13 +94,27 @@ public struct AggregationSimulation {
     filterStream = streams.stream("controlplane/filters")
     traceStream = streams.stream("output/trace-sampling")
     localHandlerStream = streams.stream("controlplane/local-handler")
+    reviewStream = streams.stream("controlplane/subject-access-review")
     let subjects = spec.clients.map(\.identity)
+    let reviewers = spec.extensionServers.map { $0.authorization?.identity ?? .serviceAccount(namespace: $0.service.namespace, name: $0.name) }
     admission = (0..<instances).map { _ in
-      AdmissionState(spec.controlPlane.admission, subjects: subjects, version: VersionBehaviour(spec.version))
+      AdmissionState(spec.controlPlane.admission, subjects: subjects, reviewers: reviewers, version: VersionBehaviour(spec.version))
     }
     clientMetrics = Array(repeating: ScopeMetrics(), count: spec.clients.count)
     apiServiceMetrics = Array(repeating: ScopeMetrics(), count: registry.apiServices.count)
     discoveryCap = spec.controlPlane.proxy.discoveryTimeout
+    inFlightAtInstance = Array(repeating: 0, count: instances)
+    let scopes = spec.clients.count + registry.apiServices.count
+    bucketOutcomes = Array(repeating: 0, count: scopes * Outcome.allCases.count)
+    bucketLatencySeconds = Array(repeating: 0, count: scopes)
+    podNames = spec.extensionServers.map { server in (0..<server.replicas).map { "\(server.name)/\($0)" } }
+    instanceNames = (0..<instances).map { "\($0)" }
+    if spec.timeBucket > .zero {
+      let buckets = Int(spec.duration.nanoseconds / spec.timeBucket.nanoseconds)
+      let pods = spec.extensionServers.reduce(0) { $0 + $1.replicas }
+      timeSeries.reserveCapacity(buckets * (scopes * (Outcome.allCases.count + 1) + 2 * pods + instances))
+    }
+    modelEvents.reserveCapacity(64)
   }
 
   /// Runs the replication to `spec.duration` and returns what it measured.
@@ -109,6 +141,18 @@ public struct AggregationSimulation {
           calendar.schedule(.faultEnds(server: Int32(serverIndex), fault: Int32(faultIndex)), at: fault.start + duration)
         }
       }
+    }
+    for (serverIndex, server) in servers.enumerated() {
+      for (processIndex, process) in server.spec.faultProcesses.enumerated() {
+        for pod in process.pods ?? Array(server.pods.indices) where pod < server.pods.count {
+          let up = process.timeBetweenFailures.sample(server.faultStreams[pod])
+          calendar.schedule(.randomFaultBegins(server: Int32(serverIndex), process: Int32(processIndex), pod: Int32(pod)),
+                            after: up)
+        }
+      }
+    }
+    if spec.timeBucket > .zero && spec.timeBucket <= spec.duration {
+      calendar.schedule(.timeBucketEnds, at: .zero + spec.timeBucket)
     }
     if spec.warmup > .zero { calendar.schedule(.warmupEnds, at: .zero + spec.warmup) }
   }
@@ -140,7 +184,18 @@ public struct AggregationSimulation {
     case .connectionHealthCheck(let connection, let generation): connectionHealthCheck(Int(connection), generation: generation)
     case .faultBegins(let server, let fault): faultBegins(server: Int(server), fault: Int(fault))
     case .faultEnds(let server, let fault): faultEnds(server: Int(server), fault: Int(fault))
-    case .readinessChanges(let server, let pod, let ready): servers[Int(server)].pods[Int(pod)].ready = ready
+    case .readinessChanges(let server, let pod, let ready): setReady(server: Int(server), pod: Int(pod), ready)
+    case .randomFaultBegins(let server, let process, let pod):
+      randomFaultBegins(server: Int(server), process: Int(process), pod: Int(pod))
+    case .randomFaultEnds(let server, let process, let pod):
+      randomFaultEnds(server: Int(server), process: Int(process), pod: Int(pod))
+    case .reviewArrives(let id, let generation): if requests.isCurrent(id, generation) { reviewArrives(id) }
+    case .reviewHandled(let id, let generation): if requests.isCurrent(id, generation) { reviewHandled(id) }
+    case .reviewAnswer(let id, let generation, let allowed):
+      if requests.isCurrent(id, generation) { reviewEnds(id, allowed: allowed) }
+    case .reviewTimeout(let id, let generation): if requests.isCurrent(id, generation) { reviewTimesOut(id) }
+    case .podQueueWaitExpires(let id, let generation): if requests.isCurrent(id, generation) { podQueueWaitExpires(id) }
+    case .timeBucketEnds: timeBucketEnds()
     case .warmupEnds: resetStatistics()
     }
   }
@@ -152,6 +207,7 @@ public struct AggregationSimulation {
     for index in clientMetrics.indices { clientMetrics[index].reset() }
     for index in apiServiceMetrics.indices { apiServiceMetrics[index].reset() }
     trace.removeAll()
+    for instance in admission.indices { admission[instance].apf?.resetStatistics(at: now) }
     for server in servers.indices {
       for pod in servers[server].pods.indices {
         servers[server].pods[pod].busy.reset(at: now)
@@ -168,10 +224,25 @@ public struct AggregationSimulation {
                                utilisation: pod.busy.mean(upTo: end) / Double(server.spec.workers), served: pod.served))
       }
     }
+    var levels: [PriorityLevelMetrics] = []
+    for (instance, state) in admission.enumerated() {
+      guard let apf = state.apf else { continue }
+      for (level, name) in apf.levelNames.enumerated() {
+        let limit = apf.concurrencyLimits[level]
+        let waits = apf.queueWaitTally(level: level)
+        levels.append(PriorityLevelMetrics(
+          instance: instance, level: name, concurrencyLimit: limit,
+          seatUtilisation: limit > 0 ? apf.seatsInUseStatistic(level: level).mean(upTo: end) / Double(limit) : 0,
+          meanQueueLength: apf.queueLengthStatistic(level: level).mean(upTo: end),
+          meanQueueWaitSeconds: waits.count > 0 ? waits.mean : 0,
+          rejected: apf.rejectedCount(level: level), dispatched: waits.count))
+      }
+    }
     return ReplicationResult(
       replication: replication, clientNames: spec.clients.map(\.name), clients: clientMetrics,
       apiServiceNames: registry.apiServices.map(\.name), apiServices: apiServiceMetrics, pods: pods, trace: trace,
-      events: calendar.eventsHandled, measuredDuration: end - measuringSince)
+      priorityLevels: levels, timeSeries: timeSeries, events: modelEvents,
+      eventsHandled: calendar.eventsHandled, measuredDuration: end - measuringSince)
   }
 }
 

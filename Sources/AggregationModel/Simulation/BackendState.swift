@@ -24,7 +24,15 @@ struct PodState {
   var ready = true
   /// Time-weighted busy workers, for utilisation.
   var busy = TimeWeightedStatistic()
+  /// The same over the current time-series bucket.
+  var bucketBusy = TimeWeightedStatistic()
   var served = 0
+  /// Per client: the SubjectAccessReview cache (authorized until then).
+  var authorizedUntil: [SimTime] = []
+  /// The server's own admission (APF or max-in-flight), if it runs one (research §6, #97957).
+  var admission: AdmissionState?
+  /// Counts crashes (work in progress, including workers waiting for a review, is lost).
+  var epoch: UInt32 = 0
 
   var isAcceptingConnections: Bool { !crashed && !refusing }
 }
@@ -34,15 +42,19 @@ struct ServerState {
   let spec: ExtensionServerSpec
   var pods: [PodState]
   let serviceStream: RandomStream
+  /// Per pod: the stream of its random faults.
+  let faultStreams: [RandomStream]
 
-  init(_ spec: ExtensionServerSpec, streams: StreamRegistry) {
+  init(_ spec: ExtensionServerSpec, streams: StreamRegistry, clientCount: Int) {
     self.spec = spec
     var pod = PodState()
+    pod.authorizedUntil = Array(repeating: .zero, count: spec.authorization == nil ? 0 : clientCount)
     pod.queue.reserveCapacity(256)
     pod.stalled.reserveCapacity(spec.workers)
     pod.inService.reserveCapacity(spec.workers)
     pods = Array(repeating: pod, count: spec.replicas)
     serviceStream = streams.stream("server/\(spec.name)/service")
+    faultStreams = spec.faultProcesses.isEmpty ? [] : (0..<spec.replicas).map { streams.stream("server/\(spec.name)/faults/\($0)") }
   }
 
   /// The `k`-th pod (0-based) among the ready ones, or nil; `readyCount` counts them.

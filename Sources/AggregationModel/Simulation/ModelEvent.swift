@@ -39,6 +39,21 @@ enum ModelEvent {
   case faultEnds(server: Int32, fault: Int32)
   /// A crashed or refusing pod drops out of (or returns to) the Service's ready endpoints.
   case readinessChanges(server: Int32, pod: Int32, ready: Bool)
+  /// A random fault (process `process` of the server's `faultProcesses`) strikes or is repaired.
+  case randomFaultBegins(server: Int32, process: Int32, pod: Int32)
+  case randomFaultEnds(server: Int32, process: Int32, pod: Int32)
+  /// A pod's SubjectAccessReview reached the control plane.
+  case reviewArrives(review: UInt32, generation: UInt32)
+  /// The control plane evaluated the review.
+  case reviewHandled(review: UInt32, generation: UInt32)
+  /// The review's answer (allowed, or a failure such as 429) reached the pod.
+  case reviewAnswer(review: UInt32, generation: UInt32, allowed: Bool)
+  /// The pod's review client stopped waiting (10 s).
+  case reviewTimeout(review: UInt32, generation: UInt32)
+  /// A request queued by a pod's own APF reached its queue wait limit.
+  case podQueueWaitExpires(request: UInt32, generation: UInt32)
+  /// A time-series bucket ends.
+  case timeBucketEnds
   /// Statistics start here.
   case warmupEnds
 }
@@ -54,10 +69,12 @@ enum BackendReply: UInt8 {
   case tlsHandshakeTimeout
   case connectionLost
   case connectionReset
+  /// 500 from the pod (its authorization failed).
+  case internalError
 
   var detail: String {
     switch self {
-    case .ok, .tooManyRequests: ""
+    case .ok, .tooManyRequests, .internalError: ""
     case .connectionRefused: "dial tcp: connect: connection refused"
     case .dialTimeout: "dial tcp: i/o timeout"
     case .tlsHandshakeTimeout: "net/http: TLS handshake timeout"

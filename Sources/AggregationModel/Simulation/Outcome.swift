@@ -14,11 +14,15 @@ public enum Outcome: Int, Hashable, Sendable, CaseIterable, CustomStringConverti
   case deadlineExceeded
   /// The client gave up (its own timeout) before an answer came.
   case clientTimeout
+  /// 500 from the extension server: its delegated authorization failed (the SubjectAccessReview
+  /// was rejected with 429, or timed out), which k8s.io/apiserver's authorization filter answers
+  /// with an internal error.
+  case backendError
 
   public var description: String {
-    ["200", "429", "503_unavailable", "503_discovery_timeout", "503_unreachable", "504", "client_timeout"][rawValue]
+    ["200", "429", "503_unavailable", "503_discovery_timeout", "503_unreachable", "504", "client_timeout", "500"][rawValue]
   }
 
   /// The HTTP status code (0 for a client-side timeout, where no answer came).
-  public var code: Int { [200, 429, 503, 503, 503, 504, 0][rawValue] }
+  public var code: Int { [200, 429, 503, 503, 503, 504, 0, 500][rawValue] }
 }

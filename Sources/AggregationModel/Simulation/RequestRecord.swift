@@ -33,6 +33,9 @@ struct RequestRecord {
   /// The connection whose handshakes the request waits for, or -1.
   var setupConnection: Int32 = -1
   var holdsAdmission = false
+  /// Holds a seat of (or waits in) the pod's own admission.
+  var holdsPodAdmission = false
+  var queuedAtPod = false
   var deadline: EventHandle?
   var discoveryCap: EventHandle?
   var clientTimeout: EventHandle?
@@ -40,6 +43,14 @@ struct RequestRecord {
   var clientGaveUp = false
   var outcome = Outcome.ok
   var retryAfter = SimDuration.zero
+  /// A SubjectAccessReview a pod sent on behalf of request `reviewFor` (this record is then not
+  /// a client request: `server` and `pod` are the reviewer's, `client` the reviewed request's).
+  var isReview = false
+  var reviewFor: UInt32 = 0
+  var reviewForGeneration: UInt32 = 0
+  /// The pod's crash count when the review was sent (a crash forgets the waiting worker).
+  var podEpoch: UInt32 = 0
+  var reviewTimeout: EventHandle?
 }
 
 /// The table of request records with its free list.

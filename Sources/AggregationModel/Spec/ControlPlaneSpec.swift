@@ -83,6 +83,8 @@ public struct ModelSpec: Hashable, Sendable {
   /// server without one uses `.ideal`. `instance` nil applies to every instance.
   public var backendLinks: [BackendLinkSpec] = []
   public var clients: [ClientSpec]
+  /// Width of the buckets of `ReplicationResult.timeSeries` (10 s; 0 = no time series).
+  public var timeBucket: SimDuration = .seconds(10)
   /// Fraction of requests (0…1) recorded in the request trace.
   public var requestTraceSampling = 0.0
 

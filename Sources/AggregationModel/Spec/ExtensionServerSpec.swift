@@ -49,10 +49,96 @@ public struct ServiceTimes: Hashable, Sendable {
   }
 }
 
+/// Size in bytes of a successful response body per request kind; with a link's
+/// `bandwidthBytesPerSecond` it adds `size / bandwidth` to the response leg from the pod.
+///
+/// The defaults (get 2 KiB, list 64 KiB, discovery 8 KiB, probe 1 KiB, OpenAPI 1 MiB) are
+/// illustrative figures for a metrics-server-like API, not constants from the research.
+public struct ResponseSizes: Hashable, Sendable {
+  public var get = 2 * 1_024
+  public var list = 64 * 1_024
+  public var discovery = 8 * 1_024
+  public var probe = 1_024
+  public var openAPI = 1_024 * 1_024
+
+  public init() {}
+
+  public subscript(kind: RequestKind) -> Int {
+    get {
+      switch kind {
+      case .get: self.get
+      case .list: list
+      case .discovery: discovery
+      case .probe: probe
+      case .openAPI: openAPI
+      }
+    }
+    set {
+      switch kind {
+      case .get: self.get = newValue
+      case .list: list = newValue
+      case .discovery: discovery = newValue
+      case .probe: probe = newValue
+      case .openAPI: openAPI = newValue
+      }
+    }
+  }
+}
+
+/// Delegated authorization of an extension server built on k8s.io/apiserver (research §1b,
+/// §2.4): a proxied user request whose (user, verb, resource) the pod has not authorized within
+/// the cache TTL makes the pod send a SubjectAccessReview back into kube-apiserver, admitted by
+/// APF under the server's own identity (kubernetes/kubernetes#109106: the priority inversion).
+///
+/// Simplifications: the cache is per pod and keyed by client (a client sends one kind of
+/// request); every review allows (so the deny TTL only documents the default); the review skips
+/// the control plane's filter overhead and takes one seat.
+public struct DelegatedAuthorizationSpec: Hashable, Sendable {
+  /// The identity the server's SubjectAccessReviews carry, e.g. its service account
+  /// (`system:serviceaccount:kube-system:metrics-server` → workload-high; others → workload-low).
+  public var identity: RequestSubject
+  /// How long an allowed decision is cached: 10 s (`--authorization-webhook-cache-authorized-ttl`, research §1b).
+  public var allowCacheTTL: SimDuration = .seconds(10)
+  /// How long a denied decision is cached: 10 s (`--authorization-webhook-cache-unauthorized-ttl`, research §1b).
+  public var denyCacheTTL: SimDuration = .seconds(10)
+  /// The SubjectAccessReview client's timeout: 10 s (research §1b).
+  public var clientTimeout: SimDuration = .seconds(10)
+  /// The control plane's time to evaluate one review once admitted (default 1 ms).
+  public var handlingTime: Distribution = .constant(.milliseconds(1))
+
+  public init(identity: RequestSubject) {
+    self.identity = identity
+  }
+
+  /// Reviews sent as the service account `name` in `namespace`.
+  public static func serviceAccount(namespace: String, name: String) -> Self {
+    Self(identity: .serviceAccount(namespace: namespace, name: name))
+  }
+}
+
+/// A fault that strikes each chosen pod again and again: up for a `timeBetweenFailures` variate,
+/// down (the fault in force) for a `timeToRepair` variate, and so on (an alternating renewal
+/// process, so the long-run fraction of time down is MTTR / (MTBF + MTTR)). Each pod draws from
+/// its own stream `server/<name>/faults/<pod>`.
+public struct FaultProcessSpec: Hashable, Sendable {
+  public var kind: FaultSpec.Kind
+  public var timeBetweenFailures: Distribution
+  public var timeToRepair: Distribution
+  /// Which pods (replica indices); nil = every pod, each failing on its own.
+  public var pods: [Int]?
+
+  public init(kind: FaultSpec.Kind, timeBetweenFailures: Distribution, timeToRepair: Distribution, pods: [Int]? = nil) {
+    self.kind = kind
+    self.timeBetweenFailures = timeBetweenFailures
+    self.timeToRepair = timeToRepair
+    self.pods = pods
+  }
+}
+
 /// A fault of an extension server's pods over a window of simulated time.
 public struct FaultSpec: Hashable, Sendable {
   /// What goes wrong.
-  public enum Kind: Hashable, Sendable {
+  public enum Kind: Hashable, Sendable, CustomStringConvertible {
     /// The process is gone: connections are refused at once (`connect: connection refused`,
     /// one round trip) and requests in progress are lost with their connection.
     case crash
@@ -66,6 +152,16 @@ public struct FaultSpec: Hashable, Sendable {
     /// dropped on an established connection while new connections would work): requests on them
     /// fail only when the HTTP/2 health check closes the connection (research §2.4, #141318).
     case silentConnectionDrop
+
+    public var description: String {
+      switch self {
+      case .crash: "crash"
+      case .hang: "hang"
+      case .slowDown(let factor): "slow_down x\(factor)"
+      case .refuse: "refuse"
+      case .silentConnectionDrop: "silent_connection_drop"
+      }
+    }
   }
 
   public var kind: Kind
@@ -100,6 +196,19 @@ public struct ExtensionServerSpec: Hashable, Sendable {
   /// servers (research §1b); nil = the version's default.
   public var maxStreamsPerConnection: Int?
   public var faults: [FaultSpec]
+  /// Random faults (MTBF/MTTR), each pod on its own.
+  public var faultProcesses: [FaultProcessSpec] = []
+  /// Response body sizes per request kind (illustrative defaults).
+  public var responseBytes = ResponseSizes()
+  /// SubjectAccessReview callbacks into the control plane; nil = none (the server authorizes
+  /// locally, or the traffic is `system:masters`).
+  public var authorization: DelegatedAuthorizationSpec?
+  /// The server's own admission, applied per pod when a request arrives (before its workers):
+  /// servers built on k8s.io/apiserver with a kubeconfig run their own APF, so user traffic is
+  /// admitted twice (research §6, kubernetes/kubernetes#97957); nil = none. Each pod has its
+  /// own seats; the pod's queue wait follows from a 60 s deadline (the control plane's
+  /// `requestTimeout`), and the seat is released when the pod answers or the stream is reset.
+  public var ownAdmission: AdmissionSpec?
 
   public init(name: String, service: ServiceReference, replicas: Int = 1, workers: Int = 100, queueLimit: Int? = nil,
               serviceTimes: ServiceTimes, maxStreamsPerConnection: Int? = nil, faults: [FaultSpec] = []) {

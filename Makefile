@@ -6,7 +6,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN_DIR     = $(shell $(SWIFT) build -c release --show-bin-path)
 VENV       := Benchmarks/.venv
 
-.PHONY: all deps build run test bench selfcheck clean
+.PHONY: all deps build run test bench selfcheck golden clean
 
 all: build
 
@@ -44,3 +44,10 @@ $(VENV)/bin/python:
 
 clean:
 	rm -rf .build $(VENV)
+
+## golden: regenerate the end-to-end test's golden summary (only when the model changed on purpose).
+golden: deps
+	$(SWIFT) build --product aggsim
+	rm -rf .build/golden && $(shell $(SWIFT) build --show-bin-path)/aggsim run Scenarios/quickstart.yaml --out .build/golden \
+	  --jobs 1 --replications 2 --set spec.run.duration=2m --set spec.run.warmup=10s --trace-sampling 0.01
+	cp .build/golden/quickstart/summary.csv Tests/EndToEndTests/Golden/quickstart-summary.csv

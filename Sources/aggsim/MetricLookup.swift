@@ -21,12 +21,12 @@ enum MetricLookup {
       return collect(results) { pick(ResultTables.scopeMetrics($0.apiServices[index], duration: $0.measuredDuration)) }
     case "pod":
       guard parts.count == 2, let index = first.pods.firstIndex(where: { "\($0.server)/\($0.pod)" == parts[1] }) else { return nil }
+      return collect(results) { result in pick(ResultTables.podMetrics(result.pods[index])) }
+    case "all" where podMetricNames.contains(metric):
+      // A pod metric over `all`: the mean over every pod.
       return collect(results) { result in
-        switch metric {
-        case "pod_utilisation": result.pods[index].utilisation
-        case "pod_served": Double(result.pods[index].served)
-        default: nil
-        }
+        let values = result.pods.compactMap { pick(ResultTables.podMetrics($0)) }
+        return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
       }
     case "all":
       return collect(results) { result in
@@ -50,5 +50,5 @@ enum MetricLookup {
 
   /// The metric names a client, APIService or `all` scope has (for error messages).
   static let scopeMetricNames: [String] = ResultTables.scopeMetrics(ScopeMetrics(), duration: .seconds(1)).map(\.0)
-  static let podMetricNames = ["pod_utilisation", "pod_served"]
+  static let podMetricNames = ResultTables.podMetricNames
 }

@@ -32,6 +32,14 @@ struct ResultTables {
     return rows
   }
 
+  /// The summary metrics of a pod.
+  static func podMetrics(_ pod: PodMetrics) -> [(String, String, Double)] {
+    [("pod_utilisation", "ratio", pod.utilisation), ("pod_queue_length_mean", "count", pod.meanQueueLength),
+     ("pod_served", "count", Double(pod.served))]
+  }
+
+  static let podMetricNames = ["pod_utilisation", "pod_queue_length_mean", "pod_served"]
+
   /// `success_fraction`, `fraction_429`, `fraction_503_discovery_timeout`, `fraction_client_timeout` …
   /// (the names `expect:` uses).
   static func fractionMetric(_ outcome: Outcome) -> String {
@@ -51,8 +59,14 @@ struct ResultTables {
             replications.map { Self.scopeMetrics($0.apiServices[index], duration: $0.measuredDuration) })
       }
       for (index, pod) in first.pods.enumerated() {
-        add(&builder, point: point, kind: "pod", scope: "\(pod.server)/\(pod.pod)", replications.map {
-          [("pod_utilisation", "ratio", $0.pods[index].utilisation), ("pod_served", "count", Double($0.pods[index].served))]
+        add(&builder, point: point, kind: "pod", scope: "\(pod.server)/\(pod.pod)", replications.map { Self.podMetrics($0.pods[index]) })
+      }
+      for (index, level) in first.priorityLevels.enumerated() {
+        add(&builder, point: point, kind: PriorityLevelMetrics.scopeKind, scope: level.scope, replications.map {
+          let m = $0.priorityLevels[index]
+          return [("seat_utilisation", "ratio", m.seatUtilisation), ("queue_length_mean", "count", m.meanQueueLength),
+                  ("queue_wait_mean_s", "s", m.meanQueueWaitSeconds), ("rejected", "count", Double(m.rejected)),
+                  ("dispatched", "count", Double(m.dispatched)), ("concurrency_limit", "seats", Double(m.concurrencyLimit))]
         })
       }
     }
@@ -85,5 +99,42 @@ struct ResultTables {
       }
     }
     return table
+  }
+
+  /// `timeseries.csv`: per time bucket, the model's time series of every replication.
+  func timeSeries() -> CSVTable {
+    var table = CSVTable(schema: OutputSchema.timeseries)
+    for (point, replications) in results.enumerated() {
+      for result in replications {
+        for p in result.timeSeries {
+          table.append([.integer(point), .integer(result.replication), .number(p.time.seconds), .text(p.scopeKind),
+                        .text(p.scope), .text(p.metric), .number(p.value)])
+        }
+      }
+    }
+    return table
+  }
+
+  /// `events.csv`: faults, readiness changes and connection failures, in time order per replication.
+  func events() -> CSVTable {
+    var table = CSVTable(schema: OutputSchema.events)
+    for (point, replications) in results.enumerated() {
+      for result in replications {
+        for e in result.events {
+          table.append([.integer(point), .integer(result.replication), .number(e.time.seconds), .text(e.kind.rawValue),
+                        .text(e.subject), .text(e.detail)])
+        }
+      }
+    }
+    return table
+  }
+
+  /// Every CSV file of the run: summary, time series and events, and the request trace when sampled.
+  func files(includeRequests: Bool) -> [OutputFile] {
+    var files = [OutputFile(schema: OutputSchema.summary, table: summary()),
+                 OutputFile(schema: OutputSchema.timeseries, table: timeSeries()),
+                 OutputFile(schema: OutputSchema.events, table: events())]
+    if includeRequests { files.append(OutputFile(schema: OutputSchema.requests, table: requests())) }
+    return files
   }
 }

@@ -54,9 +54,8 @@ struct RunOptions: ParsableArguments {
     let results = await ScenarioRunner.execute(model, name: loaded.file.name, replications: count, seed: runSeed, jobs: jobs)
     let wall = (ContinuousClock.now - clock).seconds
     let tables = ResultTables(results: [results])
-    var files = [OutputFile(schema: OutputSchema.summary, table: tables.summary())]
-    if model.requestTraceSampling > 0 { files.append(OutputFile(schema: OutputSchema.requests, table: tables.requests())) }
-    let events = results.reduce(0) { $0 + Int($1.events) }
+    var files = tables.files(includeRequests: model.requestTraceSampling > 0)
+    let events = results.reduce(0) { $0 + Int($1.eventsHandled) }
     files.append(try metadata(for: loaded, replications: count, seed: runSeed, wall: wall, events: events, started: started)
       .outputFile())
     let directory = try OutputDirectory(root: out, scenario: loaded.file.name)

@@ -28,18 +28,18 @@ struct SweepCommand: AsyncParsableCommand {
       var model = loaded.model
       if let sampling = options.traceSampling { model.requestTraceSampling = sampling }
       let count = options.replications ?? loaded.file.run.replications
-      let point_results = await ScenarioRunner.execute(model, name: "\(base.file.name) point \(index + 1)/\(grid.points.count)",
+      let pointResults = await ScenarioRunner.execute(model, name: "\(base.file.name) point \(index + 1)/\(grid.points.count)",
                                                         replications: count, seed: options.seed ?? loaded.file.run.seed,
                                                         jobs: options.jobs)
-      events += point_results.reduce(0) { $0 + Int($1.events) }
-      results.append(point_results)
+      events += pointResults.reduce(0) { $0 + Int($1.eventsHandled) }
+      results.append(pointResults)
       for assignment in point { pointsTable.append([.integer(index), .text(assignment.path), .text(assignment.value)]) }
       print("point \(index): " + point.map { "\($0.path)=\($0.value)" }.joined(separator: " "))
     }
     let wall = (ContinuousClock.now - clock).seconds
     let tables = ResultTables(results: results)
-    var files = [OutputFile(schema: OutputSchema.summary, table: tables.summary()),
-                 OutputFile(name: "sweep.csv", text: pointsTable.rendered())]
+    var files = tables.files(includeRequests: (options.traceSampling ?? base.model.requestTraceSampling) > 0)
+    files.append(OutputFile(name: "sweep.csv", text: pointsTable.rendered()))
     files.append(try options.metadata(for: base, replications: options.replications ?? base.file.run.replications,
                                       seed: options.seed ?? base.file.run.seed, wall: wall, events: events).outputFile())
     let directory = try OutputDirectory(root: options.out, scenario: base.file.name)

@@ -39,6 +39,8 @@ public struct PodMetrics: Sendable {
   public var utilisation: Double
   /// Requests whose service completed.
   public var served: Int
+  /// Time-weighted number of requests waiting in the pod's FIFO queue.
+  public var meanQueueLength: Double
 }
 
 /// One request in the sampled request trace (`requests.csv`).

@@ -108,6 +108,7 @@ extension AggregationSimulation {
     servers[server].pods[pod].inService.removeAll(keepingCapacity: true)
     servers[server].pods[pod].stalled.removeAll(keepingCapacity: true)
     servers[server].pods[pod].queue.removeAll(keepingCapacity: true)
+    recordQueueLength(server: server, pod: pod)
     servers[server].pods[pod].busyWorkers = 0
     recordBusy(server: server, pod: pod)
     servers[server].pods[pod].crashed = true

@@ -38,6 +38,7 @@ extension AggregationSimulation {
       respondFromPod(id, reply: .tooManyRequests)
     } else {
       servers[server].pods[pod].queue.append(job)
+      recordQueueLength(server: server, pod: pod)
     }
   }
 
@@ -92,6 +93,7 @@ extension AggregationSimulation {
   /// the control plane gave up on was reset with its stream and is dropped unserved).
   mutating func releaseWorker(server: Int, pod: Int) {
     while let next = servers[server].pods[pod].queue.popFirst() {
+      recordQueueLength(server: server, pod: pod)
       if requests.isCurrent(next.request, next.generation) {
         servers[server].pods[pod].busyWorkers -= 1
         startService(next, server: server, pod: pod)
@@ -100,6 +102,10 @@ extension AggregationSimulation {
     }
     servers[server].pods[pod].busyWorkers -= 1
     recordBusy(server: server, pod: pod)
+  }
+
+  mutating func recordQueueLength(server: Int, pod: Int) {
+    servers[server].pods[pod].queueLength.record(Double(servers[server].pods[pod].queue.count), at: calendar.now)
   }
 
   /// The pod's answer travels back over the link (unless the connection is silent or the link

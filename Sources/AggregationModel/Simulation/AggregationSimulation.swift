@@ -211,6 +211,7 @@ public struct AggregationSimulation {
     for server in servers.indices {
       for pod in servers[server].pods.indices {
         servers[server].pods[pod].busy.reset(at: now)
+        servers[server].pods[pod].queueLength.reset(at: now)
         servers[server].pods[pod].served = 0
       }
     }
@@ -221,7 +222,8 @@ public struct AggregationSimulation {
     for server in servers {
       for (index, pod) in server.pods.enumerated() {
         pods.append(PodMetrics(server: server.spec.name, pod: index,
-                               utilisation: pod.busy.mean(upTo: end) / Double(server.spec.workers), served: pod.served))
+                               utilisation: pod.busy.mean(upTo: end) / Double(server.spec.workers), served: pod.served,
+                               meanQueueLength: pod.queueLength.mean(upTo: end)))
       }
     }
     var levels: [PriorityLevelMetrics] = []

@@ -24,6 +24,8 @@ struct PodState {
   var ready = true
   /// Time-weighted busy workers, for utilisation.
   var busy = TimeWeightedStatistic()
+  /// Time-weighted queue length, for the mean queue length.
+  var queueLength = TimeWeightedStatistic()
   /// The same over the current time-series bucket.
   var bucketBusy = TimeWeightedStatistic()
   var served = 0

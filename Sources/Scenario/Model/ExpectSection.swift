@@ -21,6 +21,7 @@
 /// - `fraction_503_unreachable`: `error trying to reach service` (dial, TLS, connection lost);
 /// - `fraction_504`: the request deadline (`requestTimeout`);
 /// - `fraction_client_timeout`: the client's own `timeout`;
+/// - `fraction_500`: the extension server failed its delegated authorization (SubjectAccessReview);
 /// - `pod_utilisation`: busy workers / workers (only with `pod/…` or `all`, the mean over pods);
 ///   `pod_queue_length_mean`: mean waiting requests of the pod (only with `pod/…` or `all`).
 public struct ExpectSection: ScenarioSection, Hashable {
@@ -99,6 +100,7 @@ public enum ExpectationMetric: String, CaseIterable, Hashable, Sendable {
   case fraction503Unreachable = "fraction_503_unreachable"
   case fraction504 = "fraction_504"
   case fractionClientTimeout = "fraction_client_timeout"
+  case fraction500 = "fraction_500"
   case podUtilisation = "pod_utilisation"
   case podQueueLengthMean = "pod_queue_length_mean"
 

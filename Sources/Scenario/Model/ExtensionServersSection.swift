@@ -19,6 +19,13 @@ public import AggregationModel
 ///       - {kind: crash, start: 10m, duration: 2m, pods: [0]}   # crash | hang | refuse | silentConnectionDrop
 ///       - {kind: slowDown, factor: 5, start: 10m}              # factor > 0 only for slowDown
 ///     #   duration: default until the end of the run; pods: default every pod (indices < replicas)
+///     faultProcesses:             # random faults: each pod alternates up and down times
+///       - {kind: crash, timeBetweenFailures: {exponential: {mean: 6h}}, timeToRepair: {exponential: {mean: 2m}}}
+///     authorization:              # delegated authorization: a SubjectAccessReview back into the
+///       serviceAccount: kube-system/metrics-server   # control plane per uncached client (research §1b, §2.4)
+///       cacheTTL: 10s             # allow/deny cache (default 10s); timeout: 10s; handlingTime: 1ms
+///     ownAdmission: {maxInFlight: {readOnly: 400, mutating: 200}}   # the server's own admission, as controlPlane.admission
+///     responseBytes: {get: 2048, list: 65536, discovery: 8192, probe: 1024, openAPI: 1048576}   # for link bandwidth
 /// ```
 public struct ExtensionServersSection: ScenarioSection, Hashable {
   public static let key = "extensionServers"
@@ -32,7 +39,8 @@ public struct ExtensionServersSection: ScenarioSection, Hashable {
 
   public var entries: [Entry]
 
-  static let keys = ["name", "service", "replicas", "workers", "queueLimit", "maxStreamsPerConnection", "serviceTime", "faults"]
+  static let keys = ["name", "service", "replicas", "workers", "queueLimit", "maxStreamsPerConnection", "serviceTime", "faults",
+                     "faultProcesses", "authorization", "ownAdmission", "responseBytes"]
 
   public init?(reading node: NodeReader) {
     guard let entries = node.array(Self.entry) else { return nil }
@@ -52,12 +60,95 @@ public struct ExtensionServersSection: ScenarioSection, Hashable {
     let streams = m.read("maxStreamsPerConnection", default: nil) { $0.noneOr { $0.integer(in: 1...1_000_000) } }
     let times = m.required("serviceTime").flatMap(Self.serviceTimes)
     let faults = m.read("faults", default: []) { list in list.array { Self.fault($0, replicas: replicas) } }
+    let processes = m.read("faultProcesses", default: []) { list in list.array { Self.faultProcess($0, replicas: replicas) } }
+    let authorization = m.read("authorization", default: nil) { $0.noneOr(Self.authorization) }
+    let ownAdmission = m.read("ownAdmission", default: nil) { $0.noneOr(ControlPlaneSection.admission) }
+    let sizes = m.read("responseBytes", default: ResponseSizes()) { Self.responseSizes($0) }
     guard let name, let service, APIService.portRange.contains(service.value.port), let replicas, let workers,
-          let queueLimit, let streams, let times, let faults else { return nil }
-    return Entry(spec: ExtensionServerSpec(name: name.value, service: service.value, replicas: replicas, workers: workers,
-                                           queueLimit: queueLimit, serviceTimes: times, maxStreamsPerConnection: streams,
-                                           faults: faults),
-                 name: name, service: service)
+          let queueLimit, let streams, let times, let faults, let processes, let authorization, let ownAdmission,
+          let sizes else { return nil }
+    var spec = ExtensionServerSpec(name: name.value, service: service.value, replicas: replicas, workers: workers,
+                                   queueLimit: queueLimit, serviceTimes: times, maxStreamsPerConnection: streams, faults: faults)
+    spec.faultProcesses = processes
+    spec.authorization = authorization
+    spec.ownAdmission = ownAdmission
+    spec.responseBytes = sizes
+    return Entry(spec: spec, name: name, service: service)
+  }
+
+  /// `{serviceAccount: ns/name, cacheTTL: 10s, timeout: 10s, handlingTime: 1ms}`.
+  static func authorization(_ node: NodeReader) -> DelegatedAuthorizationSpec? {
+    guard let m = node.mapping(knownKeys: ["serviceAccount", "cacheTTL", "timeout", "handlingTime"]) else { return nil }
+    let account = m.required("serviceAccount")?.string()
+    let ttl = m.read("cacheTTL", default: .seconds(10)) { $0.positiveDuration() }
+    let timeout = m.read("timeout", default: .seconds(10)) { $0.positiveDuration() }
+    let handling = m.read("handlingTime", default: .constant(.milliseconds(1))) { $0.distribution() }
+    guard let account, let ttl, let timeout, let handling else { return nil }
+    let parts = account.split(separator: "/", omittingEmptySubsequences: false)
+    guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+      m.reportKey("serviceAccount", expected: "namespace/name", found: "\"\(account)\"")
+      return nil
+    }
+    var spec = DelegatedAuthorizationSpec(identity: .serviceAccount(namespace: String(parts[0]), name: String(parts[1])))
+    spec.allowCacheTTL = ttl
+    spec.denyCacheTTL = ttl
+    spec.clientTimeout = timeout
+    spec.handlingTime = handling
+    return spec
+  }
+
+  /// Response body sizes per request kind, in bytes.
+  static func responseSizes(_ node: NodeReader) -> ResponseSizes? {
+    guard let m = node.mapping(knownKeys: ["get", "list", "discovery", "probe", "openAPI"]) else { return nil }
+    var sizes = ResponseSizes()
+    let range = 0...(1 << 40)
+    let get = m.read("get", default: sizes.get) { $0.integer(in: range) }
+    let list = m.read("list", default: sizes.list) { $0.integer(in: range) }
+    let discovery = m.read("discovery", default: sizes.discovery) { $0.integer(in: range) }
+    let probe = m.read("probe", default: sizes.probe) { $0.integer(in: range) }
+    let openAPI = m.read("openAPI", default: sizes.openAPI) { $0.integer(in: range) }
+    guard let get, let list, let discovery, let probe, let openAPI else { return nil }
+    sizes.get = get
+    sizes.list = list
+    sizes.discovery = discovery
+    sizes.probe = probe
+    sizes.openAPI = openAPI
+    return sizes
+  }
+
+  /// `{kind, timeBetweenFailures: <distribution>, timeToRepair: <distribution>, pods: [...], factor}`.
+  static func faultProcess(_ node: NodeReader, replicas: Int?) -> FaultProcessSpec? {
+    guard let m = node.mapping(knownKeys: ["kind", "timeBetweenFailures", "timeToRepair", "pods", "factor"]) else { return nil }
+    let kind = faultKind(m)
+    let up = m.required("timeBetweenFailures")?.distribution()
+    let down = m.required("timeToRepair")?.distribution()
+    let pods = m.read("pods", default: nil) { list -> [Int]?? in
+      let upper = max((replicas ?? 10_000) - 1, 0)
+      return list.array { $0.integer(in: 0...upper) }.map { .some($0) }
+    }
+    guard let kind, let up, let down, let pods else { return nil }
+    return FaultProcessSpec(kind: kind, timeBetweenFailures: up, timeToRepair: down, pods: pods)
+  }
+
+  /// The `kind` of a fault, with its `factor` for a slow-down (and none for the others).
+  static func faultKind(_ m: MappingReader) -> FaultSpec.Kind? {
+    let kindName = m.required("kind")?.oneOf(faultKinds)
+    var factor: Double?
+    if kindName == "slowDown" {
+      factor = m.required("factor")?.number(in: Double.leastNonzeroMagnitude...1e9)
+      if factor == nil { return nil }
+    } else if let kindName, m.contains("factor") {
+      m.reportKey("factor", expected: "no factor for a \(kindName) fault (only slowDown has one)", found: "\"factor\"")
+      return nil
+    }
+    switch kindName {
+    case "crash": return .crash
+    case "hang": return .hang
+    case "refuse": return .refuse
+    case "silentConnectionDrop": return .silentConnectionDrop
+    case "slowDown": return .slowDown(factor: factor ?? 1)
+    default: return nil
+    }
   }
 
   static let kindKeys = ["default", "get", "list", "discovery", "probe", "openAPI"]
@@ -88,30 +179,14 @@ public struct ExtensionServersSection: ScenarioSection, Hashable {
 
   static func fault(_ node: NodeReader, replicas: Int?) -> FaultSpec? {
     guard let m = node.mapping(knownKeys: ["kind", "start", "duration", "pods", "factor"]) else { return nil }
-    let kindName = m.required("kind")?.oneOf(faultKinds)
+    let kind = faultKind(m)
     let start = m.required("start")?.duration()
     let duration = m.read("duration", default: nil) { $0.noneOr { $0.positiveDuration() } }
     let pods = m.read("pods", default: nil) { list -> [Int]?? in
       let upper = max((replicas ?? 10_000) - 1, 0)
       return list.array { $0.integer(in: 0...upper) }.map { .some($0) }
     }
-    var factor: Double?
-    if kindName == "slowDown" {
-      factor = m.required("factor")?.number(in: Double.leastNonzeroMagnitude...1e9)
-      if factor == nil { return nil }
-    } else if let kindName, m.contains("factor") {
-      m.reportKey("factor", expected: "no factor for a \(kindName) fault (only slowDown has one)", found: "\"factor\"")
-      return nil
-    }
-    guard let kindName, let start, let duration, let pods else { return nil }
-    let kind: FaultSpec.Kind
-    switch kindName {
-    case "crash": kind = .crash
-    case "hang": kind = .hang
-    case "refuse": kind = .refuse
-    case "silentConnectionDrop": kind = .silentConnectionDrop
-    default: kind = .slowDown(factor: factor ?? 1)
-    }
+    guard let kind, let start, let duration, let pods else { return nil }
     return FaultSpec(kind: kind, pods: pods, start: SimTime(since: start), duration: duration)
   }
 }

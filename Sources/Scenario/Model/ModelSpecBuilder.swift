@@ -46,6 +46,7 @@ extension ScenarioFile {
                           extensionServers: servers, clients: clients)
     model.version = run.kubernetesVersion
     model.warmup = run.warmup
+    model.timeBucket = run.timeBucket
     let controlPlane = section(ControlPlaneSection.self)
     model.controlPlane = controlPlane?.spec ?? ControlPlaneSpec()
     if !(controlPlane?.discoveryTimeoutGiven ?? false) {

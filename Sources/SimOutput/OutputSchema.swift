@@ -62,9 +62,9 @@ public enum OutputSchema {
     columns: [
       .init("sweep_point", "index of the sweep point, 0 when the scenario has no sweep"),
       .init("replication", "replication index from 0, or `all` for the across-replication row"),
-      .init("scope_kind", "what the scope is: `client`, `api_service`, `aggregator`, `pod` …"),
-      .init("scope", "name of the client, APIService, pod … the metric belongs to"),
-      .init("metric", "metric name, e.g. `latency_p99`, `throughput`, `status_504_rate`"),
+      .init("scope_kind", "what the scope is: `client`, `apiservice`, `pod`, `priority_level`"),
+      .init("scope", "the client, APIService, pod (`server/index`) or level (`instance/level`) the metric belongs to"),
+      .init("metric", "metric name, e.g. `latency_p99_s`, `rate_200`, `fraction_504`, `seat_utilisation`"),
       .init("unit", "unit of value, mean and ci95_*: `s`, `1/s`, `ratio` …"),
       .init("value", "the metric in one replication (empty in the `all` row)"),
       .init("mean", "mean over replications (`all` row only)"),
@@ -79,10 +79,10 @@ public enum OutputSchema {
     columns: [
       .init("sweep_point", "index of the sweep point, 0 when the scenario has no sweep"),
       .init("replication", "replication index from 0"),
-      .init("time_s", "start of the time bucket, seconds of simulated time"),
-      .init("scope_kind", "what the scope is: `client`, `api_service`, `aggregator`, `pod` …"),
-      .init("scope", "name of the client, APIService, pod … the metric belongs to"),
-      .init("metric", "metric name with its unit, e.g. `throughput_per_s`, `in_flight`, `queue_length`"),
+      .init("time_s", "end of the time bucket, seconds of simulated time"),
+      .init("scope_kind", "what the scope is: `client`, `apiservice`, `pod`, `instance`"),
+      .init("scope", "the client, APIService, pod (`server/index`) or control-plane instance"),
+      .init("metric", "metric name, e.g. `completions_200`, `mean_latency_s`, `busy_workers`, `queue_length`, `in_flight`"),
       .init("value", "the metric over the bucket"),
     ])
 
@@ -93,8 +93,8 @@ public enum OutputSchema {
       .init("sweep_point", "index of the sweep point, 0 when the scenario has no sweep"),
       .init("replication", "replication index from 0"),
       .init("time_s", "when it happened, seconds of simulated time"),
-      .init("kind", "what happened, e.g. `available`, `unavailable`, `fault_start`, `discovery_stale`"),
-      .init("subject", "what it happened to: an APIService, a pod, a link"),
+      .init("kind", "what happened, e.g. `fault_begins`, `pod_readiness_changed`, `connection_closed_by_health_check`"),
+      .init("subject", "what it happened to: a pod (`server/index`)"),
       .init("detail", "why, in words (reason or condition message)"),
     ])
 
@@ -107,12 +107,12 @@ public enum OutputSchema {
       .init("request", "request number within the replication"),
       .init("client", "client that sent the request"),
       .init("api_service", "APIService it was routed to (empty for a local request)"),
-      .init("kind", "request kind, e.g. `get`, `list`, `watch`, `discovery`"),
+      .init("kind", "request kind: `get`, `list`, `discovery`, `probe`, `openapi`"),
       .init("start_s", "when the client sent it, seconds of simulated time"),
       .init("end_s", "when the client got the answer, seconds of simulated time"),
       .init("latency_s", "end_s − start_s, seconds"),
-      .init("status", "HTTP status the client saw, e.g. 200, 429, 503, 504"),
-      .init("reason", "why, for a failure, e.g. `discovery_timeout`, `backend_unavailable`"),
+      .init("status", "HTTP status the client saw, e.g. 200, 429, 503, 504 (0: the client gave up)"),
+      .init("reason", "why, for a failure, e.g. `503_discovery_timeout`, `503_unavailable`, `client_timeout`"),
       .init("attempts", "number of attempts including retries"),
     ])
 

@@ -55,7 +55,7 @@ struct ResultTables {
         add(&builder, point: point, kind: "client", scope: name, replications.map { Self.scopeMetrics($0.clients[index], duration: $0.measuredDuration) })
       }
       for (index, name) in first.apiServiceNames.enumerated() where replications.contains(where: { $0.apiServices[index].completed > 0 }) {
-        add(&builder, point: point, kind: "api_service", scope: name,
+        add(&builder, point: point, kind: "apiservice", scope: name,
             replications.map { Self.scopeMetrics($0.apiServices[index], duration: $0.measuredDuration) })
       }
       for (index, pod) in first.pods.enumerated() {

@@ -180,12 +180,10 @@ public struct EventCalendar<Event> {
 
   /// Rebuilds the heap without cancelled entries.
   @inlinable mutating func compact() {
-    // Rebuilt from a filtered copy (two allocations per compaction): `Heap.removeAll(where:)`
-    // goes through the standard library's unspecialised partition, which allocated once per
-    // element moved (measured: 0.19 allocations per event of the full model).
+    // In place and specialised (this function is inlinable, so the partition is compiled for
+    // the model's entry type): an unspecialised partition allocated once per element moved.
     let generations = slotGenerations
-    let live = entries.unordered.filter { $0.slot == Self.noSlot || generations[Int($0.slot)] == $0.generation }
-    entries = Heap(live)
+    entries.removeAll { $0.slot != Self.noSlot && generations[Int($0.slot)] != $0.generation }
     deadEntries = 0
   }
 }

@@ -95,15 +95,21 @@ struct EngineBenchmark: ParsableCommand {
       service: .exponential(mean: .seconds(1 / Self.serviceRate)),
       customers: customers, batchSize: 1_000_000)
     var station = MultiServerQueue(configuration, streams: try! StreamRegistry(runSeed: Self.seed, replication: 0))
+    let (result, wall, mallocs) = Self.timedCountingAllocations { station.run() }
+    return Measurement(events: result.events, wallSeconds: wall, meanWait: result.wait.mean,
+                       allocations: interposerIsLoaded() ? mallocs : nil)
+  }
+
+  /// Runs `body`, timing it and counting the heap allocations it makes (zero unless the
+  /// interposer is preloaded).
+  static func timedCountingAllocations<T>(_ body: () -> T) -> (result: T, wallSeconds: Double, allocations: Int) {
     MallocInterposerSwift.reset()
     MallocInterposerSwift.hook()
     let start = DispatchTime.now().uptimeNanoseconds
-    let result = station.run()
+    let result = body()
     let wall = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
     MallocInterposerSwift.unhook()
-    let mallocs = MallocInterposerSwift.getStatistics().mallocCount
-    return Measurement(events: result.events, wallSeconds: wall, meanWait: result.wait.mean,
-                       allocations: interposerIsLoaded() ? mallocs : nil)
+    return (result, wall, MallocInterposerSwift.getStatistics().mallocCount)
   }
 
   /// True when the interposer really sees this process's allocations (it is preloaded).

@@ -1,6 +1,5 @@
 import AggregationModel
 import Foundation
-import MallocInterposerSwift
 import SimCore
 
 /// The full model on a realistic day of traffic: 10 extension servers (2 pods × 50 workers,
@@ -43,13 +42,7 @@ enum ModelBenchmark {
 
   static func measure(duration: SimDuration) -> Measurement {
     var simulation = try! AggregationSimulation(spec: spec(duration: duration), runSeed: 12_345, replication: 0)
-    MallocInterposerSwift.reset()
-    MallocInterposerSwift.hook()
-    let start = DispatchTime.now().uptimeNanoseconds
-    let result = simulation.run()
-    let wall = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-    MallocInterposerSwift.unhook()
-    let allocations = MallocInterposerSwift.getStatistics().mallocCount
+    let (result, wall, allocations) = EngineBenchmark.timedCountingAllocations { simulation.run() }
     let completed = result.clients.reduce(0) { $0 + $1.completed }
     let ok = result.clients.reduce(0) { $0 + $1.count(.ok) }
     var latency = result.clients[0].latency

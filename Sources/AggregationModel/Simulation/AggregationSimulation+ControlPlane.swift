@@ -24,13 +24,18 @@ extension AggregationSimulation {
       requests[id].holdsAdmission = true
       route(id)
     case .queued(_, let until):
-      requests[id].holdsAdmission = true
-      requests[id].phase = .queuedForAdmission
-      calendar.schedule(.queueWaitExpires(request: id, generation: requests[id].generation), at: until)
+      waitInAdmissionQueue(id, until: until)
     case .rejected(_, let retryAfter):
       requests[id].retryAfter = retryAfter
       finishServerSide(id, .tooManyRequests)
     }
+  }
+
+  /// APF queued the request: it holds its place in the queue until dispatched or `until`.
+  mutating func waitInAdmissionQueue(_ id: UInt32, until: SimTime) {
+    requests[id].holdsAdmission = true
+    requests[id].phase = .queuedForAdmission
+    calendar.schedule(.queueWaitExpires(request: id, generation: requests[id].generation), at: until)
   }
 
   /// The queue wait limit of a request APF queued: 429 if it is still waiting.

@@ -164,9 +164,7 @@ extension AggregationSimulation {
       requests[id].holdsAdmission = true
       reviewExecutes(id)
     case .queued(_, let until):
-      requests[id].holdsAdmission = true
-      requests[id].phase = .queuedForAdmission
-      calendar.schedule(.queueWaitExpires(request: id, generation: requests[id].generation), at: until)
+      waitInAdmissionQueue(id, until: until)
     case .rejected:
       reviewFails(id)
     }

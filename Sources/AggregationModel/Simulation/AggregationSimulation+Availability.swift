@@ -170,6 +170,8 @@ extension AggregationSimulation {
 
   /// A probe ended (from `finishServerSide`): the first success passes the check; the last of
   /// all-failed probes fails it. Later probes of a decided check just end.
+  /// (The message is fixed per APIService, built once, so that a failed check allocates nothing;
+  /// the real one carries the last probe's error.)
   mutating func probeEnds(_ id: UInt32, _ outcome: Outcome) {
     let record = requests[id]
     requests.release(id)
@@ -182,8 +184,7 @@ extension AggregationSimulation {
       endCheck(instance: instance, apiService: apiService, failed: false)
     } else if availability[instance].probesOut[apiService] == 0 {
       availability[instance].checkOpen[apiService] = false
-      writeStatus(instance: instance, apiService: apiService, .false, .failedDiscoveryCheck,
-                  "failing or missing response from \(registry.apiServices[apiService].name): \(outcome)")
+      writeStatus(instance: instance, apiService: apiService, .false, .failedDiscoveryCheck, probeFailureMessages[apiService])
       endCheck(instance: instance, apiService: apiService, failed: true)
     }
   }

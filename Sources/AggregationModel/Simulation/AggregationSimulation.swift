@@ -60,6 +60,8 @@ public struct AggregationSimulation {
   var unavailableSince: [SimTime?]
   /// Per server: when its first fault began (nil: none yet), for the time to detect.
   var firstFaultAt: [SimTime?]
+  /// Per APIService: the message of a failed discovery check (built once).
+  let probeFailureMessages: [String]
 
   /// Builds replication `replication` of `spec`, with streams seeded from `runSeed`.
   public init(spec: ModelSpec, runSeed: UInt32, replication: Int) throws(StreamSeeds.SeedError) {
@@ -130,6 +132,7 @@ public struct AggregationSimulation {
     availabilityMetrics = Array(repeating: AvailabilityMetrics(), count: registry.apiServices.count)
     unavailableSince = registry.apiServices.indices.map { registry.apiServices[$0].service != nil && !registry.isAvailable($0) ? .zero : nil }
     firstFaultAt = Array(repeating: nil, count: spec.extensionServers.count)
+    probeFailureMessages = registry.apiServices.map { "failing or missing response from \($0.name)" }
   }
 
   /// Runs the replication to `spec.duration` and returns what it measured.

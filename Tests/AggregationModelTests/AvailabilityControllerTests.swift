@@ -51,6 +51,16 @@ struct AvailabilityControllerTests {
     #expect(abs(Self.metrics(result).unavailableFraction - 25.0 / 60) < 1e-9)
   }
 
+  @Test("with a random resync phase a hang is detected 5 to 35 s after it began (resync wait + probe timeout), at a different time per replication")
+  func hangDetectedWithinResyncPlusTimeout() throws {
+    let hang = FaultSpec(kind: .hang, start: F.at(100))
+    let spec = F.spec(duration: .seconds(200), server: F.metricsServer(faults: [hang]), clients: [],
+                      availabilityController: AvailabilityControllerSpec())
+    let detected = try (0..<10).map { try #require(Self.metrics(F.run(spec, replication: $0)).timeToDetect) }
+    #expect(detected.allSatisfy { $0 >= .seconds(5) && $0 <= .seconds(35) }, "\(detected)")
+    #expect(Set(detected).count == 10, "\(detected)")
+  }
+
   @Test("before the proxy installs the False status (1 ms after the write) a request still reaches the hung backend")
   func proxyFollowsAfterRegistration() {
     let hang = FaultSpec(kind: .hang, start: F.at(1))

@@ -87,7 +87,8 @@ public struct AvailabilityControllerSpec: Hashable, Sendable {
   /// Parallel discovery probes per check; any one success makes the APIService Available
   /// (research §1c, §4.2; kubernetes/kubernetes#75217).
   public var probes = 5
-  /// `http.Client.Timeout` of each probe (research §1c: 5 s; the 6 s watchdog never fires first).
+  /// `http.Client.Timeout` of each probe (research §1c: 5 s). The real check also has a fixed
+  /// 6 s watchdog, not modelled: with a probe timeout above 6 s the real check would end at 6 s.
   public var probeTimeout: SimDuration = .seconds(5)
   /// Per-APIService exponential requeue after a failed check: `base × 2ⁿ` capped at `max`
   /// (research §1c, §4.1: 5 ms → 30 s); a successful sync forgets it.

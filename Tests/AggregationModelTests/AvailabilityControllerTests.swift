@@ -71,6 +71,24 @@ struct AvailabilityControllerTests {
     #expect(result.trace.map(\.outcome) == [.deadlineExceeded])
   }
 
+  @Test("with a 100 ms propagation delay every proxy follows the write 101 ms later (watch, then the 1 ms registration worker)")
+  func propagationDelayThenRegistration() {
+    var controller = Self.controller()
+    controller.propagationDelay = .constant(.milliseconds(100))
+    let hang = FaultSpec(kind: .hang, start: F.at(1))
+    let spec = F.spec(duration: .seconds(120), server: F.metricsServer(faults: [hang]),
+                      clients: [F.client(workload: .open(.trace([F.at(35.1005), F.at(35.1008), F.at(35.1015), F.at(35.1025)])))],
+                      instances: 2, availabilityController: controller)
+    let result = F.run(spec)
+    #expect(Self.statusWrites(result).map(\.0) == [35_000])
+    // In order of sending, through instances 0, 1, 0, 1: the first two arrive before 35.101 s
+    // and hang to their 60 s deadline; the last two get 503 at once.
+    let trace = result.trace.sorted { $0.start < $1.start }
+    #expect(trace.map(\.instance) == [0, 1, 0, 1])
+    #expect(trace.map(\.outcome) == [.deadlineExceeded, .deadlineExceeded, .unavailable, .unavailable])
+    #expect(trace.map(\.latency) == [.seconds(60), .seconds(60), .zero, .zero])
+  }
+
   @Test("a crashed pod makes the APIService MissingEndpoints when its readiness changes (1 s later); it is Available again 10 ms after the pod is ready")
   func crashGivesMissingEndpointsThenRecovers() {
     let crash = FaultSpec(kind: .crash, start: F.at(10), duration: .seconds(20))

@@ -93,9 +93,9 @@ public enum OutputSchema {
       .init("sweep_point", "index of the sweep point, 0 when the scenario has no sweep"),
       .init("replication", "replication index from 0"),
       .init("time_s", "when it happened, seconds of simulated time"),
-      .init("kind", "what happened, e.g. `fault_begins`, `pod_readiness_changed`, `connection_closed_by_health_check`"),
-      .init("subject", "what it happened to: a pod (`server/index`)"),
-      .init("detail", "why, in words (reason or condition message)"),
+      .init("kind", "what happened, e.g. `fault_begins`, `pod_readiness_changed`, `connection_closed_by_health_check`, `available`/`unavailable` (a status write of an APIService)"),
+      .init("subject", "what it happened to: a pod (`server/index`) or an APIService"),
+      .init("detail", "why, in words (reason or condition message; for a status write `<reason> (instance <i>)`)"),
     ])
 
   /// `requests.csv`: the sampled per-request trace, written only when asked for.

@@ -18,7 +18,9 @@ enum MetricLookup {
       return collect(results) { pick(ResultTables.scopeMetrics($0.clients[index], duration: $0.measuredDuration)) }
     case "apiservice":
       guard parts.count == 2, let index = first.apiServiceNames.firstIndex(of: parts[1]) else { return nil }
-      return collect(results) { pick(ResultTables.scopeMetrics($0.apiServices[index], duration: $0.measuredDuration)) }
+      return collect(results) {
+        pick(ResultTables.scopeMetrics($0.apiServices[index], duration: $0.measuredDuration) + ResultTables.availabilityMetrics($0.availability[index]))
+      }
     case "pod":
       guard parts.count == 2, let index = first.pods.firstIndex(where: { "\($0.server)/\($0.pod)" == parts[1] }) else { return nil }
       return collect(results) { result in pick(ResultTables.podMetrics(result.pods[index])) }

@@ -40,6 +40,14 @@ struct ResultTables {
 
   static let podMetricNames = ["pod_utilisation", "pod_queue_length_mean", "pod_served"]
 
+  /// The Available condition of an APIService (after a scope's request metrics): time with
+  /// Available=False over the measured time, status flips, and the time from the first fault of
+  /// its server to the first False (NaN: none).
+  static func availabilityMetrics(_ a: AvailabilityMetrics) -> [(String, String, Double)] {
+    [("unavailable_fraction", "ratio", a.unavailableFraction), ("availability_transitions", "count", Double(a.transitions)),
+     ("time_to_detect_s", "s", a.timeToDetect?.seconds ?? .nan)]
+  }
+
   /// `success_fraction`, `fraction_429`, `fraction_503_discovery_timeout`, `fraction_client_timeout` …
   /// (the names `expect:` uses).
   static func fractionMetric(_ outcome: Outcome) -> String {
@@ -56,7 +64,7 @@ struct ResultTables {
       }
       for (index, name) in first.apiServiceNames.enumerated() where replications.contains(where: { $0.apiServices[index].completed > 0 }) {
         add(&builder, point: point, kind: "apiservice", scope: name,
-            replications.map { Self.scopeMetrics($0.apiServices[index], duration: $0.measuredDuration) })
+            replications.map { Self.scopeMetrics($0.apiServices[index], duration: $0.measuredDuration) + Self.availabilityMetrics($0.availability[index]) })
       }
       for (index, pod) in first.pods.enumerated() {
         add(&builder, point: point, kind: "pod", scope: "\(pod.server)/\(pod.pod)", replications.map { Self.podMetrics($0.pods[index]) })

@@ -110,6 +110,11 @@ public struct ModelEventRecord: Hashable, Sendable {
     case connectionClosedByHealthCheck = "connection_closed_by_health_check"
     /// A crash reset a connection.
     case connectionResetByCrash = "connection_reset_by_crash"
+    /// A status write set an APIService's Available condition to True; `subject` is the
+    /// APIService, `detail` `<reason> (instance <i>)`.
+    case available = "available"
+    /// A status write set it to False (or changed the reason of a False condition).
+    case unavailable = "unavailable"
   }
 
   public var time: SimTime
@@ -118,6 +123,22 @@ public struct ModelEventRecord: Hashable, Sendable {
   public var subject: String
   /// The fault kind (with `scheduled` or `random`), the readiness, or the connection's instance.
   public var detail: String
+}
+
+/// The Available condition of one APIService in one replication, after the warm-up
+/// (the shared status, research §4.4: what every instance's proxy follows after propagation).
+public struct AvailabilityMetrics: Hashable, Sendable {
+  /// Time with Available=False (or Unknown).
+  public var unavailableTime: SimDuration = .zero
+  /// `unavailableTime` over the measured duration (0…1).
+  public var unavailableFraction = 0.0
+  /// Status flips True ↔ False.
+  public var transitions = 0
+  /// From the first fault of the APIService's server to the first False after it (nil: no
+  /// fault, or never detected). Measured over the whole run, warm-up included.
+  public var timeToDetect: SimDuration?
+
+  public init() {}
 }
 
 /// Everything one replication measured, as plain values (merged and written by the caller).
@@ -139,6 +160,8 @@ public struct ReplicationResult: Sendable {
   /// Faults, readiness changes and connection closures over the whole run (warm-up included),
   /// in time order.
   public var events: [ModelEventRecord]
+  /// Per APIService (registry order, as `apiServices`): its Available condition over the run.
+  public var availability: [AvailabilityMetrics]
   /// Events handled, and the simulated time over which statistics were collected.
   public var eventsHandled: UInt64
   public var measuredDuration: SimDuration

@@ -102,6 +102,10 @@ extension AggregationSimulation {
       requests[id].holdsAdmission = false
       releaseAdmission(id, instance: Int(record.instance))
     }
+    if record.isProbe {
+      probeEnds(id, outcome)
+      return
+    }
     requests[id].outcome = outcome
     inFlightAtInstance[Int(record.instance)] -= 1
     requests[id].generation &+= 1

@@ -52,11 +52,13 @@ extension AggregationSimulation {
     guard servers[server].pods[pod].ready != ready else { return }
     servers[server].pods[pod].ready = ready
     recordEvent(.podReadinessChanged, server: server, pod: pod, detail: ready ? "ready" : "not_ready")
+    endpointsChanged(server: server)
   }
 
   /// Puts fault `kind` in force on one pod.
   mutating func applyFault(_ kind: FaultSpec.Kind, server: Int, pod: Int, origin: String) {
     recordEvent(.faultBegins, server: server, pod: pod, detail: "\(kind) (\(origin))")
+    if firstFaultAt[server] == nil { firstFaultAt[server] = calendar.now }
     switch kind {
     case .crash:
       crash(server: server, pod: pod)

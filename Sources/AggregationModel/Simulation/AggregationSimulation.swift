@@ -52,6 +52,16 @@ public struct AggregationSimulation {
   /// Scope names of the time series and events, built once.
   let podNames: [[String]]
   let instanceNames: [String]
+  /// Each instance's availability controller and registration queue (research §4).
+  var availability: [AvailabilityState]
+  /// Per APIService: time with Available=False and transitions, since the warm-up.
+  var availabilityMetrics: [AvailabilityMetrics]
+  /// Per APIService: since when its status is False (nil while True).
+  var unavailableSince: [SimTime?]
+  /// Per server: when its first fault began (nil: none yet), for the time to detect.
+  var firstFaultAt: [SimTime?]
+  /// Per APIService: the message of a failed discovery check (built once).
+  let probeFailureMessages: [String]
 
   /// Builds replication `replication` of `spec`, with streams seeded from `runSeed`.
   public init(spec: ModelSpec, runSeed: UInt32, replication: Int) throws(StreamSeeds.SeedError) {
@@ -115,6 +125,14 @@ public struct AggregationSimulation {
       timeSeries.reserveCapacity(buckets * (scopes * (Outcome.allCases.count + 1) + 2 * pods + instances))
     }
     modelEvents.reserveCapacity(64)
+    availability = (0..<instances).map { instance in
+      AvailabilityState(apiServices: registry.apiServices.count, available: registry.apiServices.indices.map { registry.isAvailable($0) },
+                        resyncStream: streams.stream("availability/\(instance)/resync"))
+    }
+    availabilityMetrics = Array(repeating: AvailabilityMetrics(), count: registry.apiServices.count)
+    unavailableSince = registry.apiServices.indices.map { registry.apiServices[$0].service != nil && !registry.isAvailable($0) ? .zero : nil }
+    firstFaultAt = Array(repeating: nil, count: spec.extensionServers.count)
+    probeFailureMessages = registry.apiServices.map { "failing or missing response from \($0.name)" }
   }
 
   /// Runs the replication to `spec.duration` and returns what it measured.
@@ -155,6 +173,7 @@ public struct AggregationSimulation {
       calendar.schedule(.timeBucketEnds, at: .zero + spec.timeBucket)
     }
     if spec.warmup > .zero { calendar.schedule(.warmupEnds, at: .zero + spec.warmup) }
+    startAvailabilityControllers()
   }
 
   mutating func handle(_ event: ModelEvent) {
@@ -195,6 +214,13 @@ public struct AggregationSimulation {
       if requests.isCurrent(id, generation) { reviewEnds(id, allowed: allowed) }
     case .reviewTimeout(let id, let generation): if requests.isCurrent(id, generation) { reviewTimesOut(id) }
     case .podQueueWaitExpires(let id, let generation): if requests.isCurrent(id, generation) { podQueueWaitExpires(id) }
+    case .availabilityStarts(let instance): availabilityStarts(instance: Int(instance))
+    case .availabilityResync(let instance): availabilityResync(instance: Int(instance))
+    case .availabilityRetry(let instance, let apiService, let generation):
+      availabilityRetry(instance: Int(instance), apiService: Int(apiService), generation: generation)
+    case .statusArrives(let instance, let apiService, let available):
+      statusArrives(instance: Int(instance), apiService: Int(apiService), available: available)
+    case .registrationDone(let instance, let apiService): registrationDone(instance: Int(instance), apiService: Int(apiService))
     case .timeBucketEnds: timeBucketEnds()
     case .warmupEnds: resetStatistics()
     }
@@ -207,6 +233,7 @@ public struct AggregationSimulation {
     for index in clientMetrics.indices { clientMetrics[index].reset() }
     for index in apiServiceMetrics.indices { apiServiceMetrics[index].reset() }
     trace.removeAll()
+    resetAvailabilityStatistics()
     for instance in admission.indices { admission[instance].apf?.resetStatistics(at: now) }
     for server in servers.indices {
       for pod in servers[server].pods.indices {
@@ -243,7 +270,7 @@ public struct AggregationSimulation {
     return ReplicationResult(
       replication: replication, clientNames: spec.clients.map(\.name), clients: clientMetrics,
       apiServiceNames: registry.apiServices.map(\.name), apiServices: apiServiceMetrics, pods: pods, trace: trace,
-      priorityLevels: levels, timeSeries: timeSeries, events: modelEvents,
+      priorityLevels: levels, timeSeries: timeSeries, events: modelEvents, availability: availabilityResult(at: end),
       eventsHandled: calendar.eventsHandled, measuredDuration: end - measuringSince)
   }
 }

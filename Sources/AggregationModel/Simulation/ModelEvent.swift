@@ -52,6 +52,16 @@ enum ModelEvent {
   case reviewTimeout(review: UInt32, generation: UInt32)
   /// A request queued by a pod's own APF reached its queue wait limit.
   case podQueueWaitExpires(request: UInt32, generation: UInt32)
+  /// An instance's availability controller starts: its informer lists every APIService.
+  case availabilityStarts(instance: Int32)
+  /// An instance's availability controller re-enqueues every service-backed APIService.
+  case availabilityResync(instance: Int32)
+  /// The rate-limited requeue of an APIService whose check failed (stale unless `generation` is current).
+  case availabilityRetry(instance: Int32, apiService: Int32, generation: UInt32)
+  /// A status write reached an instance's informer (watch event).
+  case statusArrives(instance: Int32, apiService: Int32, available: Bool)
+  /// The instance's registration worker installed the APIService's status in its proxy.
+  case registrationDone(instance: Int32, apiService: Int32)
   /// A time-series bucket ends.
   case timeBucketEnds
   /// Statistics start here.

@@ -51,6 +51,10 @@ struct RequestRecord {
   /// The pod's crash count when the review was sent (a crash forgets the waiting worker).
   var podEpoch: UInt32 = 0
   var reviewTimeout: EventHandle?
+  /// An availability controller's discovery probe (`client` is -1; no admission, no metrics):
+  /// `probeCheck` is the generation of the check it belongs to (research §4.2).
+  var isProbe = false
+  var probeCheck: UInt32 = 0
 }
 
 /// The table of request records with its free list.

@@ -65,8 +65,62 @@ public struct ControlPlaneSpec: Hashable, Sendable {
   public var localHandlerTime: Distribution = .constant(.milliseconds(1))
   public var admission: AdmissionSpec = .kubernetesDefault
   public var proxy = ProxySpec()
+  /// The remote availability controller each instance runs (research §4).
+  public var availabilityController = AvailabilityControllerSpec()
 
   public init() {}
+}
+
+/// The remote availability controller of every kube-apiserver instance and the path by which
+/// its status writes reach the proxies (research kube-aggregator.md §1c, §2.2, §4).
+public struct AvailabilityControllerSpec: Hashable, Sendable {
+  /// Whether the controller runs; off, every Available condition stays as the spec set it.
+  public var enabled = true
+  /// Every APIService is re-checked this often even without events (research §1c, §4.1: 30 s since 1.9).
+  public var resync: SimDuration = .seconds(30)
+  /// The first resync of each instance; nil draws it uniformly in [0, resync) from the
+  /// instance's stream `availability/<instance>/resync`, so that HA instances are out of phase
+  /// (informers start when their apiserver does). Tests pin it.
+  public var firstResync: SimDuration?
+  /// Checks running at once per instance (research §1c: 5 workers).
+  public var workers = 5
+  /// Parallel discovery probes per check; any one success makes the APIService Available
+  /// (research §1c, §4.2; kubernetes/kubernetes#75217).
+  public var probes = 5
+  /// `http.Client.Timeout` of each probe (research §1c: 5 s). The real check also has a fixed
+  /// 6 s watchdog, not modelled: with a probe timeout above 6 s the real check would end at 6 s.
+  public var probeTimeout: SimDuration = .seconds(5)
+  /// Per-APIService exponential requeue after a failed check: `base × 2ⁿ` capped at `max`
+  /// (research §1c, §4.1: 5 ms → 30 s); a successful sync forgets it.
+  public var backoffBase: SimDuration = .milliseconds(5)
+  public var backoffMax: SimDuration = .seconds(30)
+  /// Status write → watch event → the instance's informer (research §4.3, network and informer
+  /// latency not given there: default 0).
+  public var propagationDelay: Distribution = .constant(.zero)
+  /// Time the single worker of the APIServiceRegistrationController spends per APIService
+  /// before the proxy's cached `serviceAvailable` changes (research §1c, §2.2, §4.3; 1 ms
+  /// assumed; the synchronous OpenAPI v2 download is not modelled).
+  public var registrationTime: Distribution = .constant(.milliseconds(1))
+
+  public init() {}
+
+  /// A controller that never runs (the Available conditions stay static).
+  public static let disabled: AvailabilityControllerSpec = {
+    var spec = AvailabilityControllerSpec()
+    spec.enabled = false
+    return spec
+  }()
+
+  /// The delay of the requeue after the `failures`-th consecutive failed check (1-based).
+  public func backoff(afterFailures failures: Int) -> SimDuration {
+    var delay = backoffBase
+    var n = 1
+    while n < failures && delay < backoffMax {
+      delay = delay * Int64(2)
+      n += 1
+    }
+    return Swift.min(delay, backoffMax)
+  }
 }
 
 /// Everything one simulation run needs, as plain values: what the Scenario layer produces.

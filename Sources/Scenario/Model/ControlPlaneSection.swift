@@ -24,6 +24,16 @@ public import AggregationModel
 ///     readIdleTimeout: 30s       # HTTP/2 health check: PING after this long without a frame
 ///     pingTimeout: 15s           # close the connection if the PING is not answered
 ///     atStreamCap: openConnection   # or queue
+///   availabilityController:      # each instance's remote availability controller (research §4)
+///     enabled: true              # false: every Available condition stays as apiServices set it
+///     resync: 30s                # > 0: every APIService re-checked this often
+///     firstResync: 12s           # >= 0, < resync; default: a random phase per instance
+///     workers: 5                 # >= 1 checks at once per instance
+///     probes: 5                  # >= 1 parallel discovery probes; one success = Available
+///     probeTimeout: 5s           # > 0
+///     backoff: {base: 5ms, max: 30s}   # requeue after a failed check: base x 2^n, capped at max
+///     propagationDelay: 0s       # distribution: status write -> watch -> each instance's informer
+///     registrationTime: 1ms      # distribution: the 1-worker registration queue, per APIService
 /// ```
 public struct ControlPlaneSection: ScenarioSection, Hashable {
   public static let key = "controlPlane"
@@ -33,7 +43,7 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
   /// Whether `proxy.discoveryTimeout` was written (a duration or `none`).
   public var discoveryTimeoutGiven: Bool
 
-  static let keys = ["instances", "requestTimeout", "filterOverhead", "localHandlerTime", "admission", "proxy"]
+  static let keys = ["instances", "requestTimeout", "filterOverhead", "localHandlerTime", "admission", "proxy", "availabilityController"]
 
   public init?(reading node: NodeReader) {
     guard let m = node.mapping(knownKeys: Self.keys) else { return nil }
@@ -44,7 +54,9 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     let handler = m.read("localHandlerTime", default: spec.localHandlerTime) { $0.distribution() }
     let admission = m.read("admission", default: spec.admission, Self.admission)
     let proxy = m.read("proxy", default: (ProxySpec(), false), Self.proxy)
-    guard let instances, let timeout, let overhead, let handler, let admission, let proxy else { return nil }
+    let availability = m.read("availabilityController", default: spec.availabilityController, Self.availabilityController)
+    guard let instances, let timeout, let overhead, let handler, let admission, let proxy, let availability else { return nil }
+    spec.availabilityController = availability
     spec.instances = instances
     spec.requestTimeout = timeout
     spec.filterOverhead = overhead
@@ -143,6 +155,49 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     level.lendablePercent = lendable
     level.limited = .queuing(queues: queues, handSize: hand, queueLengthLimit: length)
     return true
+  }
+
+  /// The availability controller's settings (research §1c, §4).
+  static func availabilityController(_ node: NodeReader) -> AvailabilityControllerSpec? {
+    let keys = ["enabled", "resync", "firstResync", "workers", "probes", "probeTimeout", "backoff", "propagationDelay", "registrationTime"]
+    guard let m = node.mapping(knownKeys: keys) else { return nil }
+    var spec = AvailabilityControllerSpec()
+    let enabled = m.read("enabled", default: spec.enabled) { $0.bool() }
+    let resync = m.read("resync", default: spec.resync) { $0.positiveDuration() }
+    let first = m.read("firstResync", default: Optional<SimDuration>.none) { $0.duration().map(Optional.some) }
+    let workers = m.read("workers", default: spec.workers) { $0.integer(in: 1...1_000) }
+    let probes = m.read("probes", default: spec.probes) { $0.integer(in: 1...1_000) }
+    let timeout = m.read("probeTimeout", default: spec.probeTimeout) { $0.positiveDuration() }
+    let backoff = m.read("backoff", default: (spec.backoffBase, spec.backoffMax)) { n -> (SimDuration, SimDuration)? in
+      guard let b = n.mapping(knownKeys: ["base", "max"]) else { return nil }
+      let base = b.read("base", default: spec.backoffBase) { $0.positiveDuration() }
+      let max = b.read("max", default: spec.backoffMax) { $0.positiveDuration() }
+      guard let base, let max else { return nil }
+      guard base <= max else {
+        n.report(expected: "backoff.base <= backoff.max (\(max))", found: "\(base)")
+        return nil
+      }
+      return (base, max)
+    }
+    let propagation = m.read("propagationDelay", default: spec.propagationDelay) { $0.distribution() }
+    let registration = m.read("registrationTime", default: spec.registrationTime) { $0.distribution() }
+    guard let enabled, let resync, let first, let workers, let probes, let timeout, let backoff, let propagation, let registration
+    else { return nil }
+    if let first, first >= resync, let node = m.optional("firstResync") {
+      node.report(expected: "a firstResync < resync (\(resync))", found: "\(first)")
+      return nil
+    }
+    spec.enabled = enabled
+    spec.resync = resync
+    spec.firstResync = first
+    spec.workers = workers
+    spec.probes = probes
+    spec.probeTimeout = timeout
+    spec.backoffBase = backoff.0
+    spec.backoffMax = backoff.1
+    spec.propagationDelay = propagation
+    spec.registrationTime = registration
+    return spec
   }
 
   /// The proxy settings, and whether `discoveryTimeout` was written.

@@ -67,7 +67,9 @@ extension AggregationSimulation {
 
   /// The worker serves `job`: its service time (scaled by a slow-down) is drawn now.
   mutating func serve(_ job: PodJob, server: Int, pod: Int) {
-    var time = servers[server].spec.serviceTimes[requests[job.request].kind].sample(servers[server].serviceStream)
+    let kind = requests[job.request].kind
+    let stream = kind == .probe ? servers[server].probeStream : servers[server].serviceStream
+    var time = servers[server].spec.serviceTimes[kind].sample(stream)
     let factor = servers[server].pods[pod].slowFactor
     if factor != 1 { time = time * factor }
     let completion = calendar.scheduleCancellable(

@@ -44,6 +44,9 @@ struct ServerState {
   let spec: ExtensionServerSpec
   var pods: [PodState]
   let serviceStream: RandomStream
+  /// Service times of the availability controller's probes, on a stream of their own so that
+  /// turning the controller on or off leaves the client requests' variates unchanged.
+  let probeStream: RandomStream
   /// Per pod: the stream of its random faults.
   let faultStreams: [RandomStream]
 
@@ -56,6 +59,7 @@ struct ServerState {
     pod.inService.reserveCapacity(spec.workers)
     pods = Array(repeating: pod, count: spec.replicas)
     serviceStream = streams.stream("server/\(spec.name)/service")
+    probeStream = streams.stream("server/\(spec.name)/probes")
     faultStreams = spec.faultProcesses.isEmpty ? [] : (0..<spec.replicas).map { streams.stream("server/\(spec.name)/faults/\($0)") }
   }
 

@@ -7,7 +7,7 @@ extension AggregationSimulation {
   mutating func arriveAtPod(_ id: UInt32) {
     let server = Int(requests[id].server), pod = Int(requests[id].pod)
     requests[id].phase = .inPod
-    if servers[server].pods[pod].admission != nil {
+    if servers[server].pods[pod].admission != nil && !requests[id].isDiscoveryFetch {  // system:masters: exempt
       // The server's own deadline (its --request-timeout, 60 s like kube-apiserver's) sets the queue wait.
       let deadline = calendar.now + spec.controlPlane.requestTimeout
       let decision = servers[server].pods[pod].admission!.admit(

@@ -52,6 +52,8 @@ public struct AggregationSimulation {
   /// Scope names of the time series and events, built once.
   let podNames: [[String]]
   let instanceNames: [String]
+  /// kubectl clients, their invocations and the discovery managers.
+  var discovery: DiscoveryState
 
   /// Builds replication `replication` of `spec`, with streams seeded from `runSeed`.
   public init(spec: ModelSpec, runSeed: UInt32, replication: Int) throws(StreamSeeds.SeedError) {
@@ -109,6 +111,7 @@ public struct AggregationSimulation {
     bucketLatencySeconds = Array(repeating: 0, count: scopes)
     podNames = spec.extensionServers.map { server in (0..<server.replicas).map { "\(server.name)/\($0)" } }
     instanceNames = (0..<instances).map { "\($0)" }
+    discovery = DiscoveryState(spec: spec, registry: registry, instances: instances)
     if spec.timeBucket > .zero {
       let buckets = Int(spec.duration.nanoseconds / spec.timeBucket.nanoseconds)
       let pods = spec.extensionServers.reduce(0) { $0 + $1.replicas }
@@ -155,6 +158,7 @@ public struct AggregationSimulation {
       calendar.schedule(.timeBucketEnds, at: .zero + spec.timeBucket)
     }
     if spec.warmup > .zero { calendar.schedule(.warmupEnds, at: .zero + spec.warmup) }
+    startDiscoveryManagers()
   }
 
   mutating func handle(_ event: ModelEvent) {
@@ -195,6 +199,8 @@ public struct AggregationSimulation {
       if requests.isCurrent(id, generation) { reviewEnds(id, allowed: allowed) }
     case .reviewTimeout(let id, let generation): if requests.isCurrent(id, generation) { reviewTimesOut(id) }
     case .podQueueWaitExpires(let id, let generation): if requests.isCurrent(id, generation) { podQueueWaitExpires(id) }
+    case .discoveryFetchDue(let instance, let apiService): enqueueDiscoveryFetch(instance: Int(instance), apiService: Int(apiService))
+    case .discoveryResync(let instance): discoveryResync(instance: Int(instance))
     case .timeBucketEnds: timeBucketEnds()
     case .warmupEnds: resetStatistics()
     }
@@ -207,6 +213,7 @@ public struct AggregationSimulation {
     for index in clientMetrics.indices { clientMetrics[index].reset() }
     for index in apiServiceMetrics.indices { apiServiceMetrics[index].reset() }
     trace.removeAll()
+    discovery.resetStatistics(at: now)
     for instance in admission.indices { admission[instance].apf?.resetStatistics(at: now) }
     for server in servers.indices {
       for pod in servers[server].pods.indices {
@@ -244,7 +251,9 @@ public struct AggregationSimulation {
       replication: replication, clientNames: spec.clients.map(\.name), clients: clientMetrics,
       apiServiceNames: registry.apiServices.map(\.name), apiServices: apiServiceMetrics, pods: pods, trace: trace,
       priorityLevels: levels, timeSeries: timeSeries, events: modelEvents,
-      eventsHandled: calendar.eventsHandled, measuredDuration: end - measuringSince)
+      eventsHandled: calendar.eventsHandled, measuredDuration: end - measuringSince,
+      discovery: discovery.clientMetrics(names: spec.clients.map(\.name)),
+      discoveryManager: discovery.apiServiceMetrics(names: registry.apiServices.map(\.name), at: end, since: measuringSince))
   }
 }
 

@@ -52,6 +52,10 @@ enum ModelEvent {
   case reviewTimeout(review: UInt32, generation: UInt32)
   /// A request queued by a pod's own APF reached its queue wait limit.
   case podQueueWaitExpires(request: UInt32, generation: UInt32)
+  /// The discovery manager of `instance` enqueues the fetch of an APIService (retry or refresh).
+  case discoveryFetchDue(instance: Int32, apiService: Int32)
+  /// The discovery manager's 1-minute loop marks every APIService dirty (before 1.36).
+  case discoveryResync(instance: Int32)
   /// A time-series bucket ends.
   case timeBucketEnds
   /// Statistics start here.

@@ -109,4 +109,33 @@ struct DiscoveryTests {
     #expect(result.clients[0].completed == 51)
     #expect(result.trace.filter { $0.kind == .get }.map(\.start) == [F.at(1.012), F.at(100), F.at(7_300.012)])
   }
+
+  @Test("two overlapping invocations are two kubectl processes: each has its own discovery bucket and takes 32.49 s")
+  func overlappingInvocationsHaveTheirOwnBuckets() {
+    let spec = F.spec(duration: .seconds(600), clients: [Self.kubectl([0, 1], discovery: .legacy, extra: 1_900)])
+    let d = F.run(spec).discovery[0]
+    #expect(d.complete == 2 && d.cacheHits == 0)
+    #expect(d.latency.min == .milliseconds(32_490) && d.latency.max == .milliseconds(32_490))
+  }
+
+  @Test("a discovery fetch answered in 4.999 s keeps the group-version Current; at 5 s or 5.001 s the 5 s timeout makes it Stale",
+        arguments: [(4_999, 0, 0), (5_000, 1, 5_000), (5_001, 1, 5_000)])
+  func fetchTimeoutAtFiveSeconds(serviceMs: Int, failed: Int, staleMs: Int64) {
+    // Discovery service time only; the fetch at 0 s ends at 4.999 s (ok) or at the 5 s timeout,
+    // then the group-version is Stale until the end of the 10 s run (before the 1-minute loop).
+    var times = ServiceTimes.uniform(.constant(.milliseconds(1)))
+    times.discovery = .constant(.milliseconds(serviceMs))
+    var spec = F.spec(duration: .seconds(10), server: F.metricsServer(serviceTimes: times), clients: [])
+    spec.version = KubernetesVersion(major: 1, minor: 35)
+    spec.discoveryManager.enabled = true
+    let m = F.run(spec).discoveryManager[0]
+    #expect(m.fetches == 1 && m.failedFetches == failed)
+    #expect(m.staleTime == .milliseconds(staleMs))
+  }
+
+  @Test("the discovery manager runs only when asked or when a kubectl client uses aggregated discovery")
+  func managerRunsOnlyWhenNeeded() {
+    #expect(F.run(F.spec(duration: .seconds(1), clients: [Self.kubectl([], discovery: .legacy)])).discoveryManager.isEmpty)
+    #expect(F.run(F.spec(duration: .seconds(1), clients: [Self.kubectl([], discovery: .aggregated)])).discoveryManager.count == 1)
+  }
 }

@@ -69,7 +69,7 @@ extension AggregationSimulation {
     let client = Int(requests[id].client)
     requests[id].attempt += 1
     let now = calendar.now
-    let sendAt = requests[id].usesDiscoveryBucket ? reserveDiscoveryToken(client: client, now: now)
+    let sendAt = requests[id].usesDiscoveryBucket ? reserveDiscoveryToken(invocation: requests[id].invocation, now: now)
       : clients[client].tokenBucket?.reserve(now: now) ?? now
     if sendAt > now {
       requests[id].phase = .waitingForToken

@@ -13,7 +13,9 @@ public import SimCore
 /// Simplifications: the disk cache is written only by a complete discovery (a partial one leaves
 /// it stale, so the next invocation discovers again; client-go would re-fetch only the failed
 /// group-versions); invocations that overlap a discovery in progress do their own; no retry of
-/// `ErrGroupDiscoveryFailed`; the 32 s `?timeout=` of discovery requests is not modelled.
+/// `ErrGroupDiscoveryFailed`; the 32 s `?timeout=` of discovery requests is not modelled. Each
+/// invocation has its own discovery token bucket (a new process); the resource GET uses the
+/// client's ordinary bucket.
 extension AggregationSimulation {
   /// An invocation starts: a cache hit goes straight to its resource request.
   mutating func kubectlInvocationStarts(client: Int) {
@@ -22,6 +24,7 @@ extension AggregationSimulation {
     state.metrics.invocations += 1
     let id = discovery.allocateInvocation()
     discovery.invocations[Int(id)] = KubectlInvocation(client: Int32(client), step: .api, start: now)
+    discovery.invocations[Int(id)].bucket = TokenBucket(qps: state.rateLimit.qps, burst: state.rateLimit.burst, start: now)
     if now < state.cacheFreshUntil {
       state.metrics.cacheHits += 1
       discovery.kubectl[client] = state
@@ -53,9 +56,9 @@ extension AggregationSimulation {
     sendAttempt(id)
   }
 
-  /// Takes a token of the client's discovery bucket for a request wanting to go at `now`.
-  mutating func reserveDiscoveryToken(client: Int, now: SimTime) -> SimTime {
-    discovery.kubectl[client]!.bucket.reserve(now: now)
+  /// Takes a token of the invocation's discovery bucket for a request wanting to go at `now`.
+  mutating func reserveDiscoveryToken(invocation: Int32, now: SimTime) -> SimTime {
+    discovery.invocations[Int(invocation)].bucket!.reserve(now: now)
   }
 
   /// The aggregated `/apis` document is being served by `instance`: a Stale group-version makes

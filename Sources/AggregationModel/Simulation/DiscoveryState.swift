@@ -1,12 +1,13 @@
 public import SimCore
 
-/// A kubectl client in one replication: its discovery token bucket, disk cache and the
+/// A kubectl client in one replication: its discovery rate limit, disk cache and the
 /// group-versions legacy discovery fetches.
 struct KubectlClientState {
   let spec: KubectlSpec
   let mode: KubectlSpec.DiscoveryMode
   let cacheTTL: SimDuration
-  var bucket: TokenBucket
+  /// Each invocation is its own kubectl process, with a full discovery token bucket.
+  let rateLimit: RateLimitSpec
   /// The disk cache is fresh before this instant (never written: `.zero`).
   var cacheFreshUntil = SimTime.zero
   var metrics: DiscoveryMetrics
@@ -35,6 +36,8 @@ struct KubectlInvocation {
   /// Group-version requests still unanswered.
   var pending = 0
   var partial = false
+  /// The process's discovery token bucket.
+  var bucket: TokenBucket?
 }
 
 /// The aggregated-discovery manager of one control-plane instance: a de-duplicating work queue
@@ -97,7 +100,7 @@ struct DiscoveryState {
       let limit = k.discoveryRateLimit ?? RateLimitSpec(qps: .perSecond(50), burst: behaviour.kubectlDiscoveryBurst)
       return KubectlClientState(spec: k, mode: k.discovery ?? (behaviour.aggregatedDiscoveryEnabled ? .aggregated : .legacy),
                                 cacheTTL: k.cacheTTL ?? behaviour.kubectlDiscoveryCacheTTL,
-                                bucket: TokenBucket(qps: limit.qps, burst: limit.burst), metrics: DiscoveryMetrics(client: client.name))
+                                rateLimit: limit, metrics: DiscoveryMetrics(client: client.name))
     }
     managerSpec = spec.discoveryManager
     retriesWithBackoff = behaviour.discoveryRetriesWithBackoff

@@ -11,7 +11,8 @@ public import SimCore
 ///
 /// Simplifications: the start-up pass goes through the workers too (the real one runs every
 /// APIService in parallel); one fetch per APIService, not per Service; no legacy fallback;
-/// APIService updates (condition flips, resyncs) do not mark it dirty.
+/// APIService updates (condition flips, resyncs) do not mark it dirty; until its first fetch ends
+/// a group-version counts as Current (since 1.30 `/readyz` waits for the start-up pass).
 extension AggregationSimulation {
   /// The start-up pass, as events at time zero after the faults that begin then.
   mutating func startDiscoveryManagers() {

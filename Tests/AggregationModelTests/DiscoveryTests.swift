@@ -138,4 +138,28 @@ struct DiscoveryTests {
     #expect(F.run(F.spec(duration: .seconds(1), clients: [Self.kubectl([], discovery: .legacy)])).discoveryManager.isEmpty)
     #expect(F.run(F.spec(duration: .seconds(1), clients: [Self.kubectl([], discovery: .aggregated)])).discoveryManager.count == 1)
   }
+
+  @Test("each of 3 instances runs its own discovery manager: Stale 3 × 3.51 s in 1.36, the same fraction as one instance")
+  func oneManagerPerInstance() {
+    let refuse = FaultSpec(kind: .refuse, start: .zero, duration: .seconds(2))
+    let spec = F.spec(duration: .seconds(90), server: F.metricsServer(faults: [refuse]),
+                      clients: [Self.kubectl([], discovery: .aggregated)], instances: 3)
+    let m = F.run(spec).discoveryManager[0]
+    #expect(m.staleTime == .milliseconds(3 * 3_510))
+    #expect(m.staleToCurrent == 3 && m.fetches == 15 && m.failedFetches == 9)
+    #expect(abs(m.staleFraction - 3.51 / 90) < 1e-12)
+  }
+
+  @Test("aggregated discovery against a black-holed metrics-server is partial in 2 ms once the 5 s fetch has failed (research §3.4)")
+  func aggregatedDiscoveryAgainstBlackHole() {
+    let hang = FaultSpec(kind: .hang, start: .zero)
+    var client = Self.kubectl([4.99, 10], discovery: .aggregated)
+    if case .kubectl(var k) = client.workload { k.cacheTTL = .seconds(1); client.workload = .kubectl(k) }
+    let spec = F.spec(duration: .seconds(20), server: F.metricsServer(faults: [hang]), clients: [client])
+    let result = F.run(spec)
+    // At 4.99 s the first fetch is still waiting (not yet Stale): complete; at 10 s it is Stale: partial.
+    #expect(result.discovery[0].complete == 1 && result.discovery[0].partial == 1)
+    #expect(result.discovery[0].latency.max == .milliseconds(2))
+    #expect(result.discoveryManager[0].staleTime == .seconds(15))
+  }
 }

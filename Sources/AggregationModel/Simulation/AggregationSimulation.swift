@@ -252,7 +252,7 @@ public struct AggregationSimulation {
       apiServiceNames: registry.apiServices.map(\.name), apiServices: apiServiceMetrics, pods: pods, trace: trace,
       priorityLevels: levels, timeSeries: timeSeries, events: modelEvents,
       eventsHandled: calendar.eventsHandled, measuredDuration: end - measuringSince,
-      discovery: discovery.clientMetrics(names: spec.clients.map(\.name)),
+      discovery: discovery.clientMetrics,
       discoveryManager: discovery.apiServiceMetrics(names: registry.apiServices.map(\.name), at: end, since: measuringSince))
   }
 }

@@ -161,7 +161,7 @@ struct DiscoveryState {
     }
   }
 
-  func clientMetrics(names: [String]) -> [DiscoveryMetrics] { kubectl.compactMap { $0?.metrics } }
+  var clientMetrics: [DiscoveryMetrics] { kubectl.compactMap { $0?.metrics } }
 
   func apiServiceMetrics(names: [String], at end: SimTime, since: SimTime) -> [APIServiceDiscoveryMetrics] {
     guard !managers.isEmpty else { return [] }

@@ -62,7 +62,7 @@ public enum OutputSchema {
     columns: [
       .init("sweep_point", "index of the sweep point, 0 when the scenario has no sweep"),
       .init("replication", "replication index from 0, or `all` for the across-replication row"),
-      .init("scope_kind", "what the scope is: `client`, `apiservice`, `pod`, `priority_level`"),
+      .init("scope_kind", "what the scope is: `client`, `apiservice`, `pod`, `priority_level`, `kubectl` (discovery of a kubectl client), `discovery` (the discovery manager's view of an APIService)"),
       .init("scope", "the client, APIService, pod (`server/index`) or level (`instance/level`) the metric belongs to"),
       .init("metric", "metric name, e.g. `latency_p99_s`, `rate_200`, `fraction_504`, `seat_utilisation`"),
       .init("unit", "unit of value, mean and ci95_*: `s`, `1/s`, `ratio` …"),

@@ -77,6 +77,7 @@ struct ResultTables {
                   ("dispatched", "count", Double(m.dispatched)), ("concurrency_limit", "seats", Double(m.concurrencyLimit))]
         })
       }
+      addDiscovery(&builder, point: point, replications)
     }
     return builder.table()
   }

@@ -105,4 +105,14 @@ struct AggsimBinaryTests {
     #expect(fail.status == 1, "\(fail.stdout)\(fail.stderr)")
     #expect(fail.stdout.contains("FAIL"))
   }
+
+  @Test("kubectl-blackholed-metrics-server writes kubectl rows: partial discoveries of 5.005 s (2 ms + 2 ms + the 5 s cap + 1 ms of links)")
+  func blackholedMetricsServerSummary() throws {
+    let out = try Self.temporaryDirectory()
+    let outcome = try Self.aggsim(["run", "Scenarios/kubectl-blackholed-metrics-server.yaml", "--out", out, "--replications", "1"])
+    #expect(outcome.status == 0, "\(outcome.stderr)")
+    let rows = try Self.read("\(out)/kubectl-blackholed-metrics-server/summary.csv").split(separator: "\n")
+    #expect(rows.contains { $0.hasPrefix("0,0,kubectl,kubectl,discovery_latency_max_s,s,5.005,") })
+    #expect(rows.contains { $0.hasPrefix("0,0,kubectl,kubectl,discovery_partial,count,") && !$0.hasPrefix("0,0,kubectl,kubectl,discovery_partial,count,0.0,") })
+  }
 }

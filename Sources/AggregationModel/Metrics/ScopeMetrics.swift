@@ -165,4 +165,8 @@ public struct ReplicationResult: Sendable {
   /// Events handled, and the simulated time over which statistics were collected.
   public var eventsHandled: UInt64
   public var measuredDuration: SimDuration
+  /// Per kubectl client, in client order (empty without kubectl clients).
+  public var discovery: [DiscoveryMetrics] = []
+  /// Per service-backed APIService, in registry order, when the discovery manager runs.
+  public var discoveryManager: [APIServiceDiscoveryMetrics] = []
 }

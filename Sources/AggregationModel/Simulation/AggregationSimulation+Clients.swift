@@ -14,7 +14,7 @@ extension AggregationSimulation {
       clients[index].isGroupVersionDiscovery = true
     }
     switch spec.workload {
-    case .open:
+    case .open, .kubectl:
       if let first = firstArrival(index) {
         calendar.schedule(.clientFires(client: Int32(index), user: -1), at: first)
       }
@@ -24,8 +24,7 @@ extension AggregationSimulation {
   }
 
   mutating func firstArrival(_ index: Int) -> SimTime? {
-    if case .open(.bursts(_, let period)) = clients[index].spec.workload { return .zero + period }
-    if case .open(.trace) = clients[index].spec.workload { return clients[index].nextArrival(after: .zero) }
+    if case .bursts(_, let period) = clients[index].spec.workload.arrivals { return .zero + period }
     return clients[index].nextArrival(after: .zero)
   }
 
@@ -33,11 +32,15 @@ extension AggregationSimulation {
   mutating func clientFires(_ index: Int, user: Int) {
     var count = 1
     if user < 0 {
-      if case .open(.bursts(let size, _)) = clients[index].spec.workload { count = size }
+      if case .bursts(let size, _) = clients[index].spec.workload.arrivals { count = size }
       clients[index].arrivalsSoFar += 1
       if let next = clients[index].nextArrival(after: calendar.now) {
         calendar.schedule(.clientFires(client: Int32(index), user: -1), at: next)
       }
+    }
+    if case .kubectl = clients[index].spec.workload {
+      for _ in 0..<count { kubectlInvocationStarts(client: index) }
+      return
     }
     for _ in 0..<count { beginRequest(client: index, user: user) }
   }
@@ -66,7 +69,8 @@ extension AggregationSimulation {
     let client = Int(requests[id].client)
     requests[id].attempt += 1
     let now = calendar.now
-    let sendAt = clients[client].tokenBucket?.reserve(now: now) ?? now
+    let sendAt = requests[id].usesDiscoveryBucket ? reserveDiscoveryToken(invocation: requests[id].invocation, now: now)
+      : clients[client].tokenBucket?.reserve(now: now) ?? now
     if sendAt > now {
       requests[id].phase = .waitingForToken
       calendar.schedule(.sendRequest(request: id, generation: requests[id].generation), at: sendAt)
@@ -150,5 +154,6 @@ extension AggregationSimulation {
         client: Int(record.client), apiService: apiService, kind: record.kind, start: record.firstSent, end: calendar.now,
         outcome: outcome, attempts: Int(record.attempt), instance: Int(record.instance), pod: Int(record.pod)))
     }
+    if requests[id].invocation >= 0 { kubectlRequestEnded(id, outcome: outcome) }
   }
 }

@@ -61,12 +61,13 @@ extension AggregationSimulation {
   /// Admitted: the aggregator serves it locally, answers 503, or proxies it.
   mutating func route(_ id: UInt32) {
     let apiService = Int(requests[id].apiService)
-    guard apiService >= 0 else {
+    if requests[id].invocation >= 0 { kubectlDocumentServed(id, instance: Int(requests[id].instance)) }
+    guard apiService >= 0 || requests[id].servedLocally else {
       // An unknown group-version: a fast local 404, counted with the unreachable targets.
       finishServerSide(id, .unavailable)
       return
     }
-    guard registry.apiServices[apiService].service != nil else {
+    guard !requests[id].servedLocally, registry.apiServices[apiService].service != nil else {
       requests[id].phase = .inLocalHandler
       calendar.schedule(.localHandlerDone(request: id, generation: requests[id].generation),
                         after: spec.controlPlane.localHandlerTime.sample(localHandlerStream))
@@ -104,6 +105,10 @@ extension AggregationSimulation {
     }
     if record.isProbe {
       probeEnds(id, outcome)
+      return
+    }
+    if record.isDiscoveryFetch {
+      discoveryFetchEnded(id, outcome: outcome)
       return
     }
     requests[id].outcome = outcome

@@ -8,7 +8,9 @@ extension AggregationSimulation {
     let server = Int(requests[id].server), pod = Int(requests[id].pod)
     requests[id].phase = .inPod
     // Probes come as system:masters, exempt from the server's own admission (research §1c).
-    if servers[server].pods[pod].admission != nil && !requests[id].isProbe {
+    // Probes and discovery fetches come as system:masters, exempt from the server's own admission
+    // (research §3.2, §4.2).
+    if servers[server].pods[pod].admission != nil && !requests[id].isProbe && !requests[id].isDiscoveryFetch {
       // The server's own deadline (its --request-timeout, 60 s like kube-apiserver's) sets the queue wait.
       let deadline = calendar.now + spec.controlPlane.requestTimeout
       let decision = servers[server].pods[pod].admission!.admit(

@@ -62,6 +62,8 @@ public struct AggregationSimulation {
   var firstFaultAt: [SimTime?]
   /// Per APIService: the message of a failed discovery check (built once).
   let probeFailureMessages: [String]
+  /// kubectl clients, their invocations and the discovery managers.
+  var discovery: DiscoveryState
 
   /// Builds replication `replication` of `spec`, with streams seeded from `runSeed`.
   public init(spec: ModelSpec, runSeed: UInt32, replication: Int) throws(StreamSeeds.SeedError) {
@@ -119,6 +121,7 @@ public struct AggregationSimulation {
     bucketLatencySeconds = Array(repeating: 0, count: scopes)
     podNames = spec.extensionServers.map { server in (0..<server.replicas).map { "\(server.name)/\($0)" } }
     instanceNames = (0..<instances).map { "\($0)" }
+    discovery = DiscoveryState(spec: spec, registry: registry, instances: instances)
     if spec.timeBucket > .zero {
       let buckets = Int(spec.duration.nanoseconds / spec.timeBucket.nanoseconds)
       let pods = spec.extensionServers.reduce(0) { $0 + $1.replicas }
@@ -174,6 +177,7 @@ public struct AggregationSimulation {
     }
     if spec.warmup > .zero { calendar.schedule(.warmupEnds, at: .zero + spec.warmup) }
     startAvailabilityControllers()
+    startDiscoveryManagers()
   }
 
   mutating func handle(_ event: ModelEvent) {
@@ -221,6 +225,8 @@ public struct AggregationSimulation {
     case .statusArrives(let instance, let apiService, let available):
       statusArrives(instance: Int(instance), apiService: Int(apiService), available: available)
     case .registrationDone(let instance, let apiService): registrationDone(instance: Int(instance), apiService: Int(apiService))
+    case .discoveryFetchDue(let instance, let apiService): enqueueDiscoveryFetch(instance: Int(instance), apiService: Int(apiService))
+    case .discoveryResync(let instance): discoveryResync(instance: Int(instance))
     case .timeBucketEnds: timeBucketEnds()
     case .warmupEnds: resetStatistics()
     }
@@ -234,6 +240,7 @@ public struct AggregationSimulation {
     for index in apiServiceMetrics.indices { apiServiceMetrics[index].reset() }
     trace.removeAll()
     resetAvailabilityStatistics()
+    discovery.resetStatistics(at: now)
     for instance in admission.indices { admission[instance].apf?.resetStatistics(at: now) }
     for server in servers.indices {
       for pod in servers[server].pods.indices {
@@ -271,7 +278,9 @@ public struct AggregationSimulation {
       replication: replication, clientNames: spec.clients.map(\.name), clients: clientMetrics,
       apiServiceNames: registry.apiServices.map(\.name), apiServices: apiServiceMetrics, pods: pods, trace: trace,
       priorityLevels: levels, timeSeries: timeSeries, events: modelEvents, availability: availabilityResult(at: end),
-      eventsHandled: calendar.eventsHandled, measuredDuration: end - measuringSince)
+      eventsHandled: calendar.eventsHandled, measuredDuration: end - measuringSince,
+      discovery: discovery.clientMetrics,
+      discoveryManager: discovery.apiServiceMetrics(names: registry.apiServices.map(\.name), at: end, since: measuringSince))
   }
 }
 

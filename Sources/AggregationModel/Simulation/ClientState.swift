@@ -27,7 +27,7 @@ struct ClientState {
   /// The time of the next arrival of an open workload after one at `now`, or nil when it has
   /// no more. `arrivalsSoFar` counts the arrivals already produced.
   mutating func nextArrival(after now: SimTime) -> SimTime? {
-    guard case .open(let process) = spec.workload else { return nil }
+    guard let process = spec.workload.arrivals else { return nil }
     switch process {
     case .poisson(let rate):
       return now + arrivalStream.exponential(mean: rate.meanInterval)

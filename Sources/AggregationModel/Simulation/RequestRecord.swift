@@ -55,6 +55,15 @@ struct RequestRecord {
   /// `probeCheck` is the generation of the check it belongs to (research §4.2).
   var isProbe = false
   var probeCheck: UInt32 = 0
+  /// The kubectl invocation this request belongs to, or -1.
+  var invocation: Int32 = -1
+  /// Answered by the control plane's own handler whatever `apiService` says (`/api`, `/apis`, a
+  /// CRD group-version).
+  var servedLocally = false
+  /// Waits for the client's discovery token bucket instead of its ordinary one.
+  var usesDiscoveryBucket = false
+  /// A discovery manager's fetch (no client: `client` is -1).
+  var isDiscoveryFetch = false
 }
 
 /// The table of request records with its free list.

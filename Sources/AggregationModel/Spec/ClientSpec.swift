@@ -42,6 +42,17 @@ public enum Workload: Hashable, Sendable {
   case open(ArrivalProcess)
   /// `users` concurrent loops (controllers): send, wait for the answer, think, send again.
   case closed(users: Int, thinkTime: Distribution)
+  /// kubectl invocations: discovery (unless cached), then optionally a GET of the target.
+  case kubectl(KubectlSpec)
+
+  /// The arrival process of an open workload or of kubectl invocations; nil for a closed loop.
+  public var arrivals: ArrivalProcess? {
+    switch self {
+    case .open(let process): process
+    case .kubectl(let kubectl): kubectl.invocations
+    case .closed: nil
+    }
+  }
 }
 
 /// A client of the API: its identity, what it asks for, how often, and client-go's behaviour

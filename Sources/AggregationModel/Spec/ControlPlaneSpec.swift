@@ -141,6 +141,8 @@ public struct ModelSpec: Hashable, Sendable {
   public var timeBucket: SimDuration = .seconds(10)
   /// Fraction of requests (0…1) recorded in the request trace.
   public var requestTraceSampling = 0.0
+  /// The aggregated-discovery manager of each instance.
+  public var discoveryManager = DiscoveryManagerSpec()
 
   public init(duration: SimDuration, apiServices: [APIServiceSpec], extensionServers: [ExtensionServerSpec],
               clients: [ClientSpec]) {

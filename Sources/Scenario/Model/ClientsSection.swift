@@ -10,6 +10,7 @@ public import AggregationModel
 ///     target: {apiService: v1beta1.metrics.k8s.io, kind: get}   # kind: get (default), list or discovery
 ///     #   discovery = legacy /apis/<group>/<version> of that APIService
 ///     workload: {poisson: 10/s}               # required, one of the forms of `WorkloadReader`
+///     #   {kubectl: {...}}: kubectl invocations (`kubectlWorkload`); the target is their GET's
 ///     rateLimit: {qps: 5, burst: 10}          # client-go's token bucket (default 5/10); none disables
 ///     retries: 10                             # 429/5xx with Retry-After (default 10); 0 disables
 ///     timeout: none                           # client-side timeout, > 0; default none

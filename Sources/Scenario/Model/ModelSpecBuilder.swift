@@ -12,6 +12,7 @@ extension ScenarioLoader {
     loader.register(ExtensionServersSection.self)
     loader.register(LinksSection.self)
     loader.register(ClientsSection.self)
+    loader.register(DiscoverySection.self)
     loader.register(SweepSection.self)
     loader.register(ExpectSection.self)
     loader.addCheck(ModelChecks.run)
@@ -53,6 +54,7 @@ extension ScenarioFile {
       model.controlPlane.proxy.discoveryTimeout = behaviour.discoveryTimeoutCap
     }
     model.backendLinks = links?.backends.map(\.spec) ?? []
+    model.discoveryManager = section(DiscoverySection.self)?.spec ?? DiscoveryManagerSpec()
     return model
   }
 

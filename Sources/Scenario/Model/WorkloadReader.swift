@@ -3,7 +3,7 @@ public import SimCore
 public import AggregationModel
 
 extension NodeReader {
-  static let workloadKinds = ["poisson", "constant", "bursts", "timeVarying", "trace", "closed"]
+  static let workloadKinds = ["poisson", "constant", "bursts", "timeVarying", "trace", "closed", "kubectl"]
 
   /// A client's `workload:`, exactly one of:
   /// ```yaml
@@ -15,6 +15,7 @@ extension NodeReader {
   /// trace: {file: trace.csv}          # open: one arrival per line, in seconds (1.5) or a duration (1500ms);
   ///                                   #   path relative to the scenario file; blank and # lines skipped
   /// closed: {users: 20, thinkTime: {exponential: {mean: 5s}}}   # closed loop; thinkTime a distribution
+  /// kubectl: {invocations: {poisson: 1/min}, discovery: legacy}  # kubectl invocations (`kubectlWorkload`)
   /// ```
   func workload() -> Workload? {
     guard let m = mapping(knownKeys: Self.workloadKinds),
@@ -30,6 +31,7 @@ extension NodeReader {
       return .open(.bursts(size: size, period: every))
     case "timeVarying": return body.rateSegments().map { .open(.timeVarying($0)) }
     case "trace": return body.trace().map { .open(.trace($0)) }
+    case "kubectl": return body.kubectlWorkload().map { .kubectl($0) }
     default:
       guard let c = body.mapping(knownKeys: ["users", "thinkTime"]) else { return nil }
       let users = c.required("users")?.integer(in: 1...1_000_000)

@@ -1,0 +1,35 @@
+public import SimCore
+public import AggregationModel
+
+extension NodeReader {
+  /// The open arrival forms of `workload()`, for kubectl invocations.
+  static let arrivalKinds = ["poisson", "constant", "bursts", "timeVarying", "trace"]
+
+  /// A client's `workload: {kubectl: …}` (research kube-aggregator.md §3, §7):
+  /// ```yaml
+  /// kubectl:
+  ///   invocations: {poisson: 1/min}     # required: an open arrival form of `workload`
+  ///   discovery: aggregated             # legacy or aggregated; default aggregated from 1.27, legacy before
+  ///   cacheTTL: 6h                      # disk cache lifetime; default 6h (10m before 1.24)
+  ///   extraLocalGroupVersions: 0        # CRD group-versions besides the built-ins (legacy: one request each)
+  ///   resource: none                    # none, or get: one GET of the client's target after discovery
+  ///   discoveryRateLimit: {qps: 50, burst: 300}   # default kubectl's 50/300 (burst 100 before 1.23)
+  /// ```
+  func kubectlWorkload() -> KubectlSpec? {
+    guard let m = mapping(knownKeys: ["invocations", "discovery", "cacheTTL", "extraLocalGroupVersions", "resource",
+                                      "discoveryRateLimit"]) else { return nil }
+    let invocations = m.required("invocations").flatMap { node -> ArrivalProcess? in
+      guard let kinds = node.mapping(knownKeys: Self.arrivalKinds),
+            kinds.exactlyOne(of: Self.arrivalKinds, what: "an arrival process") != nil else { return nil }
+      return node.workload()?.arrivals
+    }
+    let mode = m.optionalValue("discovery") { $0.oneOf(KubectlSpec.DiscoveryMode.self) }
+    let ttl = m.optionalValue("cacheTTL") { $0.positiveDuration() }
+    let extra = m.read("extraLocalGroupVersions", default: 0) { $0.integer(in: 0...1_000_000) }
+    let resource = m.read("resource", default: KubectlSpec.ResourceRequest.none) { $0.oneOf(KubectlSpec.ResourceRequest.self) }
+    let limit = m.optionalValue("discoveryRateLimit") { ClientsSection.rateLimit($0) }
+    guard let invocations, let mode, let ttl, let extra, let resource, let limit else { return nil }
+    return KubectlSpec(invocations: invocations, discovery: mode, cacheTTL: ttl, extraLocalGroupVersions: extra,
+                       resource: resource, discoveryRateLimit: limit)
+  }
+}

@@ -1,0 +1,165 @@
+import Testing
+import SimCore
+@testable import AggregationModel
+
+/// kubectl discovery and the aggregated-discovery manager, pinned by exact traces: ideal links,
+/// no filter overhead, metrics-server answering in a constant 10 ms.
+@Suite("Discovery: kubectl and the discovery manager")
+struct DiscoveryTests {
+  typealias F = ModelFixtures
+
+  /// One kubectl client invoking at `times`, against metrics-server.
+  static func kubectl(_ times: [Double], discovery: KubectlSpec.DiscoveryMode, extra: Int = 0,
+                      limit: RateLimitSpec? = nil, resource: KubectlSpec.ResourceRequest = .none) -> ClientSpec {
+    F.client("kubectl", workload: .kubectl(KubectlSpec(invocations: .trace(times.map(F.at)), discovery: discovery,
+                                                     extraLocalGroupVersions: extra, resource: resource, discoveryRateLimit: limit)))
+  }
+
+  /// Built-in group-versions legacy discovery fetches besides the CRDs: `/api/v1`,
+  /// `apiregistration.k8s.io/v1`, the 19 other built-ins and metrics.k8s.io/v1beta1.
+  static let builtInAndMetricsGroupVersions = 22
+
+  @Test("kubectl's legacy discovery fetches /api/v1, apiregistration, 19 built-ins and metrics.k8s.io: 22 group-versions")
+  func legacyGroupVersionCount() throws {
+    var simulation = try AggregationSimulation(spec: F.spec(duration: .seconds(1), clients: [Self.kubectl([], discovery: .legacy)]),
+                                               runSeed: 1, replication: 0)
+    simulation.start()
+    let state = try #require(simulation.discovery.kubectl[0])
+    #expect(state.groupVersionCount == Self.builtInAndMetricsGroupVersions)
+    #expect(state.groupVersion(state.groupVersionCount - 1) == Int32(simulation.registry.index(named: "v1beta1.metrics.k8s.io")!))
+  }
+
+  @Test("legacy discovery against a black-holed metrics-server (Available=True) is partial after exactly 5 s with the cap, 60 s without (#82172)",
+        arguments: [(true, 5.0), (false, 60.0)])
+  func legacyDiscoveryAgainstBlackHole(cap: Bool, seconds: Double) {
+    let hang = FaultSpec(kind: .hang, start: .zero)
+    var spec = F.spec(duration: .seconds(120), server: F.metricsServer(faults: [hang]),
+                      clients: [Self.kubectl([1], discovery: .legacy)])
+    spec.controlPlane.localHandlerTime = .constant(.zero)
+    if !cap { spec.controlPlane.proxy.discoveryTimeout = nil }
+    let result = F.run(spec)
+    let d = result.discovery[0]
+    #expect(d.invocations == 1 && d.partial == 1 && d.complete == 0 && d.cacheHits == 0)
+    #expect(d.latency.max == .seconds(seconds))
+    // /api, /apis and 21 local group-versions answer 200; metrics.k8s.io 503 at 5 s or 504 at 60 s.
+    #expect(result.clients[0].count(.ok) == 23)
+    #expect(result.clients[0].count(cap ? .discoveryTimeout : .deadlineExceeded) == 1)
+  }
+
+  @Test("a discovery storm: 1,900 CRDs + 22 group-versions under kubectl's 50/300 take 32.49 s, under client-go's 5/10 382.81 s (kubectl#1126)",
+        arguments: [(50.0, 300, Int64(32_490)), (5.0, 10, Int64(382_810))])
+  func discoveryStorm(qps: Double, burst: Int, milliseconds: Int64) {
+    let limit = RateLimitSpec(qps: .perSecond(qps), burst: burst)
+    // /api at 0 and /apis at 1 ms take two tokens; the last of the 1,922 group-version requests
+    // (metrics.k8s.io, group priority 100) goes at (1,900 + 2 + 22 − burst) / QPS and answers 10 ms later.
+    let last = Double(1_900 + 2 + Self.builtInAndMetricsGroupVersions - limit.burst) / limit.qps.perSecond
+    #expect(SimDuration.seconds(last) + .milliseconds(10) == .milliseconds(milliseconds))
+    let spec = F.spec(duration: .seconds(600), clients: [Self.kubectl([0], discovery: .legacy, extra: 1_900, limit: limit)])
+    let result = F.run(spec)
+    #expect(result.discovery[0].complete == 1)
+    #expect(result.discovery[0].latency.max == .milliseconds(milliseconds))
+    #expect(result.clients[0].count(.ok) == 1_924)
+  }
+
+  @Test("kubectl's discovery bucket follows the version: burst 100 before 1.23, so 1,924 requests take 36.49 s")
+  func discoveryBurstBeforeOneTwentyThree() {
+    var spec = F.spec(duration: .seconds(600), clients: [Self.kubectl([0], discovery: .legacy, extra: 1_900)])
+    spec.version = KubernetesVersion(major: 1, minor: 22)
+    #expect(F.run(spec).discovery[0].latency.max == .milliseconds(36_490))
+  }
+
+  @Test("aggregated discovery is two local requests and complete while every group-version is Current")
+  func aggregatedDiscoveryTwoRequests() {
+    let spec = F.spec(duration: .seconds(10), clients: [Self.kubectl([1], discovery: .aggregated)])
+    let result = F.run(spec)
+    #expect(result.discovery[0].complete == 1 && result.discovery[0].partial == 0)
+    #expect(result.discovery[0].latency.max == .milliseconds(2))
+    #expect(result.clients[0].completed == 2)
+    #expect(result.discoveryManager.map(\.apiService) == ["v1beta1.metrics.k8s.io"])
+    #expect(result.discoveryManager[0].fetches == 1 && result.discoveryManager[0].staleTime == .zero)
+  }
+
+  @Test("a backend ready 2 s after the first failed fetch stays Stale until the 1-minute loop in 1.35, 3.51 s in 1.36 (#122333)",
+        arguments: [(35, 60_010, 2), (36, 3_510, 5)])
+  func staleUntilRetry(minor: Int, staleMs: Int64, fetches: Int) {
+    // Refused from 0 to 2 s. 1.35: fetch at 0 fails, the loop fetches at 60 s (10 ms). 1.36:
+    // retries at 0.5 s and 1.5 s fail, the one at 3.5 s succeeds at 3.51 s; the refresh fetches at 63.51 s.
+    let refuse = FaultSpec(kind: .refuse, start: .zero, duration: .seconds(2))
+    var spec = F.spec(duration: .seconds(90), server: F.metricsServer(faults: [refuse]),
+                      clients: [Self.kubectl([30], discovery: .aggregated)])
+    spec.version = KubernetesVersion(major: 1, minor: minor)
+    let result = F.run(spec)
+    let m = result.discoveryManager[0]
+    #expect(m.staleTime == .milliseconds(staleMs))
+    #expect(m.staleToCurrent == 1)
+    #expect(m.fetches == fetches)
+    #expect(abs(m.staleFraction - Double(staleMs) / 90_000) < 1e-12)
+    // kubectl at 30 s: partial in 1.35 (still Stale), complete in 1.36.
+    #expect(result.discovery[0].partial == (minor == 35 ? 1 : 0))
+  }
+
+  @Test("a second invocation within the cache TTL does no discovery; one after it does")
+  func cacheWithinTTL() {
+    var client = Self.kubectl([1, 100, 7_300], discovery: .legacy, resource: .get)
+    if case .kubectl(var k) = client.workload { k.cacheTTL = .hours(2); client.workload = .kubectl(k) }
+    let result = F.run(F.spec(duration: .hours(3), clients: [client]))
+    let d = result.discovery[0]
+    #expect(d.invocations == 3 && d.cacheHits == 1 && d.complete == 2)
+    // 2 × (2 + 22 discovery requests) + 3 GETs of metrics.k8s.io.
+    #expect(result.clients[0].completed == 51)
+    #expect(result.trace.filter { $0.kind == .get }.map(\.start) == [F.at(1.012), F.at(100), F.at(7_300.012)])
+  }
+
+  @Test("two overlapping invocations are two kubectl processes: each has its own discovery bucket and takes 32.49 s")
+  func overlappingInvocationsHaveTheirOwnBuckets() {
+    let spec = F.spec(duration: .seconds(600), clients: [Self.kubectl([0, 1], discovery: .legacy, extra: 1_900)])
+    let d = F.run(spec).discovery[0]
+    #expect(d.complete == 2 && d.cacheHits == 0)
+    #expect(d.latency.min == .milliseconds(32_490) && d.latency.max == .milliseconds(32_490))
+  }
+
+  @Test("a discovery fetch answered in 4.999 s keeps the group-version Current; at 5 s or 5.001 s the 5 s timeout makes it Stale",
+        arguments: [(4_999, 0, 0), (5_000, 1, 5_000), (5_001, 1, 5_000)])
+  func fetchTimeoutAtFiveSeconds(serviceMs: Int, failed: Int, staleMs: Int64) {
+    // Discovery service time only; the fetch at 0 s ends at 4.999 s (ok) or at the 5 s timeout,
+    // then the group-version is Stale until the end of the 10 s run (before the 1-minute loop).
+    var times = ServiceTimes.uniform(.constant(.milliseconds(1)))
+    times.discovery = .constant(.milliseconds(serviceMs))
+    var spec = F.spec(duration: .seconds(10), server: F.metricsServer(serviceTimes: times), clients: [])
+    spec.version = KubernetesVersion(major: 1, minor: 35)
+    spec.discoveryManager.enabled = true
+    let m = F.run(spec).discoveryManager[0]
+    #expect(m.fetches == 1 && m.failedFetches == failed)
+    #expect(m.staleTime == .milliseconds(staleMs))
+  }
+
+  @Test("the discovery manager runs only when asked or when a kubectl client uses aggregated discovery")
+  func managerRunsOnlyWhenNeeded() {
+    #expect(F.run(F.spec(duration: .seconds(1), clients: [Self.kubectl([], discovery: .legacy)])).discoveryManager.isEmpty)
+    #expect(F.run(F.spec(duration: .seconds(1), clients: [Self.kubectl([], discovery: .aggregated)])).discoveryManager.count == 1)
+  }
+
+  @Test("each of 3 instances runs its own discovery manager: Stale 3 × 3.51 s in 1.36, the same fraction as one instance")
+  func oneManagerPerInstance() {
+    let refuse = FaultSpec(kind: .refuse, start: .zero, duration: .seconds(2))
+    let spec = F.spec(duration: .seconds(90), server: F.metricsServer(faults: [refuse]),
+                      clients: [Self.kubectl([], discovery: .aggregated)], instances: 3)
+    let m = F.run(spec).discoveryManager[0]
+    #expect(m.staleTime == .milliseconds(3 * 3_510))
+    #expect(m.staleToCurrent == 3 && m.fetches == 15 && m.failedFetches == 9)
+    #expect(abs(m.staleFraction - 3.51 / 90) < 1e-12)
+  }
+
+  @Test("aggregated discovery against a black-holed metrics-server is partial in 2 ms once the 5 s fetch has failed (research §3.4)")
+  func aggregatedDiscoveryAgainstBlackHole() {
+    let hang = FaultSpec(kind: .hang, start: .zero)
+    var client = Self.kubectl([4.99, 10], discovery: .aggregated)
+    if case .kubectl(var k) = client.workload { k.cacheTTL = .seconds(1); client.workload = .kubectl(k) }
+    let spec = F.spec(duration: .seconds(20), server: F.metricsServer(faults: [hang]), clients: [client])
+    let result = F.run(spec)
+    // At 4.99 s the first fetch is still waiting (not yet Stale): complete; at 10 s it is Stale: partial.
+    #expect(result.discovery[0].complete == 1 && result.discovery[0].partial == 1)
+    #expect(result.discovery[0].latency.max == .milliseconds(2))
+    #expect(result.discoveryManager[0].staleTime == .seconds(15))
+  }
+}

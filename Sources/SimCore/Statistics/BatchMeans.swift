@@ -12,12 +12,14 @@
 public struct BatchMeans: Sendable {
   /// Observations per batch (≥ 1).
   public let batchSize: Int
+  @usableFromInline var storedBatchMeans: [Double] = []
+  @usableFromInline var storedNonFiniteCount: Int = 0
+  @usableFromInline var openSum: Double = 0
+  @usableFromInline var openCount: Int = 0
   /// Means of the completed batches, in order. The open, incomplete batch is not included.
-  public private(set) var batchMeans: [Double] = []
+  @inlinable public var batchMeans: [Double] { storedBatchMeans }
   /// Number of observations ignored because they were NaN or infinite.
-  public private(set) var nonFiniteCount: Int = 0
-  private var openSum: Double = 0
-  private var openCount: Int = 0
+  @inlinable public var nonFiniteCount: Int { storedNonFiniteCount }
 
   /// Batch means with `batchSize` observations per batch; a size below 1 is taken as 1.
   public init(batchSize: Int) {
@@ -25,15 +27,15 @@ public struct BatchMeans: Sendable {
   }
 
   /// Adds one observation; closes the open batch when it reaches `batchSize`.
-  public mutating func add(_ x: Double) {
+  @inlinable public mutating func add(_ x: Double) {
     guard x.isFinite else {
-      nonFiniteCount += 1
+      storedNonFiniteCount += 1
       return
     }
     openSum += x
     openCount += 1
     if openCount == batchSize {
-      batchMeans.append(openSum / Double(batchSize))
+      storedBatchMeans.append(openSum / Double(batchSize))
       openSum = 0
       openCount = 0
     }

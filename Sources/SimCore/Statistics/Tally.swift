@@ -15,27 +15,32 @@
 ///
 /// - Complexity: O(1) time and memory per operation; `add(_:)` never allocates.
 public struct Tally: Hashable, Sendable {
-  /// Number of finite observations added.
-  public private(set) var count: Int = 0
-  /// Number of observations that were NaN or infinite and so were ignored.
-  public private(set) var nonFiniteCount: Int = 0
-  private var runningMean: Double = 0
+  // Stored state is `@usableFromInline` so that `add(_:)` is inlined into the models that call
+  // it on every event (a cross-module call per observation otherwise).
+  @usableFromInline var storedCount: Int = 0
+  @usableFromInline var storedNonFiniteCount: Int = 0
+  @usableFromInline var runningMean: Double = 0
   /// Sum of squared deviations from the running mean (Welford's M2).
-  private var sumOfSquaredDeviations: Double = 0
-  private var smallest: Double = .infinity
-  private var largest: Double = -.infinity
+  @usableFromInline var sumOfSquaredDeviations: Double = 0
+  @usableFromInline var smallest: Double = .infinity
+  @usableFromInline var largest: Double = -.infinity
+
+  /// Number of finite observations added.
+  @inlinable public var count: Int { storedCount }
+  /// Number of observations that were NaN or infinite and so were ignored.
+  @inlinable public var nonFiniteCount: Int { storedNonFiniteCount }
 
   /// An empty tally.
   public init() {}
 
   /// Adds one observation `x`; NaN and ±∞ are ignored and counted in `nonFiniteCount`.
   /// - Complexity: O(1), no allocation.
-  public mutating func add(_ x: Double) {
+  @inlinable public mutating func add(_ x: Double) {
     guard x.isFinite else {
-      nonFiniteCount += 1
+      storedNonFiniteCount += 1
       return
     }
-    count += 1
+    storedCount += 1
     let delta = x - runningMean
     runningMean += delta / Double(count)
     sumOfSquaredDeviations += delta * (x - runningMean)
@@ -62,12 +67,12 @@ public struct Tally: Hashable, Sendable {
   /// Adds every observation of `other` to this tally (Chan et al.'s pairwise update).
   /// - Complexity: O(1).
   public mutating func merge(_ other: Tally) {
-    nonFiniteCount += other.nonFiniteCount
+    storedNonFiniteCount += other.nonFiniteCount
     guard other.count > 0 else { return }
     guard count > 0 else {
       let ignored = nonFiniteCount
       self = other
-      nonFiniteCount = ignored
+      storedNonFiniteCount = ignored
       return
     }
     let n1 = Double(count), n2 = Double(other.count)
@@ -75,7 +80,7 @@ public struct Tally: Hashable, Sendable {
     let delta = other.runningMean - runningMean
     runningMean += delta * (n2 / n)
     sumOfSquaredDeviations += other.sumOfSquaredDeviations + delta * delta * (n1 * n2 / n)
-    count += other.count
+    storedCount += other.count
     smallest = Swift.min(smallest, other.smallest)
     largest = Swift.max(largest, other.largest)
   }

@@ -1,4 +1,4 @@
-public import SimCore
+import SimCore
 
 /// The admission filter of one control-plane instance: APF, max-in-flight, or none. The
 /// filters are kept as optionals (not enum payloads) so that they mutate in place.

@@ -1,4 +1,4 @@
-public import SimCore
+import SimCore
 internal import DequeModule
 
 /// The remote availability controller of one control-plane instance and its

@@ -1,4 +1,4 @@
-public import SimCore
+import SimCore
 
 extension AggregationSimulation {
   /// Resolves the client's target and schedules its first arrival (or starts its users).

@@ -1,4 +1,4 @@
-public import SimCore
+import SimCore
 
 extension AggregationSimulation {
   /// The request reached its instance: the deadline starts, then the filters run.

@@ -1,4 +1,4 @@
-public import SimCore
+import SimCore
 
 /// The aggregated-discovery manager of each control-plane instance (research kube-aggregator.md
 /// §3.2, `handler_discovery.go`): a de-duplicating work queue with `workers` workers; each fetch

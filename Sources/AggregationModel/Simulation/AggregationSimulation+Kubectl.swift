@@ -1,4 +1,4 @@
-public import SimCore
+import SimCore
 
 /// kubectl invocations (research kube-aggregator.md §3.1, §3.2, §7): discovery unless the disk
 /// cache is fresh, then optionally one GET of the client's target.

@@ -1,4 +1,4 @@
-public import SimCore
+import SimCore
 internal import DequeModule
 
 extension AggregationSimulation {

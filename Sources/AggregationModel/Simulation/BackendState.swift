@@ -1,4 +1,4 @@
-public import SimCore
+import SimCore
 internal import DequeModule
 
 /// One request a pod holds: the request and the generation it had when it arrived (the record

@@ -1,4 +1,4 @@
-public import SimCore
+import SimCore
 
 /// A client in one replication: its arrival process, token bucket and streams.
 struct ClientState {

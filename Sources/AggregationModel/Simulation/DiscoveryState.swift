@@ -1,4 +1,4 @@
-public import SimCore
+import SimCore
 
 /// A kubectl client in one replication: its discovery rate limit, disk cache and the
 /// group-versions legacy discovery fetches.

@@ -1,4 +1,4 @@
-public import SimCore
+import SimCore
 
 /// A `NetworkLinkSpec` with its random streams (one per direction), in one replication.
 struct NetworkLink {

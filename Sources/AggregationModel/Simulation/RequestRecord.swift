@@ -1,4 +1,4 @@
-public import SimCore
+import SimCore
 
 /// Where a request is on its path (for assertions and the request trace).
 enum RequestPhase: UInt8 {

@@ -1,4 +1,4 @@
-public import SimCore
+import SimCore
 internal import DequeModule
 
 /// One HTTP/2 connection from a control-plane instance to a backend address. Under ClusterIP

@@ -1,4 +1,4 @@
-public import SimCore
+import SimCore
 public import AggregationModel
 
 /// `spec.clients`: who sends requests, to which APIService, how often, with client-go's behaviour.

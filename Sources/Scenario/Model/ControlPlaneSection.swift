@@ -1,4 +1,4 @@
-public import SimCore
+import SimCore
 public import AggregationModel
 
 /// `spec.controlPlane`: the kube-apiserver instances that run the aggregator. Every key is

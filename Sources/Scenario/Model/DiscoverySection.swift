@@ -1,4 +1,4 @@
-public import SimCore
+import SimCore
 public import AggregationModel
 
 /// `spec.discovery`: the aggregated-discovery manager of each control-plane instance (research

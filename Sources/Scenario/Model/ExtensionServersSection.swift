@@ -1,5 +1,5 @@
 internal import Yams
-public import SimCore
+import SimCore
 public import AggregationModel
 
 /// `spec.extensionServers`: the extension API servers behind the remote APIServices.

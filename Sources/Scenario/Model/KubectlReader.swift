@@ -1,5 +1,5 @@
-public import SimCore
-public import AggregationModel
+import SimCore
+import AggregationModel
 
 extension NodeReader {
   /// The open arrival forms of `workload()`, for kubectl invocations.

@@ -1,4 +1,4 @@
-public import SimCore
+import SimCore
 public import AggregationModel
 
 /// `spec.links`: network links. `clients` is the default link of every client to the control

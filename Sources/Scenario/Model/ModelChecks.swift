@@ -1,4 +1,4 @@
-public import AggregationModel
+import AggregationModel
 
 /// The checks across the model sections, run by the loader after every section was read:
 /// duplicate names (APIServices, extension servers, their Services, clients); an APIService

@@ -1,4 +1,4 @@
-public import SimCore
+import SimCore
 public import AggregationModel
 
 extension ScenarioLoader {

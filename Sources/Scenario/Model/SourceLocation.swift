@@ -1,5 +1,5 @@
 internal import Yams
-public import SimCore
+import SimCore
 
 /// Where a value was written: file (or `--set <assignment>` with line 0), line and column,
 /// and its key path. Sections keep one for each name and reference, so that the checks across

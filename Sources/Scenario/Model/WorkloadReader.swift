@@ -1,6 +1,6 @@
 internal import Foundation
-public import SimCore
-public import AggregationModel
+import SimCore
+import AggregationModel
 
 extension NodeReader {
   static let workloadKinds = ["poisson", "constant", "bursts", "timeVarying", "trace", "closed", "kubectl"]

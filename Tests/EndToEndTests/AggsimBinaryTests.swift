@@ -115,4 +115,18 @@ struct AggsimBinaryTests {
     #expect(rows.contains { $0.hasPrefix("0,0,kubectl,kubectl,discovery_latency_max_s,s,5.005,") })
     #expect(rows.contains { $0.hasPrefix("0,0,kubectl,kubectl,discovery_partial,count,") && !$0.hasPrefix("0,0,kubectl,kubectl,discovery_partial,count,0.0,") })
   }
+
+  @Test("dead-http2-connection: the health check closes the silent connection within 30 s + 15 s of the drop, and its expectations hold")
+  func deadConnectionScenario() throws {
+    let out = try Self.temporaryDirectory()
+    let outcome = try Self.aggsim(["check", "Scenarios/dead-http2-connection.yaml", "--out", out, "--replications", "2"])
+    #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
+    let closes = try Self.read("\(out)/dead-http2-connection/events.csv").split(separator: "\n")
+      .filter { $0.contains(",connection_closed_by_health_check,") }
+      .compactMap { Double($0.split(separator: ",")[2]) }
+    // The drop is at 120 s; the last frame came a little before it (2 requests per second), so
+    // the PING goes out about 30 s later and the connection closes 15 s after that: in (155 s, 165 s].
+    #expect(closes.count == 2)
+    #expect(closes.allSatisfy { $0 > 155 && $0 <= 165 }, "\(closes)")
+  }
 }

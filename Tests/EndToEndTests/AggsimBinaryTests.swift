@@ -129,4 +129,14 @@ struct AggsimBinaryTests {
     #expect(closes.count == 2)
     #expect(closes.allSatisfy { $0 > 155 && $0 <= 165 }, "\(closes)")
   }
+
+  @Test("aggregator-routing-under-load: its expectations hold with endpoint routing and fail with ClusterIP routing (#74280)")
+  func routingUnderLoad() throws {
+    let out = try Self.temporaryDirectory()
+    let endpoints = try Self.aggsim(["check", "Scenarios/aggregator-routing-under-load.yaml", "--out", out, "--replications", "2"])
+    #expect(endpoints.status == 0, "\(endpoints.stdout)\(endpoints.stderr)")
+    let clusterIP = try Self.aggsim(["check", "Scenarios/aggregator-routing-under-load.yaml", "--out", out, "--replications", "2",
+                                     "--set", "spec.controlPlane.proxy.routing=clusterIP"])
+    #expect(clusterIP.status == 1, "\(clusterIP.stdout)\(clusterIP.stderr)")
+  }
 }

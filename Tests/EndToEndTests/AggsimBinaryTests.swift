@@ -139,4 +139,22 @@ struct AggsimBinaryTests {
                                      "--set", "spec.controlPlane.proxy.routing=clusterIP"])
     #expect(clusterIP.status == 1, "\(clusterIP.stdout)\(clusterIP.stderr)")
   }
+
+  @Test("stale-aggregated-discovery: Stale for 60.005 s in 1.35 (the 1-minute loop) and 3.508 s in 1.36 (500 ms, 1 s, 2 s retries) (#122333)")
+  func staleAggregatedDiscovery() throws {
+    /// The `all` row of the discovery manager's stale time, from summary.csv.
+    func staleSeconds(_ version: String) throws -> String? {
+      let out = try Self.temporaryDirectory()
+      let run = try Self.aggsim(["run", "Scenarios/stale-aggregated-discovery.yaml", "--out", out, "--replications", "2",
+                                 "--set", "spec.run.kubernetesVersion=\"\(version)\""])
+      #expect(run.status == 0, "\(run.stderr)")
+      let rows = try Self.read("\(out)/stale-aggregated-discovery/summary.csv").split(separator: "\n")
+      let row = rows.first { $0.hasPrefix("0,all,discovery,v1alpha1.custom.example.com,stale_s,") }
+      return row.map { String($0.split(separator: ",", omittingEmptySubsequences: false)[7]) }
+    }
+    // Refused until 2 s; the first fetch fails at 1 ms (1 RTT of links). 1.35 waits for the
+    // loop at 60 s (+5 ms fetch); 1.36 retries at 0.5 s, 1.5 s, 3.5 s (+ the same 5 ms fetch, 3 ms after the failure).
+    #expect(try staleSeconds("1.35").map { abs(Double($0)! - 60.005) < 1e-9 } == true)
+    #expect(try staleSeconds("1.36").map { abs(Double($0)! - 3.508) < 1e-9 } == true)
+  }
 }

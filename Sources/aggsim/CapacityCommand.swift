@@ -68,15 +68,13 @@ struct CapacityCommand: AsyncParsableCommand {
   /// Runs the scenario at `value`: whether the SLO is met, the mean and the interval's text.
   func evaluate(_ value: Double) async throws -> (Bool, Double, String) {
     let loaded = try ScenarioRunner.load(scenario, overrides: options.set + ["\(param)=\(text(value))"])
-    let results = await ScenarioRunner.execute(loaded.model, name: "\(param)=\(text(value))",
-                                               replications: options.replications ?? loaded.file.run.replications,
-                                               seed: options.seed ?? loaded.file.run.seed, jobs: options.jobs)
+    let results = await options.execute(loaded, label: "\(param)=\(text(value))")
     guard let values = MetricLookup.values(results, scope: scope, metric: metric) else {
       throw ValidationError("no metric \(metric) for scope \(scope); metrics: \(MetricLookup.scopeMetricNames.joined(separator: ", "))")
     }
-    let finite = values.filter(\.isFinite)
-    let mean = finite.isEmpty ? .nan : finite.reduce(0, +) / Double(finite.count)
-    guard let ci = ConfidenceInterval.studentT(of: finite, level: 0.95) else { return (false, mean, "–") }
+    let estimate = MetricLookup.estimate(values)
+    let mean = estimate?.mean ?? .nan
+    guard let ci = estimate?.interval else { return (false, mean, "–") }
     let meets = (max.map { ci.high <= $0 } ?? true) && (min.map { ci.low >= $0 } ?? true)
     return (meets, mean, "\(CheckCommand.format(ci.low)) … \(CheckCommand.format(ci.high))")
   }

@@ -46,19 +46,17 @@ struct CheckCommand: AsyncParsableCommand {
     guard let values = MetricLookup.values(results, scope: expectation.scope.description, metric: expectation.metric.rawValue) else {
       return [scenario, expectation.scope.description, expectation.metric.rawValue, boundText, "–", "–", "0", "FAIL (no such scope or metric)"]
     }
-    let finite = values.filter(\.isFinite)
-    guard !finite.isEmpty else {
+    guard let estimate = MetricLookup.estimate(values) else {
       return [scenario, expectation.scope.description, expectation.metric.rawValue, boundText, "–", "–", "0", "FAIL (no data)"]
     }
-    let mean = finite.reduce(0, +) / Double(finite.count)
-    let ci = ConfidenceInterval.studentT(of: finite, level: 0.95)
+    let mean = estimate.mean, ci = estimate.interval
     let holds = (expectation.min.map { mean >= $0 } ?? true) && (expectation.max.map { mean <= $0 } ?? true)
     let crosses = ci.map { ci in
       (expectation.min.map { ci.low < $0 && ci.high >= $0 } ?? false) || (expectation.max.map { ci.low <= $0 && ci.high > $0 } ?? false)
     } ?? false
     let ciText = ci.map { "\(format($0.low)) … \(format($0.high))" } ?? "–"
     let result = holds ? (crosses ? "pass (CI crosses)" : "pass") : (crosses ? "FAIL (CI crosses)" : "FAIL")
-    return [scenario, expectation.scope.description, expectation.metric.rawValue, boundText, format(mean), ciText, "\(finite.count)", result]
+    return [scenario, expectation.scope.description, expectation.metric.rawValue, boundText, format(mean), ciText, "\(estimate.count)", result]
   }
 
   static func format(_ x: Double) -> String { String(format: "%.4g", x) }

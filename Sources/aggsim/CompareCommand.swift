@@ -32,8 +32,8 @@ struct CompareCommand: AsyncParsableCommand {
   func run() async throws {
     let a = try ScenarioRunner.load(baseline, overrides: options.set + setA)
     let b = try ScenarioRunner.load(candidate ?? baseline, overrides: options.set + setB)
-    let replications = options.replications ?? a.file.run.replications
-    let seed = options.seed ?? a.file.run.seed
+    // B runs with A's replications and seed, so that both draw the same variates.
+    let replications = options.replications(of: a), seed = options.seed(of: a)
     let resultsA = await ScenarioRunner.execute(a.model, name: a.file.name, replications: replications, seed: seed, jobs: options.jobs)
     let resultsB = await ScenarioRunner.execute(b.model, name: b.file.name, replications: replications, seed: seed, jobs: options.jobs)
     var scopes = ["all"]

@@ -50,6 +50,22 @@ enum MetricLookup {
     return values
   }
 
+  /// A metric over replications: how many were finite, their mean, and its 95% Student-t
+  /// interval (nil below two finite values).
+  struct Estimate {
+    var count: Int
+    var mean: Double
+    var interval: ConfidenceInterval?
+  }
+
+  /// The estimate of the finite `values`, or nil when none is finite.
+  static func estimate(_ values: [Double]) -> Estimate? {
+    let finite = values.filter(\.isFinite)
+    guard !finite.isEmpty else { return nil }
+    return Estimate(count: finite.count, mean: finite.reduce(0, +) / Double(finite.count),
+                    interval: ConfidenceInterval.studentT(of: finite, level: 0.95))
+  }
+
   /// The metric names a client, APIService or `all` scope has (for error messages).
   static let scopeMetricNames: [String] = ResultTables.scopeMetrics(ScopeMetrics(), duration: .seconds(1)).map(\.0)
   static let podMetricNames = ResultTables.podMetricNames

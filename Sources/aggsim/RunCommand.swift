@@ -43,18 +43,32 @@ struct RunOptions: ParsableArguments {
     }
   }
 
-  /// Runs one loaded scenario, writes its files, and returns a one-line summary with the results.
-  func runAndWrite(_ loaded: ScenarioRunner.Loaded) async throws -> (line: String, results: [ReplicationResult]) {
+  /// Replications of a run: the command line's, else the scenario's.
+  func replications(of loaded: ScenarioRunner.Loaded) -> Int { replications ?? loaded.file.run.replications }
+  /// Seed of a run: the command line's, else the scenario's.
+  func seed(of loaded: ScenarioRunner.Loaded) -> UInt32 { seed ?? loaded.file.run.seed }
+  /// Whether the run writes requests.csv.
+  func tracesRequests(_ loaded: ScenarioRunner.Loaded) -> Bool { (traceSampling ?? loaded.model.requestTraceSampling) > 0 }
+
+  /// Runs the replications of a loaded scenario with these options (replications, seed, jobs,
+  /// trace sampling); `label` names it in the progress line.
+  func execute(_ loaded: ScenarioRunner.Loaded, label: String? = nil) async -> [ReplicationResult] {
     var model = loaded.model
     if let traceSampling { model.requestTraceSampling = traceSampling }
-    let count = replications ?? loaded.file.run.replications
-    let runSeed = seed ?? loaded.file.run.seed
+    return await ScenarioRunner.execute(model, name: label ?? loaded.file.name, replications: replications(of: loaded),
+                                        seed: seed(of: loaded), jobs: jobs)
+  }
+
+  /// Runs one loaded scenario, writes its files, and returns a one-line summary with the results.
+  func runAndWrite(_ loaded: ScenarioRunner.Loaded) async throws -> (line: String, results: [ReplicationResult]) {
+    let count = replications(of: loaded)
+    let runSeed = seed(of: loaded)
     let started = Date()
     let clock = ContinuousClock.now
-    let results = await ScenarioRunner.execute(model, name: loaded.file.name, replications: count, seed: runSeed, jobs: jobs)
+    let results = await execute(loaded)
     let wall = (ContinuousClock.now - clock).seconds
     let tables = ResultTables(results: [results])
-    var files = tables.files(includeRequests: model.requestTraceSampling > 0)
+    var files = tables.files(includeRequests: tracesRequests(loaded))
     let events = results.reduce(0) { $0 + Int($1.eventsHandled) }
     files.append(try metadata(for: loaded, replications: count, seed: runSeed, wall: wall, events: events, started: started)
       .outputFile())

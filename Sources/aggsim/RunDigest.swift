@@ -25,10 +25,9 @@ enum RunDigest {
 
   /// `mean ± half-width` (scaled), or the mean alone from one replication, or `–`.
   static func cell(_ values: [Double], scale: Double) -> String {
-    let finite = values.filter(\.isFinite)
-    guard !finite.isEmpty else { return "–" }
-    let mean = finite.reduce(0, +) / Double(finite.count) * scale
-    guard let ci = ConfidenceInterval.studentT(of: finite, level: 0.95) else { return String(format: "%.4g", mean) }
+    guard let estimate = MetricLookup.estimate(values) else { return "–" }
+    let mean = estimate.mean * scale
+    guard let ci = estimate.interval else { return String(format: "%.4g", mean) }
     let halfWidth = ci.halfWidth * scale
     // Rounding noise of identical replications (a constant workload) reads as ± 0.
     return String(format: "%.4g ± %.2g", mean, halfWidth < 1e-9 * Swift.max(1, abs(mean)) ? 0 : halfWidth)

@@ -25,12 +25,7 @@ struct SweepCommand: AsyncParsableCommand {
     let clock = ContinuousClock.now
     for (index, point) in grid.points.enumerated() {
       let loaded = try ScenarioRunner.load(scenario, overrides: options.set + point.map { "\($0.path)=\($0.value)" })
-      var model = loaded.model
-      if let sampling = options.traceSampling { model.requestTraceSampling = sampling }
-      let count = options.replications ?? loaded.file.run.replications
-      let pointResults = await ScenarioRunner.execute(model, name: "\(base.file.name) point \(index + 1)/\(grid.points.count)",
-                                                        replications: count, seed: options.seed ?? loaded.file.run.seed,
-                                                        jobs: options.jobs)
+      let pointResults = await options.execute(loaded, label: "\(base.file.name) point \(index + 1)/\(grid.points.count)")
       events += pointResults.reduce(0) { $0 + Int($1.eventsHandled) }
       results.append(pointResults)
       for assignment in point { pointsTable.append([.integer(index), .text(assignment.path), .text(assignment.value)]) }
@@ -38,10 +33,10 @@ struct SweepCommand: AsyncParsableCommand {
     }
     let wall = (ContinuousClock.now - clock).seconds
     let tables = ResultTables(results: results)
-    var files = tables.files(includeRequests: (options.traceSampling ?? base.model.requestTraceSampling) > 0)
+    var files = tables.files(includeRequests: options.tracesRequests(base))
     files.append(OutputFile(name: "sweep.csv", text: pointsTable.rendered()))
-    files.append(try options.metadata(for: base, replications: options.replications ?? base.file.run.replications,
-                                      seed: options.seed ?? base.file.run.seed, wall: wall, events: events).outputFile())
+    files.append(try options.metadata(for: base, replications: options.replications(of: base), seed: options.seed(of: base),
+                                      wall: wall, events: events).outputFile())
     let directory = try OutputDirectory(root: options.out, scenario: base.file.name)
     try directory.write(files)
     print("\(base.file.name): \(grid.points.count) sweep points → \(directory.path)/")

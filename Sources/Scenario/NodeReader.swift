@@ -36,6 +36,15 @@ public struct NodeReader {
     sink.report(at: node.mark, keyPath: keyPath, expected: expected, found: found ?? self.found)
   }
 
+  /// Whether this value is a mapping with the string key `key` (nothing is reported).
+  public func hasKey(_ key: String) -> Bool {
+    guard case .mapping(let mapping) = node else { return false }
+    return mapping.contains { pair in
+      if case .scalar(let k) = pair.key, case .string(let name) = ScalarKind(k) { return name == key }
+      return false
+    }
+  }
+
   /// The path of a key under this value (`spec` + `run` = `spec.run`).
   public func path(_ key: String) -> String { keyPath.isEmpty ? key : "\(keyPath).\(key)" }
 

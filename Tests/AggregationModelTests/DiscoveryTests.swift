@@ -24,7 +24,7 @@ struct DiscoveryTests {
     var simulation = try AggregationSimulation(spec: F.spec(duration: .seconds(1), clients: [Self.kubectl([], discovery: .legacy)]),
                                                runSeed: 1, replication: 0)
     simulation.start()
-    let state = try #require(simulation.discovery.kubectl[0])
+    let state = try #require(simulation.discovery.clients[0])
     #expect(state.groupVersionCount == Self.builtInAndMetricsGroupVersions)
     #expect(state.groupVersion(state.groupVersionCount - 1) == Int32(simulation.registry.index(named: "v1beta1.metrics.k8s.io")!))
   }

@@ -149,7 +149,7 @@ struct ModelSectionsTests {
       "lab.yaml:18:35: spec.links.clients.requestLatency: expected either latency or requestLatency/responseLatency (latency is given), found \"requestLatency\"",
       "lab.yaml:18:62: spec.links.clients.loss: expected a probability in [0, 1), found 1",
       "lab.yaml:21:58: spec.clients[0].target.kind: expected one of get, list, discovery, found \"watch\"",
-      "lab.yaml:22:17: spec.clients[0].workload: expected exactly one of poisson, constant, bursts, timeVarying, trace, closed, kubectl (a workload), found an empty mapping",
+      "lab.yaml:22:17: spec.clients[0].workload: expected exactly one of poisson, constant, bursts, timeVarying, trace, closed, kubectl, hpa, garbageCollector, namespaceDeletion (a workload), found an empty mapping",
       "lab.yaml:23:16: spec.clients[0].retries: expected an integer in [0, 1000], found -1",
       "lab.yaml:24:18: spec.sweep[0].path: expected a key path under spec such as spec.clients[0].workload.poisson (not under spec.sweep or spec.expect), found \"spec.sweep[0].values\"",
       "lab.yaml:24:50: spec.sweep[0].values: expected at least one value, found an empty sequence",

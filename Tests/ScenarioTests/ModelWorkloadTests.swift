@@ -86,7 +86,7 @@ struct ModelWorkloadTests {
           workload: {poisson: 10}
     """)
     #expect(modelProblems(yaml) == [
-      "lab.yaml:25:17: spec.clients[1].workload: expected exactly one of poisson, constant, bursts, timeVarying, trace, closed, kubectl (a workload), found keys poisson, constant",
+      "lab.yaml:25:17: spec.clients[1].workload: expected exactly one of poisson, constant, bursts, timeVarying, trace, closed, kubectl, hpa, garbageCollector, namespaceDeletion (a workload), found keys poisson, constant",
       "lab.yaml:28:40: spec.clients[2].workload.timeVarying[0].start: expected 0s (the first segment starts at the beginning of the run), found \"1s\"",
       "lab.yaml:31:33: spec.clients[3].workload.bursts.size: expected an integer in [1, 1000000], found 0",
       "lab.yaml:31:43: spec.clients[3].workload.bursts.every: expected a duration > 0s, found \"0s\"",

@@ -1,10 +1,19 @@
 public import SimCore
 
-/// What one kubectl client saw of discovery in one replication (after the warm-up). A discovery
-/// is counted when it ends; an invocation that found its cache fresh counts as a cache hit.
+/// Who runs discoveries: the scope kind of their summary rows.
+public enum DiscoveryConsumer: String, Hashable, Sendable {
+  case kubectl
+  case garbageCollector = "garbage_collector"
+  case namespaceController = "namespace_controller"
+}
+
+/// What one discovery client (kubectl, the garbage collector, the namespace controller) saw of
+/// discovery in one replication (after the warm-up). A discovery is counted when it ends; a
+/// kubectl invocation that found its cache fresh counts as a cache hit.
 public struct DiscoveryMetrics: Sendable {
   public var client: String
-  /// Invocations started.
+  public var consumer: DiscoveryConsumer
+  /// Invocations (kubectl), syncs (garbage collector) or namespace syncs started.
   public var invocations = 0
   /// Invocations that skipped discovery because the client's disk cache was fresh.
   public var cacheHits = 0
@@ -14,6 +23,27 @@ public struct DiscoveryMetrics: Sendable {
   public var partial = 0
   /// From the invocation's start to the last discovery answer.
   public var latency = LatencyHistogram()
+
+  public init(client: String, consumer: DiscoveryConsumer = .kubectl) {
+    self.client = client
+    self.consumer = consumer
+  }
+}
+
+/// The namespaces one namespace-deletion client deleted in one replication: how long they stayed
+/// Terminating (kubernetes/kubernetes#75788). Deletions and finalizations are counted after the
+/// warm-up; `stillTerminating` and `oldestTerminating` describe the end of the run.
+public struct NamespaceMetrics: Sendable {
+  public var client: String
+  public var deleted = 0
+  public var finalized = 0
+  /// Syncs that ended with `NamespaceDeletionDiscoveryFailure` (partial discovery).
+  public var discoveryFailures = 0
+  /// From the deletion to the finalization, per finalized namespace.
+  public var terminating = LatencyHistogram()
+  /// Namespaces deleted but not finalized at the end of the run, and the age of the oldest.
+  public var stillTerminating = 0
+  public var oldestTerminating = SimDuration.zero
 
   public init(client: String) { self.client = client }
 }

@@ -115,6 +115,12 @@ public struct ModelEventRecord: Hashable, Sendable {
     case available = "available"
     /// A status write set it to False (or changed the reason of a False condition).
     case unavailable = "unavailable"
+    /// A namespace was deleted (Terminating); `subject` is `<client>/<number>`.
+    case namespaceDeleted = "namespace_deleted"
+    /// Its first sync with partial discovery set `NamespaceDeletionDiscoveryFailure`.
+    case namespaceDiscoveryFailure = "namespace_discovery_failure"
+    /// Its content is deleted and the namespace is gone.
+    case namespaceFinalized = "namespace_finalized"
   }
 
   public var time: SimTime
@@ -165,8 +171,10 @@ public struct ReplicationResult: Sendable {
   /// Events handled, and the simulated time over which statistics were collected.
   public var eventsHandled: UInt64
   public var measuredDuration: SimDuration
-  /// Per kubectl client, in client order (empty without kubectl clients).
+  /// Per discovery client (kubectl, garbage collector, namespace deletion), in client order.
   public var discovery: [DiscoveryMetrics] = []
+  /// Per namespace-deletion client, in client order.
+  public var namespaces: [NamespaceMetrics] = []
   /// Per service-backed APIService, in registry order, when the discovery manager runs.
   public var discoveryManager: [APIServiceDiscoveryMetrics] = []
 }

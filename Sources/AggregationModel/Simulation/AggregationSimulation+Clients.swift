@@ -12,12 +12,18 @@ extension AggregationSimulation {
       clients[index].apiService = Int32(registry.index(named: name) ?? -1)
       clients[index].kind = .discovery
       clients[index].isGroupVersionDiscovery = true
+    case .none:
+      clients[index].apiService = -1
     }
     switch spec.workload {
-    case .open, .kubectl:
+    case .open, .kubectl, .namespaceDeletion:
       if let first = firstArrival(index) {
         calendar.schedule(.clientFires(client: Int32(index), user: -1), at: first)
       }
+    case .garbageCollector(let gc):
+      let phase = gc.firstSync
+        ?? SimDuration(nanoseconds: Int64(discovery.clients[index]!.stream.uniform() * Double(gc.period.nanoseconds)))
+      calendar.schedule(.clientFires(client: Int32(index), user: -1), at: .zero + phase)
     case .closed(let users, _):
       for user in 0..<users { calendar.schedule(.clientFires(client: Int32(index), user: Int32(user)), at: .zero) }
     }
@@ -38,11 +44,14 @@ extension AggregationSimulation {
         calendar.schedule(.clientFires(client: Int32(index), user: -1), at: next)
       }
     }
-    if case .kubectl = clients[index].spec.workload {
-      for _ in 0..<count { kubectlInvocationStarts(client: index) }
-      return
+    switch clients[index].spec.workload {
+    case .kubectl, .garbageCollector:
+      for _ in 0..<count { discoveryClientFires(client: index) }
+    case .namespaceDeletion:
+      for _ in 0..<count { namespaceDeleted(client: index) }
+    case .open, .closed:
+      for _ in 0..<count { beginRequest(client: index, user: user) }
     }
-    for _ in 0..<count { beginRequest(client: index, user: user) }
   }
 
   /// A new request of `client`: its client timeout starts, then the token bucket decides when it goes.
@@ -154,6 +163,6 @@ extension AggregationSimulation {
         client: Int(record.client), apiService: apiService, kind: record.kind, start: record.firstSent, end: calendar.now,
         outcome: outcome, attempts: Int(record.attempt), instance: Int(record.instance), pod: Int(record.pod)))
     }
-    if requests[id].invocation >= 0 { kubectlRequestEnded(id, outcome: outcome) }
+    if requests[id].invocation >= 0 { discoveryRequestEnded(id, outcome: outcome) }
   }
 }

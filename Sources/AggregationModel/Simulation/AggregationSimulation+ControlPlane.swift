@@ -61,7 +61,7 @@ extension AggregationSimulation {
   /// Admitted: the aggregator serves it locally, answers 503, or proxies it.
   mutating func route(_ id: UInt32) {
     let apiService = Int(requests[id].apiService)
-    if requests[id].invocation >= 0 { kubectlDocumentServed(id, instance: Int(requests[id].instance)) }
+    if requests[id].invocation >= 0 { discoveryDocumentServed(id, instance: Int(requests[id].instance)) }
     guard apiService >= 0 || requests[id].servedLocally else {
       // An unknown group-version: a fast local 404, counted with the unreachable targets.
       finishServerSide(id, .unavailable)

@@ -62,7 +62,8 @@ public struct AggregationSimulation {
   var firstFaultAt: [SimTime?]
   /// Per APIService: the message of a failed discovery check (built once).
   let probeFailureMessages: [String]
-  /// kubectl clients, their invocations and the discovery managers.
+  /// Discovery clients (kubectl, garbage collector, namespace controller), their runs, the
+  /// namespaces being deleted, and the discovery managers.
   var discovery: DiscoveryState
 
   /// Builds replication `replication` of `spec`, with streams seeded from `runSeed`.
@@ -121,7 +122,7 @@ public struct AggregationSimulation {
     bucketLatencySeconds = Array(repeating: 0, count: scopes)
     podNames = spec.extensionServers.map { server in (0..<server.replicas).map { "\(server.name)/\($0)" } }
     instanceNames = (0..<instances).map { "\($0)" }
-    discovery = DiscoveryState(spec: spec, registry: registry, instances: instances)
+    discovery = DiscoveryState(spec: spec, registry: registry, instances: instances, streams: streams)
     if spec.timeBucket > .zero {
       let buckets = Int(spec.duration.nanoseconds / spec.timeBucket.nanoseconds)
       let pods = spec.extensionServers.reduce(0) { $0 + $1.replicas }
@@ -227,6 +228,8 @@ public struct AggregationSimulation {
     case .registrationDone(let instance, let apiService): registrationDone(instance: Int(instance), apiService: Int(apiService))
     case .discoveryFetchDue(let instance, let apiService): enqueueDiscoveryFetch(instance: Int(instance), apiService: Int(apiService))
     case .discoveryResync(let instance): discoveryResync(instance: Int(instance))
+    case .namespaceSyncDue(let namespace): namespaceSyncDue(namespace: namespace)
+    case .namespaceFinalized(let namespace): namespaceFinalized(namespace)
     case .timeBucketEnds: timeBucketEnds()
     case .warmupEnds: resetStatistics()
     }
@@ -279,7 +282,7 @@ public struct AggregationSimulation {
       apiServiceNames: registry.apiServices.map(\.name), apiServices: apiServiceMetrics, pods: pods, trace: trace,
       priorityLevels: levels, timeSeries: timeSeries, events: modelEvents, availability: availabilityResult(at: end),
       eventsHandled: calendar.eventsHandled, measuredDuration: end - measuringSince,
-      discovery: discovery.clientMetrics,
+      discovery: discovery.clientMetrics, namespaces: discovery.namespaceResult(at: end),
       discoveryManager: discovery.apiServiceMetrics(names: registry.apiServices.map(\.name), at: end, since: measuringSince))
   }
 }

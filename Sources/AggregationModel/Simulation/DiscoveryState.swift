@@ -1,34 +1,81 @@
 import SimCore
 
-/// A kubectl client in one replication: its discovery rate limit, disk cache and the
+/// What a discovery client does with its discoveries.
+enum DiscoveryRole {
+  /// kubectl: then (optionally) its resource request.
+  case kubectl(KubectlSpec.ResourceRequest)
+  /// The garbage collector: the next sync `period` after this one ends.
+  case garbageCollector(period: SimDuration)
+  /// The namespace controller: a complete discovery lets a namespace's deletion finish.
+  case namespaceController(NamespaceDeletionSpec)
+}
+
+/// A client that runs discoveries (kubectl, the garbage collector, the namespace controller) in
+/// one replication: its discovery mode and rate limit, disk cache (kubectl), and the
 /// group-versions legacy discovery fetches.
-struct KubectlClientState {
-  let spec: KubectlSpec
+struct DiscoveryClientState {
+  let role: DiscoveryRole
   let mode: KubectlSpec.DiscoveryMode
+  let extraLocalGroupVersions: Int
+  /// Zero for the controllers: every sync discovers.
   let cacheTTL: SimDuration
-  /// Each invocation is its own kubectl process, with a full discovery token bucket.
-  let rateLimit: RateLimitSpec
+  /// kubectl: each invocation is its own process, with a full discovery token bucket of this
+  /// size. nil for the controllers, whose discoveries share the client's own bucket.
+  let invocationRateLimit: RateLimitSpec?
   /// The disk cache is fresh before this instant (never written: `.zero`).
   var cacheFreshUntil = SimTime.zero
   var metrics: DiscoveryMetrics
   /// Legacy discovery's group-versions in `/apis` order after `/api/v1`: a registry index, or -1
   /// for a local group-version outside the registry (`apiregistration.k8s.io/v1`); the
-  /// `spec.extraLocalGroupVersions` CRD group-versions (also -1) come at `extrasAt`.
+  /// `extraLocalGroupVersions` CRD group-versions (also -1) come at `extrasAt`.
   var groupVersions: [Int32] = []
   var extrasAt = 0
+  /// The controllers' own stream (first garbage-collector phase, content-deletion times).
+  let stream: RandomStream
 
-  var groupVersionCount: Int { groupVersions.count + spec.extraLocalGroupVersions }
+  var groupVersionCount: Int { groupVersions.count + extraLocalGroupVersions }
 
   /// The registry index of the `k`-th group-version request (-1: local, outside the registry).
   func groupVersion(_ k: Int) -> Int32 {
     if k < extrasAt { return groupVersions[k] }
-    if k < extrasAt + spec.extraLocalGroupVersions { return -1 }
-    return groupVersions[k - spec.extraLocalGroupVersions]
+    if k < extrasAt + extraLocalGroupVersions { return -1 }
+    return groupVersions[k - extraLocalGroupVersions]
+  }
+
+  /// The discovery client of `client`, or nil when its workload runs no discoveries.
+  init?(_ client: ClientSpec, behaviour: VersionBehaviour, streams: StreamRegistry) {
+    let defaultMode: KubectlSpec.DiscoveryMode = behaviour.aggregatedDiscoveryEnabled ? .aggregated : .legacy
+    switch client.workload {
+    case .kubectl(let k):
+      role = .kubectl(k.resource)
+      mode = k.discovery ?? defaultMode
+      extraLocalGroupVersions = k.extraLocalGroupVersions
+      cacheTTL = k.cacheTTL ?? behaviour.kubectlDiscoveryCacheTTL
+      invocationRateLimit = k.discoveryRateLimit ?? RateLimitSpec(qps: .perSecond(50), burst: behaviour.kubectlDiscoveryBurst)
+      metrics = DiscoveryMetrics(client: client.name, consumer: .kubectl)
+    case .garbageCollector(let gc):
+      role = .garbageCollector(period: gc.period)
+      mode = gc.discovery ?? defaultMode
+      extraLocalGroupVersions = gc.extraLocalGroupVersions
+      cacheTTL = .zero
+      invocationRateLimit = nil
+      metrics = DiscoveryMetrics(client: client.name, consumer: .garbageCollector)
+    case .namespaceDeletion(let namespaces):
+      role = .namespaceController(namespaces)
+      mode = namespaces.discovery ?? defaultMode
+      extraLocalGroupVersions = namespaces.extraLocalGroupVersions
+      cacheTTL = .zero
+      invocationRateLimit = nil
+      metrics = DiscoveryMetrics(client: client.name, consumer: .namespaceController)
+    case .open, .closed:
+      return nil
+    }
+    stream = streams.stream("client/\(client.name)/controller")
   }
 }
 
-/// One kubectl invocation in progress.
-struct KubectlInvocation {
+/// One discovery in progress (a kubectl invocation, a garbage-collector sync or a namespace sync).
+struct DiscoveryRun {
   enum Step: UInt8 { case free, api, apis, groupVersions, resource }
   var client: Int32 = -1
   var step = Step.free
@@ -36,8 +83,20 @@ struct KubectlInvocation {
   /// Group-version requests still unanswered.
   var pending = 0
   var partial = false
-  /// The process's discovery token bucket.
+  /// A kubectl process's discovery token bucket.
   var bucket: TokenBucket?
+  /// The namespace a namespace-controller sync is for (-1: none).
+  var namespace: Int32 = -1
+}
+
+/// A namespace being deleted: Terminating until a sync with complete discovery finalizes it.
+struct TerminatingNamespace {
+  var client: Int32 = -1
+  var number = 0
+  var deletedAt = SimTime.zero
+  /// Consecutive syncs with partial discovery (the requeue's exponent).
+  var failures = 0
+  var live = false
 }
 
 /// The aggregated-discovery manager of one control-plane instance: a de-duplicating work queue
@@ -80,12 +139,19 @@ struct DiscoveryManagerState {
   }
 }
 
-/// kubectl clients (indexed like the model's clients; nil for other clients), their invocations,
-/// and one discovery manager per instance when it runs.
+/// Discovery clients (indexed like the model's clients; nil for other clients), their discoveries
+/// in progress, the namespaces being deleted, and one discovery manager per instance when it runs.
 struct DiscoveryState {
-  var kubectl: [KubectlClientState?]
-  var invocations: [KubectlInvocation] = []
-  var freeInvocations: [Int32] = []
+  var clients: [DiscoveryClientState?]
+  var runs: [DiscoveryRun] = []
+  var freeRuns: [Int32] = []
+  var namespaces: [TerminatingNamespace] = []
+  var freeNamespaces: [Int32] = []
+  /// Namespaces deleted so far in the run (their names in events are `<client>/<number>`).
+  var namespacesNamed = 0
+  /// Per client: its namespace metrics (namespace-deletion clients) and the overall requeue bucket.
+  var namespaceMetrics: [NamespaceMetrics?]
+  var requeueBuckets: [TokenBucket?]
   var managers: [DiscoveryManagerState]
   /// Service-backed APIServices (registry indices) the managers fetch.
   let fetched: [Int32]
@@ -93,24 +159,26 @@ struct DiscoveryState {
   let retriesWithBackoff: Bool
   var measuringSince = SimTime.zero
 
-  init(spec: ModelSpec, registry: APIServiceRegistry, instances: Int) {
+  init(spec: ModelSpec, registry: APIServiceRegistry, instances: Int, streams: StreamRegistry) {
     let behaviour = VersionBehaviour(spec.version)
-    kubectl = spec.clients.map { client in
-      guard case .kubectl(let k) = client.workload else { return nil }
-      let limit = k.discoveryRateLimit ?? RateLimitSpec(qps: .perSecond(50), burst: behaviour.kubectlDiscoveryBurst)
-      return KubectlClientState(spec: k, mode: k.discovery ?? (behaviour.aggregatedDiscoveryEnabled ? .aggregated : .legacy),
-                                cacheTTL: k.cacheTTL ?? behaviour.kubectlDiscoveryCacheTTL,
-                                rateLimit: limit, metrics: DiscoveryMetrics(client: client.name))
+    clients = spec.clients.map { DiscoveryClientState($0, behaviour: behaviour, streams: streams) }
+    namespaceMetrics = spec.clients.map { client in
+      guard case .namespaceDeletion = client.workload else { return nil }
+      return NamespaceMetrics(client: client.name)
+    }
+    requeueBuckets = spec.clients.map { client in
+      guard case .namespaceDeletion(let n) = client.workload else { return nil }
+      return TokenBucket(qps: n.requeueRateLimit.qps, burst: n.requeueRateLimit.burst)
     }
     managerSpec = spec.discoveryManager
     retriesWithBackoff = behaviour.discoveryRetriesWithBackoff
-    let runs = spec.discoveryManager.enabled ?? kubectl.contains { $0?.mode == .aggregated }
+    let runs = spec.discoveryManager.enabled ?? clients.contains { $0?.mode == .aggregated }
     managers = runs ? Array(repeating: DiscoveryManagerState(apiServices: registry.apiServices.count), count: instances) : []
     fetched = registry.apiServices.indices.filter { registry.apiServices[$0].service != nil }.map { Int32($0) }
     let order = Self.legacyOrder(registry)
-    for index in kubectl.indices where kubectl[index] != nil {
-      kubectl[index]!.groupVersions = order.groupVersions
-      kubectl[index]!.extrasAt = order.extrasAt
+    for index in clients.indices where clients[index] != nil {
+      clients[index]!.groupVersions = order.groupVersions
+      clients[index]!.extrasAt = order.extrasAt
     }
   }
 
@@ -129,15 +197,26 @@ struct DiscoveryState {
     return (list, extrasAt ?? list.count)
   }
 
-  mutating func allocateInvocation() -> Int32 {
-    if let id = freeInvocations.popLast() { return id }
-    invocations.append(KubectlInvocation())
-    return Int32(invocations.count - 1)
+  mutating func allocateRun() -> Int32 {
+    if let id = freeRuns.popLast() { return id }
+    runs.append(DiscoveryRun())
+    return Int32(runs.count - 1)
   }
 
-  mutating func releaseInvocation(_ id: Int32) {
-    invocations[Int(id)] = KubectlInvocation()
-    freeInvocations.append(id)
+  mutating func releaseRun(_ id: Int32) {
+    runs[Int(id)] = DiscoveryRun()
+    freeRuns.append(id)
+  }
+
+  mutating func allocateNamespace() -> Int32 {
+    if let id = freeNamespaces.popLast() { return id }
+    namespaces.append(TerminatingNamespace())
+    return Int32(namespaces.count - 1)
+  }
+
+  mutating func releaseNamespace(_ id: Int32) {
+    namespaces[Int(id)] = TerminatingNamespace()
+    freeNamespaces.append(id)
   }
 
   /// Whether any service-backed group-version is published Stale by `instance`'s manager.
@@ -148,8 +227,11 @@ struct DiscoveryState {
 
   mutating func resetStatistics(at now: SimTime) {
     measuringSince = now
-    for index in kubectl.indices where kubectl[index] != nil {
-      kubectl[index]!.metrics = DiscoveryMetrics(client: kubectl[index]!.metrics.client)
+    for index in clients.indices where clients[index] != nil {
+      clients[index]!.metrics = DiscoveryMetrics(client: clients[index]!.metrics.client, consumer: clients[index]!.metrics.consumer)
+    }
+    for index in namespaceMetrics.indices where namespaceMetrics[index] != nil {
+      namespaceMetrics[index] = NamespaceMetrics(client: namespaceMetrics[index]!.client)
     }
     for m in managers.indices {
       for a in fetched.map({ Int($0) }) {
@@ -161,7 +243,19 @@ struct DiscoveryState {
     }
   }
 
-  var clientMetrics: [DiscoveryMetrics] { kubectl.compactMap { $0?.metrics } }
+  var clientMetrics: [DiscoveryMetrics] { clients.compactMap { $0?.metrics } }
+
+  /// The namespace metrics at `end`, with the namespaces still Terminating then.
+  func namespaceResult(at end: SimTime) -> [NamespaceMetrics] {
+    namespaceMetrics.indices.compactMap { client in
+      guard var metrics = namespaceMetrics[client] else { return nil }
+      for namespace in namespaces where namespace.live && namespace.client == Int32(client) {
+        metrics.stillTerminating += 1
+        metrics.oldestTerminating = Swift.max(metrics.oldestTerminating, end - namespace.deletedAt)
+      }
+      return metrics
+    }
+  }
 
   func apiServiceMetrics(names: [String], at end: SimTime, since: SimTime) -> [APIServiceDiscoveryMetrics] {
     guard !managers.isEmpty else { return [] }

@@ -66,6 +66,10 @@ enum ModelEvent {
   case discoveryFetchDue(instance: Int32, apiService: Int32)
   /// The discovery manager's 1-minute loop marks every APIService dirty (before 1.36).
   case discoveryResync(instance: Int32)
+  /// The namespace controller syncs a Terminating namespace (after the grace period or a requeue).
+  case namespaceSyncDue(namespace: Int32)
+  /// A namespace's content is deleted: it is finalized.
+  case namespaceFinalized(namespace: Int32)
   /// A time-series bucket ends.
   case timeBucketEnds
   /// Statistics start here.

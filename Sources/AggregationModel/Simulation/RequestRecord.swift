@@ -55,7 +55,7 @@ struct RequestRecord {
   /// `probeCheck` is the generation of the check it belongs to (research §4.2).
   var isProbe = false
   var probeCheck: UInt32 = 0
-  /// The kubectl invocation this request belongs to, or -1.
+  /// The discovery run (kubectl invocation, controller sync) this request belongs to, or -1.
   var invocation: Int32 = -1
   /// Answered by the control plane's own handler whatever `apiService` says (`/api`, `/apis`, a
   /// CRD group-version).

@@ -7,6 +7,9 @@ public enum ClientTarget: Hashable, Sendable {
   case resource(apiService: String, kind: RequestKind)
   /// A legacy discovery request `/apis/<group>/<version>` of that APIService (5 s cap when proxied).
   case groupVersionDiscovery(apiService: String)
+  /// Nothing of its own: a discovery consumer (garbage collector, namespace controller) whose
+  /// only requests are its discoveries.
+  case none
 }
 
 /// When an open workload's requests arrive (simulated time).
@@ -44,13 +47,19 @@ public enum Workload: Hashable, Sendable {
   case closed(users: Int, thinkTime: Distribution)
   /// kubectl invocations: discovery (unless cached), then optionally a GET of the target.
   case kubectl(KubectlSpec)
+  /// The garbage collector's discovery every 30 s (partial discovery tolerated).
+  case garbageCollector(GarbageCollectorSpec)
+  /// Namespaces deleted by the namespace controller, which needs complete discovery.
+  case namespaceDeletion(NamespaceDeletionSpec)
 
-  /// The arrival process of an open workload or of kubectl invocations; nil for a closed loop.
+  /// The arrival process of an open workload, of kubectl invocations or of namespace deletions;
+  /// nil for a closed loop and the garbage collector (which schedule themselves).
   public var arrivals: ArrivalProcess? {
     switch self {
     case .open(let process): process
     case .kubectl(let kubectl): kubectl.invocations
-    case .closed: nil
+    case .namespaceDeletion(let namespaces): namespaces.deletions
+    case .closed, .garbageCollector: nil
     }
   }
 }

@@ -113,13 +113,7 @@ public struct AvailabilityControllerSpec: Hashable, Sendable {
 
   /// The delay of the requeue after the `failures`-th consecutive failed check (1-based).
   public func backoff(afterFailures failures: Int) -> SimDuration {
-    var delay = backoffBase
-    var n = 1
-    while n < failures && delay < backoffMax {
-      delay = delay * Int64(2)
-      n += 1
-    }
-    return Swift.min(delay, backoffMax)
+    ExponentialBackoff(base: backoffBase, cap: backoffMax).delay(afterFailures: failures)
   }
 }
 

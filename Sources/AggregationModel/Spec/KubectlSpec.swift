@@ -68,7 +68,6 @@ public struct DiscoveryManagerSpec: Hashable, Sendable {
 
   /// 1.36+ backoff after the n-th consecutive failure (n ≥ 1): 500 ms doubling, capped at 60 s.
   public static func retryDelay(afterFailures n: Int) -> SimDuration {
-    let shift = Swift.min(Swift.max(n - 1, 0), 20)
-    return Swift.min(.milliseconds(500) * Int64(1 << shift), .seconds(60))
+    ExponentialBackoff(base: .milliseconds(500), cap: .seconds(60)).delay(afterFailures: n)
   }
 }

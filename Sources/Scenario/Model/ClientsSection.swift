@@ -11,7 +11,10 @@ public import AggregationModel
 ///     #   discovery = legacy /apis/<group>/<version> of that APIService
 ///     workload: {poisson: 10/s}               # required, one of the forms of `WorkloadReader`
 ///     #   {kubectl: {...}}: kubectl invocations (`kubectlWorkload`); the target is their GET's
-///     rateLimit: {qps: 5, burst: 10}          # client-go's token bucket (default 5/10); none disables
+///     #   {hpa: {...}}: autoscalers; target default {apiService: v1beta1.metrics.k8s.io, kind: list}
+///     #   {garbageCollector: {...}}, {namespaceDeletion: {...}}: discovery consumers, no target
+///     rateLimit: {qps: 5, burst: 10}          # client-go's token bucket (default 5/10; 20/30, the
+///     #   controller manager's, for hpa, garbageCollector and namespaceDeletion); none disables
 ///     retries: 10                             # 429/5xx with Retry-After (default 10); 0 disables
 ///     timeout: none                           # client-side timeout, > 0; default none
 ///     link: {latency: 2ms}                    # default links.clients
@@ -23,7 +26,8 @@ public struct ClientsSection: ScenarioSection, Hashable {
     /// The client; `link` is `.ideal` unless `link:` was given (see `hasOwnLink`).
     public var spec: ClientSpec
     public var name: Located<String>
-    public var apiService: Located<String>
+    /// The target APIService (nil for a discovery consumer, which has no target).
+    public var apiService: Located<String>?
     /// Whether the client has its own `link:` (else it gets `links.clients`).
     public var hasOwnLink: Bool
   }
@@ -40,19 +44,62 @@ public struct ClientsSection: ScenarioSection, Hashable {
   static func entry(_ node: NodeReader) -> Entry? {
     guard let m = node.mapping(knownKeys: keys) else { return nil }
     let name = m.required("name")?.located { $0.name() }
+    let workloadNode = m.required("workload")
+    let workload = workloadNode?.workload()
+    let role = workloadNode.flatMap(Self.role)
     let identity = m.optionalValue("identity") { $0.identity() }
-    let target = m.required("target").flatMap(Self.target)
-    let workload = m.required("workload")?.workload()
-    let defaultLimit = RateLimitSpec(qps: .perSecond(5), burst: 10)
+    let target = Self.target(m, role: role, at: workloadNode)
+    let defaultLimit = role == nil ? RateLimitSpec(qps: .perSecond(5), burst: 10) : .controllerManager
     let rateLimit = m.read("rateLimit", default: defaultLimit) { $0.noneOr(Self.rateLimit) }
     let retries = m.read("retries", default: RetryPolicy.clientGo.maxRetries) { $0.integer(in: 0...1000) }
     let timeout = m.read("timeout", default: nil) { $0.noneOr { $0.positiveDuration() } }
     let link = m.optionalValue("link") { $0.networkLink() }
     guard let name, let identity, let target, let workload, let rateLimit, let retries, let timeout, let link else { return nil }
-    let spec = ClientSpec(name: name.value, identity: identity ?? .user(name.value), target: target.0, workload: workload,
-                          rateLimit: rateLimit, retry: RetryPolicy(maxRetries: retries), timeout: timeout,
+    let spec = ClientSpec(name: name.value, identity: identity ?? role?.identity ?? .user(name.value), target: target.0,
+                          workload: workload, rateLimit: rateLimit, retry: RetryPolicy(maxRetries: retries), timeout: timeout,
                           link: link ?? .ideal)
     return Entry(spec: spec, name: name, apiService: target.1, hasOwnLink: link != nil)
+  }
+
+  /// The kube-controller-manager controllers a workload stands for: their default identity
+  /// (`--use-service-account-credentials`), the controller manager's rate limit, and whether
+  /// they have a target.
+  enum ControllerRole: Equatable {
+    case hpa, garbageCollector, namespaceController
+
+    var identity: RequestSubject {
+      switch self {
+      case .hpa: .serviceAccount(namespace: "kube-system", name: "horizontal-pod-autoscaler")
+      case .garbageCollector: .serviceAccount(namespace: "kube-system", name: "generic-garbage-collector")
+      case .namespaceController: .serviceAccount(namespace: "kube-system", name: "namespace-controller")
+      }
+    }
+  }
+
+  static func role(_ workload: NodeReader) -> ControllerRole? {
+    if workload.hasKey("hpa") { return .hpa }
+    if workload.hasKey("garbageCollector") { return .garbageCollector }
+    if workload.hasKey("namespaceDeletion") { return .namespaceController }
+    return nil
+  }
+
+  /// The client's target: required for ordinary clients and kubectl; the metrics API's pod LIST
+  /// by default for `hpa`; none for the discovery consumers (which refuse one).
+  static func target(_ m: MappingReader, role: ControllerRole?, at workload: NodeReader?) -> (ClientTarget, Located<String>?)? {
+    switch role {
+    case .garbageCollector, .namespaceController:
+      if m.contains("target") {
+        m.reportKey("target", expected: "no target: a garbage collector or namespace controller sends only discovery requests",
+                    found: "\"target\"")
+        return nil
+      }
+      return (.none, nil)
+    case .hpa where !m.contains("target"):
+      let name = "v1beta1.metrics.k8s.io"
+      return (.resource(apiService: name, kind: .list), workload.map { Located(name, at: $0.location) })
+    default:
+      return m.required("target").flatMap(Self.target).map { ($0.0, $0.1) }
+    }
   }
 
   static func target(_ node: NodeReader) -> (ClientTarget, Located<String>)? {

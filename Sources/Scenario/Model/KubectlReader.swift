@@ -18,11 +18,7 @@ extension NodeReader {
   func kubectlWorkload() -> KubectlSpec? {
     guard let m = mapping(knownKeys: ["invocations", "discovery", "cacheTTL", "extraLocalGroupVersions", "resource",
                                       "discoveryRateLimit"]) else { return nil }
-    let invocations = m.required("invocations").flatMap { node -> ArrivalProcess? in
-      guard let kinds = node.mapping(knownKeys: Self.arrivalKinds),
-            kinds.exactlyOne(of: Self.arrivalKinds, what: "an arrival process") != nil else { return nil }
-      return node.workload()?.arrivals
-    }
+    let invocations = m.required("invocations").flatMap { $0.openArrivals() }
     let mode = m.optionalValue("discovery") { $0.oneOf(KubectlSpec.DiscoveryMode.self) }
     let ttl = m.optionalValue("cacheTTL") { $0.positiveDuration() }
     let extra = m.read("extraLocalGroupVersions", default: 0) { $0.integer(in: 0...1_000_000) }

@@ -33,8 +33,9 @@ enum ModelChecks {
 
     let apiServiceNames = apiServices.map(\.name.value)
     if read.checkable(APIServicesSection.self) {
-      for client in clients where !apiServiceNames.contains(client.apiService.value) {
-        errors.append(unknown(client.apiService, what: "an APIService", among: apiServiceNames))
+      for client in clients {
+        guard let target = client.apiService, !apiServiceNames.contains(target.value) else { continue }
+        errors.append(unknown(target, what: "an APIService", among: apiServiceNames))
       }
     }
 

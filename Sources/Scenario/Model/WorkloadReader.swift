@@ -3,7 +3,8 @@ import SimCore
 import AggregationModel
 
 extension NodeReader {
-  static let workloadKinds = ["poisson", "constant", "bursts", "timeVarying", "trace", "closed", "kubectl"]
+  static let workloadKinds = ["poisson", "constant", "bursts", "timeVarying", "trace", "closed", "kubectl", "hpa",
+                              "garbageCollector", "namespaceDeletion"]
 
   /// A client's `workload:`, exactly one of:
   /// ```yaml
@@ -16,6 +17,9 @@ extension NodeReader {
   ///                                   #   path relative to the scenario file; blank and # lines skipped
   /// closed: {users: 20, thinkTime: {exponential: {mean: 5s}}}   # closed loop; thinkTime a distribution
   /// kubectl: {invocations: {poisson: 1/min}, discovery: legacy}  # kubectl invocations (`kubectlWorkload`)
+  /// hpa: {autoscalers: 40}            # HPAs polling the target every 15 s (`hpaWorkload`)
+  /// garbageCollector: {}              # a discovery every 30 s (`garbageCollectorWorkload`)
+  /// namespaceDeletion: {deletions: {poisson: 1/min}}   # needs complete discovery (`namespaceDeletionWorkload`)
   /// ```
   func workload() -> Workload? {
     guard let m = mapping(knownKeys: Self.workloadKinds),
@@ -32,6 +36,9 @@ extension NodeReader {
     case "timeVarying": return body.rateSegments().map { .open(.timeVarying($0)) }
     case "trace": return body.trace().map { .open(.trace($0)) }
     case "kubectl": return body.kubectlWorkload().map { .kubectl($0) }
+    case "hpa": return body.hpaWorkload()
+    case "garbageCollector": return body.garbageCollectorWorkload().map { .garbageCollector($0) }
+    case "namespaceDeletion": return body.namespaceDeletionWorkload().map { .namespaceDeletion($0) }
     default:
       guard let c = body.mapping(knownKeys: ["users", "thinkTime"]) else { return nil }
       let users = c.required("users")?.integer(in: 1...1_000_000)

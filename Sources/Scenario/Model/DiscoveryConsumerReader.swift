@@ -1,0 +1,72 @@
+import SimCore
+import AggregationModel
+
+extension NodeReader {
+  /// A client's `workload: {garbageCollector: …}` (research kube-aggregator.md §7):
+  /// ```yaml
+  /// garbageCollector:
+  ///   period: 30s                       # between the end of a sync and the next; default 30s
+  ///   firstSync: 10s                    # default: a random phase in [0, period) per replication
+  ///   discovery: aggregated             # legacy or aggregated; default aggregated from 1.27
+  ///   extraLocalGroupVersions: 0        # CRD group-versions besides the built-ins (legacy: a request each)
+  /// ```
+  func garbageCollectorWorkload() -> GarbageCollectorSpec? {
+    guard let m = mapping(knownKeys: ["period", "firstSync", "discovery", "extraLocalGroupVersions"]) else { return nil }
+    let period = m.read("period", default: SimDuration.seconds(30)) { $0.positiveDuration() }
+    let first = m.optionalValue("firstSync") { $0.duration() }
+    let mode = m.optionalValue("discovery") { $0.oneOf(KubectlSpec.DiscoveryMode.self) }
+    let extra = m.read("extraLocalGroupVersions", default: 0) { $0.integer(in: 0...1_000_000) }
+    guard let period, let first, let mode, let extra else { return nil }
+    return GarbageCollectorSpec(period: period, firstSync: first, discovery: mode, extraLocalGroupVersions: extra)
+  }
+
+  /// A client's `workload: {namespaceDeletion: …}`: namespaces deleted by the namespace
+  /// controller, which needs complete discovery (research §7, §9 item 4):
+  /// ```yaml
+  /// namespaceDeletion:
+  ///   deletions: {poisson: 1/min}       # required: an open arrival form of `workload`, one namespace each
+  ///   gracePeriod: 5s                   # before the first sync; default 5s
+  ///   contentDeletion: 0s               # a distribution: complete discovery → finalized; default 0s
+  ///   retryBase: 5ms                    # requeue after a partial discovery: retryBase × 2ⁿ …
+  ///   retryMax: 60s                     # … capped at retryMax
+  ///   requeueRateLimit: {qps: 10, burst: 100}   # shared by all namespaces
+  ///   discovery: aggregated             # legacy or aggregated; default aggregated from 1.27
+  ///   extraLocalGroupVersions: 0
+  /// ```
+  func namespaceDeletionWorkload() -> NamespaceDeletionSpec? {
+    guard let m = mapping(knownKeys: ["deletions", "gracePeriod", "contentDeletion", "retryBase", "retryMax",
+                                      "requeueRateLimit", "discovery", "extraLocalGroupVersions"]) else { return nil }
+    let deletions = m.required("deletions").flatMap { $0.openArrivals() }
+    let grace = m.read("gracePeriod", default: SimDuration.seconds(5)) { $0.duration() }
+    let content = m.read("contentDeletion", default: Distribution.constant(.zero)) { $0.distribution() }
+    let base = m.read("retryBase", default: SimDuration.milliseconds(5)) { $0.positiveDuration() }
+    let cap = m.read("retryMax", default: SimDuration.seconds(60)) { $0.positiveDuration() }
+    let bucket = m.read("requeueRateLimit", default: RateLimitSpec(qps: .perSecond(10), burst: 100)) { ClientsSection.rateLimit($0) }
+    let mode = m.optionalValue("discovery") { $0.oneOf(KubectlSpec.DiscoveryMode.self) }
+    let extra = m.read("extraLocalGroupVersions", default: 0) { $0.integer(in: 0...1_000_000) }
+    guard let deletions, let grace, let content, let base, let cap, let bucket, let mode, let extra else { return nil }
+    return NamespaceDeletionSpec(deletions: deletions, gracePeriod: grace, contentDeletion: content, retryBase: base, retryCap: cap,
+                                 requeueRateLimit: bucket, discovery: mode, extraLocalGroupVersions: extra)
+  }
+
+  /// A client's `workload: {hpa: …}`: horizontal pod autoscalers polling the metrics API
+  /// (research §7: one LIST of pod metrics per autoscaler per sync, every 15 s). `autoscalers`
+  /// HPAs every `period` are evenly spaced arrivals at autoscalers / period.
+  /// ```yaml
+  /// hpa: {autoscalers: 40, period: 15s}   # period default 15s (--horizontal-pod-autoscaler-sync-period)
+  /// ```
+  func hpaWorkload() -> Workload? {
+    guard let m = mapping(knownKeys: ["autoscalers", "period"]) else { return nil }
+    let count = m.required("autoscalers")?.integer(in: 1...1_000_000)
+    let period = m.read("period", default: SimDuration.seconds(15)) { $0.positiveDuration() }
+    guard let count, let period else { return nil }
+    return .open(.constant(Rate(perSecond: Double(count) * 1e9 / Double(period.nanoseconds))))
+  }
+
+  /// One of the open arrival forms of `workload()` (kubectl invocations, namespace deletions).
+  func openArrivals() -> ArrivalProcess? {
+    guard let kinds = mapping(knownKeys: Self.arrivalKinds),
+          kinds.exactlyOne(of: Self.arrivalKinds, what: "an arrival process") != nil else { return nil }
+    return workload()?.arrivals
+  }
+}

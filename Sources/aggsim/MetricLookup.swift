@@ -4,39 +4,48 @@ import SimCore
 /// Finds a summary metric of a run by scope and name, per replication: the vocabulary of
 /// `summary.csv` is the vocabulary of `expect:`, `check`, `capacity` and `compare`.
 ///
-/// Scopes: `client/<name>`, `apiservice/<name>`, `pod/<server>/<index>`, and `all` (every
-/// client's requests together).
+/// Scopes (`ScopeKind`): `client/<name>`, `apiservice/<name>`, `pod/<server>/<index>`,
+/// `kubectl/<client>`, `garbage_collector/<client>`, `namespace_controller/<client>`,
+/// `discovery/<apiservice>`, `priority_level/<instance>/<level>`, and `all` (every client's
+/// requests together; for a pod metric, the mean over pods).
 enum MetricLookup {
   /// The metric's value in each replication, or nil when the scope or metric does not exist.
   static func values(_ results: [ReplicationResult], scope: String, metric: String) -> [Double]? {
-    guard let first = results.first else { return nil }
+    guard !results.isEmpty else { return nil }
+    return collect(results) { result in rows(of: result, scope: scope)?.first { $0.0 == metric }?.2 }
+  }
+
+  /// The summary rows (name, unit, value) of one scope of one replication, as `summary.csv` has
+  /// them; nil when the replication has no such scope.
+  static func rows(of result: ReplicationResult, scope: String) -> [(String, String, Double)]? {
     let parts = scope.split(separator: "/", maxSplits: 1).map(String.init)
-    func pick(_ rows: [(String, String, Double)]) -> Double? { rows.first { $0.0 == metric }?.2 }
+    let name = parts.count == 2 ? parts[1] : ""
     switch parts.first {
     case "client":
-      guard parts.count == 2, let index = first.clientNames.firstIndex(of: parts[1]) else { return nil }
-      return collect(results) { pick(ResultTables.scopeMetrics($0.clients[index], duration: $0.measuredDuration)) }
+      guard let index = result.clientNames.firstIndex(of: name) else { return nil }
+      return ResultTables.scopeMetrics(result.clients[index], duration: result.measuredDuration)
     case "apiservice":
-      guard parts.count == 2, let index = first.apiServiceNames.firstIndex(of: parts[1]) else { return nil }
-      return collect(results) {
-        pick(ResultTables.scopeMetrics($0.apiServices[index], duration: $0.measuredDuration) + ResultTables.availabilityMetrics($0.availability[index]))
-      }
+      guard let index = result.apiServiceNames.firstIndex(of: name) else { return nil }
+      return ResultTables.scopeMetrics(result.apiServices[index], duration: result.measuredDuration)
+        + ResultTables.availabilityMetrics(result.availability[index])
     case "pod":
-      guard parts.count == 2, let index = first.pods.firstIndex(where: { "\($0.server)/\($0.pod)" == parts[1] }) else { return nil }
-      return collect(results) { result in pick(ResultTables.podMetrics(result.pods[index])) }
-    case "all" where podMetricNames.contains(metric):
-      // A pod metric over `all`: the mean over every pod.
-      return collect(results) { result in
-        let values = result.pods.compactMap { pick(ResultTables.podMetrics($0)) }
-        return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+      return result.pods.first { "\($0.server)/\($0.pod)" == name }.map(ResultTables.podMetrics)
+    case "all" where parts.count == 1:
+      var merged = ScopeMetrics()
+      for client in result.clients { merged.merge(client) }
+      let pods = result.pods.map(ResultTables.podMetrics)
+      let podMeans = ResultTables.podMetricNames.enumerated().map { column, metric in
+        (metric, "", pods.isEmpty ? Double.nan : pods.reduce(0) { $0 + $1[column].2 } / Double(pods.count))
       }
-    case "all":
-      return collect(results) { result in
-        var merged = ScopeMetrics()
-        for client in result.clients { merged.merge(client) }
-        return pick(ResultTables.scopeMetrics(merged, duration: result.measuredDuration))
-      }
-    default:
+      return ResultTables.scopeMetrics(merged, duration: result.measuredDuration) + (pods.isEmpty ? [] : podMeans)
+    case "discovery":
+      return result.discoveryManager.first { $0.apiService == name }.map(ResultTables.discoveryManagerMetrics)
+    case PriorityLevelMetrics.scopeKind:
+      return result.priorityLevels.first { $0.scope == name }.map(ResultTables.priorityLevelMetrics)
+    case let kind?:
+      guard let index = result.discovery.firstIndex(where: { $0.consumer.rawValue == kind && $0.client == name }) else { return nil }
+      return ResultTables.discoveryClientRows(result, index)
+    case nil:
       return nil
     }
   }
@@ -68,5 +77,4 @@ enum MetricLookup {
 
   /// The metric names a client, APIService or `all` scope has (for error messages).
   static let scopeMetricNames: [String] = ResultTables.scopeMetrics(ScopeMetrics(), duration: .seconds(1)).map(\.0)
-  static let podMetricNames = ResultTables.podMetricNames
 }

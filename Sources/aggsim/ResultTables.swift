@@ -40,6 +40,13 @@ struct ResultTables {
 
   static let podMetricNames = ["pod_utilisation", "pod_queue_length_mean", "pod_served"]
 
+  /// The summary metrics of one APF priority level of one instance.
+  static func priorityLevelMetrics(_ m: PriorityLevelMetrics) -> [(String, String, Double)] {
+    [("seat_utilisation", "ratio", m.seatUtilisation), ("queue_length_mean", "count", m.meanQueueLength),
+     ("queue_wait_mean_s", "s", m.meanQueueWaitSeconds), ("rejected", "count", Double(m.rejected)),
+     ("dispatched", "count", Double(m.dispatched)), ("concurrency_limit", "seats", Double(m.concurrencyLimit))]
+  }
+
   /// The Available condition of an APIService (after a scope's request metrics): time with
   /// Available=False over the measured time, status flips, and the time from the first fault of
   /// its server to the first False (NaN: none).
@@ -70,12 +77,8 @@ struct ResultTables {
         add(&builder, point: point, kind: "pod", scope: "\(pod.server)/\(pod.pod)", replications.map { Self.podMetrics($0.pods[index]) })
       }
       for (index, level) in first.priorityLevels.enumerated() {
-        add(&builder, point: point, kind: PriorityLevelMetrics.scopeKind, scope: level.scope, replications.map {
-          let m = $0.priorityLevels[index]
-          return [("seat_utilisation", "ratio", m.seatUtilisation), ("queue_length_mean", "count", m.meanQueueLength),
-                  ("queue_wait_mean_s", "s", m.meanQueueWaitSeconds), ("rejected", "count", Double(m.rejected)),
-                  ("dispatched", "count", Double(m.dispatched)), ("concurrency_limit", "seats", Double(m.concurrencyLimit))]
-        })
+        add(&builder, point: point, kind: PriorityLevelMetrics.scopeKind, scope: level.scope,
+            replications.map { Self.priorityLevelMetrics($0.priorityLevels[index]) })
       }
       addDiscovery(&builder, point: point, replications)
     }

@@ -81,4 +81,31 @@ struct ModelCrossReferenceTests {
       "lab.yaml:27:40: spec.expect[3].scope: expected a pod index < 1 (the replicas of metrics-server), found \"pod/metrics-server/1\"",
     ])
   }
+
+  @Test("discovery-client, discovery-manager and priority-level scopes name a client of that kind, an APIService, an instance and a level")
+  func summaryScopes() {
+    let yaml = ModelDiscoveryConsumerTests.withController("workload: {garbageCollector: {}}") + """
+      expect:
+        - {metric: discovery_partial_fraction, scope: garbage_collector/controller, max: 0}
+        - {metric: terminating_max_s, scope: namespace_controller/controller, max: 60}
+        - {metric: invocations, scope: kubectl/hpa, min: 1}
+        - {metric: stale_s, scope: discovery/v1beta1.metrics.k8s.io, max: 1}
+        - {metric: stale_s, scope: discovery/v1.metrics.k8s.io, max: 1}
+        - {metric: seat_utilisation, scope: priority_level/0/global-default, max: 0.5}
+        - {metric: rejected, scope: priority_level/1/global-default, max: 0}
+        - {metric: rejected, scope: priority_level/0/global, max: 0}
+    """
+    let problems = modelProblems(yaml)
+    #expect(problems.count == 5)
+    #expect(problems.contains { $0.hasSuffix("spec.expect[1].scope: expected namespace_controller/<client> of a client with a namespaceDeletion workload (none is defined), found \"namespace_controller/controller\"") })
+    #expect(problems.contains { $0.hasSuffix("spec.expect[2].scope: expected kubectl/<client> of a client with a kubectl workload (none is defined), found \"kubectl/hpa\"") })
+    #expect(problems.contains { $0.hasSuffix("spec.expect[4].scope: expected discovery/<apiservice> of an APIService (one of v1beta1.metrics.k8s.io), found \"discovery/v1.metrics.k8s.io\"") })
+    #expect(problems.contains { $0.hasSuffix("spec.expect[6].scope: expected a control-plane instance index < 1 (controlPlane.instances), found \"priority_level/1/global-default\"") })
+    #expect(problems.contains { $0.hasSuffix("spec.expect[7].scope: expected priority_level/<instance>/<level> of an APF priority level (did you mean \"global-default\"?), found \"priority_level/0/global\"") })
+    let mismatch = ModelDiscoveryConsumerTests.withController("workload: {garbageCollector: {}}")
+      + "\n  expect: [{metric: time_to_detect_s, scope: client/hpa, max: 36}]"
+    #expect(modelProblems(mismatch).map { String($0.drop { $0 != " " }) } == [
+      " spec.expect[0].scope: expected a scope of the form apiservice/<name> for time_to_detect_s, found \"client/hpa\"",
+    ])
+  }
 }

@@ -75,10 +75,47 @@ enum ModelChecks {
           } else {
             errors.append(location.error(expected: "pod/<server>/<index> of an extension server" + hint(server, serverNames), found: found))
           }
+        case .discoveryClient(let kind, let name):
+          guard read.checkable(ClientsSection.self) else { break }
+          let matching = clients.filter { Self.scopeKind(of: $0.spec.workload) == kind }.map(\.name.value)
+          if !matching.contains(name) {
+            errors.append(location.error(expected: "\(kind.pattern) of a client with a \(Self.workloadName(of: kind)) workload"
+                                         + hint(name, matching), found: found))
+          }
+        case .discovery(let name):
+          if read.checkable(APIServicesSection.self), !apiServiceNames.contains(name) {
+            errors.append(location.error(expected: "discovery/<apiservice> of an APIService" + hint(name, apiServiceNames), found: found))
+          }
+        case .priorityLevel(let instance, let level):
+          let levels = PriorityLevelConfiguration.kubernetesDefaults.map(\.name)
+          if read.checkable(ControlPlaneSection.self), instance >= (instances ?? 1) {
+            errors.append(location.error(expected: "a control-plane instance index < \(instances ?? 1) (controlPlane.instances)", found: found))
+          } else if !levels.contains(level) {
+            errors.append(location.error(expected: "priority_level/<instance>/<level> of an APF priority level" + hint(level, levels),
+                                         found: found))
+          }
         }
       }
     }
     return errors
+  }
+
+  /// The scope kind of a discovery client's summary rows (nil: not a discovery client).
+  static func scopeKind(of workload: Workload) -> ScopeKind? {
+    switch workload {
+    case .kubectl: .kubectl
+    case .garbageCollector: .garbageCollector
+    case .namespaceDeletion: .namespaceController
+    case .open, .closed: nil
+    }
+  }
+
+  static func workloadName(of kind: ScopeKind) -> String {
+    switch kind {
+    case .garbageCollector: "garbageCollector"
+    case .namespaceController: "namespaceDeletion"
+    default: kind.rawValue
+    }
   }
 
   static func hint(_ given: String, _ known: [String]) -> String {

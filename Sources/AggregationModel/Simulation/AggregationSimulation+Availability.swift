@@ -236,9 +236,12 @@ extension AggregationSimulation {
     }
   }
 
-  /// A watch event reached the instance: its registration queue takes the APIService.
+  /// A watch event reached the instance: its registration queue takes the APIService, and its
+  /// discovery manager (if it runs) marks it dirty and fetches it again (research §3.2: every
+  /// APIService update does).
   mutating func statusArrives(instance: Int, apiService: Int, available: Bool) {
     availability[instance].informerAvailable[apiService] = available
+    enqueueDiscoveryFetch(instance: instance, apiService: apiService)
     guard !availability[instance].registrationQueued[apiService] else { return }
     availability[instance].registrationQueued[apiService] = true
     availability[instance].registrationQueue.append(Int32(apiService))

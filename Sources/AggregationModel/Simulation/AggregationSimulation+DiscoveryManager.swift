@@ -10,20 +10,38 @@ import SimCore
 /// every APIService dirty.
 ///
 /// Simplifications: the start-up pass goes through the workers too (the real one runs every
-/// APIService in parallel); one fetch per APIService, not per Service; no legacy fallback;
-/// APIService updates (condition flips, resyncs) do not mark it dirty; until its first fetch ends
-/// a group-version counts as Current (since 1.30 `/readyz` waits for the start-up pass).
+/// APIService in parallel); one fetch per APIService, not per Service; no legacy fallback; of the
+/// APIService updates only status writes mark it dirty (not the 5-minute informer resync); until
+/// its first fetch ends a group-version counts as Current (since 1.30 `/readyz` waits for the
+/// start-up pass).
 extension AggregationSimulation {
   /// The start-up pass, as events at time zero after the faults that begin then.
   mutating func startDiscoveryManagers() {
     for instance in discovery.managers.indices {
       for apiService in discovery.fetched {
-        calendar.schedule(.discoveryFetchDue(instance: Int32(instance), apiService: apiService), at: .zero)
+        scheduleDiscoveryFetch(instance: instance, apiService: Int(apiService), at: .zero)
       }
       if !discovery.retriesWithBackoff {
         calendar.schedule(.discoveryResync(instance: Int32(instance)), after: discovery.managerSpec.refresh)
       }
     }
+  }
+
+  /// `AddAfter`: the APIService is enqueued at `due`, unless an earlier enqueue is already
+  /// waiting (client-go's delaying queue keeps the earliest time of an item).
+  mutating func scheduleDiscoveryFetch(instance: Int, apiService: Int, at due: SimTime) {
+    if let pending = discovery.managers[instance].dueAt[apiService], pending <= due { return }
+    discovery.managers[instance].dueAt[apiService] = due
+    discovery.managers[instance].dueGeneration[apiService] &+= 1
+    calendar.schedule(.discoveryFetchDue(instance: Int32(instance), apiService: Int32(apiService),
+                                         generation: discovery.managers[instance].dueGeneration[apiService]), at: due)
+  }
+
+  /// A waiting enqueue is due (ignored when a later `scheduleDiscoveryFetch` replaced it).
+  mutating func discoveryFetchDue(instance: Int, apiService: Int, generation: UInt32) {
+    guard discovery.managers[instance].dueGeneration[apiService] == generation, discovery.managers[instance].dueAt[apiService] != nil else { return }
+    discovery.managers[instance].dueAt[apiService] = nil
+    enqueueDiscoveryFetch(instance: instance, apiService: apiService)
   }
 
   /// The 1-minute loop (before 1.36): every APIService is fetched again.
@@ -106,7 +124,7 @@ extension AggregationSimulation {
     discovery.managers[instance] = m
     if discovery.retriesWithBackoff {
       let delay = ok ? discovery.managerSpec.refresh : DiscoveryManagerSpec.retryDelay(afterFailures: m.failures[apiService])
-      calendar.schedule(.discoveryFetchDue(instance: Int32(instance), apiService: Int32(apiService)), after: delay)
+      scheduleDiscoveryFetch(instance: instance, apiService: apiService, at: calendar.now + delay)
     }
     if again { enqueueDiscoveryFetch(instance: instance, apiService: apiService) }
     startDiscoveryWorkers(instance: instance)

@@ -226,7 +226,8 @@ public struct AggregationSimulation {
     case .statusArrives(let instance, let apiService, let available):
       statusArrives(instance: Int(instance), apiService: Int(apiService), available: available)
     case .registrationDone(let instance, let apiService): registrationDone(instance: Int(instance), apiService: Int(apiService))
-    case .discoveryFetchDue(let instance, let apiService): enqueueDiscoveryFetch(instance: Int(instance), apiService: Int(apiService))
+    case .discoveryFetchDue(let instance, let apiService, let generation):
+      discoveryFetchDue(instance: Int(instance), apiService: Int(apiService), generation: generation)
     case .discoveryResync(let instance): discoveryResync(instance: Int(instance))
     case .namespaceSyncDue(let namespace): namespaceSyncDue(namespace: namespace)
     case .namespaceFinalized(let namespace): namespaceFinalized(namespace)

@@ -109,6 +109,9 @@ struct DiscoveryManagerState {
   /// Marked dirty while being fetched: fetched again afterwards.
   var dirtyAgain: [Bool]
   var busyWorkers = 0
+  /// The waiting `AddAfter` of each APIService (nil: none) and its generation.
+  var dueAt: [SimTime?]
+  var dueGeneration: [UInt32]
   var stale: [Bool]
   var staleSince: [SimTime]
   var staleTime: [SimDuration]
@@ -121,6 +124,8 @@ struct DiscoveryManagerState {
     queued = Array(repeating: false, count: apiServices)
     processing = queued
     dirtyAgain = queued
+    dueAt = Array(repeating: nil, count: apiServices)
+    dueGeneration = Array(repeating: 0, count: apiServices)
     stale = queued
     staleSince = Array(repeating: .zero, count: apiServices)
     staleTime = Array(repeating: .zero, count: apiServices)

@@ -62,8 +62,9 @@ enum ModelEvent {
   case statusArrives(instance: Int32, apiService: Int32, available: Bool)
   /// The instance's registration worker installed the APIService's status in its proxy.
   case registrationDone(instance: Int32, apiService: Int32)
-  /// The discovery manager of `instance` enqueues the fetch of an APIService (retry or refresh).
-  case discoveryFetchDue(instance: Int32, apiService: Int32)
+  /// The discovery manager of `instance` enqueues the fetch of an APIService (retry or refresh;
+  /// stale unless `generation` is current).
+  case discoveryFetchDue(instance: Int32, apiService: Int32, generation: UInt32)
   /// The discovery manager's 1-minute loop marks every APIService dirty (before 1.36).
   case discoveryResync(instance: Int32)
   /// The namespace controller syncs a Terminating namespace (after the grace period or a requeue).

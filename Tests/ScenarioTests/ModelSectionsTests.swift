@@ -109,6 +109,29 @@ struct ModelSectionsTests {
       "latency_mean_s", "latency_p50_s", "latency_p90_s", "latency_p99_s", "latency_p999_s", "latency_max_s", "throughput_per_s", "rate_200",
       "success_fraction", "fraction_429", "fraction_503_unavailable", "fraction_503_discovery_timeout",
       "fraction_503_unreachable", "fraction_504", "fraction_client_timeout", "fraction_500", "pod_utilisation", "pod_queue_length_mean",
+      "unavailable_fraction", "availability_transitions", "time_to_detect_s",
+    ])
+  }
+
+  @Test("the Available-condition metrics (time_to_detect_s …) are bounded only in an apiservice/<name> scope")
+  func availabilityMetricsNeedAnAPIServiceScope() throws {
+    let file = try ScenarioLoader.aggsim.load(yaml: minimalModel(extra: """
+      expect:
+        - {metric: time_to_detect_s, scope: apiservice/v1beta1.metrics.k8s.io, min: 5, max: 36}
+    """), file: "lab.yaml")
+    #expect(file.expectations.map(\.metric) == [.timeToDetect])
+    #expect(file.expectations.map(\.scope) == [.apiService("v1beta1.metrics.k8s.io")])
+    #expect(file.expectations.map(\.min) == [5] && file.expectations.map(\.max) == [36])
+    let misplaced = minimalModel(extra: """
+      expect:
+        - {metric: time_to_detect_s, scope: client/hpa, max: 36}
+        - {metric: unavailable_fraction, scope: all, max: 0.1}
+        - {metric: availability_transitions, scope: pod/metrics-server/0, max: 2}
+    """)
+    #expect(modelProblems(misplaced) == [
+      "lab.yaml:24:41: spec.expect[0].scope: expected an apiservice/<name> scope for time_to_detect_s (a metric of the Available condition), found \"client/hpa\"",
+      "lab.yaml:25:45: spec.expect[1].scope: expected an apiservice/<name> scope for unavailable_fraction (a metric of the Available condition), found \"all\"",
+      "lab.yaml:26:49: spec.expect[2].scope: expected an apiservice/<name> scope for availability_transitions (a metric of the Available condition), found \"pod/metrics-server/0\"",
     ])
   }
 
@@ -153,7 +176,7 @@ struct ModelSectionsTests {
       "lab.yaml:23:16: spec.clients[0].retries: expected an integer in [0, 1000], found -1",
       "lab.yaml:24:18: spec.sweep[0].path: expected a key path under spec such as spec.clients[0].workload.poisson (not under spec.sweep or spec.expect), found \"spec.sweep[0].values\"",
       "lab.yaml:24:50: spec.sweep[0].values: expected at least one value, found an empty sequence",
-      "lab.yaml:25:21: spec.expect[0].metric: expected one of latency_mean_s, latency_p50_s, latency_p90_s, latency_p99_s, latency_p999_s, latency_max_s, throughput_per_s, rate_200, success_fraction, fraction_429, fraction_503_unavailable, fraction_503_discovery_timeout, fraction_503_unreachable, fraction_504, fraction_client_timeout, fraction_500, pod_utilisation, pod_queue_length_mean (did you mean \"latency_p90_s\"?), found \"latency_p95_s\"",
+      "lab.yaml:25:21: spec.expect[0].metric: expected one of latency_mean_s, latency_p50_s, latency_p90_s, latency_p99_s, latency_p999_s, latency_max_s, throughput_per_s, rate_200, success_fraction, fraction_429, fraction_503_unavailable, fraction_503_discovery_timeout, fraction_503_unreachable, fraction_504, fraction_client_timeout, fraction_500, pod_utilisation, pod_queue_length_mean, unavailable_fraction, availability_transitions, time_to_detect_s (did you mean \"latency_p90_s\"?), found \"latency_p95_s\"",
       "lab.yaml:25:43: spec.expect[0].scope: expected all, client/<name>, apiservice/<name> or pod/<server>/<index>, found \"everything\"",
       "lab.yaml:25:89: spec.expect[1].scope: expected a pod/<server>/<index> or all scope for pod_utilisation, found \"client/hpa\"",
     ])

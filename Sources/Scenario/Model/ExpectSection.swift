@@ -1,11 +1,13 @@
 /// `spec.expect`: assertions on the output metrics, evaluated by the CLI after the run (the
 /// regression test of a timeout policy). Each bounds one metric in one scope with `min` and/or
-/// `max` (inclusive), applied to the mean over replications.
+/// `max` (inclusive), applied to the mean over the replications where the metric is finite (a
+/// replication with no value, e.g. a `time_to_detect_s` that never happened, only lowers `n`).
 /// ```yaml
 /// expect:
 ///   - {metric: latency_p99_s, scope: client/hpa, max: 1.0}
 ///   - {metric: success_fraction, scope: all, min: 0.999}
 ///   - {metric: pod_utilisation, scope: pod/metrics-server/0, max: 0.8}
+///   - {metric: time_to_detect_s, scope: apiservice/v1beta1.metrics.k8s.io, min: 5, max: 36}
 /// ```
 /// Scopes: `all` (every client request), `client/<client name>`, `apiservice/<APIService name>`
 /// (the requests of the clients targeting it), `pod/<extension server>/<replica index>`.
@@ -23,7 +25,11 @@
 /// - `fraction_client_timeout`: the client's own `timeout`;
 /// - `fraction_500`: the extension server failed its delegated authorization (SubjectAccessReview);
 /// - `pod_utilisation`: busy workers / workers (only with `pod/…` or `all`, the mean over pods);
-///   `pod_queue_length_mean`: mean waiting requests of the pod (only with `pod/…` or `all`).
+///   `pod_queue_length_mean`: mean waiting requests of the pod (only with `pod/…` or `all`);
+/// - `unavailable_fraction`, `availability_transitions`, `time_to_detect_s`: the APIService's
+///   Available condition (only with `apiservice/…`): time with Available=False over the measured
+///   time, status flips, and seconds from the first fault of its server to the first False
+///   (over the whole run, warm-up included; no value when there was no fault or no detection).
 public struct ExpectSection: ScenarioSection, Hashable {
   public static let key = "expect"
   public var expectations: [Expectation]
@@ -52,7 +58,12 @@ public struct ExpectSection: ScenarioSection, Hashable {
       maxNode.report(expected: "a max >= min (\(NodeReader.format(low)))")
       return nil
     }
-    if metric.isPodMetric, case .client = scope.value {
+    if metric.isAvailabilityMetric {
+      guard case .apiService = scope.value else {
+        scopeNode.report(expected: "an apiservice/<name> scope for \(metric.rawValue) (a metric of the Available condition)")
+        return nil
+      }
+    } else if metric.isPodMetric, case .client = scope.value {
       scopeNode.report(expected: "a pod/<server>/<index> or all scope for \(metric.rawValue)")
       return nil
     } else if metric.isPodMetric, case .apiService = scope.value {
@@ -103,9 +114,16 @@ public enum ExpectationMetric: String, CaseIterable, Hashable, Sendable {
   case fraction500 = "fraction_500"
   case podUtilisation = "pod_utilisation"
   case podQueueLengthMean = "pod_queue_length_mean"
+  case unavailableFraction = "unavailable_fraction"
+  case availabilityTransitions = "availability_transitions"
+  case timeToDetect = "time_to_detect_s"
 
-  /// Whether the metric is of a pod (else of requests).
+  /// Whether the metric is of a pod (else of requests or of an Available condition).
   public var isPodMetric: Bool { self == .podUtilisation || self == .podQueueLengthMean }
+  /// Whether the metric is of an APIService's Available condition (else of requests or a pod).
+  public var isAvailabilityMetric: Bool {
+    self == .unavailableFraction || self == .availabilityTransitions || self == .timeToDetect
+  }
 }
 
 /// Which part of the results an expectation looks at.

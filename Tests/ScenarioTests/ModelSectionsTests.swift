@@ -119,6 +119,28 @@ struct ModelSectionsTests {
     ])
   }
 
+  @Test("the Available-condition metrics (time_to_detect_s …) are bounded only in an apiservice/<name> scope")
+  func availabilityMetricsNeedAnAPIServiceScope() throws {
+    let file = try ScenarioLoader.aggsim.load(yaml: minimalModel(extra: """
+      expect:
+        - {metric: time_to_detect_s, scope: apiservice/v1beta1.metrics.k8s.io, min: 5, max: 36}
+    """), file: "lab.yaml")
+    #expect(file.expectations.map(\.metric) == [.timeToDetect])
+    #expect(file.expectations.map(\.scope) == [.apiService("v1beta1.metrics.k8s.io")])
+    #expect(file.expectations.map(\.min) == [5] && file.expectations.map(\.max) == [36])
+    let misplaced = minimalModel(extra: """
+      expect:
+        - {metric: time_to_detect_s, scope: client/hpa, max: 36}
+        - {metric: unavailable_fraction, scope: all, max: 0.1}
+        - {metric: availability_transitions, scope: pod/metrics-server/0, max: 2}
+    """)
+    #expect(modelProblems(misplaced) == [
+      "lab.yaml:24:41: spec.expect[0].scope: expected a scope of the form apiservice/<name> for time_to_detect_s, found \"client/hpa\"",
+      "lab.yaml:25:45: spec.expect[1].scope: expected a scope of the form apiservice/<name> for unavailable_fraction, found \"all\"",
+      "lab.yaml:26:49: spec.expect[2].scope: expected a scope of the form apiservice/<name> for availability_transitions, found \"pod/metrics-server/0\"",
+    ])
+  }
+
   @Test("a file with several model mistakes reports them all at once")
   func severalMistakes() {
     let yaml = document(spec: """

@@ -85,6 +85,6 @@ let package = Package(
                 resources: [.copy("Fixtures")], swiftSettings: strict),
     .testTarget(name: "SimOutputTests", dependencies: ["SimOutput", "SimCore"], swiftSettings: strict),
     // Runs the built `aggsim` binary (the dependency makes `swift test` build it).
-    .testTarget(name: "EndToEndTests", dependencies: ["aggsim"], exclude: ["Fixtures", "Golden"], swiftSettings: strict),
+    .testTarget(name: "EndToEndTests", dependencies: ["aggsim", "Scenario"], exclude: ["Fixtures", "Golden"], swiftSettings: strict),
   ]
 )

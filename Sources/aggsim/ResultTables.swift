@@ -69,7 +69,9 @@ struct ResultTables {
       for (index, name) in first.clientNames.enumerated() {
         add(&builder, point: point, kind: "client", scope: name, replications.map { Self.scopeMetrics($0.clients[index], duration: $0.measuredDuration) })
       }
-      for (index, name) in first.apiServiceNames.enumerated() where replications.contains(where: { $0.apiServices[index].completed > 0 }) {
+      // Service-backed APIServices always (their Available condition), local ones with requests.
+      for (index, name) in first.apiServiceNames.enumerated()
+      where first.availability[index].serviceBacked || replications.contains(where: { $0.apiServices[index].completed > 0 }) {
         add(&builder, point: point, kind: "apiservice", scope: name,
             replications.map { Self.scopeMetrics($0.apiServices[index], duration: $0.measuredDuration) + Self.availabilityMetrics($0.availability[index]) })
       }

@@ -134,6 +134,8 @@ public struct ModelEventRecord: Hashable, Sendable {
 /// The Available condition of one APIService in one replication, after the warm-up
 /// (the shared status, research §4.4: what every instance's proxy follows after propagation).
 public struct AvailabilityMetrics: Hashable, Sendable {
+  /// Whether the APIService has a service (a local one is always Available: Local).
+  public var serviceBacked = false
   /// Time with Available=False (or Unknown).
   public var unavailableTime: SimDuration = .zero
   /// `unavailableTime` over the measured duration (0…1).

@@ -133,7 +133,11 @@ public struct AggregationSimulation {
       AvailabilityState(apiServices: registry.apiServices.count, available: registry.apiServices.indices.map { registry.isAvailable($0) },
                         resyncStream: streams.stream("availability/\(instance)/resync"))
     }
-    availabilityMetrics = Array(repeating: AvailabilityMetrics(), count: registry.apiServices.count)
+    availabilityMetrics = registry.apiServices.map { apiService in
+      var metrics = AvailabilityMetrics()
+      metrics.serviceBacked = apiService.service != nil
+      return metrics
+    }
     unavailableSince = registry.apiServices.indices.map { registry.apiServices[$0].service != nil && !registry.isAvailable($0) ? .zero : nil }
     firstFaultAt = Array(repeating: nil, count: spec.extensionServers.count)
     probeFailureMessages = registry.apiServices.map { "failing or missing response from \($0.name)" }

@@ -37,10 +37,9 @@ extension AggregationSimulation {
   mutating func startDiscoveryRun(client: Int, namespace: Int32 = -1) -> Int32 {
     let now = calendar.now
     discovery.clients[client]!.metrics.invocations += 1
-    let id = discovery.allocateRun()
-    discovery.runs[Int(id)] = DiscoveryRun(client: Int32(client), step: .api, start: now, namespace: namespace)
+    let id = discovery.runs.allocate(DiscoveryRun(client: Int32(client), step: .api, start: now, namespace: namespace))
     if let limit = discovery.clients[client]!.invocationRateLimit {
-      discovery.runs[Int(id)].bucket = TokenBucket(qps: limit.qps, burst: limit.burst, start: now)
+      discovery.runs[id].bucket = TokenBucket(qps: limit.qps, burst: limit.burst, start: now)
     }
     return id
   }
@@ -48,14 +47,14 @@ extension AggregationSimulation {
   /// One request of run `run`: a discovery request (`local`: served by the control plane
   /// whatever the APIService) or kubectl's resource GET.
   mutating func sendDiscoveryRequest(_ run: Int32, apiService: Int32, local: Bool, resource: Bool = false) {
-    let client = Int(discovery.runs[Int(run)].client)
+    let client = Int(discovery.runs[run].client)
     let id = requests.allocate()
     requests[id].client = Int32(client)
     requests[id].firstSent = calendar.now
     requests[id].invocation = run
     requests[id].apiService = apiService
     requests[id].servedLocally = local
-    requests[id].usesDiscoveryBucket = !resource && discovery.runs[Int(run)].bucket != nil
+    requests[id].usesDiscoveryBucket = !resource && discovery.runs[run].bucket != nil
     requests[id].kind = resource ? clients[client].kind : .discovery
     requests[id].isGroupVersionDiscovery = !resource && !local
     if apiService >= 0 { requests[id].server = serverOfAPIService[Int(apiService)] }
@@ -68,13 +67,13 @@ extension AggregationSimulation {
 
   /// Takes a token of the run's own discovery bucket for a request wanting to go at `now`.
   mutating func reserveDiscoveryToken(invocation: Int32, now: SimTime) -> SimTime {
-    discovery.runs[Int(invocation)].bucket!.reserve(now: now)
+    discovery.runs[invocation].bucket!.reserve(now: now)
   }
 
   /// The aggregated `/apis` document is being served by `instance`: a Stale group-version makes
   /// the discovery partial.
   mutating func discoveryDocumentServed(_ id: UInt32, instance: Int) {
-    let run = Int(requests[id].invocation)
+    let run = requests[id].invocation
     let client = Int(requests[id].client)
     guard discovery.runs[run].step == .apis, discovery.clients[client]?.mode == .aggregated else { return }
     if discovery.anyStale(instance: instance) { discovery.runs[run].partial = true }
@@ -83,12 +82,11 @@ extension AggregationSimulation {
   /// A request of a run ended (answer or client timeout): the run moves on.
   mutating func discoveryRequestEnded(_ id: UInt32, outcome: Outcome) {
     let run = requests[id].invocation
-    let i = Int(run)
-    let client = Int(discovery.runs[i].client)
-    if outcome != .ok { discovery.runs[i].partial = true }
-    switch discovery.runs[i].step {
+    let client = Int(discovery.runs[run].client)
+    if outcome != .ok { discovery.runs[run].partial = true }
+    switch discovery.runs[run].step {
     case .api:
-      discovery.runs[i].step = .apis
+      discovery.runs[run].step = .apis
       sendDiscoveryRequest(run, apiService: -1, local: true)
     case .apis:
       guard let state = discovery.clients[client], state.mode == .legacy else {
@@ -96,25 +94,25 @@ extension AggregationSimulation {
         return
       }
       let count = state.groupVersionCount
-      discovery.runs[i].step = .groupVersions
-      discovery.runs[i].pending = count
+      discovery.runs[run].step = .groupVersions
+      discovery.runs[run].pending = count
       for k in 0..<count {
         let apiService = state.groupVersion(k)
         sendDiscoveryRequest(run, apiService: apiService, local: apiService < 0)
       }
       if count == 0 { discoveryRunDone(run, recorded: true) }
     case .groupVersions:
-      discovery.runs[i].pending -= 1
-      if discovery.runs[i].pending == 0 { discoveryRunDone(run, recorded: true) }
+      discovery.runs[run].pending -= 1
+      if discovery.runs[run].pending == 0 { discoveryRunDone(run, recorded: true) }
     case .resource, .free:
-      discovery.releaseRun(run)
+      discovery.runs.release(run)
     }
   }
 
   /// Discovery ended (or was skipped): count it, refresh kubectl's cache, then what the client
   /// does with it.
   mutating func discoveryRunDone(_ run: Int32, recorded: Bool) {
-    let record = discovery.runs[Int(run)]
+    let record = discovery.runs[run]
     let client = Int(record.client)
     let now = calendar.now
     if recorded {
@@ -129,16 +127,16 @@ extension AggregationSimulation {
     switch discovery.clients[client]!.role {
     case .kubectl(let resource):
       guard resource == .get, clients[client].apiService >= 0 else {
-        discovery.releaseRun(run)
+        discovery.runs.release(run)
         return
       }
-      discovery.runs[Int(run)].step = .resource
+      discovery.runs[run].step = .resource
       sendDiscoveryRequest(run, apiService: clients[client].apiService, local: false, resource: true)
     case .garbageCollector(let period):
-      discovery.releaseRun(run)
+      discovery.runs.release(run)
       calendar.schedule(.clientFires(client: Int32(client), user: -1), after: period)
     case .namespaceController:
-      discovery.releaseRun(run)
+      discovery.runs.release(run)
       namespaceSyncEnded(record.namespace, complete: !record.partial)
     }
   }

@@ -16,33 +16,32 @@ extension AggregationSimulation {
 
   /// A namespace of `client` is deleted: Terminating, first synced after the grace period.
   mutating func namespaceDeleted(client: Int) {
-    let id = discovery.allocateNamespace()
     discovery.namespaceMetrics[client]!.deleted += 1
     discovery.namespacesNamed += 1
-    discovery.namespaces[Int(id)] = TerminatingNamespace(client: Int32(client), number: discovery.namespacesNamed,
-                                                         deletedAt: calendar.now, live: true)
+    let id = discovery.namespaces.allocate(TerminatingNamespace(client: Int32(client), number: discovery.namespacesNamed,
+                                                                deletedAt: calendar.now, live: true))
     logNamespace(id, .namespaceDeleted, detail: "")
     calendar.schedule(.namespaceSyncDue(namespace: id), after: namespaceSpec(client: client).gracePeriod)
   }
 
   /// A sync of the namespace starts: a discovery run.
   mutating func namespaceSyncDue(namespace id: Int32) {
-    let client = Int(discovery.namespaces[Int(id)].client)
+    let client = Int(discovery.namespaces[id].client)
     let run = startDiscoveryRun(client: client, namespace: id)
     sendDiscoveryRequest(run, apiService: -1, local: true)
   }
 
   /// The sync's discovery ended: finalize after the content deletion, or requeue.
   mutating func namespaceSyncEnded(_ id: Int32, complete: Bool) {
-    let client = Int(discovery.namespaces[Int(id)].client)
+    let client = Int(discovery.namespaces[id].client)
     let spec = namespaceSpec(client: client)
     if complete {
       calendar.schedule(.namespaceFinalized(namespace: id), after: spec.contentDeletion.sample(discovery.clients[client]!.stream))
       return
     }
     discovery.namespaceMetrics[client]!.discoveryFailures += 1
-    discovery.namespaces[Int(id)].failures += 1
-    let failures = discovery.namespaces[Int(id)].failures
+    discovery.namespaces[id].failures += 1
+    let failures = discovery.namespaces[id].failures
     if failures == 1 { logNamespace(id, .namespaceDiscoveryFailure, detail: "DiscoveryFailed") }
     let now = calendar.now
     let bucketAt = discovery.requeueBuckets[client]!.reserve(now: now)
@@ -52,16 +51,16 @@ extension AggregationSimulation {
 
   /// The namespace's content is deleted and its finalizer removed: it is gone.
   mutating func namespaceFinalized(_ id: Int32) {
-    let record = discovery.namespaces[Int(id)]
+    let record = discovery.namespaces[id]
     let client = Int(record.client)
     discovery.namespaceMetrics[client]!.finalized += 1
     discovery.namespaceMetrics[client]!.terminating.record(calendar.now - record.deletedAt)
     logNamespace(id, .namespaceFinalized, detail: "")
-    discovery.releaseNamespace(id)
+    discovery.namespaces.release(id)
   }
 
   mutating func logNamespace(_ id: Int32, _ kind: ModelEventRecord.Kind, detail: String) {
-    let record = discovery.namespaces[Int(id)]
+    let record = discovery.namespaces[id]
     modelEvents.append(ModelEventRecord(time: calendar.now, kind: kind,
                                         subject: "\(clients[Int(record.client)].spec.name)/\(record.number)", detail: detail))
   }

@@ -148,10 +148,8 @@ struct DiscoveryManagerState {
 /// in progress, the namespaces being deleted, and one discovery manager per instance when it runs.
 struct DiscoveryState {
   var clients: [DiscoveryClientState?]
-  var runs: [DiscoveryRun] = []
-  var freeRuns: [Int32] = []
-  var namespaces: [TerminatingNamespace] = []
-  var freeNamespaces: [Int32] = []
+  var runs = SlotPool(empty: DiscoveryRun())
+  var namespaces = SlotPool(empty: TerminatingNamespace())
   /// Namespaces deleted so far in the run (their names in events are `<client>/<number>`).
   var namespacesNamed = 0
   /// Per client: its namespace metrics (namespace-deletion clients) and the overall requeue bucket.
@@ -202,28 +200,6 @@ struct DiscoveryState {
     return (list, extrasAt ?? list.count)
   }
 
-  mutating func allocateRun() -> Int32 {
-    if let id = freeRuns.popLast() { return id }
-    runs.append(DiscoveryRun())
-    return Int32(runs.count - 1)
-  }
-
-  mutating func releaseRun(_ id: Int32) {
-    runs[Int(id)] = DiscoveryRun()
-    freeRuns.append(id)
-  }
-
-  mutating func allocateNamespace() -> Int32 {
-    if let id = freeNamespaces.popLast() { return id }
-    namespaces.append(TerminatingNamespace())
-    return Int32(namespaces.count - 1)
-  }
-
-  mutating func releaseNamespace(_ id: Int32) {
-    namespaces[Int(id)] = TerminatingNamespace()
-    freeNamespaces.append(id)
-  }
-
   /// Whether any service-backed group-version is published Stale by `instance`'s manager.
   func anyStale(instance: Int) -> Bool {
     guard instance < managers.count else { return false }
@@ -254,7 +230,7 @@ struct DiscoveryState {
   func namespaceResult(at end: SimTime) -> [NamespaceMetrics] {
     namespaceMetrics.indices.compactMap { client in
       guard var metrics = namespaceMetrics[client] else { return nil }
-      for namespace in namespaces where namespace.live && namespace.client == Int32(client) {
+      for namespace in namespaces.records where namespace.live && namespace.client == Int32(client) {
         metrics.stillTerminating += 1
         metrics.oldestTerminating = Swift.max(metrics.oldestTerminating, end - namespace.deletedAt)
       }

@@ -26,8 +26,7 @@ enum MetricLookup {
       return ResultTables.scopeMetrics(result.clients[index], duration: result.measuredDuration)
     case "apiservice":
       guard let index = result.apiServiceNames.firstIndex(of: name) else { return nil }
-      return ResultTables.scopeMetrics(result.apiServices[index], duration: result.measuredDuration)
-        + ResultTables.availabilityMetrics(result.availability[index])
+      return ResultTables.apiServiceRows(result, index)
     case "pod":
       return result.pods.first { "\($0.server)/\($0.pod)" == name }.map(ResultTables.podMetrics)
     case "all" where parts.count == 1:

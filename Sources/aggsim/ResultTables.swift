@@ -50,9 +50,17 @@ struct ResultTables {
   /// The Available condition of an APIService (after a scope's request metrics): time with
   /// Available=False over the measured time, status flips, and the time from the first fault of
   /// its server to the first False (NaN: none).
-  static func availabilityMetrics(_ a: AvailabilityMetrics) -> [(String, String, Double)] {
+  static func availabilityMetrics(_ a: AvailabilityMetrics, openAPI: OpenAPIMetrics) -> [(String, String, Double)] {
     [("unavailable_fraction", "ratio", a.unavailableFraction), ("availability_transitions", "count", Double(a.transitions)),
-     ("time_to_detect_s", "s", a.timeToDetect?.seconds ?? .nan)]
+     ("time_to_detect_s", "s", a.timeToDetect?.seconds ?? .nan), ("status_propagation_max_s", "s", a.propagationMax.seconds),
+     ("openapi_downloads", "count", Double(openAPI.downloads)), ("openapi_failed_downloads", "count", Double(openAPI.failedDownloads))]
+  }
+
+  /// Every row of APIService `index` of a replication: its requests, then its condition and
+  /// background downloads.
+  static func apiServiceRows(_ result: ReplicationResult, _ index: Int) -> [(String, String, Double)] {
+    scopeMetrics(result.apiServices[index], duration: result.measuredDuration)
+      + availabilityMetrics(result.availability[index], openAPI: result.openAPI.isEmpty ? OpenAPIMetrics() : result.openAPI[index])
   }
 
   /// `success_fraction`, `fraction_429`, `fraction_503_discovery_timeout`, `fraction_client_timeout` …
@@ -73,7 +81,7 @@ struct ResultTables {
       for (index, name) in first.apiServiceNames.enumerated()
       where first.availability[index].serviceBacked || replications.contains(where: { $0.apiServices[index].completed > 0 }) {
         add(&builder, point: point, kind: "apiservice", scope: name,
-            replications.map { Self.scopeMetrics($0.apiServices[index], duration: $0.measuredDuration) + Self.availabilityMetrics($0.availability[index]) })
+            replications.map { Self.apiServiceRows($0, index) })
       }
       for (index, pod) in first.pods.enumerated() {
         add(&builder, point: point, kind: "pod", scope: "\(pod.server)/\(pod.pod)", replications.map { Self.podMetrics($0.pods[index]) })

@@ -17,17 +17,21 @@ enum ModelFixtures {
   }
 
   /// A spec with metrics-server, the given clients, unlimited admission and every request traced.
-  /// The availability controller is off unless given, so that the Available condition is static.
+  /// The availability controller is off unless given, so that the Available condition is static,
+  /// and so are the OpenAPI controllers unless given (their background downloads would share the
+  /// pods' workers with the traced requests).
   static func spec(duration: SimDuration, server: ExtensionServerSpec = metricsServer(), clients: [ClientSpec],
                    available: Bool = true, admission: AdmissionSpec = .unlimited,
                    routing: ProxySpec.Routing = .clusterIP, instances: Int = 1,
-                   availabilityController: AvailabilityControllerSpec = .disabled) -> ModelSpec {
+                   availabilityController: AvailabilityControllerSpec = .disabled,
+                   openAPIController: OpenAPIControllerSpec = .disabled) -> ModelSpec {
     var spec = ModelSpec(duration: duration, apiServices: [APIServiceSpec(.metricsServer, initiallyAvailable: available)],
                          extensionServers: [server], clients: clients)
     spec.controlPlane.admission = admission
     spec.controlPlane.proxy.routing = routing
     spec.controlPlane.instances = instances
     spec.controlPlane.availabilityController = availabilityController
+    spec.controlPlane.openAPIController = openAPIController
     spec.requestTraceSampling = 1
     return spec
   }

@@ -145,8 +145,22 @@ public struct AvailabilityMetrics: Hashable, Sendable {
   /// From the first fault of the APIService's server to the first False after it (nil: no
   /// fault, or never detected). Measured over the whole run, warm-up included.
   public var timeToDetect: SimDuration?
+  /// The longest time from a status write to the proxy of an instance following it (watch
+  /// propagation, the registration queue and its worker), after the warm-up.
+  public var propagationMax = SimDuration.zero
 
   public init() {}
+}
+
+/// The OpenAPI v2 and v3 downloads of one APIService, summed over instances, after the warm-up.
+public struct OpenAPIMetrics: Hashable, Sendable {
+  public var downloads: Int
+  public var failedDownloads: Int
+
+  public init(downloads: Int = 0, failedDownloads: Int = 0) {
+    self.downloads = downloads
+    self.failedDownloads = failedDownloads
+  }
 }
 
 /// Everything one replication measured, as plain values (merged and written by the caller).
@@ -177,6 +191,8 @@ public struct ReplicationResult: Sendable {
   public var discovery: [DiscoveryMetrics] = []
   /// Per namespace-deletion client, in client order.
   public var namespaces: [NamespaceMetrics] = []
+  /// Per APIService (registry order): the OpenAPI controllers' downloads, summed over instances.
+  public var openAPI: [OpenAPIMetrics] = []
   /// Per service-backed APIService, in registry order, when the discovery manager runs.
   public var discoveryManager: [APIServiceDiscoveryMetrics] = []
 }

@@ -30,6 +30,8 @@ struct AvailabilityState {
   var registrationQueue = Deque<Int32>()
   var registrationQueued: [Bool]
   var registrationBusy = false
+  /// Per APIService: the earliest status write the proxy has not installed yet (nil: none).
+  var writtenAt: [SimTime?]
   /// Watch events reach the instance in write order: the last one's arrival.
   var lastWatchArrival = SimTime.zero
   let resyncStream: RandomStream
@@ -46,6 +48,7 @@ struct AvailabilityState {
     checkOpen = queued
     informerAvailable = available
     registrationQueued = queued
+    writtenAt = Array(repeating: nil, count: apiServices)
     queue.reserveCapacity(apiServices)
     registrationQueue.reserveCapacity(apiServices)
     self.resyncStream = resyncStream
@@ -229,6 +232,7 @@ extension AggregationSimulation {
     }
     if available != wasAvailable { recordAvailabilityFlip(apiService: apiService, available: available) }
     for target in availability.indices {
+      if availability[target].writtenAt[apiService] == nil { availability[target].writtenAt[apiService] = calendar.now }
       let arrival = Swift.max(calendar.now + availabilitySpec.propagationDelay.sample(availability[target].resyncStream),
                               availability[target].lastWatchArrival)
       availability[target].lastWatchArrival = arrival
@@ -256,9 +260,24 @@ extension AggregationSimulation {
                       after: availabilitySpec.registrationTime.sample(availability[instance].resyncStream))
   }
 
-  /// The single registration worker swapped the proxy's cached `serviceAvailable` (research §2.2).
+  /// The single registration worker swapped the proxy's cached `serviceAvailable` (research
+  /// §2.2); then, for a service-backed APIService, it downloads its OpenAPI v2 spec synchronously
+  /// (research §4.3) before it takes the next APIService.
   mutating func registrationDone(instance: Int, apiService: Int) {
     proxyAvailable[instance][apiService] = availability[instance].informerAvailable[apiService]
+    if let written = availability[instance].writtenAt[apiService] {
+      availability[instance].writtenAt[apiService] = nil
+      availabilityMetrics[apiService].propagationMax = Swift.max(availabilityMetrics[apiService].propagationMax, calendar.now - written)
+    }
+    if openAPISpec.enabled && openAPISpec.registrationDownloads && registry.apiServices[apiService].service != nil {
+      acquireV2Lock(instance: instance, OpenAPILockWaiter(apiService: Int32(apiService), fromRegistration: true))
+      return
+    }
+    finishRegistration(instance: instance)
+  }
+
+  /// The registration worker is free for the next APIService.
+  mutating func finishRegistration(instance: Int) {
     availability[instance].registrationBusy = false
     startRegistration(instance: instance)
   }
@@ -285,6 +304,7 @@ extension AggregationSimulation {
     for index in availabilityMetrics.indices {
       availabilityMetrics[index].unavailableTime = .zero
       availabilityMetrics[index].transitions = 0
+      availabilityMetrics[index].propagationMax = .zero
       if unavailableSince[index] != nil { unavailableSince[index] = calendar.now }
     }
   }

@@ -111,6 +111,10 @@ extension AggregationSimulation {
       discoveryFetchEnded(id, outcome: outcome)
       return
     }
+    if record.openAPIVersion != 0 {
+      openAPIDownloadEnded(id, outcome)
+      return
+    }
     requests[id].outcome = outcome
     inFlightAtInstance[Int(record.instance)] -= 1
     requests[id].generation &+= 1

@@ -7,10 +7,9 @@ extension AggregationSimulation {
   mutating func arriveAtPod(_ id: UInt32) {
     let server = Int(requests[id].server), pod = Int(requests[id].pod)
     requests[id].phase = .inPod
-    // Probes come as system:masters, exempt from the server's own admission (research §1c).
-    // Probes and discovery fetches come as system:masters, exempt from the server's own admission
-    // (research §3.2, §4.2).
-    if servers[server].pods[pod].admission != nil && !requests[id].isProbe && !requests[id].isDiscoveryFetch {
+    // Probes, discovery fetches and OpenAPI downloads come as system:masters, exempt from the
+    // server's own admission (research §3.2, §4.2, §6).
+    if servers[server].pods[pod].admission != nil && requests[id].client >= 0 {
       // The server's own deadline (its --request-timeout, 60 s like kube-apiserver's) sets the queue wait.
       let deadline = calendar.now + spec.controlPlane.requestTimeout
       let decision = servers[server].pods[pod].admission!.admit(
@@ -70,7 +69,7 @@ extension AggregationSimulation {
   /// The worker serves `job`: its service time (scaled by a slow-down) is drawn now.
   mutating func serve(_ job: PodJob, server: Int, pod: Int) {
     let kind = requests[job.request].kind
-    let stream = kind == .probe ? servers[server].probeStream : servers[server].serviceStream
+    let stream = kind == .probe ? servers[server].probeStream : kind == .openAPI ? servers[server].openAPIStream : servers[server].serviceStream
     var time = servers[server].spec.serviceTimes[kind].sample(stream)
     let factor = servers[server].pods[pod].slowFactor
     if factor != 1 { time = time * factor }
@@ -121,7 +120,7 @@ extension AggregationSimulation {
     requests[id].phase = .toControlPlaneFromPod
     guard c >= 0, connections[c].state == .ready else { return }
     let instance = Int(requests[id].instance), server = Int(requests[id].server)
-    let bytes = reply == .ok ? servers[server].spec.responseBytes[requests[id].kind] : 0
+    let bytes = reply == .ok && !requests[id].bodyless ? servers[server].spec.responseBytes[requests[id].kind] : 0
     guard let delay = backendLinks[instance][server].delay(at: calendar.now, isRequest: false, bytes: bytes) else { return }
     calendar.schedule(.backendAnswer(request: id, generation: requests[id].generation, reply: reply), after: delay)
   }

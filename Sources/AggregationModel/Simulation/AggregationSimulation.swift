@@ -62,6 +62,9 @@ public struct AggregationSimulation {
   var firstFaultAt: [SimTime?]
   /// Per APIService: the message of a failed discovery check (built once).
   let probeFailureMessages: [String]
+  /// Each instance's OpenAPI controllers, and the downloads per APIService.
+  var openAPI: [OpenAPIState]
+  var openAPIMetrics: [OpenAPIMetrics]
   /// Discovery clients (kubectl, garbage collector, namespace controller), their runs, the
   /// namespaces being deleted, and the discovery managers.
   var discovery: DiscoveryState
@@ -140,6 +143,8 @@ public struct AggregationSimulation {
     }
     unavailableSince = registry.apiServices.indices.map { registry.apiServices[$0].service != nil && !registry.isAvailable($0) ? .zero : nil }
     firstFaultAt = Array(repeating: nil, count: spec.extensionServers.count)
+    openAPI = Array(repeating: OpenAPIState(apiServices: registry.apiServices.count), count: instances)
+    openAPIMetrics = Array(repeating: OpenAPIMetrics(), count: registry.apiServices.count)
     probeFailureMessages = registry.apiServices.map { "failing or missing response from \($0.name)" }
   }
 
@@ -183,6 +188,7 @@ public struct AggregationSimulation {
     if spec.warmup > .zero { calendar.schedule(.warmupEnds, at: .zero + spec.warmup) }
     startAvailabilityControllers()
     startDiscoveryManagers()
+    startOpenAPIControllers()
   }
 
   mutating func handle(_ event: ModelEvent) {
@@ -235,6 +241,8 @@ public struct AggregationSimulation {
     case .discoveryResync(let instance): discoveryResync(instance: Int(instance))
     case .namespaceSyncDue(let namespace): namespaceSyncDue(namespace: namespace)
     case .namespaceFinalized(let namespace): namespaceFinalized(namespace)
+    case .openAPIDownloadDue(let instance, let version, let apiService, let generation):
+      openAPIDownloadDue(instance: Int(instance), version: version, apiService: Int(apiService), generation: generation)
     case .timeBucketEnds: timeBucketEnds()
     case .warmupEnds: resetStatistics()
     }
@@ -248,6 +256,7 @@ public struct AggregationSimulation {
     for index in apiServiceMetrics.indices { apiServiceMetrics[index].reset() }
     trace.removeAll()
     resetAvailabilityStatistics()
+    for index in openAPIMetrics.indices { openAPIMetrics[index] = OpenAPIMetrics() }
     discovery.resetStatistics(at: now)
     for instance in admission.indices { admission[instance].apf?.resetStatistics(at: now) }
     for server in servers.indices {
@@ -287,7 +296,7 @@ public struct AggregationSimulation {
       apiServiceNames: registry.apiServices.map(\.name), apiServices: apiServiceMetrics, pods: pods, trace: trace,
       priorityLevels: levels, timeSeries: timeSeries, events: modelEvents, availability: availabilityResult(at: end),
       eventsHandled: calendar.eventsHandled, measuredDuration: end - measuringSince,
-      discovery: discovery.clientMetrics, namespaces: discovery.namespaceResult(at: end),
+      discovery: discovery.clientMetrics, namespaces: discovery.namespaceResult(at: end), openAPI: openAPIMetrics,
       discoveryManager: discovery.apiServiceMetrics(names: registry.apiServices.map(\.name), at: end, since: measuringSince))
   }
 }

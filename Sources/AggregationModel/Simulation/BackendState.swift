@@ -47,6 +47,9 @@ struct ServerState {
   /// Service times of the availability controller's probes, on a stream of their own so that
   /// turning the controller on or off leaves the client requests' variates unchanged.
   let probeStream: RandomStream
+  /// Service times of the OpenAPI downloads (their own stream: turning them off leaves every
+  /// other variate as it was).
+  let openAPIStream: RandomStream
   /// Per pod: the stream of its random faults.
   let faultStreams: [RandomStream]
 
@@ -60,6 +63,7 @@ struct ServerState {
     pods = Array(repeating: pod, count: spec.replicas)
     serviceStream = streams.stream("server/\(spec.name)/service")
     probeStream = streams.stream("server/\(spec.name)/probes")
+    openAPIStream = streams.stream("server/\(spec.name)/openapi")
     faultStreams = spec.faultProcesses.isEmpty ? [] : (0..<spec.replicas).map { streams.stream("server/\(spec.name)/faults/\($0)") }
   }
 

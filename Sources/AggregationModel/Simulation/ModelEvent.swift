@@ -71,6 +71,8 @@ enum ModelEvent {
   case namespaceSyncDue(namespace: Int32)
   /// A namespace's content is deleted: it is finalized.
   case namespaceFinalized(namespace: Int32)
+  /// An OpenAPI controller's `AddAfter` of an APIService is due (stale unless `generation` is current).
+  case openAPIDownloadDue(instance: Int32, version: UInt8, apiService: Int32, generation: UInt32)
   /// A time-series bucket ends.
   case timeBucketEnds
   /// Statistics start here.

@@ -55,6 +55,12 @@ struct RequestRecord {
   /// `probeCheck` is the generation of the check it belongs to (research §4.2).
   var isProbe = false
   var probeCheck: UInt32 = 0
+  /// An OpenAPI controller's download (2 or 3; 0: not one), and whether the registration worker
+  /// waits for it (research §4.3).
+  var openAPIVersion: UInt8 = 0
+  var openAPIForRegistration = false
+  /// Answered 304 (or with an index too small to count): no response body on the link.
+  var bodyless = false
   /// The discovery run (kubectl invocation, controller sync) this request belongs to, or -1.
   var invocation: Int32 = -1
   /// Answered by the control plane's own handler whatever `apiService` says (`/api`, `/apis`, a

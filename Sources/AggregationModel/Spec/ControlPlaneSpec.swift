@@ -67,6 +67,8 @@ public struct ControlPlaneSpec: Hashable, Sendable {
   public var proxy = ProxySpec()
   /// The remote availability controller each instance runs (research §4).
   public var availabilityController = AvailabilityControllerSpec()
+  /// The OpenAPI v2/v3 aggregation controllers each instance runs (research §4.3, §8).
+  public var openAPIController = OpenAPIControllerSpec()
 
   public init() {}
 }
@@ -99,7 +101,7 @@ public struct AvailabilityControllerSpec: Hashable, Sendable {
   public var propagationDelay: Distribution = .constant(.zero)
   /// Time the single worker of the APIServiceRegistrationController spends per APIService
   /// before the proxy's cached `serviceAvailable` changes (research §1c, §2.2, §4.3; 1 ms
-  /// assumed; the synchronous OpenAPI v2 download is not modelled).
+  /// assumed; the synchronous OpenAPI v2 download after it is `OpenAPIControllerSpec`'s).
   public var registrationTime: Distribution = .constant(.milliseconds(1))
 
   public init() {}

@@ -34,6 +34,14 @@ public import AggregationModel
 ///     backoff: {base: 5ms, max: 30s}   # requeue after a failed check: base x 2^n, capped at max
 ///     propagationDelay: 0s       # distribution: status write -> watch -> each instance's informer
 ///     registrationTime: 1ms      # distribution: the 1-worker registration queue, per APIService
+///   openAPIController:           # each instance's OpenAPI v2/v3 aggregation (research §4.3, §8)
+///     enabled: true              # false: no background downloads
+///     v3: true                   # also the v3 controller
+///     interval: 1m               # > 0: after a successful download; failures back off interval x 2^n …
+///     backoffMax: 1h             # … capped at backoffMax
+///     timeout: 60s               # > 0: a download's deadline
+///     firstDownload: 1s          # >= 0: after the start
+///     registrationDownloads: true   # the registration worker downloads v2 after each status change
 /// ```
 public struct ControlPlaneSection: ScenarioSection, Hashable {
   public static let key = "controlPlane"
@@ -43,7 +51,8 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
   /// Whether `proxy.discoveryTimeout` was written (a duration or `none`).
   public var discoveryTimeoutGiven: Bool
 
-  static let keys = ["instances", "requestTimeout", "filterOverhead", "localHandlerTime", "admission", "proxy", "availabilityController"]
+  static let keys = ["instances", "requestTimeout", "filterOverhead", "localHandlerTime", "admission", "proxy", "availabilityController",
+                     "openAPIController"]
 
   public init?(reading node: NodeReader) {
     guard let m = node.mapping(knownKeys: Self.keys) else { return nil }
@@ -55,8 +64,10 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     let admission = m.read("admission", default: spec.admission, Self.admission)
     let proxy = m.read("proxy", default: (ProxySpec(), false), Self.proxy)
     let availability = m.read("availabilityController", default: spec.availabilityController, Self.availabilityController)
-    guard let instances, let timeout, let overhead, let handler, let admission, let proxy, let availability else { return nil }
+    let openAPI = m.read("openAPIController", default: spec.openAPIController, Self.openAPIController)
+    guard let instances, let timeout, let overhead, let handler, let admission, let proxy, let availability, let openAPI else { return nil }
     spec.availabilityController = availability
+    spec.openAPIController = openAPI
     spec.instances = instances
     spec.requestTimeout = timeout
     spec.filterOverhead = overhead
@@ -155,6 +166,33 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     level.lendablePercent = lendable
     level.limited = .queuing(queues: queues, handSize: hand, queueLengthLimit: length)
     return true
+  }
+
+  /// The OpenAPI controllers' settings (research §4.3, §8).
+  static func openAPIController(_ node: NodeReader) -> OpenAPIControllerSpec? {
+    let keys = ["enabled", "v3", "interval", "backoffMax", "timeout", "firstDownload", "registrationDownloads"]
+    guard let m = node.mapping(knownKeys: keys) else { return nil }
+    var spec = OpenAPIControllerSpec()
+    let enabled = m.read("enabled", default: spec.enabled) { $0.bool() }
+    let v3 = m.read("v3", default: spec.v3) { $0.bool() }
+    let interval = m.read("interval", default: spec.interval) { $0.positiveDuration() }
+    let backoffMax = m.read("backoffMax", default: spec.backoffMax) { $0.positiveDuration() }
+    let timeout = m.read("timeout", default: spec.timeout) { $0.positiveDuration() }
+    let first = m.read("firstDownload", default: spec.firstDownload) { $0.duration() }
+    let registration = m.read("registrationDownloads", default: spec.registrationDownloads) { $0.bool() }
+    guard let enabled, let v3, let interval, let backoffMax, let timeout, let first, let registration else { return nil }
+    if backoffMax < interval, let node = m.optional("backoffMax") {
+      node.report(expected: "a backoffMax >= interval (\(interval))", found: "\(backoffMax)")
+      return nil
+    }
+    spec.enabled = enabled
+    spec.v3 = v3
+    spec.interval = interval
+    spec.backoffMax = backoffMax
+    spec.timeout = timeout
+    spec.firstDownload = first
+    spec.registrationDownloads = registration
+    return spec
   }
 
   /// The availability controller's settings (research §1c, §4).

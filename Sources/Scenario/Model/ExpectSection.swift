@@ -18,7 +18,9 @@
 ///   `fraction_504`, `fraction_client_timeout`, `fraction_500` (fractions of the requests
 ///   completed in the scope after warm-up);
 /// - `apiservice/<APIService>` also: `unavailable_fraction`, `availability_transitions`,
-///   `time_to_detect_s` (from its server's first fault to the first Available=False);
+///   `time_to_detect_s` (from its server's first fault to the first Available=False),
+///   `status_propagation_max_s` (the longest from a status write to a proxy following it),
+///   `openapi_downloads`, `openapi_failed_downloads` (the OpenAPI controllers', all instances);
 /// - `pod/<server>/<index>` and `all` (the mean over pods): `pod_utilisation`,
 ///   `pod_queue_length_mean`, `pod_served`;
 /// - `kubectl/<client>`, `garbage_collector/<client>`, `namespace_controller/<client>`:
@@ -132,6 +134,9 @@ public enum ExpectationMetric: String, CaseIterable, Hashable, Sendable {
   case unavailableFraction = "unavailable_fraction"
   case availabilityTransitions = "availability_transitions"
   case timeToDetect = "time_to_detect_s"
+  case statusPropagationMax = "status_propagation_max_s"
+  case openAPIDownloads = "openapi_downloads"
+  case openAPIFailedDownloads = "openapi_failed_downloads"
   case podUtilisation = "pod_utilisation"
   case podQueueLengthMean = "pod_queue_length_mean"
   case podServed = "pod_served"
@@ -171,7 +176,9 @@ public enum ExpectationMetric: String, CaseIterable, Hashable, Sendable {
          .rate200, .successFraction, .fraction429, .fraction503Unavailable, .fraction503DiscoveryTimeout,
          .fraction503Unreachable, .fraction504, .fractionClientTimeout, .fraction500:
       [.all, .client, .apiService]
-    case .unavailableFraction, .availabilityTransitions, .timeToDetect: [.apiService]
+    case .unavailableFraction, .availabilityTransitions, .timeToDetect, .statusPropagationMax, .openAPIDownloads,
+         .openAPIFailedDownloads:
+      [.apiService]
     case .podUtilisation, .podQueueLengthMean, .podServed: [.pod, .all]
     case .invocations, .cacheHits, .discoveryComplete, .discoveryPartial, .discoveryPartialFraction, .discoveryLatencyP50,
          .discoveryLatencyP99, .discoveryLatencyMax:

@@ -137,6 +137,7 @@ public struct AggregationSimulation {
     unavailableSince = registry.apiServices.indices.map { registry.apiServices[$0].service != nil && !registry.isAvailable($0) ? .zero : nil }
     firstFaultAt = Array(repeating: nil, count: spec.extensionServers.count)
     probeFailureMessages = registry.apiServices.map { "failing or missing response from \($0.name)" }
+    drawReadinessPhases(streams: streams)
   }
 
   /// Runs the replication to `spec.duration` and returns what it measured.
@@ -153,7 +154,8 @@ public struct AggregationSimulation {
     calendar.advance(to: end)
   }
 
-  /// Schedules the first events: client arrivals, faults and the end of the warm-up.
+  /// Schedules the first events: client arrivals, faults, the end of the warm-up, the
+  /// availability controllers, the discovery managers and the kubelets' readiness probes.
   mutating func start() {
     for index in clients.indices { startClient(index) }
     for (serverIndex, server) in servers.enumerated() {
@@ -179,6 +181,7 @@ public struct AggregationSimulation {
     if spec.warmup > .zero { calendar.schedule(.warmupEnds, at: .zero + spec.warmup) }
     startAvailabilityControllers()
     startDiscoveryManagers()
+    startReadinessProbes()
   }
 
   mutating func handle(_ event: ModelEvent) {
@@ -209,6 +212,9 @@ public struct AggregationSimulation {
     case .faultBegins(let server, let fault): faultBegins(server: Int(server), fault: Int(fault))
     case .faultEnds(let server, let fault): faultEnds(server: Int(server), fault: Int(fault))
     case .readinessChanges(let server, let pod, let ready): setReady(server: Int(server), pod: Int(pod), ready)
+    case .readinessProbeTick(let server, let pod): readinessProbeTick(server: Int(server), pod: Int(pod))
+    case .readinessProbeTimeout(let server, let pod, let generation):
+      readinessProbeTimesOut(server: Int(server), pod: Int(pod), generation: generation)
     case .randomFaultBegins(let server, let process, let pod):
       randomFaultBegins(server: Int(server), process: Int(process), pod: Int(pod))
     case .randomFaultEnds(let server, let process, let pod):

@@ -39,4 +39,42 @@ struct ModelServerOptionsTests {
       "--set spec.extensionServers[0].authorization={serviceAccount: metrics-server}: spec.extensionServers[0].authorization.serviceAccount: expected namespace/name, found \"metrics-server\"",
     ])
   }
+  @Test("readinessProbe: default none; `{}` takes Kubernetes' defaults; every key reaches the model")
+  func readinessProbeReachesTheModel() throws {
+    #expect(try model(minimalModel()).extensionServers[0].readinessProbe == nil)
+    #expect(try model(minimalModel(), overrides: ["spec.extensionServers[0].readinessProbe={}"]).extensionServers[0].readinessProbe
+            == ReadinessProbeSpec(period: .seconds(10), timeout: .seconds(1), failureThreshold: 3, successThreshold: 1))
+    let probe = try model(minimalModel(), overrides: [
+      "spec.extensionServers[0].readinessProbe={period: 5s, timeout: 2s, failureThreshold: 2, successThreshold: 4, initialDelay: 20s, firstProbe: 1500ms}",
+    ]).extensionServers[0].readinessProbe
+    #expect(probe == ReadinessProbeSpec(period: .seconds(5), timeout: .seconds(2), failureThreshold: 2, successThreshold: 4,
+                                        initialDelay: .seconds(20), firstProbe: .milliseconds(1_500)))
+    #expect(try model(minimalModel(), overrides: ["spec.extensionServers[0].readinessProbe=none"]).extensionServers[0].readinessProbe == nil)
+  }
+
+  @Test("bad readinessProbe values are reported at their file:line:column, all at once")
+  func badReadinessProbe() {
+    let yaml = document(spec: """
+        run: {duration: 10m}
+        extensionServers:
+          - name: metrics-server
+            service: {namespace: kube-system, name: metrics-server}
+            serviceTime: 5ms
+            readinessProbe: {period: 0s, timeout: 1, failureThreshold: 0, successThreshold: 1}
+          - name: other
+            service: {namespace: kube-system, name: other}
+            serviceTime: 5ms
+            readinessProbe:
+              period: 10s
+              firstProbe: 10s
+              failureTreshold: 3
+      """)
+    #expect(modelProblems(yaml) == [
+      "lab.yaml:11:32: spec.extensionServers[0].readinessProbe.period: expected a duration > 0s, found \"0s\"",
+      "lab.yaml:11:45: spec.extensionServers[0].readinessProbe.timeout: expected a duration with a unit (ns, us, ms, s, m, h), e.g. 250ms or 1m30s, found 1",
+      "lab.yaml:11:66: spec.extensionServers[0].readinessProbe.failureThreshold: expected an integer in [1, 1000000], found 0",
+      "lab.yaml:17:21: spec.extensionServers[1].readinessProbe.firstProbe: expected a firstProbe < period (10s), found 10s",
+      "lab.yaml:18:9: spec.extensionServers[1].readinessProbe.failureTreshold: expected a key of spec.extensionServers[1].readinessProbe (did you mean \"failureThreshold\"?), found \"failureTreshold\"",
+    ])
+  }
 }

@@ -3,7 +3,8 @@ internal import DequeModule
 
 extension AggregationSimulation {
   /// A crashed container is seen by the kubelet within about a second (PLEG relist) and its
-  /// pod leaves the ready endpoints.
+  /// pod leaves the ready endpoints (with or without a readiness probe; a probe also decides
+  /// when the restarted pod is Ready again: `ReadinessProbeSpec`).
   static let crashDetection: SimDuration = .seconds(1)
 
   /// The pods a fault of `server` affects.
@@ -62,6 +63,7 @@ extension AggregationSimulation {
     switch kind {
     case .crash:
       crash(server: server, pod: pod)
+      failOutstandingReadinessProbe(server: server, pod: pod)
       calendar.schedule(.readinessChanges(server: Int32(server), pod: Int32(pod), ready: false), after: Self.crashDetection)
     case .hang:
       servers[server].pods[pod].hung = true
@@ -83,7 +85,11 @@ extension AggregationSimulation {
     switch kind {
     case .crash:
       servers[server].pods[pod].crashed = false
-      setReady(server: server, pod: pod, true)
+      if servers[server].spec.readinessProbe != nil {
+        containerRestarted(server: server, pod: pod)  // Ready when its probes succeed
+      } else {
+        setReady(server: server, pod: pod, true)
+      }
     case .hang:
       servers[server].pods[pod].hung = false
       // Work that would have ended during the hang ends now.
@@ -94,8 +100,10 @@ extension AggregationSimulation {
           .serviceDone(request: job.request, generation: job.generation, server: Int32(server), pod: Int32(pod)), at: now)
         servers[server].pods[pod].inService.append((job, completion))
       }
+      answerOutstandingReadinessProbe(server: server, pod: pod)
     case .slowDown:
       servers[server].pods[pod].slowFactor = 1
+      answerOutstandingReadinessProbe(server: server, pod: pod)
     case .refuse:
       servers[server].pods[pod].refusing = false
     case .silentConnectionDrop:

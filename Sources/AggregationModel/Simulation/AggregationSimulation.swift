@@ -146,6 +146,7 @@ public struct AggregationSimulation {
     openAPI = Array(repeating: OpenAPIState(apiServices: registry.apiServices.count), count: instances)
     openAPIMetrics = Array(repeating: OpenAPIMetrics(), count: registry.apiServices.count)
     probeFailureMessages = registry.apiServices.map { "failing or missing response from \($0.name)" }
+    drawReadinessPhases(streams: streams)
   }
 
   /// Runs the replication to `spec.duration` and returns what it measured.
@@ -162,7 +163,8 @@ public struct AggregationSimulation {
     calendar.advance(to: end)
   }
 
-  /// Schedules the first events: client arrivals, faults and the end of the warm-up.
+  /// Schedules the first events: client arrivals, faults, the end of the warm-up, the
+  /// availability controllers, the discovery managers and the kubelets' readiness probes.
   mutating func start() {
     for index in clients.indices { startClient(index) }
     for (serverIndex, server) in servers.enumerated() {
@@ -189,6 +191,7 @@ public struct AggregationSimulation {
     startAvailabilityControllers()
     startDiscoveryManagers()
     startOpenAPIControllers()
+    startReadinessProbes()
   }
 
   mutating func handle(_ event: ModelEvent) {
@@ -219,6 +222,9 @@ public struct AggregationSimulation {
     case .faultBegins(let server, let fault): faultBegins(server: Int(server), fault: Int(fault))
     case .faultEnds(let server, let fault): faultEnds(server: Int(server), fault: Int(fault))
     case .readinessChanges(let server, let pod, let ready): setReady(server: Int(server), pod: Int(pod), ready)
+    case .readinessProbeTick(let server, let pod): readinessProbeTick(server: Int(server), pod: Int(pod))
+    case .readinessProbeTimeout(let server, let pod, let generation):
+      readinessProbeTimesOut(server: Int(server), pod: Int(pod), generation: generation)
     case .randomFaultBegins(let server, let process, let pod):
       randomFaultBegins(server: Int(server), process: Int(process), pod: Int(pod))
     case .randomFaultEnds(let server, let process, let pod):

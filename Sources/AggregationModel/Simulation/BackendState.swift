@@ -35,8 +35,28 @@ struct PodState {
   var admission: AdmissionState?
   /// Counts crashes (work in progress, including workers waiting for a review, is lost).
   var epoch: UInt32 = 0
+  /// The kubelet's readiness-probe worker (unused when the server has no `readinessProbe`).
+  var probe = ReadinessProbeState()
 
   var isAcceptingConnections: Bool { !crashed && !refusing }
+}
+
+/// The kubelet's readiness-probe worker of one pod (kubernetes/kubernetes:pkg/kubelet/prober/worker.go).
+struct ReadinessProbeState {
+  /// The first tick; the ticks follow every period.
+  var phase = SimDuration.zero
+  /// The last probe's result and how many in a row gave it (the worker's `lastResult` and
+  /// `resultRun`). Pods start Ready, as after a run of successes.
+  var lastSucceeded = true
+  var run = Int(Int32.max)
+  /// A probe is out (the pod has not answered yet); `generation` tells its timeout from those
+  /// of earlier probes.
+  var outstanding = false
+  var generation: UInt32 = 0
+  /// A tick came while the probe was out: the next probe goes when it ends.
+  var tickPending = false
+  /// When the container last restarted after a crash (nil: started before the run).
+  var startedAt: SimTime?
 }
 
 /// An extension server in one replication: its pods and the stream of its service times.
@@ -52,6 +72,9 @@ struct ServerState {
   let openAPIStream: RandomStream
   /// Per pod: the stream of its random faults.
   let faultStreams: [RandomStream]
+  /// The time a pod takes to answer a readiness probe before any slow-down: the mean probe
+  /// service time, in seconds.
+  let readinessAnswerSeconds: Double
 
   init(_ spec: ExtensionServerSpec, streams: StreamRegistry, clientCount: Int) {
     self.spec = spec
@@ -64,6 +87,7 @@ struct ServerState {
     serviceStream = streams.stream("server/\(spec.name)/service")
     probeStream = streams.stream("server/\(spec.name)/probes")
     openAPIStream = streams.stream("server/\(spec.name)/openapi")
+    readinessAnswerSeconds = spec.serviceTimes.probe.mean.seconds
     faultStreams = spec.faultProcesses.isEmpty ? [] : (0..<spec.replicas).map { streams.stream("server/\(spec.name)/faults/\($0)") }
   }
 

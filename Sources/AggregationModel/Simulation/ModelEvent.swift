@@ -37,8 +37,12 @@ enum ModelEvent {
   /// A scheduled fault of a server begins or ends.
   case faultBegins(server: Int32, fault: Int32)
   case faultEnds(server: Int32, fault: Int32)
-  /// A crashed or refusing pod drops out of (or returns to) the Service's ready endpoints.
+  /// A crashed pod drops out of the Service's ready endpoints (the kubelet noticed the crash).
   case readinessChanges(server: Int32, pod: Int32, ready: Bool)
+  /// The kubelet's readiness-probe ticker of a pod fires.
+  case readinessProbeTick(server: Int32, pod: Int32)
+  /// A readiness probe was not answered within its timeout (stale unless `generation` is current).
+  case readinessProbeTimeout(server: Int32, pod: Int32, generation: UInt32)
   /// A random fault (process `process` of the server's `faultProcesses`) strikes or is repaired.
   case randomFaultBegins(server: Int32, process: Int32, pod: Int32)
   case randomFaultEnds(server: Int32, process: Int32, pod: Int32)

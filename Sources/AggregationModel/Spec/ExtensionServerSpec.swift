@@ -209,6 +209,9 @@ public struct ExtensionServerSpec: Hashable, Sendable {
   /// own seats; the pod's queue wait follows from a 60 s deadline (the control plane's
   /// `requestTimeout`), and the seat is released when the pod answers or the stream is reset.
   public var ownAdmission: AdmissionSpec?
+  /// The kubelet's readiness probe of each pod; nil = none (the default): only a crash takes a
+  /// pod out of the ready endpoints, 1 s after it, and a hung, refusing or slow pod stays Ready.
+  public var readinessProbe: ReadinessProbeSpec?
 
   public init(name: String, service: ServiceReference, replicas: Int = 1, workers: Int = 100, queueLimit: Int? = nil,
               serviceTimes: ServiceTimes, maxStreamsPerConnection: Int? = nil, faults: [FaultSpec] = []) {

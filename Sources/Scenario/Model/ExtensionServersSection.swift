@@ -26,6 +26,12 @@ public import AggregationModel
 ///       cacheTTL: 10s             # allow/deny cache (default 10s); timeout: 10s; handlingTime: 1ms
 ///     ownAdmission: {maxInFlight: {readOnly: 400, mutating: 200}}   # the server's own admission, as controlPlane.admission
 ///     responseBytes: {get: 2048, list: 65536, discovery: 8192, probe: 1024, openAPI: 1048576}   # for link bandwidth
+///     readinessProbe: {period: 10s, timeout: 1s, failureThreshold: 3, successThreshold: 1}   # default none
+///     #   the kubelet's probe of each pod (Kubernetes' defaults as written; initialDelay: 0s >= 0,
+///     #   only after a crash's restart; firstProbe: >= 0, < period, default a random phase per pod):
+///     #   a hung, refusing, crashed or too slow pod fails it and leaves the ready endpoints after
+///     #   failureThreshold failures in a row; successThreshold successes bring it back
+///     #   (`ReadinessProbeSpec`; metrics-server's manifest: period 10s, failureThreshold 3, initialDelay 20s)
 /// ```
 public struct ExtensionServersSection: ScenarioSection, Hashable {
   public static let key = "extensionServers"
@@ -40,7 +46,7 @@ public struct ExtensionServersSection: ScenarioSection, Hashable {
   public var entries: [Entry]
 
   static let keys = ["name", "service", "replicas", "workers", "queueLimit", "maxStreamsPerConnection", "serviceTime", "faults",
-                     "faultProcesses", "authorization", "ownAdmission", "responseBytes"]
+                     "faultProcesses", "authorization", "ownAdmission", "responseBytes", "readinessProbe"]
 
   public init?(reading node: NodeReader) {
     guard let entries = node.array(Self.entry) else { return nil }
@@ -64,16 +70,44 @@ public struct ExtensionServersSection: ScenarioSection, Hashable {
     let authorization = m.read("authorization", default: nil) { $0.noneOr(Self.authorization) }
     let ownAdmission = m.read("ownAdmission", default: nil) { $0.noneOr(ControlPlaneSection.admission) }
     let sizes = m.read("responseBytes", default: ResponseSizes()) { Self.responseSizes($0) }
+    let readiness = m.read("readinessProbe", default: nil) { $0.noneOr(Self.readinessProbe) }
     guard let name, let service, APIService.portRange.contains(service.value.port), let replicas, let workers,
           let queueLimit, let streams, let times, let faults, let processes, let authorization, let ownAdmission,
-          let sizes else { return nil }
+          let sizes, let readiness else { return nil }
     var spec = ExtensionServerSpec(name: name.value, service: service.value, replicas: replicas, workers: workers,
                                    queueLimit: queueLimit, serviceTimes: times, maxStreamsPerConnection: streams, faults: faults)
     spec.faultProcesses = processes
     spec.authorization = authorization
     spec.ownAdmission = ownAdmission
     spec.responseBytes = sizes
+    spec.readinessProbe = readiness
     return Entry(spec: spec, name: name, service: service)
+  }
+
+  /// `{period: 10s, timeout: 1s, failureThreshold: 3, successThreshold: 1, initialDelay: 0s, firstProbe: 2s}`,
+  /// each key optional with Kubernetes' default (firstProbe: a random phase per pod).
+  static func readinessProbe(_ node: NodeReader) -> ReadinessProbeSpec? {
+    let keys = ["period", "timeout", "failureThreshold", "successThreshold", "initialDelay", "firstProbe"]
+    guard let m = node.mapping(knownKeys: keys) else { return nil }
+    var spec = ReadinessProbeSpec()
+    let period = m.read("period", default: spec.period) { $0.positiveDuration() }
+    let timeout = m.read("timeout", default: spec.timeout) { $0.positiveDuration() }
+    let failures = m.read("failureThreshold", default: spec.failureThreshold) { $0.integer(in: 1...1_000_000) }
+    let successes = m.read("successThreshold", default: spec.successThreshold) { $0.integer(in: 1...1_000_000) }
+    let delay = m.read("initialDelay", default: spec.initialDelay) { $0.duration() }
+    let first = m.read("firstProbe", default: Optional<SimDuration>.none) { $0.duration().map(Optional.some) }
+    guard let period, let timeout, let failures, let successes, let delay, let first else { return nil }
+    if let first, first >= period, let node = m.optional("firstProbe") {
+      node.report(expected: "a firstProbe < period (\(period))", found: "\(first)")
+      return nil
+    }
+    spec.period = period
+    spec.timeout = timeout
+    spec.failureThreshold = failures
+    spec.successThreshold = successes
+    spec.initialDelay = delay
+    spec.firstProbe = first
+    return spec
   }
 
   /// `{serviceAccount: ns/name, cacheTTL: 10s, timeout: 10s, handlingTime: 1ms}`.

@@ -26,6 +26,12 @@ public import AggregationModel
 ///       cacheTTL: 10s             # allow/deny cache (default 10s); timeout: 10s; handlingTime: 1ms
 ///     ownAdmission: {maxInFlight: {readOnly: 400, mutating: 200}}   # the server's own admission, as controlPlane.admission
 ///     responseBytes: {get: 2048, list: 65536, discovery: 8192, probe: 1024, openAPI: 1048576}   # for link bandwidth
+///     aggregatedDiscovery: served # how it answers the discovery manager's aggregated GET /apis
+///                                 #   (research §3.2, §9 item 5): served (200, aggregated type;
+///                                 #   the default) | notFound (404: serves only /apis/<g>/<v>,
+///                                 #   #119662) | notAcceptable (406) | ignoresAccept (200, plain
+///                                 #   APIGroupList); all but served make the manager fall back to
+///                                 #   GET /apis/<g>/<v> from 1.29, only notAcceptable before
 /// ```
 public struct ExtensionServersSection: ScenarioSection, Hashable {
   public static let key = "extensionServers"
@@ -40,7 +46,7 @@ public struct ExtensionServersSection: ScenarioSection, Hashable {
   public var entries: [Entry]
 
   static let keys = ["name", "service", "replicas", "workers", "queueLimit", "maxStreamsPerConnection", "serviceTime", "faults",
-                     "faultProcesses", "authorization", "ownAdmission", "responseBytes"]
+                     "faultProcesses", "authorization", "ownAdmission", "responseBytes", "aggregatedDiscovery"]
 
   public init?(reading node: NodeReader) {
     guard let entries = node.array(Self.entry) else { return nil }
@@ -64,15 +70,17 @@ public struct ExtensionServersSection: ScenarioSection, Hashable {
     let authorization = m.read("authorization", default: nil) { $0.noneOr(Self.authorization) }
     let ownAdmission = m.read("ownAdmission", default: nil) { $0.noneOr(ControlPlaneSection.admission) }
     let sizes = m.read("responseBytes", default: ResponseSizes()) { Self.responseSizes($0) }
+    let aggregated = m.read("aggregatedDiscovery", default: AggregatedDiscoverySupport.served) { $0.oneOf(AggregatedDiscoverySupport.self) }
     guard let name, let service, APIService.portRange.contains(service.value.port), let replicas, let workers,
           let queueLimit, let streams, let times, let faults, let processes, let authorization, let ownAdmission,
-          let sizes else { return nil }
+          let sizes, let aggregated else { return nil }
     var spec = ExtensionServerSpec(name: name.value, service: service.value, replicas: replicas, workers: workers,
                                    queueLimit: queueLimit, serviceTimes: times, maxStreamsPerConnection: streams, faults: faults)
     spec.faultProcesses = processes
     spec.authorization = authorization
     spec.ownAdmission = ownAdmission
     spec.responseBytes = sizes
+    spec.aggregatedDiscovery = aggregated
     return Entry(spec: spec, name: name, service: service)
   }
 

@@ -42,7 +42,7 @@ extension ResultTables {
   static func discoveryManagerMetrics(_ m: APIServiceDiscoveryMetrics) -> [(String, String, Double)] {
     [("stale_fraction", "ratio", m.staleFraction), ("stale_s", "s", m.staleTime.seconds),
      ("stale_to_current", "count", Double(m.staleToCurrent)), ("fetches", "count", Double(m.fetches)),
-     ("failed_fetches", "count", Double(m.failedFetches))]
+     ("failed_fetches", "count", Double(m.failedFetches)), ("fallbacks", "count", Double(m.fallbacks))]
   }
 
   /// Adds the discovery-client and discovery-manager rows of one sweep point.

@@ -32,5 +32,6 @@ struct KubernetesVersionTests {
     #expect(at(23).kubectlDiscoveryCacheTTL == .minutes(10) && at(24).kubectlDiscoveryCacheTTL == .hours(6))
     #expect(at(22).kubectlDiscoveryBurst == 100 && at(23).kubectlDiscoveryBurst == 300)
     #expect(at(28).defaultHTTP2StreamsPerConnection == 250 && at(29).defaultHTTP2StreamsPerConnection == 100)
+    #expect(!at(27).wideLegacyDiscoveryFallback && !at(28).wideLegacyDiscoveryFallback && at(29).wideLegacyDiscoveryFallback)
   }
 }

@@ -10,10 +10,11 @@ struct ModelServerOptionsTests {
     "spec.extensionServers[0].faultProcesses=[{kind: crash, timeBetweenFailures: {exponential: {mean: 6h}}, timeToRepair: 2m}]",
     "spec.extensionServers[0].ownAdmission={maxInFlight: {readOnly: 40, mutating: 20}}",
     "spec.extensionServers[0].responseBytes={list: 1048576}",
+    "spec.extensionServers[0].aggregatedDiscovery=notFound",
     "spec.run.timeBucket=30s",
   ]
 
-  @Test("authorization, random faults, own admission, response sizes and the time bucket reach the model")
+  @Test("authorization, random faults, own admission, response sizes, the aggregated-discovery answer and the time bucket reach the model")
   func optionsReachTheModel() throws {
     let spec = try model(minimalModel(), overrides: Self.overrides)
     let server = spec.extensionServers[0]
@@ -25,18 +26,37 @@ struct ModelServerOptionsTests {
                                                        timeToRepair: .constant(.minutes(2)))])
     #expect(server.ownAdmission == .maxInFlight(readOnly: 40, mutating: 20))
     #expect(server.responseBytes.list == 1_048_576 && server.responseBytes.get == 2_048)
+    #expect(server.aggregatedDiscovery == .notFound)
+    #expect(try model(minimalModel()).extensionServers[0].aggregatedDiscovery == .served)
     #expect(spec.timeBucket == .seconds(30))
   }
 
-  @Test("a bad service account and a factor on a crash process are reported at their nodes")
+  @Test("a bad service account, a factor on a crash process and an unknown aggregated-discovery answer are reported at their nodes")
   func badOptions() {
     let problems = modelProblems(minimalModel(), overrides: [
       "spec.extensionServers[0].authorization={serviceAccount: metrics-server}",
       "spec.extensionServers[0].faultProcesses=[{kind: crash, factor: 2, timeBetweenFailures: 1h, timeToRepair: 1m}]",
+      "spec.extensionServers[0].aggregatedDiscovery=notfound",
     ])
     #expect(problems == [
       "--set spec.extensionServers[0].faultProcesses=[{kind: crash, factor: 2, timeBetweenFailures: 1h, timeToRepair: 1m}]: spec.extensionServers[0].faultProcesses[0].factor: expected no factor for a crash fault (only slowDown has one), found \"factor\"",
       "--set spec.extensionServers[0].authorization={serviceAccount: metrics-server}: spec.extensionServers[0].authorization.serviceAccount: expected namespace/name, found \"metrics-server\"",
+      "--set spec.extensionServers[0].aggregatedDiscovery=notfound: spec.extensionServers[0].aggregatedDiscovery: expected one of served, notFound, notAcceptable, ignoresAccept (did you mean \"notFound\"?), found \"notfound\"",
+    ])
+  }
+
+  @Test("an unknown aggregatedDiscovery in the file is reported at its line and column with the four answers")
+  func badAggregatedDiscoveryInTheFile() {
+    let yaml = document(spec: """
+        run: {duration: 10m}
+        extensionServers:
+          - name: agones
+            service: {namespace: agones-system, name: agones-controller-service}
+            serviceTime: 5ms
+            aggregatedDiscovery: legacy
+      """)
+    #expect(modelProblems(yaml) == [
+      "lab.yaml:11:28: spec.extensionServers[0].aggregatedDiscovery: expected one of served, notFound, notAcceptable, ignoresAccept, found \"legacy\"",
     ])
   }
   @Test("readinessProbe: default none; `{}` takes Kubernetes' defaults; every key reaches the model")

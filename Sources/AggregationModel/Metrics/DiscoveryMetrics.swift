@@ -58,7 +58,14 @@ public struct APIServiceDiscoveryMetrics: Sendable {
   public var staleFraction: Double
   /// Stale → Current transitions, summed over instances.
   public var staleToCurrent: Int
-  /// Fetches that ended, and those that failed.
+  /// Syncs that contacted the backend and ended, summed over instances: one per sync, whether it
+  /// took the aggregated `GET /apis` alone or also the legacy fallback `GET /apis/<g>/<v>`.
   public var fetches: Int
+  /// Syncs that published the group-version Stale: the `GET /apis` failed without a fallback
+  /// (503, the 5 s timeout; before 1.29 also 404, 429, 500 …), or its fallback failed.
   public var failedFetches: Int
+  /// Syncs that went on to the legacy fallback (a second request on the same worker, with its
+  /// own 5 s cap); it is not cached, so a backend without aggregated discovery costs one at every
+  /// refresh. `fetches − failedFetches` syncs ended Current, fallbacks included.
+  public var fallbacks: Int
 }

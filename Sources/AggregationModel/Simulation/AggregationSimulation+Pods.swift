@@ -52,18 +52,29 @@ extension AggregationSimulation {
   }
 
   /// A worker takes `job`: it first asks the control plane to authorize it (delegated
-  /// authorization, when the pod has not authorized the client within the cache TTL), then serves it.
+  /// authorization, when the pod has not authorized the subject within the cache TTL), then serves it.
   mutating func startService(_ job: PodJob, server: Int, pod: Int) {
     servers[server].pods[pod].busyWorkers += 1
     recordBusy(server: server, pod: pod)
-    if servers[server].spec.authorization != nil && requests[job.request].kind != .probe {
-      let client = Int(requests[job.request].client)
-      if client >= 0 && calendar.now >= servers[server].pods[pod].authorizedUntil[client] {
-        sendReview(for: job, server: server, pod: pod)
+    if servers[server].spec.authorization != nil {
+      let subject = reviewSubject(job.request, server: server)
+      if subject >= 0 && calendar.now >= servers[server].pods[pod].authorizedUntil[subject] {
+        sendReview(for: job, server: server, pod: pod, subject: subject)
         return
       }
     }
     serve(job, server: server, pod: pod)
+  }
+
+  /// Whose authorization a pod of `server` (with delegated authorization) checks for the request:
+  /// its client's cache slot; for the discovery manager's legacy fallback, sent as
+  /// `system:kube-aggregator` without `system:masters` (research §3.2), the aggregator's slot
+  /// after the clients'; -1 for the `system:masters` traffic it does not review (probes and the
+  /// aggregated `GET /apis`).
+  func reviewSubject(_ id: UInt32, server: Int) -> Int {
+    if requests[id].isLegacyFallback { return servers[server].aggregatorSubject }
+    if requests[id].kind == .probe || requests[id].isDiscoveryFetch { return -1 }
+    return Int(requests[id].client)
   }
 
   /// The worker serves `job`: its service time (scaled by a slow-down) is drawn now.
@@ -120,7 +131,10 @@ extension AggregationSimulation {
     requests[id].phase = .toControlPlaneFromPod
     guard c >= 0, connections[c].state == .ready else { return }
     let instance = Int(requests[id].instance), server = Int(requests[id].server)
-    let bytes = reply == .ok && !requests[id].bodyless ? servers[server].spec.responseBytes[requests[id].kind] : 0
+    // A 404 or 406 to the discovery manager's `GET /apis` has no discovery body.
+    let emptyAnswer = requests[id].isDiscoveryFetch && !requests[id].isLegacyFallback
+      && (servers[server].spec.aggregatedDiscovery == .notFound || servers[server].spec.aggregatedDiscovery == .notAcceptable)
+    let bytes = reply == .ok && !emptyAnswer && !requests[id].bodyless ? servers[server].spec.responseBytes[requests[id].kind] : 0
     guard let delay = backendLinks[instance][server].delay(at: calendar.now, isRequest: false, bytes: bytes) else { return }
     calendar.schedule(.backendAnswer(request: id, generation: requests[id].generation, reply: reply), after: delay)
   }
@@ -133,14 +147,16 @@ extension AggregationSimulation {
   /// proxied the request, over the pod's backend link (response direction), and waits for it at
   /// most the review client's timeout. The review is a record of the request table (so that APF
   /// can queue it under its id) and never reaches a client.
-  mutating func sendReview(for job: PodJob, server: Int, pod: Int) {
+  /// `subject` is the pod's cache slot of the reviewed user (`reviewSubject`); the review record
+  /// keeps it in `client`.
+  mutating func sendReview(for job: PodJob, server: Int, pod: Int, subject: Int) {
     let authorization = servers[server].spec.authorization!
     let original = requests[job.request]
     let review = requests.allocate()
     requests[review].isReview = true
     requests[review].reviewFor = job.request
     requests[review].reviewForGeneration = job.generation
-    requests[review].client = original.client
+    requests[review].client = Int32(subject)
     requests[review].kind = original.kind
     requests[review].instance = original.instance
     requests[review].server = Int32(server)

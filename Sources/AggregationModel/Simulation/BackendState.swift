@@ -29,7 +29,8 @@ struct PodState {
   /// The same over the current time-series bucket.
   var bucketBusy = TimeWeightedStatistic()
   var served = 0
-  /// Per client: the SubjectAccessReview cache (authorized until then).
+  /// Per client, then for `system:kube-aggregator` (the discovery manager's legacy fallback):
+  /// the SubjectAccessReview cache (authorized until then).
   var authorizedUntil: [SimTime] = []
   /// The server's own admission (APF or max-in-flight), if it runs one (research §6, #97957).
   var admission: AdmissionState?
@@ -75,11 +76,14 @@ struct ServerState {
   /// The time a pod takes to answer a readiness probe before any slow-down: the mean probe
   /// service time, in seconds.
   let readinessAnswerSeconds: Double
+  /// The slot of `system:kube-aggregator` in each pod's `authorizedUntil` (after the clients').
+  let aggregatorSubject: Int
 
   init(_ spec: ExtensionServerSpec, streams: StreamRegistry, clientCount: Int) {
     self.spec = spec
     var pod = PodState()
-    pod.authorizedUntil = Array(repeating: .zero, count: spec.authorization == nil ? 0 : clientCount)
+    pod.authorizedUntil = Array(repeating: .zero, count: spec.authorization == nil ? 0 : clientCount + 1)
+    aggregatorSubject = clientCount
     pod.queue.reserveCapacity(256)
     pod.stalled.reserveCapacity(spec.workers)
     pod.inService.reserveCapacity(spec.workers)

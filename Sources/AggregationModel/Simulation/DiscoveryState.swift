@@ -117,8 +117,11 @@ struct DiscoveryManagerState {
   var staleTime: [SimDuration]
   var staleToCurrent: [Int]
   var failures: [Int]
+  /// Syncs that contacted the backend (one per sync, its legacy fallback included), those that
+  /// published Stale, and those that went on to the legacy fallback.
   var fetches: [Int]
   var failedFetches: [Int]
+  var fallbacks: [Int]
 
   init(apiServices: Int) {
     queued = Array(repeating: false, count: apiServices)
@@ -133,6 +136,33 @@ struct DiscoveryManagerState {
     failures = staleToCurrent
     fetches = staleToCurrent
     failedFetches = staleToCurrent
+    fallbacks = staleToCurrent
+  }
+
+  /// A sync of `apiService` ended (Current when `ok`, else Stale): its worker is free. Returns
+  /// its consecutive failures and whether it was marked dirty meanwhile (then cleared).
+  mutating func publish(_ apiService: Int, ok: Bool, now: SimTime, measuringSince: SimTime) -> (failures: Int, again: Bool) {
+    busyWorkers -= 1
+    processing[apiService] = false
+    fetches[apiService] += 1
+    if ok {
+      if stale[apiService] {
+        stale[apiService] = false
+        staleTime[apiService] = staleTime[apiService] + (now - Swift.max(staleSince[apiService], measuringSince))
+        staleToCurrent[apiService] += 1
+      }
+      failures[apiService] = 0
+    } else {
+      failedFetches[apiService] += 1
+      if !stale[apiService] {
+        stale[apiService] = true
+        staleSince[apiService] = now
+      }
+      failures[apiService] += 1
+    }
+    let again = dirtyAgain[apiService]
+    dirtyAgain[apiService] = false
+    return (failures[apiService], again)
   }
 
   mutating func popFirst() -> Int32? {
@@ -160,6 +190,8 @@ struct DiscoveryState {
   let fetched: [Int32]
   let managerSpec: DiscoveryManagerSpec
   let retriesWithBackoff: Bool
+  /// 1.29+: every answer but 304, 503 and an aggregated 200 falls back to legacy discovery.
+  let wideFallback: Bool
   var measuringSince = SimTime.zero
 
   init(spec: ModelSpec, registry: APIServiceRegistry, instances: Int, streams: StreamRegistry) {
@@ -175,6 +207,7 @@ struct DiscoveryState {
     }
     managerSpec = spec.discoveryManager
     retriesWithBackoff = behaviour.discoveryRetriesWithBackoff
+    wideFallback = behaviour.wideLegacyDiscoveryFallback
     let runs = spec.discoveryManager.enabled ?? clients.contains { $0?.mode == .aggregated }
     managers = runs ? Array(repeating: DiscoveryManagerState(apiServices: registry.apiServices.count), count: instances) : []
     fetched = registry.apiServices.indices.filter { registry.apiServices[$0].service != nil }.map { Int32($0) }
@@ -220,6 +253,7 @@ struct DiscoveryState {
         managers[m].staleToCurrent[a] = 0
         managers[m].fetches[a] = 0
         managers[m].failedFetches[a] = 0
+        managers[m].fallbacks[a] = 0
       }
     }
   }
@@ -251,7 +285,8 @@ struct DiscoveryState {
       return APIServiceDiscoveryMetrics(
         apiService: names[a], staleTime: stale, staleFraction: span > 0 ? stale.seconds / span : 0,
         staleToCurrent: managers.reduce(0) { $0 + $1.staleToCurrent[a] },
-        fetches: managers.reduce(0) { $0 + $1.fetches[a] }, failedFetches: managers.reduce(0) { $0 + $1.failedFetches[a] })
+        fetches: managers.reduce(0) { $0 + $1.fetches[a] }, failedFetches: managers.reduce(0) { $0 + $1.failedFetches[a] },
+        fallbacks: managers.reduce(0) { $0 + $1.fallbacks[a] })
     }
   }
 }

@@ -70,6 +70,9 @@ struct RequestRecord {
   var usesDiscoveryBucket = false
   /// A discovery manager's fetch (no client: `client` is -1).
   var isDiscoveryFetch = false
+  /// The fetch is the legacy fallback (`GET /apis/<g>/<v>` as `system:kube-aggregator`, without
+  /// `system:masters`) that followed an unusable answer to the aggregated `GET /apis`.
+  var isLegacyFallback = false
 }
 
 /// The table of request records with its free list.

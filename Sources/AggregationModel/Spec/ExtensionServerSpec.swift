@@ -179,6 +179,31 @@ public struct FaultSpec: Hashable, Sendable {
   }
 }
 
+/// How an extension server answers the aggregated-discovery `GET /apis` of the control plane's
+/// discovery manager (research kube-aggregator.md §3.2, §9 item 5). Only that request depends on
+/// it: the legacy `GET /apis/<group>/<version>` (clients, probes, the manager's legacy fallback)
+/// is answered 200 whatever the case.
+///
+/// What each answer makes of the group-version (`wideLegacyDiscoveryFallback` in
+/// `VersionBehaviour`): `served` → Current in every version; `notAcceptable` → legacy fallback in
+/// every version; `notFound` and `ignoresAccept` → legacy fallback from 1.29, and before that
+/// `notFound` is Stale at every refresh (kubernetes/kubernetes#119662) and `ignoresAccept` is
+/// published Current but with no resources (inferred, see `wideLegacyDiscoveryFallback`).
+public enum AggregatedDiscoverySupport: String, CaseIterable, Hashable, Sendable {
+  /// 200 with the aggregated content type (`application/json;g=apidiscovery.k8s.io;v=v2…;as=
+  /// APIGroupDiscoveryList`): servers built on k8s.io/apiserver that serve aggregated discovery.
+  case served
+  /// 404: a plain mux that serves only `/apis/<group>/<version>`, such as the Agones allocation
+  /// API (agones `pkg/util/apiserver/apiserver.go`; kube-apiserver logged `404 404 page not
+  /// found`, googleforgames/agones#3172).
+  case notFound
+  /// 406 Not Acceptable: content negotiation that does not know the aggregated type (a server
+  /// built on an older k8s.io/apiserver).
+  case notAcceptable
+  /// 200 with a plain `APIGroupList` (JSON): a server that ignores the Accept header.
+  case ignoresAccept
+}
+
 /// An extension API server behind one or more APIServices: `replicas` identical pods, each
 /// serving at most `workers` requests at once; extra requests wait in a FIFO queue of at most
 /// `queueLimit` (nil = unbounded), beyond which the pod answers 429 at once. Service time is drawn
@@ -212,6 +237,8 @@ public struct ExtensionServerSpec: Hashable, Sendable {
   /// The kubelet's readiness probe of each pod; nil = none (the default): only a crash takes a
   /// pod out of the ready endpoints, 1 s after it, and a hung, refusing or slow pod stays Ready.
   public var readinessProbe: ReadinessProbeSpec?
+  /// How the server answers the discovery manager's aggregated-discovery `GET /apis`.
+  public var aggregatedDiscovery = AggregatedDiscoverySupport.served
 
   public init(name: String, service: ServiceReference, replicas: Int = 1, workers: Int = 100, queueLimit: Int? = nil,
               serviceTimes: ServiceTimes, maxStreamsPerConnection: Int? = nil, faults: [FaultSpec] = []) {

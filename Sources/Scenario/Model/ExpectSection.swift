@@ -31,7 +31,8 @@
 ///   `namespace_discovery_failures`, `terminating_mean_s`, `terminating_p50_s`,
 ///   `terminating_p99_s`, `terminating_max_s`, `still_terminating`, `oldest_terminating_s`;
 /// - `discovery/<APIService>` (the discovery manager): `stale_fraction`, `stale_s`,
-///   `stale_to_current`, `fetches`, `failed_fetches`;
+///   `stale_to_current`, `fetches`, `failed_fetches`, `fallbacks` (syncs that went on to the
+///   legacy fallback `GET /apis/<group>/<version>`);
 /// - `priority_level/<instance>/<level>` (APF): `seat_utilisation`, `queue_length_mean`,
 ///   `queue_wait_mean_s`, `rejected`, `dispatched`, `concurrency_limit`.
 public struct ExpectSection: ScenarioSection, Hashable {
@@ -162,6 +163,7 @@ public enum ExpectationMetric: String, CaseIterable, Hashable, Sendable {
   case staleToCurrent = "stale_to_current"
   case fetches
   case failedFetches = "failed_fetches"
+  case fallbacks
   case seatUtilisation = "seat_utilisation"
   case queueLengthMean = "queue_length_mean"
   case queueWaitMean = "queue_wait_mean_s"
@@ -186,7 +188,7 @@ public enum ExpectationMetric: String, CaseIterable, Hashable, Sendable {
     case .namespacesDeleted, .namespacesFinalized, .namespaceDiscoveryFailures, .terminatingMean, .terminatingP50,
          .terminatingP99, .terminatingMax, .stillTerminating, .oldestTerminating:
       [.namespaceController]
-    case .staleFraction, .staleSeconds, .staleToCurrent, .fetches, .failedFetches: [.discovery]
+    case .staleFraction, .staleSeconds, .staleToCurrent, .fetches, .failedFetches, .fallbacks: [.discovery]
     case .seatUtilisation, .queueLengthMean, .queueWaitMean, .rejected, .dispatched, .concurrencyLimit: [.priorityLevel]
     }
   }

@@ -32,6 +32,12 @@ public import AggregationModel
 ///     #   a hung, refusing, crashed or too slow pod fails it and leaves the ready endpoints after
 ///     #   failureThreshold failures in a row; successThreshold successes bring it back
 ///     #   (`ReadinessProbeSpec`; metrics-server's manifest: period 10s, failureThreshold 3, initialDelay 20s)
+///     aggregatedDiscovery: served # how it answers the discovery manager's aggregated GET /apis
+///                                 #   (research §3.2, §9 item 5): served (200, aggregated type;
+///                                 #   the default) | notFound (404: serves only /apis/<g>/<v>,
+///                                 #   #119662) | notAcceptable (406) | ignoresAccept (200, plain
+///                                 #   APIGroupList); all but served make the manager fall back to
+///                                 #   GET /apis/<g>/<v> from 1.29, only notAcceptable before
 /// ```
 public struct ExtensionServersSection: ScenarioSection, Hashable {
   public static let key = "extensionServers"
@@ -46,7 +52,8 @@ public struct ExtensionServersSection: ScenarioSection, Hashable {
   public var entries: [Entry]
 
   static let keys = ["name", "service", "replicas", "workers", "queueLimit", "maxStreamsPerConnection", "serviceTime", "faults",
-                     "faultProcesses", "authorization", "ownAdmission", "responseBytes", "readinessProbe"]
+                     "faultProcesses", "authorization", "ownAdmission", "responseBytes", "readinessProbe",
+                     "aggregatedDiscovery"]
 
   public init?(reading node: NodeReader) {
     guard let entries = node.array(Self.entry) else { return nil }
@@ -70,10 +77,11 @@ public struct ExtensionServersSection: ScenarioSection, Hashable {
     let authorization = m.read("authorization", default: nil) { $0.noneOr(Self.authorization) }
     let ownAdmission = m.read("ownAdmission", default: nil) { $0.noneOr(ControlPlaneSection.admission) }
     let sizes = m.read("responseBytes", default: ResponseSizes()) { Self.responseSizes($0) }
+    let aggregated = m.read("aggregatedDiscovery", default: AggregatedDiscoverySupport.served) { $0.oneOf(AggregatedDiscoverySupport.self) }
     let readiness = m.read("readinessProbe", default: nil) { $0.noneOr(Self.readinessProbe) }
     guard let name, let service, APIService.portRange.contains(service.value.port), let replicas, let workers,
           let queueLimit, let streams, let times, let faults, let processes, let authorization, let ownAdmission,
-          let sizes, let readiness else { return nil }
+          let sizes, let readiness, let aggregated else { return nil }
     var spec = ExtensionServerSpec(name: name.value, service: service.value, replicas: replicas, workers: workers,
                                    queueLimit: queueLimit, serviceTimes: times, maxStreamsPerConnection: streams, faults: faults)
     spec.faultProcesses = processes
@@ -81,6 +89,7 @@ public struct ExtensionServersSection: ScenarioSection, Hashable {
     spec.ownAdmission = ownAdmission
     spec.responseBytes = sizes
     spec.readinessProbe = readiness
+    spec.aggregatedDiscovery = aggregated
     return Entry(spec: spec, name: name, service: service)
   }
 

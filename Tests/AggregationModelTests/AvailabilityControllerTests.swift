@@ -105,6 +105,20 @@ struct AvailabilityControllerTests {
     #expect(Self.metrics(result).transitions == 2)
   }
 
+  @Test("a crash shorter than the kubelet's 1 s detection leaves the pod Ready: restarted at 10.5 s, it serves a request at 12 s and the APIService stays Available")
+  func shortCrashKeepsPodReady() {
+    // Crashed 10 to 10.5 s: a request at 10.2 s is refused (503); the crash is seen at 11 s, when
+    // the pod is running again, so its readiness does not change.
+    let crash = FaultSpec(kind: .crash, start: F.at(10), duration: .milliseconds(500))
+    let spec = F.spec(duration: .seconds(60), server: F.metricsServer(faults: [crash]),
+                      clients: [F.client(workload: .open(.trace([F.at(10.2), F.at(12)])))],
+                      availabilityController: Self.controller(firstResync: .seconds(45)))
+    let result = F.run(spec)
+    #expect(result.events.filter { $0.kind == .podReadinessChanged }.isEmpty)
+    #expect(Self.statusWrites(result).isEmpty)
+    #expect(result.trace.map(\.outcome) == [.unreachable, .ok])
+  }
+
   @Test("a server with no pods is EndpointsNotFound at the first check")
   func noPodsGivesEndpointsNotFound() {
     let spec = F.spec(duration: .seconds(10), server: F.metricsServer(replicas: 0), clients: [],

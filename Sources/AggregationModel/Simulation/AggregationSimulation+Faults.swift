@@ -48,6 +48,13 @@ extension AggregationSimulation {
     modelEvents.append(ModelEventRecord(time: calendar.now, kind: kind, subject: subject, detail: detail))
   }
 
+  /// The kubelet sees the crash: the pod leaves the ready endpoints, unless it has restarted (or
+  /// crashed again) since.
+  mutating func crashSeen(server: Int, pod: Int, epoch: UInt32) {
+    guard servers[server].pods[pod].crashed, servers[server].pods[pod].epoch == epoch else { return }
+    setReady(server: server, pod: pod, false)
+  }
+
   /// Sets the pod's readiness, recording a change.
   mutating func setReady(server: Int, pod: Int, _ ready: Bool) {
     guard servers[server].pods[pod].ready != ready else { return }
@@ -64,7 +71,8 @@ extension AggregationSimulation {
     case .crash:
       crash(server: server, pod: pod)
       failOutstandingReadinessProbe(server: server, pod: pod)
-      calendar.schedule(.readinessChanges(server: Int32(server), pod: Int32(pod), ready: false), after: Self.crashDetection)
+      calendar.schedule(.crashSeen(server: Int32(server), pod: Int32(pod), epoch: servers[server].pods[pod].epoch),
+                        after: Self.crashDetection)
     case .hang:
       servers[server].pods[pod].hung = true
     case .slowDown(let factor):

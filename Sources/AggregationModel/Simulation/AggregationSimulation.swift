@@ -221,7 +221,7 @@ public struct AggregationSimulation {
     case .connectionHealthCheck(let connection, let generation): connectionHealthCheck(Int(connection), generation: generation)
     case .faultBegins(let server, let fault): faultBegins(server: Int(server), fault: Int(fault))
     case .faultEnds(let server, let fault): faultEnds(server: Int(server), fault: Int(fault))
-    case .readinessChanges(let server, let pod, let ready): setReady(server: Int(server), pod: Int(pod), ready)
+    case .crashSeen(let server, let pod, let epoch): crashSeen(server: Int(server), pod: Int(pod), epoch: epoch)
     case .readinessProbeTick(let server, let pod): readinessProbeTick(server: Int(server), pod: Int(pod))
     case .readinessProbeTimeout(let server, let pod, let generation):
       readinessProbeTimesOut(server: Int(server), pod: Int(pod), generation: generation)

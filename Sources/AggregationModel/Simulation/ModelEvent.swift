@@ -37,8 +37,9 @@ enum ModelEvent {
   /// A scheduled fault of a server begins or ends.
   case faultBegins(server: Int32, fault: Int32)
   case faultEnds(server: Int32, fault: Int32)
-  /// A crashed pod drops out of the Service's ready endpoints (the kubelet noticed the crash).
-  case readinessChanges(server: Int32, pod: Int32, ready: Bool)
+  /// The kubelet noticed a pod's crash (`epoch`: the pod's crash count then): it drops out of
+  /// the Service's ready endpoints unless it has restarted since.
+  case crashSeen(server: Int32, pod: Int32, epoch: UInt32)
   /// The kubelet's readiness-probe ticker of a pod fires.
   case readinessProbeTick(server: Int32, pod: Int32)
   /// A readiness probe was not answered within its timeout (stale unless `generation` is current).

@@ -70,16 +70,18 @@ struct EngineBenchmark: ParsableCommand {
         print("SimPy: not run (\(python) \(simpyScript) failed; `make bench` installs simpy into Benchmarks/.venv)")
       }
     }
-    if !noModel { benchmarkModel() }
+    if !noModel && !benchmarkModel() { failed = true }
     if failed { throw ExitCode.failure }
   }
 
   /// The full model, on a short run and then a long one: events/s, and whether the peak memory
-  /// grows with the simulated duration.
-  func benchmarkModel() {
+  /// or the allocations grow with the simulated duration (false: they do).
+  func benchmarkModel() -> Bool {
     print("full model: 10 extension servers × 2 pods, 10 clients × 500 req/s, APF defaults, lognormal links")
+    var allocations: [Int] = []
     for minutes in [max(modelMinutes / 10, 1), modelMinutes] {
       let m = ModelBenchmark.measure(duration: .minutes(minutes))
+      allocations.append(m.allocations)
       let rate = Double(m.events) / m.wallSeconds
       print("model   \(minutes) simulated min  events \(m.events)  wall \(fixed(m.wallSeconds, 2)) s  events/s \(fixed(rate / 1e6, 2)) M"
             + "  requests \(m.requests)  ok \(fixed(100 * m.okFraction, 2))%  p99 \(fixed(m.p99.seconds * 1e3, 1)) ms"
@@ -89,6 +91,15 @@ struct EngineBenchmark: ParsableCommand {
         print("target ≥ 3 M events/s: \(rate >= 3e6 ? "met" : "missed") (\(fixed(rate / 1e6, 2)) M)")
       }
     }
+    // Tables grow to the peak of work in flight, the same in both runs; ten times the simulated
+    // time must not bring (many) more allocations.
+    guard interposerIsLoaded(), let short = allocations.first, let long = allocations.last else { return true }
+    print("model allocations: \(short) in the short run, \(long) in the long one")
+    if long > short + short / 10 + 64 {
+      print("FAIL: the full model's allocations grow with the simulated time (something allocates per event)")
+      return false
+    }
+    return true
   }
 
   struct Measurement {

@@ -44,9 +44,13 @@ struct OpenAPIState {
     hasV2Spec = Array(repeating: false, count: apiServices)
   }
 
+  /// The queue of OpenAPI `version` (2 or 3), modified in place (a get/set pair would copy its
+  /// arrays on every change: an allocation per event).
   subscript(version: UInt8) -> OpenAPIQueue {
     get { version == 2 ? v2 : v3 }
-    set { if version == 2 { v2 = newValue } else { v3 = newValue } }
+    _modify {
+      if version == 2 { yield &v2 } else { yield &v3 }
+    }
   }
 }
 

@@ -156,19 +156,10 @@ extension AggregationSimulation {
   /// straight into the instance's proxy transport (sharing its connections), with the probe
   /// timeout as its deadline.
   mutating func sendProbe(instance: Int, apiService: Int, server: Int, check: UInt32) {
-    let id = requests.allocate()
+    let id = internalRequest(kind: .probe, instance: instance, apiService: apiService)
     requests[id].isProbe = true
     requests[id].probeCheck = check
-    requests[id].kind = .probe
-    requests[id].instance = Int32(instance)
-    requests[id].apiService = Int32(apiService)
-    requests[id].server = Int32(server)
-    requests[id].firstSent = calendar.now
-    requests[id].attempt = 1
-    requests[id].deadline = calendar.scheduleCancellable(
-      .deadlineExpires(request: id, generation: requests[id].generation), after: availabilitySpec.probeTimeout)
-    requests[id].phase = .waitingForConnection
-    acquireStream(id, instance: instance, server: server)
+    sendInternalRequest(id, timeout: availabilitySpec.probeTimeout)
   }
 
   /// A probe ended (from `finishServerSide`): the first success passes the check; the last of

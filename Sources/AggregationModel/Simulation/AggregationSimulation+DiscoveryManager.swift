@@ -92,23 +92,14 @@ extension AggregationSimulation {
 
   /// Sends the aggregated `GET /apis`, or its legacy fallback `GET /apis/<g>/<v>`, with its own cap.
   mutating func startDiscoveryRequest(instance: Int, apiService: Int, legacyFallback: Bool) {
-    let id = requests.allocate()
+    let id = internalRequest(kind: .discovery, instance: instance, apiService: apiService)
     requests[id].isDiscoveryFetch = true
     requests[id].isLegacyFallback = legacyFallback
-    requests[id].firstSent = calendar.now
-    requests[id].instance = Int32(instance)
-    requests[id].apiService = Int32(apiService)
-    requests[id].kind = .discovery
-    let server = Int(serverOfAPIService[apiService])
-    requests[id].server = Int32(server)
-    guard server >= 0 else {
+    guard requests[id].server >= 0 else {
       discoveryFetchEnded(id, outcome: .unavailable)
       return
     }
-    requests[id].discoveryCap = calendar.scheduleCancellable(
-      .discoveryCapExpires(request: id, generation: requests[id].generation), after: discovery.managerSpec.fetchTimeout)
-    requests[id].phase = .waitingForConnection
-    acquireStream(id, instance: instance, server: server)
+    sendInternalRequest(id, timeout: discovery.managerSpec.fetchTimeout, capped: true)
   }
 
   /// What the discovery manager makes of the answer to its aggregated `GET /apis` (research

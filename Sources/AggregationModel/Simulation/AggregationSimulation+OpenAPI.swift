@@ -124,25 +124,15 @@ extension AggregationSimulation {
   /// admission and authorization), answered 503 at once while the proxy holds the APIService
   /// unavailable, with `timeout` as its deadline.
   mutating func startOpenAPIDownload(instance: Int, version: UInt8, apiService: Int, fromRegistration: Bool) {
-    let id = requests.allocate()
+    let id = internalRequest(kind: .openAPI, instance: instance, apiService: apiService)
     requests[id].openAPIVersion = version
     requests[id].openAPIForRegistration = fromRegistration
-    requests[id].kind = .openAPI
-    requests[id].instance = Int32(instance)
-    requests[id].apiService = Int32(apiService)
-    let server = Int(serverOfAPIService[apiService])
-    requests[id].server = Int32(server)
-    requests[id].firstSent = calendar.now
-    requests[id].attempt = 1
     requests[id].bodyless = version == 3 || openAPI[instance].hasV2Spec[apiService]
-    guard proxyAvailable[instance][apiService], server >= 0 else {
+    guard proxyAvailable[instance][apiService], requests[id].server >= 0 else {
       openAPIDownloadEnded(id, .unavailable)
       return
     }
-    requests[id].deadline = calendar.scheduleCancellable(
-      .deadlineExpires(request: id, generation: requests[id].generation), after: openAPISpec.timeout)
-    requests[id].phase = .waitingForConnection
-    acquireStream(id, instance: instance, server: server)
+    sendInternalRequest(id, timeout: openAPISpec.timeout)
   }
 
   /// A download ended (from `finishServerSide`, or at once): count it, requeue the APIService,

@@ -2,6 +2,33 @@ import SimCore
 internal import DequeModule
 
 extension AggregationSimulation {
+  /// A request the control plane sends on its own behalf to the server of `apiService` (an
+  /// availability probe, a discovery fetch, an OpenAPI download): no client, no admission, no
+  /// metrics of its own. Its record is filled in; `sendInternalRequest` sends it.
+  mutating func internalRequest(kind: RequestKind, instance: Int, apiService: Int) -> UInt32 {
+    let id = requests.allocate()
+    requests[id].kind = kind
+    requests[id].instance = Int32(instance)
+    requests[id].apiService = Int32(apiService)
+    requests[id].server = serverOfAPIService[apiService]
+    requests[id].firstSent = calendar.now
+    requests[id].attempt = 1
+    return id
+  }
+
+  /// Sends an internal request straight into its instance's proxy transport (sharing the proxy's
+  /// connections), ended after `timeout` by its deadline, or by the discovery cap (`capped`).
+  mutating func sendInternalRequest(_ id: UInt32, timeout: SimDuration, capped: Bool = false) {
+    let generation = requests[id].generation
+    if capped {
+      requests[id].discoveryCap = calendar.scheduleCancellable(.discoveryCapExpires(request: id, generation: generation), after: timeout)
+    } else {
+      requests[id].deadline = calendar.scheduleCancellable(.deadlineExpires(request: id, generation: generation), after: timeout)
+    }
+    requests[id].phase = .waitingForConnection
+    acquireStream(id, instance: Int(requests[id].instance), server: Int(requests[id].server))
+  }
+
   /// Streams each connection to `server` may carry.
   func streamCap(_ server: Int) -> Int {
     servers[server].spec.maxStreamsPerConnection ?? VersionBehaviour(spec.version).defaultHTTP2StreamsPerConnection

@@ -106,13 +106,15 @@ struct AggsimBinaryTests {
     #expect(fail.stdout.contains("FAIL"))
   }
 
-  @Test("kubectl-blackholed-metrics-server writes kubectl rows: partial discoveries of 5.005 s (2 ms + 2 ms + the 5 s cap + 1 ms of links)")
-  func blackholedMetricsServerSummary() throws {
+  @Test("kubectl-blackholed-metrics-server (#82172): partial discoveries of 5.005 s with the 5 s cap (2 ms + 2 ms + the cap + 1 ms of links), 60.005 s without it (the request deadline), and check tells them apart",
+        arguments: [(["--set", "spec.controlPlane.proxy.discoveryTimeout=5s"], "5.005", Int32(0)),
+                    (["--set", "spec.controlPlane.proxy.discoveryTimeout=none"], "60.005", Int32(1))])
+  func blackholedMetricsServerSummary(overrides: [String], longest: String, checkStatus: Int32) throws {
     let out = try Self.temporaryDirectory()
-    let outcome = try Self.aggsim(["run", "Scenarios/kubectl-blackholed-metrics-server.yaml", "--out", out, "--replications", "1"])
-    #expect(outcome.status == 0, "\(outcome.stderr)")
+    let outcome = try Self.aggsim(["check", "Scenarios/kubectl-blackholed-metrics-server.yaml", "--out", out, "--replications", "1"] + overrides)
+    #expect(outcome.status == checkStatus, "\(outcome.stdout)\(outcome.stderr)")
     let rows = try Self.read("\(out)/kubectl-blackholed-metrics-server/summary.csv").split(separator: "\n")
-    #expect(rows.contains { $0.hasPrefix("0,0,kubectl,kubectl,discovery_latency_max_s,s,5.005,") })
+    #expect(rows.contains { $0.hasPrefix("0,0,kubectl,kubectl,discovery_latency_max_s,s,\(longest),") })
     #expect(rows.contains { $0.hasPrefix("0,0,kubectl,kubectl,discovery_partial,count,") && !$0.hasPrefix("0,0,kubectl,kubectl,discovery_partial,count,0.0,") })
   }
 

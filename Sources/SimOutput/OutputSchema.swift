@@ -82,7 +82,7 @@ public enum OutputSchema {
       .init("time_s", "end of the time bucket, seconds of simulated time"),
       .init("scope_kind", "what the scope is: `client`, `apiservice`, `pod`, `instance`"),
       .init("scope", "the client, APIService, pod (`server/index`) or control-plane instance"),
-      .init("metric", "metric name, e.g. `completions_200`, `mean_latency_s`, `busy_workers`, `queue_length`, `in_flight`"),
+      .init("metric", "metric name, e.g. `completions_200`, `mean_latency_s`, `available`, `proxies_available`, `discovery_stale_instances`, `terminating_namespaces`, `busy_workers`, `queue_length`, `in_flight`"),
       .init("value", "the metric over the bucket"),
     ])
 

@@ -105,6 +105,20 @@ struct AvailabilityControllerTests {
     #expect(Self.metrics(result).transitions == 2)
   }
 
+  @Test("the time series follows the status: available 1, 0.1, 0, 0.999, 1 per 10 s bucket, and the proxy 1 ms after each write")
+  func availabilityTimeSeries() {
+    // False written at 11 s, True at 30.01 s (as in the crash test above); the proxy follows 1 ms later.
+    let crash = FaultSpec(kind: .crash, start: F.at(10), duration: .seconds(20))
+    var spec = F.spec(duration: .seconds(50), server: F.metricsServer(faults: [crash]), clients: [],
+                      availabilityController: Self.controller(firstResync: .seconds(45)))
+    spec.timeBucket = .seconds(10)
+    let series = F.run(spec).timeSeries.filter { $0.scopeKind == "apiservice" && $0.scope == Self.name }
+    let available = series.filter { $0.metric == "available" }.map(\.value)
+    #expect(available.count == 5)
+    #expect(zip(available, [1, 0.1, 0, 0.999, 1]).allSatisfy { abs($0 - $1) < 1e-12 }, "\(available)")
+    #expect(series.filter { $0.metric == "proxies_available" }.map(\.value) == [1, 0, 0, 1, 1])
+  }
+
   @Test("a crash shorter than the kubelet's 1 s detection leaves the pod Ready: restarted at 10.5 s, it serves a request at 12 s and the APIService stays Available")
   func shortCrashKeepsPodReady() {
     // Crashed 10 to 10.5 s: a request at 10.2 s is refused (503); the crash is seen at 11 s, when

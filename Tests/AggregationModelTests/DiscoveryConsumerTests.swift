@@ -63,8 +63,14 @@ struct DiscoveryConsumerTests {
     // 15th at 106.915 s (still Stale) and the 16th 60 s later at 166.915 s, complete: finalized.
     // The namespace deleted at 150 s is synced at 155 s, complete: 5 s Terminating.
     let refuse = FaultSpec(kind: .refuse, start: .zero, duration: .seconds(120))
-    let result = F.run(Self.spec(duration: 200, server: F.metricsServer(faults: [refuse]),
-                                 clients: [Self.namespaces([20, 150], discovery: .aggregated)]))
+    var spec = Self.spec(duration: 200, server: F.metricsServer(faults: [refuse]),
+                         clients: [Self.namespaces([20, 150], discovery: .aggregated)])
+    spec.timeBucket = .seconds(40)
+    let result = F.run(spec)
+    // At the bucket ends (40, 80, 120, 160, 200 s): one namespace Terminating until 166.915 s;
+    // metrics.k8s.io Stale until 123.51 s.
+    #expect(result.timeSeries.filter { $0.metric == "terminating_namespaces" }.map(\.value) == [1, 1, 1, 1, 0])
+    #expect(result.timeSeries.filter { $0.metric == "discovery_stale_instances" }.map(\.value) == [1, 1, 1, 0, 0])
     let n = result.namespaces[0]
     #expect(n.deleted == 2 && n.finalized == 2 && n.stillTerminating == 0)
     #expect(n.discoveryFailures == 15)

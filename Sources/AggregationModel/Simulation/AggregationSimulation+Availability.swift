@@ -278,6 +278,7 @@ extension AggregationSimulation {
   mutating func recordAvailabilityFlip(apiService: Int, available: Bool) {
     let now = calendar.now
     availabilityMetrics[apiService].transitions += 1
+    availableInBucket[apiService].record(available ? 1 : 0, at: now)
     if available {
       if let since = unavailableSince[apiService] { availabilityMetrics[apiService].unavailableTime = availabilityMetrics[apiService].unavailableTime + (now - since) }
       unavailableSince[apiService] = nil

@@ -42,6 +42,28 @@ extension AggregationSimulation {
         servers[server].pods[pod].bucketBusy.reset(at: now)
       }
     }
+    for apiService in registry.apiServices.indices where registry.apiServices[apiService].service != nil {
+      let name = registry.apiServices[apiService].name
+      timeSeries.append(TimeSeriesPoint(time: now, scopeKind: "apiservice", scope: name, metric: "available",
+                                        value: availableInBucket[apiService].mean(upTo: now)))
+      availableInBucket[apiService].reset(at: now)
+      var following = 0
+      for instance in proxyAvailable.indices where proxyAvailable[instance][apiService] { following += 1 }
+      timeSeries.append(TimeSeriesPoint(time: now, scopeKind: "apiservice", scope: name, metric: "proxies_available",
+                                        value: Double(following)))
+      if !discovery.managers.isEmpty {
+        var stale = 0
+        for manager in discovery.managers where manager.stale[apiService] { stale += 1 }
+        timeSeries.append(TimeSeriesPoint(time: now, scopeKind: "apiservice", scope: name, metric: "discovery_stale_instances",
+                                          value: Double(stale)))
+      }
+    }
+    for client in discovery.namespaceMetrics.indices where discovery.namespaceMetrics[client] != nil {
+      var terminating = 0
+      for namespace in discovery.namespaces.records where namespace.live && namespace.client == Int32(client) { terminating += 1 }
+      timeSeries.append(TimeSeriesPoint(time: now, scopeKind: "client", scope: spec.clients[client].name, metric: "terminating_namespaces",
+                                        value: Double(terminating)))
+    }
     for instance in inFlightAtInstance.indices {
       timeSeries.append(TimeSeriesPoint(time: now, scopeKind: "instance", scope: instanceNames[instance],
                                         metric: "in_flight", value: Double(inFlightAtInstance[instance])))

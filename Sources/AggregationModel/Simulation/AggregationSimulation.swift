@@ -56,6 +56,8 @@ public struct AggregationSimulation {
   var availability: [AvailabilityState]
   /// Per APIService: time with Available=False and transitions, since the warm-up.
   var availabilityMetrics: [AvailabilityMetrics]
+  /// Per APIService: whether its shared status is True (1) or not (0), over the current time bucket.
+  var availableInBucket: [TimeWeightedStatistic]
   /// Per APIService: since when its status is False (nil while True).
   var unavailableSince: [SimTime?]
   /// Per server: when its first fault began (nil: none yet), for the time to detect.
@@ -129,7 +131,10 @@ public struct AggregationSimulation {
     if spec.timeBucket > .zero {
       let buckets = Int(spec.duration.nanoseconds / spec.timeBucket.nanoseconds)
       let pods = spec.extensionServers.reduce(0) { $0 + $1.replicas }
-      timeSeries.reserveCapacity(buckets * (scopes * (Outcome.allCases.count + 1) + 2 * pods + instances))
+      let serviceBacked = spec.apiServices.filter { $0.apiService.service != nil }.count
+      let namespaceClients = spec.clients.filter { if case .namespaceDeletion = $0.workload { true } else { false } }.count
+      timeSeries.reserveCapacity(buckets * (scopes * (Outcome.allCases.count + 1) + 2 * pods + instances
+                                            + 3 * serviceBacked + namespaceClients))
     }
     modelEvents.reserveCapacity(64)
     availability = (0..<instances).map { instance in
@@ -142,6 +147,7 @@ public struct AggregationSimulation {
       return metrics
     }
     unavailableSince = registry.apiServices.indices.map { registry.apiServices[$0].service != nil && !registry.isAvailable($0) ? .zero : nil }
+    availableInBucket = registry.apiServices.indices.map { TimeWeightedStatistic(initialValue: registry.isAvailable($0) ? 1 : 0) }
     firstFaultAt = Array(repeating: nil, count: spec.extensionServers.count)
     openAPI = Array(repeating: OpenAPIState(apiServices: registry.apiServices.count), count: instances)
     openAPIMetrics = Array(repeating: OpenAPIMetrics(), count: registry.apiServices.count)

@@ -1,0 +1,191 @@
+import Foundation
+import SimOutput
+
+/// A Markdown report of one finished run, built from the files it wrote (`summary.csv`, and
+/// `metadata.json`, `sweep.csv`, `events.csv` when present): per sweep point, tables of the
+/// figures a platform engineer looks at first (each the mean over replications ± the half-width
+/// of its 95% interval), then the first replication's events. Pure: the same files give the same
+/// text.
+struct RunReport {
+  let summary: CSVDocument
+  let metadata: RunMetadata?
+  let sweep: CSVDocument?
+  let events: CSVDocument?
+
+  /// The `all` rows of summary.csv: (sweep point, scope kind, scope, metric) → (mean, half-width, n).
+  struct Estimate {
+    var mean: Double?
+    var halfWidth: Double?
+  }
+
+  /// One table of the report: a title, the scope kinds it shows, and its columns (header, metric).
+  struct Section {
+    var title: String
+    var kinds: [String]
+    var columns: [(header: String, metric: String)]
+    /// Only scopes with a non-zero value of one of these metrics (nil: every scope).
+    var onlyIfNonZero: [String]? = nil
+  }
+
+  static let sections: [Section] = [
+    Section(title: "Requests", kinds: ["client", "apiservice"], columns: [
+      ("req/s", "throughput_per_s"), ("success", "success_fraction"), ("p50 s", "latency_p50_s"), ("p99 s", "latency_p99_s"),
+      ("429", "fraction_429"), ("503 unavailable", "fraction_503_unavailable"),
+      ("503 discovery timeout", "fraction_503_discovery_timeout"), ("503 unreachable", "fraction_503_unreachable"),
+      ("504", "fraction_504"), ("client timeout", "fraction_client_timeout"),
+    ]),
+    Section(title: "APIServices: Available condition and OpenAPI downloads", kinds: ["apiservice"], columns: [
+      ("unavailable", "unavailable_fraction"), ("transitions", "availability_transitions"), ("time to detect s", "time_to_detect_s"),
+      ("status → proxy max s", "status_propagation_max_s"), ("OpenAPI downloads", "openapi_downloads"),
+      ("failed", "openapi_failed_downloads"),
+    ], onlyIfNonZero: ["availability_transitions", "openapi_downloads", "unavailable_fraction"]),
+    Section(title: "Discovery clients", kinds: ["kubectl", "garbage_collector", "namespace_controller"], columns: [
+      ("invocations", "invocations"), ("partial", "discovery_partial_fraction"), ("p50 s", "discovery_latency_p50_s"),
+      ("p99 s", "discovery_latency_p99_s"), ("max s", "discovery_latency_max_s"),
+    ]),
+    Section(title: "Namespaces", kinds: ["namespace_controller"], columns: [
+      ("deleted", "namespaces_deleted"), ("finalized", "namespaces_finalized"), ("Terminating mean s", "terminating_mean_s"),
+      ("max s", "terminating_max_s"), ("still Terminating", "still_terminating"), ("oldest s", "oldest_terminating_s"),
+    ]),
+    Section(title: "Aggregated discovery (the discovery manager)", kinds: ["discovery"], columns: [
+      ("Stale fraction", "stale_fraction"), ("Stale s", "stale_s"), ("fetches", "fetches"), ("failed", "failed_fetches"),
+      ("fallbacks", "fallbacks"),
+    ]),
+    Section(title: "APF priority levels (those that dispatched or rejected)", kinds: ["priority_level"], columns: [
+      ("seats used", "seat_utilisation"), ("queue wait mean s", "queue_wait_mean_s"), ("rejected", "rejected"),
+      ("dispatched", "dispatched"),
+    ], onlyIfNonZero: ["dispatched", "rejected"]),
+    Section(title: "Pods", kinds: ["pod"], columns: [
+      ("utilisation", "pod_utilisation"), ("queue length mean", "pod_queue_length_mean"), ("served", "pod_served"),
+    ]),
+  ]
+
+  /// The report. `name` titles it when there is no metadata.
+  func render(name: String) throws(RunReportError) -> String {
+    let index = try Self.estimates(summary)
+    var out = "# \(metadata?.scenario ?? name): aggsim report\n\n"
+    if let m = metadata {
+      out += "\(m.replications) replications, seed \(m.seed), \(m.events) events in \(Self.number(m.wallTimeSeconds)) s; "
+        + "aggsim \(m.aggsimVersion)\(m.gitCommit.isEmpty ? "" : " (\(m.gitCommit))"), scenario hash \(m.scenarioHash).\n\n"
+    }
+    out += "Each figure is the mean over the replications ± the half-width of its 95% confidence interval; "
+      + "fractions are of the requests (or time) measured after the warm-up.\n"
+    for point in index.points {
+      if index.points.count > 1 {
+        out += "\n## Sweep point \(point)\(sweepLabel(point))\n"
+      }
+      for section in Self.sections {
+        out += Self.table(section, point: point, index: index)
+      }
+    }
+    out += eventsSection()
+    return out
+  }
+
+  /// `: parameter=value, …` of a sweep point, from sweep.csv.
+  func sweepLabel(_ point: Int) -> String {
+    guard let sweep, let p = sweep.column("sweep_point"), let k = sweep.column("parameter"), let v = sweep.column("value") else { return "" }
+    let settings = sweep.rows.filter { Int($0[p]) == point }.map { "\($0[k])=\($0[v])" }
+    return settings.isEmpty ? "" : ": " + settings.joined(separator: ", ")
+  }
+
+  /// The `all` rows of summary.csv, by sweep point, scope kind, scope and metric.
+  struct Index {
+    var points: [Int] = []
+    var scopes: [String: [String]] = [:]
+    var values: [String: Estimate] = [:]
+
+    static func key(_ point: Int, _ kind: String, _ scope: String, _ metric: String) -> String {
+      "\(point)\u{1}\(kind)\u{1}\(scope)\u{1}\(metric)"
+    }
+  }
+
+  static func estimates(_ summary: CSVDocument) throws(RunReportError) -> Index {
+    let names = ["sweep_point", "replication", "scope_kind", "scope", "metric", "mean", "ci95_low", "ci95_high"]
+    var columns: [Int] = []
+    for name in names {
+      guard let column = summary.column(name) else { throw RunReportError.missingColumn(file: "summary.csv", column: name) }
+      columns.append(column)
+    }
+    var index = Index()
+    for row in summary.rows where row[columns[1]] == "all" {
+      guard let point = Int(row[columns[0]]) else { continue }
+      let kind = row[columns[2]], scope = row[columns[3]]
+      if !index.points.contains(point) { index.points.append(point) }
+      let scopesKey = "\(point)\u{1}\(kind)"
+      if !(index.scopes[scopesKey]?.contains(scope) ?? false) { index.scopes[scopesKey, default: []].append(scope) }
+      let mean = Double(row[columns[5]]), low = Double(row[columns[6]]), high = Double(row[columns[7]])
+      let half = (low != nil && high != nil) ? (high! - low!) / 2 : nil
+      index.values[Index.key(point, kind, scope, row[columns[4]])] = Estimate(mean: mean, halfWidth: half)
+    }
+    return index
+  }
+
+  static func table(_ section: Section, point: Int, index: Index) -> String {
+    var rows: [String] = []
+    for kind in section.kinds {
+      for scope in index.scopes["\(point)\u{1}\(kind)"] ?? [] {
+        let estimates = section.columns.map { index.values[Index.key(point, kind, scope, $0.metric)] }
+        guard estimates.contains(where: { $0 != nil }) else { continue }
+        if let required = section.onlyIfNonZero {
+          let nonZero = required.contains { metric in
+            guard let mean = index.values[Index.key(point, kind, scope, metric)]?.mean else { return false }
+            return mean != 0
+          }
+          guard nonZero else { continue }
+        }
+        rows.append("| \(kind)/\(scope) | " + estimates.map(cell).joined(separator: " | ") + " |")
+      }
+    }
+    guard !rows.isEmpty else { return "" }
+    let header = "| scope | " + section.columns.map(\.header).joined(separator: " | ") + " |"
+    let rule = "|---|" + section.columns.map { _ in "---:|" }.joined()
+    return "\n### \(section.title)\n\n" + ([header, rule] + rows).joined(separator: "\n") + "\n"
+  }
+
+  static func cell(_ estimate: Estimate?) -> String {
+    guard let estimate, let mean = estimate.mean else { return "–" }
+    // A half-width below a billionth of the mean is floating-point noise of identical replications.
+    guard let half = estimate.halfWidth, half > abs(mean) * 1e-9 else { return number(mean) }
+    return "\(number(mean)) ± \(number(half))"
+  }
+
+  /// Four significant digits, without a locale.
+  static func number(_ x: Double) -> String { String(format: "%.4g", x) }
+
+  /// The first replication's events of the first sweep point: counts by kind, then the first 30.
+  func eventsSection() -> String {
+    guard let events, let point = events.column("sweep_point"), let replication = events.column("replication"),
+          let time = events.column("time_s"), let kind = events.column("kind"), let subject = events.column("subject"),
+          let detail = events.column("detail") else { return "" }
+    let first = events.rows.filter { $0[point] == "0" && $0[replication] == "0" }
+    guard !first.isEmpty else { return "" }
+    var counts: [(String, Int)] = []
+    for row in first {
+      if let i = counts.firstIndex(where: { $0.0 == row[kind] }) { counts[i].1 += 1 } else { counts.append((row[kind], 1)) }
+    }
+    var out = "\n### Events (replication 0)\n\n"
+    out += counts.map { "\($0.0): \($0.1)" }.joined(separator: ", ") + "\n\n"
+    out += "| time s | event | subject | detail |\n|---:|---|---|---|\n"
+    for row in first.prefix(30) {
+      out += "| \(Double(row[time]).map { String(format: "%.3f", $0) } ?? row[time]) | \(row[kind]) | \(row[subject]) | \(row[detail].replacingOccurrences(of: "|", with: "\\|")) |\n"
+    }
+    if first.count > 30 { out += "\n(\(first.count - 30) more in events.csv)\n" }
+    return out
+  }
+}
+
+/// Why a run directory cannot be reported on.
+enum RunReportError: Error, CustomStringConvertible {
+  case missingFile(String)
+  case unreadable(file: String, problem: String)
+  case missingColumn(file: String, column: String)
+
+  var description: String {
+    switch self {
+    case .missingFile(let path): "no \(path): expected the output directory of a run (aggsim run … --out DIR writes DIR/<scenario>/)"
+    case .unreadable(let file, let problem): "\(file): \(problem)"
+    case .missingColumn(let file, let column): "\(file): expected a column \"\(column)\" (is this an aggsim summary.csv?)"
+    }
+  }
+}

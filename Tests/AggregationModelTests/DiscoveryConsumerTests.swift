@@ -109,4 +109,22 @@ struct DiscoveryConsumerTests {
     #expect(syncs(until: 15.1) == 251)
     #expect(syncs(until: 20) == 300)
   }
+
+  @Test("10 workers: of 12 namespaces due at 15 s whose legacy discovery takes the 5 s cap, 10 sync at once and 2 wait for a worker until 20 s")
+  func namespaceWorkersLimitConcurrentSyncs() {
+    // Each sync waits 5 s for metrics.k8s.io (hung, Available=True). Workers 10: 10 syncs start at
+    // 15 s, end partial at 20 s; the 2 waiting start then; the 10 requeued (5 ms) at 20.005 s find
+    // 8 free workers. Started by 19.999 s: 10; by 20.004 s: 12; by 24.999 s: 20. With 20 workers
+    // all 12 start at 15 s and again at 20.005 s: 24.
+    let hang = FaultSpec(kind: .hang, start: .zero)
+    func started(workers: Int, until seconds: Double) -> Int {
+      var client = Self.namespaces(Array(repeating: 10, count: 12), discovery: .legacy)
+      if case .namespaceDeletion(var n) = client.workload { n.workers = workers; client.workload = .namespaceDeletion(n) }
+      return F.run(Self.spec(duration: seconds, server: F.metricsServer(faults: [hang]), clients: [client])).discovery[0].invocations
+    }
+    #expect(started(workers: 10, until: 19.999) == 10)
+    #expect(started(workers: 10, until: 20.004) == 12)
+    #expect(started(workers: 10, until: 24.999) == 20)
+    #expect(started(workers: 20, until: 24.999) == 24)
+  }
 }

@@ -52,11 +52,11 @@ struct ModelDiscoveryConsumerTests {
     #expect(defaults.workload == .namespaceDeletion(NamespaceDeletionSpec(deletions: .poisson(.perSecond(1.0 / 60)))))
     #expect(defaults.identity == .serviceAccount(namespace: "kube-system", name: "namespace-controller"))
     let all = try controller("""
-      workload: {namespaceDeletion: {deletions: {constant: 1/h}, gracePeriod: 0s, contentDeletion: {exponential: {mean: 2s}}, \
+      workload: {namespaceDeletion: {deletions: {constant: 1/h}, workers: 2, gracePeriod: 0s, contentDeletion: {exponential: {mean: 2s}}, \
       retryBase: 10ms, retryMax: 2m, requeueRateLimit: {qps: 1, burst: 5}, discovery: legacy, extraLocalGroupVersions: 3}}
       """)
     #expect(all.workload == .namespaceDeletion(NamespaceDeletionSpec(
-      deletions: .constant(.perSecond(1.0 / 3_600)), gracePeriod: .zero, contentDeletion: .exponential(mean: .seconds(2)),
+      deletions: .constant(.perSecond(1.0 / 3_600)), workers: 2, gracePeriod: .zero, contentDeletion: .exponential(mean: .seconds(2)),
       retryBase: .milliseconds(10), retryCap: .minutes(2), requeueRateLimit: RateLimitSpec(qps: .perSecond(1), burst: 5),
       discovery: .legacy, extraLocalGroupVersions: 3)))
   }

@@ -1,4 +1,5 @@
 import SimCore
+internal import DequeModule
 
 /// The namespace controller (research kube-aggregator.md §7, §9 item 4; `NamespaceDeletionSpec`):
 /// a deleted namespace is synced `gracePeriod` later; each sync is a discovery run; a complete
@@ -24,11 +25,22 @@ extension AggregationSimulation {
     calendar.schedule(.namespaceSyncDue(namespace: id), after: namespaceSpec(client: client).gracePeriod)
   }
 
-  /// A sync of the namespace starts: a discovery run.
+  /// The namespace is due for a sync: a free worker starts it, else it waits for one.
   mutating func namespaceSyncDue(namespace id: Int32) {
     let client = Int(discovery.namespaces[id].client)
+    guard discovery.namespaceControllers[client]!.busyWorkers < namespaceSpec(client: client).workers else {
+      discovery.namespaceControllers[client]!.waiting.append(id)
+      return
+    }
+    discovery.namespaceControllers[client]!.busyWorkers += 1
     let run = startDiscoveryRun(client: client, namespace: id)
     sendDiscoveryRequest(run, apiService: -1, local: true)
+  }
+
+  /// A worker is free: the longest-waiting namespace takes it.
+  mutating func releaseNamespaceWorker(client: Int) {
+    discovery.namespaceControllers[client]!.busyWorkers -= 1
+    if let next = discovery.namespaceControllers[client]!.waiting.popFirst() { namespaceSyncDue(namespace: next) }
   }
 
   /// The sync's discovery ended: finalize after the content deletion, or requeue.
@@ -44,9 +56,10 @@ extension AggregationSimulation {
     let failures = discovery.namespaces[id].failures
     if failures == 1 { logNamespace(id, .namespaceDiscoveryFailure, detail: "DiscoveryFailed") }
     let now = calendar.now
-    let bucketAt = discovery.requeueBuckets[client]!.reserve(now: now)
+    let bucketAt = discovery.namespaceControllers[client]!.requeueBucket.reserve(now: now)
     let due = Swift.max(now + spec.retryBackoff.delay(afterFailures: failures), bucketAt)
     calendar.schedule(.namespaceSyncDue(namespace: id), at: due)
+    releaseNamespaceWorker(client: client)
   }
 
   /// The namespace's content is deleted and its finalizer removed: it is gone.
@@ -57,6 +70,7 @@ extension AggregationSimulation {
     discovery.namespaceMetrics[client]!.terminating.record(calendar.now - record.deletedAt)
     logNamespace(id, .namespaceFinalized, detail: "")
     discovery.namespaces.release(id)
+    releaseNamespaceWorker(client: client)
   }
 
   mutating func logNamespace(_ id: Int32, _ kind: ModelEventRecord.Kind, detail: String) {

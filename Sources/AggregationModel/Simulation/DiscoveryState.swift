@@ -1,4 +1,5 @@
 import SimCore
+internal import DequeModule
 
 /// What a discovery client does with its discoveries.
 enum DiscoveryRole {
@@ -87,6 +88,14 @@ struct DiscoveryRun {
   var bucket: TokenBucket?
   /// The namespace a namespace-controller sync is for (-1: none).
   var namespace: Int32 = -1
+}
+
+/// The namespace controller of one namespace-deletion client: its busy workers, the namespaces
+/// waiting for one, and the overall requeue bucket.
+struct NamespaceControllerState {
+  var busyWorkers = 0
+  var waiting = Deque<Int32>()
+  var requeueBucket: TokenBucket
 }
 
 /// A namespace being deleted: Terminating until a sync with complete discovery finalizes it.
@@ -182,9 +191,9 @@ struct DiscoveryState {
   var namespaces = SlotPool(empty: TerminatingNamespace())
   /// Namespaces deleted so far in the run (their names in events are `<client>/<number>`).
   var namespacesNamed = 0
-  /// Per client: its namespace metrics (namespace-deletion clients) and the overall requeue bucket.
+  /// Per client: its namespace metrics and its controller (namespace-deletion clients only).
   var namespaceMetrics: [NamespaceMetrics?]
-  var requeueBuckets: [TokenBucket?]
+  var namespaceControllers: [NamespaceControllerState?]
   var managers: [DiscoveryManagerState]
   /// Service-backed APIServices (registry indices) the managers fetch.
   let fetched: [Int32]
@@ -201,9 +210,9 @@ struct DiscoveryState {
       guard case .namespaceDeletion = client.workload else { return nil }
       return NamespaceMetrics(client: client.name)
     }
-    requeueBuckets = spec.clients.map { client in
+    namespaceControllers = spec.clients.map { client in
       guard case .namespaceDeletion(let n) = client.workload else { return nil }
-      return TokenBucket(qps: n.requeueRateLimit.qps, burst: n.requeueRateLimit.burst)
+      return NamespaceControllerState(requeueBucket: TokenBucket(qps: n.requeueRateLimit.qps, burst: n.requeueRateLimit.burst))
     }
     managerSpec = spec.discoveryManager
     retriesWithBackoff = behaviour.discoveryRetriesWithBackoff

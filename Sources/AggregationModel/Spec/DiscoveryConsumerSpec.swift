@@ -36,12 +36,17 @@ public struct GarbageCollectorSpec: Hashable, Sendable {
 /// bucket shared by all namespaces. So a namespace stays Terminating while any group-version's
 /// discovery fails, and for up to a minute (plus a discovery) after it recovers.
 ///
-/// Not modelled: the controller's 10 workers (`--concurrent-namespace-syncs`; a sync takes a
-/// discovery's time, so they matter only for hundreds of namespaces at once), the 5-minute
-/// informer resync, and the requests of the content deletion itself (a delay instead).
+/// At most `workers` namespaces are synced at once (`--concurrent-namespace-syncs`, 10): a worker
+/// is held for the sync's discovery and, when it is complete, the content deletion; a namespace
+/// due while every worker is busy waits for one (FIFO).
+///
+/// Not modelled: the 5-minute informer resync, and the requests of the content deletion itself
+/// (a delay instead).
 public struct NamespaceDeletionSpec: Hashable, Sendable {
   /// When namespaces are deleted (one namespace per arrival).
   public var deletions: ArrivalProcess
+  /// Namespaces synced at once (`--concurrent-namespace-syncs`).
+  public var workers: Int
   public var gracePeriod: SimDuration
   /// From a complete discovery to the namespace's finalization (deleting its content).
   public var contentDeletion: Distribution
@@ -54,11 +59,12 @@ public struct NamespaceDeletionSpec: Hashable, Sendable {
   public var discovery: KubectlSpec.DiscoveryMode?
   public var extraLocalGroupVersions: Int
 
-  public init(deletions: ArrivalProcess, gracePeriod: SimDuration = .seconds(5), contentDeletion: Distribution = .constant(.zero),
+  public init(deletions: ArrivalProcess, workers: Int = 10, gracePeriod: SimDuration = .seconds(5), contentDeletion: Distribution = .constant(.zero),
               retryBase: SimDuration = .milliseconds(5), retryCap: SimDuration = .seconds(60),
               requeueRateLimit: RateLimitSpec = RateLimitSpec(qps: .perSecond(10), burst: 100),
               discovery: KubectlSpec.DiscoveryMode? = nil, extraLocalGroupVersions: Int = 0) {
     self.deletions = deletions
+    self.workers = workers
     self.gracePeriod = gracePeriod
     self.contentDeletion = contentDeletion
     self.retryBase = retryBase

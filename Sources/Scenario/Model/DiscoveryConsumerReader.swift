@@ -25,6 +25,7 @@ extension NodeReader {
   /// ```yaml
   /// namespaceDeletion:
   ///   deletions: {poisson: 1/min}       # required: an open arrival form of `workload`, one namespace each
+  ///   workers: 10                       # namespaces synced at once (--concurrent-namespace-syncs)
   ///   gracePeriod: 5s                   # before the first sync; default 5s
   ///   contentDeletion: 0s               # a distribution: complete discovery → finalized; default 0s
   ///   retryBase: 5ms                    # requeue after a partial discovery: retryBase × 2ⁿ …
@@ -34,9 +35,10 @@ extension NodeReader {
   ///   extraLocalGroupVersions: 0
   /// ```
   func namespaceDeletionWorkload() -> NamespaceDeletionSpec? {
-    guard let m = mapping(knownKeys: ["deletions", "gracePeriod", "contentDeletion", "retryBase", "retryMax",
+    guard let m = mapping(knownKeys: ["deletions", "workers", "gracePeriod", "contentDeletion", "retryBase", "retryMax",
                                       "requeueRateLimit", "discovery", "extraLocalGroupVersions"]) else { return nil }
     let deletions = m.required("deletions").flatMap { $0.openArrivals() }
+    let workers = m.read("workers", default: 10) { $0.integer(in: 1...10_000) }
     let grace = m.read("gracePeriod", default: SimDuration.seconds(5)) { $0.duration() }
     let content = m.read("contentDeletion", default: Distribution.constant(.zero)) { $0.distribution() }
     let base = m.read("retryBase", default: SimDuration.milliseconds(5)) { $0.positiveDuration() }
@@ -44,8 +46,8 @@ extension NodeReader {
     let bucket = m.read("requeueRateLimit", default: RateLimitSpec(qps: .perSecond(10), burst: 100)) { ClientsSection.rateLimit($0) }
     let mode = m.optionalValue("discovery") { $0.oneOf(KubectlSpec.DiscoveryMode.self) }
     let extra = m.read("extraLocalGroupVersions", default: 0) { $0.integer(in: 0...1_000_000) }
-    guard let deletions, let grace, let content, let base, let cap, let bucket, let mode, let extra else { return nil }
-    return NamespaceDeletionSpec(deletions: deletions, gracePeriod: grace, contentDeletion: content, retryBase: base, retryCap: cap,
+    guard let deletions, let workers, let grace, let content, let base, let cap, let bucket, let mode, let extra else { return nil }
+    return NamespaceDeletionSpec(deletions: deletions, workers: workers, gracePeriod: grace, contentDeletion: content, retryBase: base, retryCap: cap,
                                  requeueRateLimit: bucket, discovery: mode, extraLocalGroupVersions: extra)
   }
 

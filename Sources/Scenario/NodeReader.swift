@@ -203,12 +203,20 @@ public struct NodeReader {
       return nil
     }
     do {
-      return try DurationFormat.parseRate(text)
+      let rate = try DurationFormat.parseRate(text)
+      guard rate.perSecond <= Self.maximumRate else {
+        report(expected: "a rate of at most 1000000/s (one client; the model would need years of wall time beyond)")
+        return nil
+      }
+      return rate
     } catch {
       report(expected: error.expected)
       return nil
     }
   }
+
+  /// The largest rate a scenario may give one client or process, per second.
+  static let maximumRate = 1e6
 
   /// A Kubernetes minor release: `1.35`, `v1.35` or `v1.35.2` (a plain `1.35` is read as written).
   public func kubernetesVersion() -> KubernetesVersion? {

@@ -71,4 +71,14 @@ struct ModelDiscoveryConsumerTests {
     let deletions = Self.withController("workload: {namespaceDeletion: {gracePeriod: 1s}}")
     #expect(modelProblems(deletions) == ["lab.yaml:23:56: spec.clients[1].workload.namespaceDeletion: expected key \"deletions\", found nothing"])
   }
+
+  @Test("rates beyond 1,000,000 per second are refused (a run would never end): a Poisson rate, and autoscalers / period")
+  func absurdRatesRefused() {
+    #expect(modelProblems(minimalModel(), overrides: ["spec.clients[0].workload={constant: 10000000000/s}"]) == [
+      "--set spec.clients[0].workload={constant: 10000000000/s}: spec.clients[0].workload.constant: expected a rate of at most 1000000/s (one client; the model would need years of wall time beyond), found \"10000000000/s\"",
+    ])
+    #expect(modelProblems(minimalModel(), overrides: ["spec.clients[0].workload={hpa: {autoscalers: 1000000, period: 1ns}}"]) == [
+      "--set spec.clients[0].workload={hpa: {autoscalers: 1000000, period: 1ns}}: spec.clients[0].workload.hpa: expected at most 1000000 polls per second (autoscalers / period), found 1000000 per 1ns",
+    ])
+  }
 }

@@ -32,7 +32,7 @@ struct ClientState {
     case .poisson(let rate):
       return now + arrivalStream.exponential(mean: rate.meanInterval)
     case .constant(let rate):
-      return now + rate.meanInterval
+      return now + Swift.max(rate.meanInterval, .nanoseconds(1))  // never two arrivals at one instant forever
     case .bursts(_, let period):
       return now + period
     case .trace(let times):

@@ -62,7 +62,12 @@ extension NodeReader {
     let count = m.required("autoscalers")?.integer(in: 1...1_000_000)
     let period = m.read("period", default: SimDuration.seconds(15)) { $0.positiveDuration() }
     guard let count, let period else { return nil }
-    return .open(.constant(Rate(perSecond: Double(count) * 1e9 / Double(period.nanoseconds))))
+    let rate = Double(count) * 1e9 / Double(period.nanoseconds)
+    guard rate <= NodeReader.maximumRate else {
+      report(expected: "at most 1000000 polls per second (autoscalers / period)", found: "\(count) per \(period)")
+      return nil
+    }
+    return .open(.constant(Rate(perSecond: rate)))
   }
 
   /// One of the open arrival forms of `workload()` (kubectl invocations, namespace deletions).

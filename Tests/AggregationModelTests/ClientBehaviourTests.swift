@@ -65,6 +65,33 @@ struct ClientBehaviourTests {
     #expect(result.trace.map(\.latency) == [.seconds(32)])
   }
 
+  @Test("a client timeout cancels the request in the control plane: its seat is free at 10 s, so a request at 11 s is admitted (it would get 429 until the 60 s deadline otherwise)")
+  func clientTimeoutFreesTheSeat() {
+    // One read-only seat, a hung backend, 10 s client timeouts. 0 s: A takes the seat and hangs.
+    // 5 s: B finds the seat taken: 429. 10 s: A's client gives up; the control plane's context
+    // ends and frees the seat. 11 s: C takes it, hangs, and is given up at 21 s.
+    var client = F.client(workload: .open(.trace([F.at(0), F.at(5), F.at(11)])))
+    client.timeout = .seconds(10)
+    var spec = F.spec(duration: .seconds(40), server: F.metricsServer(faults: [FaultSpec(kind: .hang, start: .zero)]),
+                      clients: [client], admission: .maxInFlight(readOnly: 1, mutating: 1))
+    spec.timeBucket = .seconds(20)
+    let result = F.run(spec)
+    #expect(result.trace.map(\.outcome) == [.tooManyRequests, .clientTimeout, .clientTimeout])
+    #expect(result.trace.map(\.end) == [F.at(5), F.at(10), F.at(21)])
+    // Requests in flight at the instance at 20 s (C) and 40 s (none): cancelled ones leave it.
+    #expect(result.timeSeries.filter { $0.metric == "in_flight" }.map(\.value) == [1, 0])
+  }
+
+  @Test("a request given up while still on the wire (2 s link, 1 s timeout) is dropped when it arrives: the pod never serves it")
+  func givenUpOnTheWire() {
+    var client = F.client(workload: .open(.trace([F.at(1)])))
+    client.timeout = .seconds(1)
+    client.link = NetworkLinkSpec(requestLatency: .constant(.seconds(2)))
+    let result = F.run(F.spec(duration: .seconds(10), clients: [client]))
+    #expect(result.trace.map(\.outcome) == [.clientTimeout])
+    #expect(result.pods[0].served == 0)
+  }
+
   @Test("time-varying Poisson arrivals follow each segment's rate (counts within 4 standard deviations)")
   func timeVaryingArrivals() {
     let segments = [RateSegment(start: .zero, perSecond: 10), RateSegment(start: F.at(100), perSecond: 100),

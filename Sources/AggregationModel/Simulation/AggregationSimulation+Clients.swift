@@ -127,14 +127,22 @@ extension AggregationSimulation {
     requests.release(id)
   }
 
-  /// The client stopped waiting: it records a timeout now; the control plane goes on unaware.
+  /// The client stopped waiting: it records a timeout now and resets its stream. A request the
+  /// control plane is working on is cancelled there as at its own deadline (its context ends:
+  /// the APF seat or queue place is freed, the proxied stream to the pod is reset); one still on
+  /// the wire is dropped when it arrives; an answer already on its way back is ignored.
   mutating func clientTimeoutExpires(_ id: UInt32, incarnation: UInt32) {
     guard requests[id].incarnation == incarnation, requests[id].phase != .free, !requests[id].clientGaveUp else { return }
     requests[id].clientGaveUp = true
     recordCompletion(id, outcome: .clientTimeout)
     continueUser(of: id)
-    if requests[id].phase == .waitingForRetry || requests[id].phase == .waitingForToken {
+    switch requests[id].phase {
+    case .waitingForRetry, .waitingForToken:
       requests.release(id)
+    case .inFilters, .queuedForAdmission, .inLocalHandler, .waitingForConnection, .toPod, .inPod, .toControlPlaneFromPod:
+      finishServerSide(id, .clientTimeout)
+    case .free, .toControlPlane, .toClient:
+      break
     }
   }
 

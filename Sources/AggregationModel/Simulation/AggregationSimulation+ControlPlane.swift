@@ -3,6 +3,11 @@ import SimCore
 extension AggregationSimulation {
   /// The request reached its instance: the deadline starts, then the filters run.
   mutating func arriveAtControlPlane(_ id: UInt32) {
+    // The client gave up while the request was on the wire: its stream is already reset.
+    guard !requests[id].clientGaveUp else {
+      requests.release(id)
+      return
+    }
     let generation = requests[id].generation
     requests[id].phase = .inFilters
     inFlightAtInstance[Int(requests[id].instance)] += 1

@@ -164,10 +164,10 @@ struct AvailabilityControllerTests {
     for (index, time) in checks.enumerated() {
       if time > 0 {
         simulation.runEvents(until: F.at(time) - .nanoseconds(1))
-        #expect(simulation.availability[0].failures[apiService] == index, "before \(time) s")
+        #expect(simulation.availability[0].checks.failures[apiService] == index, "before \(time) s")
       }
       simulation.runEvents(until: F.at(time))
-      #expect(simulation.availability[0].failures[apiService] == index + 1, "at \(time) s")
+      #expect(simulation.availability[0].checks.failures[apiService] == index + 1, "at \(time) s")
     }
     #expect(simulation.registry.conditions[apiService]?.reason == .failedDiscoveryCheck)
   }

@@ -143,7 +143,7 @@ struct DeadConnectionAvailabilityTests {
     #expect(simulation.availability[0].checkOpen[apiService])
     simulation.runEvents(until: Self.t(12_010_000_000))
     #expect(!simulation.availability[0].checkOpen[apiService])
-    #expect(simulation.availability[0].failures[apiService] == 0)
+    #expect(simulation.availability[0].checks.failures[apiService] == 0)
     #expect(simulation.registry.conditions[apiService]?.reason == .passed)
 
     let result = F.run(spec)

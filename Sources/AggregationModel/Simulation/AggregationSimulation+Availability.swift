@@ -4,22 +4,11 @@ internal import DequeModule
 /// The remote availability controller of one control-plane instance and its
 /// APIServiceRegistrationController (research kube-aggregator.md §1c, §2.2, §4).
 ///
-/// The controller's work queue de-duplicates APIService indices (an index queued is not queued
-/// again; one being checked is re-queued when its check ends, as client-go's workqueue does), and
-/// at most `workers` checks run at once. The registration queue is a 1-worker FIFO, also
-/// de-duplicating, that installs the informer's latest status in the proxy's `proxyAvailable`.
+/// The controller's work queue (`WorkQueue`, `workers` checks at once) holds APIService indices.
+/// The registration queue is a 1-worker FIFO, also de-duplicating, that installs the informer's
+/// latest status in the proxy's `proxyAvailable`.
 struct AvailabilityState {
-  var queue = Deque<Int32>()
-  var queued: [Bool]
-  var processing: [Bool]
-  /// Enqueued while being checked: checked again when the check ends.
-  var dirty: [Bool]
-  var activeChecks = 0
-  /// Consecutive failed checks per APIService (the rate limiter's count; `Forget` resets it).
-  var failures: [Int]
-  /// The pending rate-limited requeue per APIService (nil: none) and its generation.
-  var retryAt: [SimTime?]
-  var retryGeneration: [UInt32]
+  var checks: WorkQueue
   /// Per APIService: the generation of its current check, its probes still out, and whether
   /// the check is still waiting for an answer.
   var checkGeneration: [UInt32]
@@ -36,20 +25,14 @@ struct AvailabilityState {
   var lastWatchArrival = SimTime.zero
   let resyncStream: RandomStream
 
-  init(apiServices: Int, available: [Bool], resyncStream: RandomStream) {
-    queued = Array(repeating: false, count: apiServices)
-    processing = queued
-    dirty = queued
-    failures = Array(repeating: 0, count: apiServices)
-    retryAt = Array(repeating: nil, count: apiServices)
-    retryGeneration = Array(repeating: 0, count: apiServices)
-    checkGeneration = retryGeneration
-    probesOut = failures
-    checkOpen = queued
+  init(apiServices: Int, workers: Int, available: [Bool], resyncStream: RandomStream) {
+    checks = WorkQueue(items: apiServices, workers: workers)
+    checkGeneration = Array(repeating: 0, count: apiServices)
+    probesOut = Array(repeating: 0, count: apiServices)
+    checkOpen = Array(repeating: false, count: apiServices)
     informerAvailable = available
-    registrationQueued = queued
+    registrationQueued = checkOpen
     writtenAt = Array(repeating: nil, count: apiServices)
-    queue.reserveCapacity(apiServices)
     registrationQueue.reserveCapacity(apiServices)
     self.resyncStream = resyncStream
   }
@@ -99,31 +82,17 @@ extension AggregationSimulation {
   }
 
   mutating func enqueueCheck(instance: Int, apiService: Int) {
-    if availability[instance].queued[apiService] { return }
-    if availability[instance].processing[apiService] {
-      availability[instance].dirty[apiService] = true
-      return
-    }
-    availability[instance].queued[apiService] = true
-    availability[instance].queue.append(Int32(apiService))
-    startChecks(instance: instance)
+    if availability[instance].checks.add(apiService) { startChecks(instance: instance) }
   }
 
   /// Free workers take APIServices from the queue.
   mutating func startChecks(instance: Int) {
-    while availability[instance].activeChecks < availabilitySpec.workers, let next = availability[instance].queue.popFirst() {
-      let apiService = Int(next)
-      availability[instance].queued[apiService] = false
-      availability[instance].processing[apiService] = true
-      availability[instance].activeChecks += 1
-      check(instance: instance, apiService: apiService)
-    }
+    while let apiService = availability[instance].checks.next() { check(instance: instance, apiService: apiService) }
   }
 
   /// The rate-limited requeue is due.
   mutating func availabilityRetry(instance: Int, apiService: Int, generation: UInt32) {
-    guard availability[instance].retryGeneration[apiService] == generation, availability[instance].retryAt[apiService] != nil else { return }
-    availability[instance].retryAt[apiService] = nil
+    guard availability[instance].checks.timerFired(apiService, generation: generation) else { return }
     enqueueCheck(instance: instance, apiService: apiService)
   }
 
@@ -185,26 +154,17 @@ extension AggregationSimulation {
 
   /// The worker is free; a failed check is requeued after `base × 2ⁿ` (capped), a good one forgotten.
   mutating func endCheck(instance: Int, apiService: Int, failed: Bool) {
-    availability[instance].activeChecks -= 1
-    availability[instance].processing[apiService] = false
+    let again = availability[instance].checks.done(apiService)
     if failed {
-      availability[instance].failures[apiService] += 1
-      let due = calendar.now + availabilitySpec.backoff(afterFailures: availability[instance].failures[apiService])
-      if let pending = availability[instance].retryAt[apiService], pending <= due {
-        // the earlier requeue stands (the delaying queue keeps the earliest)
-      } else {
-        availability[instance].retryAt[apiService] = due
-        availability[instance].retryGeneration[apiService] &+= 1
-        calendar.schedule(.availabilityRetry(instance: Int32(instance), apiService: Int32(apiService),
-                                             generation: availability[instance].retryGeneration[apiService]), at: due)
+      let failures = availability[instance].checks.failed(apiService)
+      let due = calendar.now + availabilitySpec.backoff(afterFailures: failures)
+      if let generation = availability[instance].checks.addAfter(apiService, at: due) {
+        calendar.schedule(.availabilityRetry(instance: Int32(instance), apiService: Int32(apiService), generation: generation), at: due)
       }
     } else {
-      availability[instance].failures[apiService] = 0
+      availability[instance].checks.forget(apiService)
     }
-    if availability[instance].dirty[apiService] {
-      availability[instance].dirty[apiService] = false
-      enqueueCheck(instance: instance, apiService: apiService)
-    }
+    if again { enqueueCheck(instance: instance, apiService: apiService) }
     startChecks(instance: instance)
   }
 

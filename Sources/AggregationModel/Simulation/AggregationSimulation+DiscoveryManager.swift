@@ -42,17 +42,13 @@ extension AggregationSimulation {
   /// `AddAfter`: the APIService is enqueued at `due`, unless an earlier enqueue is already
   /// waiting (client-go's delaying queue keeps the earliest time of an item).
   mutating func scheduleDiscoveryFetch(instance: Int, apiService: Int, at due: SimTime) {
-    if let pending = discovery.managers[instance].dueAt[apiService], pending <= due { return }
-    discovery.managers[instance].dueAt[apiService] = due
-    discovery.managers[instance].dueGeneration[apiService] &+= 1
-    calendar.schedule(.discoveryFetchDue(instance: Int32(instance), apiService: Int32(apiService),
-                                         generation: discovery.managers[instance].dueGeneration[apiService]), at: due)
+    guard let generation = discovery.managers[instance].fetchQueue.addAfter(apiService, at: due) else { return }
+    calendar.schedule(.discoveryFetchDue(instance: Int32(instance), apiService: Int32(apiService), generation: generation), at: due)
   }
 
   /// A waiting enqueue is due (ignored when a later `scheduleDiscoveryFetch` replaced it).
   mutating func discoveryFetchDue(instance: Int, apiService: Int, generation: UInt32) {
-    guard discovery.managers[instance].dueGeneration[apiService] == generation, discovery.managers[instance].dueAt[apiService] != nil else { return }
-    discovery.managers[instance].dueAt[apiService] = nil
+    guard discovery.managers[instance].fetchQueue.timerFired(apiService, generation: generation) else { return }
     enqueueDiscoveryFetch(instance: instance, apiService: apiService)
   }
 
@@ -65,24 +61,11 @@ extension AggregationSimulation {
   /// Adds the APIService to the instance's work queue (once; again after its fetch if it is in progress).
   mutating func enqueueDiscoveryFetch(instance: Int, apiService: Int) {
     guard instance < discovery.managers.count else { return }
-    if discovery.managers[instance].queued[apiService] { return }
-    if discovery.managers[instance].processing[apiService] {
-      discovery.managers[instance].dirtyAgain[apiService] = true
-      return
-    }
-    discovery.managers[instance].queued[apiService] = true
-    discovery.managers[instance].queue.append(Int32(apiService))
-    startDiscoveryWorkers(instance: instance)
+    if discovery.managers[instance].fetchQueue.add(apiService) { startDiscoveryWorkers(instance: instance) }
   }
 
   mutating func startDiscoveryWorkers(instance: Int) {
-    while discovery.managers[instance].busyWorkers < discovery.managerSpec.workers,
-          let apiService = discovery.managers[instance].popFirst() {
-      discovery.managers[instance].queued[Int(apiService)] = false
-      discovery.managers[instance].processing[Int(apiService)] = true
-      discovery.managers[instance].busyWorkers += 1
-      startDiscoveryFetch(instance: instance, apiService: Int(apiService))
-    }
+    while let apiService = discovery.managers[instance].fetchQueue.next() { startDiscoveryFetch(instance: instance, apiService: apiService) }
   }
 
   /// A fetch: a request record without a client, straight to the proxy's transport.

@@ -138,7 +138,7 @@ public struct AggregationSimulation {
     }
     modelEvents.reserveCapacity(64)
     availability = (0..<instances).map { instance in
-      AvailabilityState(apiServices: registry.apiServices.count, available: registry.apiServices.indices.map { registry.isAvailable($0) },
+      AvailabilityState(apiServices: registry.apiServices.count, workers: spec.controlPlane.availabilityController.workers, available: registry.apiServices.indices.map { registry.isAvailable($0) },
                         resyncStream: streams.stream("availability/\(instance)/resync"))
     }
     availabilityMetrics = registry.apiServices.map { apiService in

@@ -108,51 +108,35 @@ struct TerminatingNamespace {
   var live = false
 }
 
-/// The aggregated-discovery manager of one control-plane instance: a de-duplicating work queue
-/// of APIService indices, its workers, and what it publishes per APIService.
+/// The aggregated-discovery manager of one control-plane instance: its work queue of APIService
+/// indices (`WorkQueue`, with its workers), and what it publishes per APIService.
 struct DiscoveryManagerState {
-  var queue: [Int32] = []
-  var queueHead = 0
-  var queued: [Bool]
-  var processing: [Bool]
-  /// Marked dirty while being fetched: fetched again afterwards.
-  var dirtyAgain: [Bool]
-  var busyWorkers = 0
-  /// The waiting `AddAfter` of each APIService (nil: none) and its generation.
-  var dueAt: [SimTime?]
-  var dueGeneration: [UInt32]
+  var fetchQueue: WorkQueue
   var stale: [Bool]
   var staleSince: [SimTime]
   var staleTime: [SimDuration]
   var staleToCurrent: [Int]
-  var failures: [Int]
   /// Syncs that contacted the backend (one per sync, its legacy fallback included), those that
   /// published Stale, and those that went on to the legacy fallback.
   var fetches: [Int]
   var failedFetches: [Int]
   var fallbacks: [Int]
 
-  init(apiServices: Int) {
-    queued = Array(repeating: false, count: apiServices)
-    processing = queued
-    dirtyAgain = queued
-    dueAt = Array(repeating: nil, count: apiServices)
-    dueGeneration = Array(repeating: 0, count: apiServices)
-    stale = queued
+  init(apiServices: Int, workers: Int) {
+    fetchQueue = WorkQueue(items: apiServices, workers: workers)
+    stale = Array(repeating: false, count: apiServices)
     staleSince = Array(repeating: .zero, count: apiServices)
     staleTime = Array(repeating: .zero, count: apiServices)
     staleToCurrent = Array(repeating: 0, count: apiServices)
-    failures = staleToCurrent
     fetches = staleToCurrent
     failedFetches = staleToCurrent
     fallbacks = staleToCurrent
   }
 
   /// A sync of `apiService` ended (Current when `ok`, else Stale): its worker is free. Returns
-  /// its consecutive failures and whether it was marked dirty meanwhile (then cleared).
+  /// its consecutive failures and whether it was added again meanwhile.
   mutating func publish(_ apiService: Int, ok: Bool, now: SimTime, measuringSince: SimTime) -> (failures: Int, again: Bool) {
-    busyWorkers -= 1
-    processing[apiService] = false
+    let again = fetchQueue.done(apiService)
     fetches[apiService] += 1
     if ok {
       if stale[apiService] {
@@ -160,26 +144,16 @@ struct DiscoveryManagerState {
         staleTime[apiService] = staleTime[apiService] + (now - Swift.max(staleSince[apiService], measuringSince))
         staleToCurrent[apiService] += 1
       }
-      failures[apiService] = 0
+      fetchQueue.forget(apiService)
     } else {
       failedFetches[apiService] += 1
       if !stale[apiService] {
         stale[apiService] = true
         staleSince[apiService] = now
       }
-      failures[apiService] += 1
+      _ = fetchQueue.failed(apiService)
     }
-    let again = dirtyAgain[apiService]
-    dirtyAgain[apiService] = false
-    return (failures[apiService], again)
-  }
-
-  mutating func popFirst() -> Int32? {
-    guard queueHead < queue.count else { return nil }
-    let item = queue[queueHead]
-    queueHead += 1
-    if queueHead == queue.count { queue.removeAll(keepingCapacity: true); queueHead = 0 }
-    return item
+    return (fetchQueue.failures[apiService], again)
   }
 }
 
@@ -218,7 +192,8 @@ struct DiscoveryState {
     retriesWithBackoff = behaviour.discoveryRetriesWithBackoff
     wideFallback = behaviour.wideLegacyDiscoveryFallback
     let runs = spec.discoveryManager.enabled ?? clients.contains { $0?.mode == .aggregated }
-    managers = runs ? Array(repeating: DiscoveryManagerState(apiServices: registry.apiServices.count), count: instances) : []
+    managers = runs ? Array(repeating: DiscoveryManagerState(apiServices: registry.apiServices.count, workers: spec.discoveryManager.workers),
+                            count: instances) : []
     fetched = registry.apiServices.indices.filter { registry.apiServices[$0].service != nil }.map { Int32($0) }
     let order = Self.legacyOrder(registry)
     for index in clients.indices where clients[index] != nil {

@@ -25,18 +25,11 @@ struct HungBackendScenarioTests {
   static let requestTimeout = 60.0
   static let dashboardTimeout = 10.0
 
-  /// The fields of the CSV rows of `text` (header dropped), empty fields kept.
-  static func rows(_ text: String) -> [[Substring]] {
-    text.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
-  }
-
   /// `time_to_detect_s` of the APIService in each replication, from summary.csv (columns of
   /// `OutputSchema.summary`: sweep_point, replication, scope_kind, scope, metric, unit, value, …),
   /// in replication order; nil where the value is empty (never detected).
   static func timeToDetect(summary: String) -> [Double?] {
-    rows(summary)
-      .filter { $0[1] != "all" && $0[2] == "apiservice" && $0[3] == Substring(apiService) && $0[4] == "time_to_detect_s" }
-      .map { Double($0[6]) }
+    OutputRows.perReplication(OutputRows.rows(summary), kind: "apiservice", scope: apiService, metric: "time_to_detect_s")
   }
 
   @Test("a hung backend is marked unavailable 5-36 s after the hang in every replication, 20 s on average (resync/2 + the 5 s probe timeout, within 3 standard errors), and the scenario's expectations hold")
@@ -78,12 +71,12 @@ struct HungBackendScenarioTests {
     let run = try AggsimBinaryTests.aggsim(["run", Self.scenario, "--out", out, "--replications", "2", "--trace-sampling", "1"])
     #expect(run.status == 0, "\(run.stderr)")
     // events.csv: sweep_point, replication, time_s, kind, subject, detail.
-    let writes = Self.rows(try AggsimBinaryTests.read("\(out)/\(Self.name)/events.csv"))
+    let writes = OutputRows.rows(try AggsimBinaryTests.read("\(out)/\(Self.name)/events.csv"))
       .filter { $0[3] == "unavailable" && $0[4] == Substring(Self.apiService) }
     #expect(writes.map { $0[1] } == ["0", "1"], "one Available=False write per replication")
     // requests.csv: sweep_point, replication, request, client, api_service, kind, start_s, end_s,
     // latency_s, status, reason, attempts.
-    let requests = Self.rows(try AggsimBinaryTests.read("\(out)/\(Self.name)/requests.csv"))
+    let requests = OutputRows.rows(try AggsimBinaryTests.read("\(out)/\(Self.name)/requests.csv"))
     for write in writes {
       let replication = write[1], detectedAt = try #require(Double(write[2]))
       let mine = requests.filter { $0[1] == replication }

@@ -34,7 +34,7 @@ struct LegacyFallbackScenarioTests {
   static func values(summary: String, scope: String) -> [String: [Double?]] {
     let parts = scope.split(separator: "/", maxSplits: 1)
     var out: [String: [Double?]] = [:]
-    for row in HungBackendScenarioTests.rows(summary)
+    for row in OutputRows.rows(summary)
     where row[1] != "all" && row[2] == parts[0] && row[3] == parts[1] {
       out[String(row[4]), default: []].append(Double(row[6]))
     }

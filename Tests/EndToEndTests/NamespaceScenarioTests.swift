@@ -15,12 +15,12 @@ struct NamespaceScenarioTests {
     let out = try AggsimBinaryTests.temporaryDirectory()
     let check = try AggsimBinaryTests.aggsim(["check", scenario, "--out", out])
     #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
-    return HungBackendScenarioTests.rows(try AggsimBinaryTests.read("\(out)/\(name)/summary.csv"))
+    return OutputRows.rows(try AggsimBinaryTests.read("\(out)/\(name)/summary.csv"))
   }
 
   /// The per-replication values of one namespace-controller metric.
   static func perReplication(_ rows: [[Substring]], _ metric: String) -> [Double] {
-    rows.filter { $0[1] != "all" && $0[2] == "namespace_controller" && $0[4] == Substring(metric) }.compactMap { Double($0[6]) }
+    OutputRows.perReplication(rows, kind: "namespace_controller", metric: metric).compactMap { $0 }
   }
 
   @Test("the namespace deleted at 10m stays Terminating 1,227.051 s plus throttling (below 1,228 s) in every replication; the others 5.004 s; none left, and the expectations hold")

@@ -13,9 +13,8 @@ struct OpenAPIScenarioTests {
   static func values(_ metric: String, overrides: [String] = []) throws -> (status: Int32, values: [Double]) {
     let out = try AggsimBinaryTests.temporaryDirectory()
     let check = try AggsimBinaryTests.aggsim(["check", scenario, "--out", out] + overrides.flatMap { ["--set", $0] })
-    let rows = HungBackendScenarioTests.rows(try AggsimBinaryTests.read("\(out)/openapi-head-of-line/summary.csv"))
-    let values = rows.filter { $0[1] != "all" && $0[2] == "apiservice" && $0[3] == "v1beta1.metrics.k8s.io" && $0[4] == Substring(metric) }
-      .compactMap { Double($0[6]) }
+    let rows = OutputRows.rows(try AggsimBinaryTests.read("\(out)/openapi-head-of-line/summary.csv"))
+    let values = OutputRows.perReplication(rows, kind: "apiservice", scope: "v1beta1.metrics.k8s.io", metric: metric).compactMap { $0 }
     return (check.status, values)
   }
 

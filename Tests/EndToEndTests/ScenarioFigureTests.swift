@@ -9,9 +9,8 @@ struct ScenarioFigureTests {
                   overrides: [String] = []) throws -> (status: Int32, values: [Double]) {
     let out = try AggsimBinaryTests.temporaryDirectory()
     let check = try AggsimBinaryTests.aggsim(["check", "Scenarios/\(name).yaml", "--out", out] + overrides)
-    let rows = HungBackendScenarioTests.rows(try AggsimBinaryTests.read("\(out)/\(name)/summary.csv"))
-    let values = rows.filter { $0[1] != "all" && $0[2] == Substring(scope.kind) && $0[3] == Substring(scope.name) && $0[4] == Substring(metric) }
-      .compactMap { Double($0[6]) }
+    let rows = OutputRows.rows(try AggsimBinaryTests.read("\(out)/\(name)/summary.csv"))
+    let values = OutputRows.perReplication(rows, kind: scope.kind, scope: scope.name, metric: metric).compactMap { $0 }
     return (check.status, values)
   }
 

@@ -78,10 +78,14 @@ extension AggregationSimulation {
     let id = internalRequest(kind: .discovery, instance: instance, apiService: apiService)
     requests[id].isDiscoveryFetch = true
     requests[id].isLegacyFallback = legacyFallback
-    guard requests[id].server >= 0 else {
+    let server = Int(requests[id].server)
+    guard server >= 0 else {
       discoveryFetchEnded(id, outcome: .unavailable)
       return
     }
+    // A 404 or 406 to the aggregated `GET /apis` has no discovery body.
+    let answer = servers[server].spec.aggregatedDiscovery
+    requests[id].bodyless = !legacyFallback && (answer == .notFound || answer == .notAcceptable)
     sendInternalRequest(id, timeout: discovery.managerSpec.fetchTimeout, capped: true)
   }
 

@@ -131,10 +131,7 @@ extension AggregationSimulation {
     requests[id].phase = .toControlPlaneFromPod
     guard c >= 0, connections[c].state == .ready else { return }
     let instance = Int(requests[id].instance), server = Int(requests[id].server)
-    // A 404 or 406 to the discovery manager's `GET /apis` has no discovery body.
-    let emptyAnswer = requests[id].isDiscoveryFetch && !requests[id].isLegacyFallback
-      && (servers[server].spec.aggregatedDiscovery == .notFound || servers[server].spec.aggregatedDiscovery == .notAcceptable)
-    let bytes = reply == .ok && !emptyAnswer && !requests[id].bodyless ? servers[server].spec.responseBytes[requests[id].kind] : 0
+    let bytes = reply == .ok && !requests[id].bodyless ? servers[server].spec.responseBytes[requests[id].kind] : 0
     guard let delay = backendLinks[instance][server].delay(at: calendar.now, isRequest: false, bytes: bytes) else { return }
     calendar.schedule(.backendAnswer(request: id, generation: requests[id].generation, reply: reply), after: delay)
   }

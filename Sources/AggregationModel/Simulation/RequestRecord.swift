@@ -59,7 +59,8 @@ struct RequestRecord {
   /// waits for it (research §4.3).
   var openAPIVersion: UInt8 = 0
   var openAPIForRegistration = false
-  /// Answered 304 (or with an index too small to count): no response body on the link.
+  /// Answered without a body to count on the link: an OpenAPI 304 or v3 index, a 404 or 406 to
+  /// the discovery manager's `GET /apis`.
   var bodyless = false
   /// The discovery run (kubectl invocation, controller sync) this request belongs to, or -1.
   var invocation: Int32 = -1

@@ -45,6 +45,7 @@ struct DiscoveryClientState {
 
   /// The discovery client of `client`, or nil when its workload runs no discoveries.
   init?(_ client: ClientSpec, behaviour: VersionBehaviour, streams: StreamRegistry) {
+    guard let consumer = client.workload.discoveryConsumer else { return nil }
     let defaultMode: KubectlSpec.DiscoveryMode = behaviour.aggregatedDiscoveryEnabled ? .aggregated : .legacy
     switch client.workload {
     case .kubectl(let k):
@@ -53,24 +54,22 @@ struct DiscoveryClientState {
       extraLocalGroupVersions = k.extraLocalGroupVersions
       cacheTTL = k.cacheTTL ?? behaviour.kubectlDiscoveryCacheTTL
       invocationRateLimit = k.discoveryRateLimit ?? RateLimitSpec(qps: .perSecond(50), burst: behaviour.kubectlDiscoveryBurst)
-      metrics = DiscoveryMetrics(client: client.name, consumer: .kubectl)
     case .garbageCollector(let gc):
       role = .garbageCollector(period: gc.period)
       mode = gc.discovery ?? defaultMode
       extraLocalGroupVersions = gc.extraLocalGroupVersions
       cacheTTL = .zero
       invocationRateLimit = nil
-      metrics = DiscoveryMetrics(client: client.name, consumer: .garbageCollector)
     case .namespaceDeletion(let namespaces):
       role = .namespaceController(namespaces)
       mode = namespaces.discovery ?? defaultMode
       extraLocalGroupVersions = namespaces.extraLocalGroupVersions
       cacheTTL = .zero
       invocationRateLimit = nil
-      metrics = DiscoveryMetrics(client: client.name, consumer: .namespaceController)
     case .open, .closed:
       return nil
     }
+    metrics = DiscoveryMetrics(client: client.name, consumer: consumer)
     stream = streams.stream("client/\(client.name)/controller")
   }
 }

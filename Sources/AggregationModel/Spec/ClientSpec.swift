@@ -52,6 +52,17 @@ public enum Workload: Hashable, Sendable {
   /// Namespaces deleted by the namespace controller, which needs complete discovery.
   case namespaceDeletion(NamespaceDeletionSpec)
 
+  /// Who runs discoveries with this workload (the scope kind of its discovery rows); nil for
+  /// open and closed workloads.
+  public var discoveryConsumer: DiscoveryConsumer? {
+    switch self {
+    case .kubectl: .kubectl
+    case .garbageCollector: .garbageCollector
+    case .namespaceDeletion: .namespaceController
+    case .open, .closed: nil
+    }
+  }
+
   /// The arrival process of an open workload, of kubectl invocations or of namespace deletions;
   /// nil for a closed loop and the garbage collector (which schedule themselves).
   public var arrivals: ArrivalProcess? {

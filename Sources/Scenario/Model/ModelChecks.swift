@@ -77,7 +77,7 @@ enum ModelChecks {
           }
         case .discoveryClient(let kind, let name):
           guard read.checkable(ClientsSection.self) else { break }
-          let matching = clients.filter { Self.scopeKind(of: $0.spec.workload) == kind }.map(\.name.value)
+          let matching = clients.filter { $0.spec.workload.discoveryConsumer?.rawValue == kind.rawValue }.map(\.name.value)
           if !matching.contains(name) {
             errors.append(location.error(expected: "\(kind.pattern) of a client with a \(Self.workloadName(of: kind)) workload"
                                          + hint(name, matching), found: found))
@@ -98,16 +98,6 @@ enum ModelChecks {
       }
     }
     return errors
-  }
-
-  /// The scope kind of a discovery client's summary rows (nil: not a discovery client).
-  static func scopeKind(of workload: Workload) -> ScopeKind? {
-    switch workload {
-    case .kubectl: .kubectl
-    case .garbageCollector: .garbageCollector
-    case .namespaceDeletion: .namespaceController
-    case .open, .closed: nil
-    }
   }
 
   static func workloadName(of kind: ScopeKind) -> String {

@@ -157,19 +157,19 @@ struct AvailabilityControllerTests {
                       availabilityController: Self.controller(firstResync: .seconds(1_000)))
     var simulation = try AggregationSimulation(spec: spec, runSeed: 1, replication: 0)
     simulation.start()
-    let apiService = try #require(simulation.registry.index(named: Self.name))
+    let apiService = try #require(simulation.kernel.registry.registry.index(named: Self.name))
     // Check k (1-based) fails at once (refused in 0 RTT) at these instants.
     let checks: [Double] = [0, 0.005, 0.015, 0.035, 0.075, 0.155, 0.315, 0.635, 1.275, 2.555, 5.115, 10.235, 20.475,
                             40.955, 70.955, 100.955]
     for (index, time) in checks.enumerated() {
       if time > 0 {
         simulation.runEvents(until: F.at(time) - .nanoseconds(1))
-        #expect(simulation.availability[0].checks.failures[apiService] == index, "before \(time) s")
+        #expect(simulation.availability.instances[0].checks.failures[apiService] == index, "before \(time) s")
       }
       simulation.runEvents(until: F.at(time))
-      #expect(simulation.availability[0].checks.failures[apiService] == index + 1, "at \(time) s")
+      #expect(simulation.availability.instances[0].checks.failures[apiService] == index + 1, "at \(time) s")
     }
-    #expect(simulation.registry.conditions[apiService]?.reason == .failedDiscoveryCheck)
+    #expect(simulation.kernel.registry.registry.conditions[apiService]?.reason == .failedDiscoveryCheck)
   }
 
   @Test("HA: with instance 2 partitioned from the backend from 10 s, the shared status flaps and every instance answers 503 meanwhile")

@@ -46,7 +46,7 @@ struct DiscoveryFallbackTests {
 
   @Test("the verdict on GET /apis: 503 and no answer are Stale in every version; 406 falls back in every version; 404, 429, 500 and a plain 200 fall back only from 1.29")
   func verdictTable() {
-    typealias S = AggregationSimulation
+    typealias S = DiscoveryManagers
     for wide in [false, true] {
       #expect(S.fetchVerdict(outcome: .ok, answer: .served, wideFallback: wide) == .current)
       #expect(S.fetchVerdict(outcome: .ok, answer: .notAcceptable, wideFallback: wide) == .fallback)

@@ -24,9 +24,9 @@ struct DiscoveryTests {
     var simulation = try AggregationSimulation(spec: F.spec(duration: .seconds(1), clients: [Self.kubectl([], discovery: .legacy)]),
                                                runSeed: 1, replication: 0)
     simulation.start()
-    let state = try #require(simulation.discovery.clients[0])
+    let state = try #require(simulation.consumers.clients[0])
     #expect(state.groupVersionCount == Self.builtInAndMetricsGroupVersions)
-    #expect(state.groupVersion(state.groupVersionCount - 1) == Int32(simulation.registry.index(named: "v1beta1.metrics.k8s.io")!))
+    #expect(state.groupVersion(state.groupVersionCount - 1) == Int32(simulation.kernel.registry.registry.index(named: "v1beta1.metrics.k8s.io")!))
   }
 
   @Test("legacy discovery against a black-holed metrics-server (Available=True) is partial after exactly 5 s with the cap, 60 s without (#82172)",

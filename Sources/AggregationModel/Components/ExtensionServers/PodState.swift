@@ -8,7 +8,7 @@ struct PodJob {
   let generation: UInt32
 }
 
-/// One pod of an extension server: its workers, its FIFO queue and its fault state.
+/// One pod of an extension server: its workers, its FIFO queue, its readiness and its fault state.
 struct PodState {
   var busyWorkers = 0
   var queue = Deque<PodJob>()
@@ -36,34 +36,13 @@ struct PodState {
   var admission: AdmissionState?
   /// Counts crashes (work in progress, including workers waiting for a review, is lost).
   var epoch: UInt32 = 0
-  /// The kubelet's readiness-probe worker (unused when the server has no `readinessProbe`).
-  var probe = ReadinessProbeState()
 
   var isAcceptingConnections: Bool { !crashed && !refusing }
 }
 
-/// The kubelet's readiness-probe worker of one pod (kubernetes/kubernetes:pkg/kubelet/prober/worker.go).
-struct ReadinessProbeState {
-  /// The first tick; the ticks follow every period.
-  var phase = SimDuration.zero
-  /// The last probe's result and how many in a row gave it (the worker's `lastResult` and
-  /// `resultRun`). Pods start Ready, as after a run of successes.
-  var lastSucceeded = true
-  var run = Int(Int32.max)
-  /// A probe is out (the pod has not answered yet); `generation` tells its timeout from those
-  /// of earlier probes.
-  var outstanding = false
-  var generation: UInt32 = 0
-  /// A tick came while the probe was out: the next probe goes when it ends.
-  var tickPending = false
-  /// When the container last restarted after a crash (nil: started before the run).
-  var startedAt: SimTime?
-}
-
-/// An extension server in one replication: its pods and the stream of its service times.
-struct ServerState {
+/// An extension server in one replication: its spec and the streams of its service times.
+struct ServerRuntime {
   let spec: ExtensionServerSpec
-  var pods: [PodState]
   let serviceStream: RandomStream
   /// Service times of the availability controller's probes, on a stream of their own so that
   /// turning the controller on or off leaves the client requests' variates unchanged.
@@ -71,39 +50,39 @@ struct ServerState {
   /// Service times of the OpenAPI downloads (their own stream: turning them off leaves every
   /// other variate as it was).
   let openAPIStream: RandomStream
-  /// Per pod: the stream of its random faults.
+  /// Per pod: the stream of its random faults (only when the server has fault processes).
   let faultStreams: [RandomStream]
-  /// The time a pod takes to answer a readiness probe before any slow-down: the mean probe
-  /// service time, in seconds.
-  let readinessAnswerSeconds: Double
   /// The slot of `system:kube-aggregator` in each pod's `authorizedUntil` (after the clients').
   let aggregatorSubject: Int
+  /// `<server>/<pod>`: the pods' names in events and the time series.
+  let podNames: [String]
 
+  /// Creates the server's streams, in this order: service, probes, OpenAPI, each pod's faults.
   init(_ spec: ExtensionServerSpec, streams: StreamRegistry, clientCount: Int) {
     self.spec = spec
-    var pod = PodState()
-    pod.authorizedUntil = Array(repeating: .zero, count: spec.authorization == nil ? 0 : clientCount + 1)
     aggregatorSubject = clientCount
-    pod.queue.reserveCapacity(256)
-    pod.stalled.reserveCapacity(spec.workers)
-    pod.inService.reserveCapacity(spec.workers)
-    pods = Array(repeating: pod, count: spec.replicas)
     serviceStream = streams.stream("server/\(spec.name)/service")
     probeStream = streams.stream("server/\(spec.name)/probes")
     openAPIStream = streams.stream("server/\(spec.name)/openapi")
-    readinessAnswerSeconds = spec.serviceTimes.probe.mean.seconds
     faultStreams = spec.faultProcesses.isEmpty ? [] : (0..<spec.replicas).map { streams.stream("server/\(spec.name)/faults/\($0)") }
+    podNames = (0..<spec.replicas).map { "\(spec.name)/\($0)" }
   }
 
-  /// The `k`-th pod (0-based) among the ready ones, or nil; `readyCount` counts them.
-  func readyPod(_ k: Int) -> Int? {
-    var seen = 0
-    for index in pods.indices where pods[index].ready {
-      if seen == k { return index }
-      seen += 1
+  /// A fresh pod of this server, with its own admission if the server runs one.
+  func newPod(clients: [ClientSpec], version: KubernetesVersion) -> PodState {
+    var pod = PodState()
+    pod.authorizedUntil = Array(repeating: .zero, count: spec.authorization == nil ? 0 : clients.count + 1)
+    pod.queue.reserveCapacity(256)
+    pod.stalled.reserveCapacity(spec.workers)
+    pod.inService.reserveCapacity(spec.workers)
+    if let own = spec.ownAdmission {
+      pod.admission = AdmissionState(own, subjects: clients.map(\.identity), version: VersionBehaviour(version))
     }
-    return nil
+    return pod
   }
 
-  var readyCount: Int { pods.reduce(0) { $0 + ($1.ready ? 1 : 0) } }
+  /// The stream a request of `kind` draws its service time from.
+  func stream(for kind: RequestKind) -> RandomStream {
+    kind == .probe ? probeStream : kind == .openAPI ? openAPIStream : serviceStream
+  }
 }

@@ -1,0 +1,190 @@
+import SimCore
+
+/// The remote availability controller of every control-plane instance (research
+/// kube-aggregator.md §1c, §4): a work queue of APIServices (`WorkQueue`, `workers` checks at
+/// once) fed by the informer's list at start, a resync every 30 s and EndpointSlice events. A
+/// check (§4.2) finds the Service, its endpoints and a ready address, then sends `probes`
+/// parallel `GET /apis/<g>/<v>` as system:masters through the instance's proxy transport (no
+/// APF, no authorization callback), each with the probe timeout: the first success makes the
+/// APIService Available, all failing makes it unavailable and requeues it with exponential
+/// backoff. A status write is shared by every instance (last writer wins) and reaches each
+/// instance's registration worker as a watch event after the propagation delay.
+///
+/// Simplification: the condition's message is fixed per APIService (built once, so a failed
+/// check allocates nothing); the real one carries the last probe's error.
+struct AvailabilityController {
+  enum Event: ComponentEvent {
+    /// An instance's controller starts: its informer lists every APIService.
+    case starts(instance: Int32)
+    /// An instance's controller re-enqueues every service-backed APIService.
+    case resync(instance: Int32)
+    /// The rate-limited requeue of an APIService whose check failed (stale unless `generation` is current).
+    case retry(instance: Int32, apiService: Int32, generation: UInt32)
+
+    var modelEvent: ModelEvent { .availability(self) }
+  }
+
+  /// One instance's controller: its queue, and per APIService the generation of its current
+  /// check, its probes still out and whether the check still waits for an answer.
+  struct Instance {
+    var checks: WorkQueue
+    var checkGeneration: [UInt32]
+    var probesOut: [Int]
+    var checkOpen: [Bool]
+    /// Watch events reach the instance in write order: the last one's arrival.
+    var lastWatchArrival = SimTime.zero
+    /// Draws the first resync phase, the watch propagation delays and (shared with the
+    /// instance's registration worker) the registration times.
+    let stream: RandomStream
+  }
+
+  let spec: AvailabilityControllerSpec
+  var instances: [Instance]
+  /// Per APIService: the message of a failed discovery check.
+  let probeFailureMessages: [String]
+
+  init(_ spec: AvailabilityControllerSpec, registry: RegistryView, streams: [RandomStream]) {
+    self.spec = spec
+    let count = registry.count
+    instances = streams.map { stream in
+      Instance(checks: WorkQueue(items: count, workers: spec.workers), checkGeneration: Array(repeating: 0, count: count),
+               probesOut: Array(repeating: 0, count: count), checkOpen: Array(repeating: false, count: count), stream: stream)
+    }
+    probeFailureMessages = registry.apiServices.map { "failing or missing response from \($0.name)" }
+  }
+
+  /// Schedules each instance's start at time 0, after the faults that begin at 0 (so that a
+  /// fault in force from the start is seen by the first check).
+  func start(_ kernel: inout Kernel) {
+    guard spec.enabled else { return }
+    for instance in instances.indices { kernel.schedule(Event.starts(instance: Int32(instance)), at: .zero) }
+  }
+
+  /// Handles one of the controller's own events.
+  mutating func handle(_ event: Event, _ kernel: inout Kernel, transport: inout Transport, pods: ExtensionServers) {
+    switch event {
+    case .starts(let i):
+      // The first resync: `firstResync`, or a uniform phase in [0, resync) from the instance's stream.
+      let first = spec.firstResync
+        ?? SimDuration(nanoseconds: Int64(instances[Int(i)].stream.uniform() * Double(spec.resync.nanoseconds)))
+      kernel.schedule(Event.resync(instance: i), at: .zero + first)
+      enqueueAllServiceBacked(instance: Int(i), &kernel, transport: &transport, pods: pods)
+    case .resync(let i):
+      kernel.schedule(Event.resync(instance: i), after: spec.resync)
+      enqueueAllServiceBacked(instance: Int(i), &kernel, transport: &transport, pods: pods)
+    case .retry(let i, let apiService, let generation):
+      guard instances[Int(i)].checks.timerFired(Int(apiService), generation: generation) else { return }
+      enqueue(instance: Int(i), Int(apiService), &kernel, transport: &transport, pods: pods)
+    }
+  }
+
+  private mutating func enqueueAllServiceBacked(instance: Int, _ kernel: inout Kernel, transport: inout Transport, pods: ExtensionServers) {
+    for apiService in 0..<kernel.registry.count where kernel.registry.isServiceBacked(apiService) {
+      enqueue(instance: instance, apiService, &kernel, transport: &transport, pods: pods)
+    }
+  }
+
+  /// An EndpointSlice event of `server`: every instance enqueues the APIServices it backs
+  /// (EndpointSlice and informer latency are not modelled: research §4.3 "in ms").
+  mutating func endpointsChanged(server: Int, _ kernel: inout Kernel, transport: inout Transport, pods: ExtensionServers) {
+    guard spec.enabled else { return }
+    for instance in instances.indices {
+      for apiService in kernel.registry.serverOf.indices where kernel.registry.serverOf[apiService] == Int32(server) {
+        enqueue(instance: instance, apiService, &kernel, transport: &transport, pods: pods)
+      }
+    }
+  }
+
+  private mutating func enqueue(instance: Int, _ apiService: Int, _ kernel: inout Kernel, transport: inout Transport, pods: ExtensionServers) {
+    if instances[instance].checks.add(apiService) { runChecks(instance: instance, &kernel, transport: &transport, pods: pods) }
+  }
+
+  /// Free workers take APIServices from the queue.
+  private mutating func runChecks(instance: Int, _ kernel: inout Kernel, transport: inout Transport, pods: ExtensionServers) {
+    while let apiService = instances[instance].checks.next() {
+      check(instance: instance, apiService, &kernel, transport: &transport, pods: pods)
+    }
+  }
+
+  /// The check sequence (research §4.2): Service → endpoints → discovery probes.
+  private mutating func check(instance: Int, _ apiService: Int, _ kernel: inout Kernel, transport: inout Transport, pods: ExtensionServers) {
+    let server = Int(kernel.registry.serverOf[apiService])
+    let found: (AvailableCondition.Reason, String)? =
+      server < 0 ? (.serviceNotFound, "service not found")
+      : pods.podCount(server) == 0 ? (.endpointsNotFound, "cannot find endpoints for service")
+      : pods.readyCount(server) == 0 ? (.missingEndpoints, "endpoints for service have no addresses") : nil
+    if let (reason, message) = found {
+      writeStatus(instance: instance, apiService, .false, reason, message, &kernel)
+      endCheck(instance: instance, apiService, failed: false, &kernel, transport: &transport, pods: pods)
+      return
+    }
+    instances[instance].checkGeneration[apiService] &+= 1
+    instances[instance].checkOpen[apiService] = true
+    instances[instance].probesOut[apiService] = spec.probes
+    let generation = instances[instance].checkGeneration[apiService]
+    for _ in 0..<spec.probes {
+      let id = kernel.newInternalRequest(.probe(check: generation), kind: .probe, instance: instance, apiService: apiService)
+      if let failure = transport.sendInternal(id, timeout: spec.probeTimeout, &kernel, pods: pods) {
+        kernel.endInternalRequestAtOnce(id)
+        probeEnded(id, failure, &kernel, transport: &transport, pods: pods)
+      }
+    }
+  }
+
+  /// A probe ended (the control plane is done with it): the first success passes the check; the
+  /// last of all-failed probes fails it. Later probes of a decided check just end.
+  mutating func probeEnded(_ id: UInt32, _ outcome: Outcome, _ kernel: inout Kernel, transport: inout Transport, pods: ExtensionServers) {
+    let record = kernel.requests[id]
+    kernel.requests.release(id)
+    guard case .probe(let check) = record.origin else { return }
+    let instance = Int(record.instance), apiService = Int(record.apiService)
+    guard instances[instance].checkGeneration[apiService] == check, instances[instance].checkOpen[apiService] else { return }
+    instances[instance].probesOut[apiService] -= 1
+    if outcome == .ok {
+      instances[instance].checkOpen[apiService] = false
+      writeStatus(instance: instance, apiService, .true, .passed, "all checks passed", &kernel)
+      endCheck(instance: instance, apiService, failed: false, &kernel, transport: &transport, pods: pods)
+    } else if instances[instance].probesOut[apiService] == 0 {
+      instances[instance].checkOpen[apiService] = false
+      writeStatus(instance: instance, apiService, .false, .failedDiscoveryCheck, probeFailureMessages[apiService], &kernel)
+      endCheck(instance: instance, apiService, failed: true, &kernel, transport: &transport, pods: pods)
+    }
+  }
+
+  /// The worker is free; a failed check is requeued after `base × 2ⁿ` (capped), a good one forgotten.
+  private mutating func endCheck(instance: Int, _ apiService: Int, failed: Bool, _ kernel: inout Kernel,
+                                 transport: inout Transport, pods: ExtensionServers) {
+    let again = instances[instance].checks.done(apiService)
+    if failed {
+      let failures = instances[instance].checks.failed(apiService)
+      let due = kernel.now + spec.backoff(afterFailures: failures)
+      if let generation = instances[instance].checks.addAfter(apiService, at: due) {
+        kernel.schedule(Event.retry(instance: Int32(instance), apiService: Int32(apiService), generation: generation), at: due)
+      }
+    } else {
+      instances[instance].checks.forget(apiService)
+    }
+    if again { enqueue(instance: instance, apiService, &kernel, transport: &transport, pods: pods) }
+    runChecks(instance: instance, &kernel, transport: &transport, pods: pods)
+  }
+
+  /// `UpdateStatus` of the shared APIService status (last writer wins), only when it changes:
+  /// logged, measured, and sent to every instance's registration worker after the propagation
+  /// delay (watch events reach an instance in write order).
+  private mutating func writeStatus(instance: Int, _ apiService: Int, _ status: AvailableCondition.Status,
+                                    _ reason: AvailableCondition.Reason, _ message: String, _ kernel: inout Kernel) {
+    let now = kernel.now
+    guard let write = kernel.registry.write(apiService, status, reason, message, at: now) else { return }
+    if write.flipped || write.reasonChanged {
+      kernel.recorder.log(write.available ? .available : .unavailable, at: now, subject: kernel.registry.apiServices[apiService].name,
+                          detail: "\(reason.rawValue) (instance \(instance))")
+    }
+    for target in instances.indices {
+      kernel.registry.writeSent(apiService, to: target, at: now)
+      let arrival = Swift.max(now + spec.propagationDelay.sample(instances[target].stream), instances[target].lastWatchArrival)
+      instances[target].lastWatchArrival = arrival
+      kernel.schedule(RegistrationWorkers.Event.statusArrives(instance: Int32(target), apiService: Int32(apiService),
+                                                              available: write.available), at: arrival)
+    }
+  }
+}

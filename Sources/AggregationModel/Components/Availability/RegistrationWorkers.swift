@@ -1,0 +1,80 @@
+import SimCore
+internal import DequeModule
+
+/// The APIServiceRegistrationController of each control-plane instance (research §1c, §2.2,
+/// §4.3): the instance's informer receives every status write as a watch event, and a single
+/// worker, fed by a de-duplicating FIFO, installs the informer's latest status in the instance's
+/// proxy (`RegistryView.install`), taking `registrationTime` per APIService. For a service-backed
+/// APIService the worker then downloads its OpenAPI v2 spec synchronously under the v2
+/// aggregator's mutex before it takes the next one (`OpenAPIControllers`), so a hung download
+/// holds up every later status change of the instance.
+struct RegistrationWorkers {
+  enum Event: ComponentEvent {
+    /// A status write reached an instance's informer (watch event).
+    case statusArrives(instance: Int32, apiService: Int32, available: Bool)
+    /// The instance's registration worker installed the APIService's status in its proxy.
+    case registrationDone(instance: Int32, apiService: Int32)
+
+    var modelEvent: ModelEvent { .registration(self) }
+  }
+
+  struct Instance {
+    /// The status this instance's informer holds (the last watch event).
+    var informerAvailable: [Bool]
+    var queue = Deque<Int32>()
+    var queued: [Bool]
+    var busy = false
+    /// Shared with the instance's availability controller (see `AvailabilityController.Instance`).
+    let stream: RandomStream
+  }
+
+  let registrationTime: Distribution
+  var instances: [Instance]
+
+  init(_ spec: AvailabilityControllerSpec, registry: RegistryView, streams: [RandomStream]) {
+    registrationTime = spec.registrationTime
+    let available = registry.registry.apiServices.indices.map { registry.registry.isAvailable($0) }
+    instances = streams.map { stream in
+      var instance = Instance(informerAvailable: available, queued: Array(repeating: false, count: available.count), stream: stream)
+      instance.queue.reserveCapacity(available.count)
+      return instance
+    }
+  }
+
+  /// A watch event: the informer now holds `available` for the APIService.
+  mutating func informerUpdated(instance: Int, _ apiService: Int, available: Bool) {
+    instances[instance].informerAvailable[apiService] = available
+  }
+
+  /// The registration queue takes the APIService (once), and the worker starts if idle.
+  mutating func enqueue(instance: Int, _ apiService: Int, _ kernel: inout Kernel) {
+    guard !instances[instance].queued[apiService] else { return }
+    instances[instance].queued[apiService] = true
+    instances[instance].queue.append(Int32(apiService))
+    startNext(instance: instance, &kernel)
+  }
+
+  private mutating func startNext(instance: Int, _ kernel: inout Kernel) {
+    guard !instances[instance].busy, let next = instances[instance].queue.popFirst() else { return }
+    instances[instance].queued[Int(next)] = false
+    instances[instance].busy = true
+    kernel.schedule(Event.registrationDone(instance: Int32(instance), apiService: next),
+                    after: registrationTime.sample(instances[instance].stream))
+  }
+
+  /// The worker swapped the proxy's cached `serviceAvailable` (research §2.2). Returns whether
+  /// it now downloads the APIService's OpenAPI v2 spec (a service-backed APIService while the
+  /// OpenAPI controllers run with registration downloads); otherwise it is free already.
+  mutating func installed(instance: Int, _ apiService: Int, downloadsOpenAPI: Bool, _ kernel: inout Kernel) -> Bool {
+    kernel.registry.install(apiService, instance: instance, available: instances[instance].informerAvailable[apiService], at: kernel.now)
+    if downloadsOpenAPI && kernel.registry.isServiceBacked(apiService) { return true }
+    finish(instance: instance, &kernel)
+    return false
+  }
+
+  /// The worker is free for the next APIService.
+  mutating func finish(instance: Int, _ kernel: inout Kernel) {
+    instances[instance].busy = false
+    startNext(instance: instance, &kernel)
+  }
+}

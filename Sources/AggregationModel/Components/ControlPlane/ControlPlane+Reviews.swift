@@ -1,0 +1,46 @@
+import SimCore
+
+/// The control plane's side of delegated authorization (research §1b, §2.4): a pod's
+/// SubjectAccessReview is admitted by APF under the extension server's own identity (it may
+/// queue, or be rejected with 429: kubernetes/kubernetes#109106's priority inversion), evaluated,
+/// and answered back over the pod's backend link. The pod's side is `ExtensionServers+Reviews`.
+extension ControlPlane {
+  /// The review reached the control plane: APF admits it (or queues or rejects it).
+  mutating func reviewArrives(_ id: UInt32, reviewer: RequestSubject, _ kernel: inout Kernel) {
+    let instance = Int(kernel.requests[id].instance), server = Int(kernel.requests[id].server)
+    kernel.requests[id].phase = .inFilters
+    let deadline = kernel.now + spec.requestTimeout
+    switch admission[instance].admitReview(id, server: server, reviewer: reviewer, now: kernel.now, deadline: deadline) {
+    case .execute:
+      kernel.requests[id].holdsAdmission = true
+      reviewExecutes(id, handlingTime: handlingTime(of: id, kernel), &kernel)
+    case .queued(_, let until):
+      waitInQueue(id, until: until, &kernel)
+    case .rejected:
+      answerReview(id, allowed: false, &kernel)
+    }
+  }
+
+  /// Admitted: the control plane evaluates the review for `handlingTime` (drawn now).
+  mutating func reviewExecutes(_ id: UInt32, handlingTime: Distribution, _ kernel: inout Kernel) {
+    kernel.requests[id].phase = .inLocalHandler
+    kernel.schedule(Event.reviewHandled(review: id, generation: kernel.requests[id].generation),
+                    after: handlingTime.sample(reviewStream))
+  }
+
+  /// The time the control plane takes to evaluate a review of the request's server.
+  func handlingTime(of id: UInt32, _ kernel: Kernel) -> Distribution {
+    kernel.spec.extensionServers[Int(kernel.requests[id].server)].authorization!.handlingTime
+  }
+
+  /// The review's answer (allowed, or a failure: 429, queue wait expired) goes back to the pod
+  /// over its backend link (a partition drops it: the pod's review timeout ends it). The caller
+  /// has released the review's seat.
+  mutating func answerReview(_ id: UInt32, allowed: Bool, _ kernel: inout Kernel) {
+    kernel.requests[id].phase = .toPod
+    let record = kernel.requests[id]
+    if let delay = kernel.links.backend(instance: record.instance, server: record.server).delay(at: kernel.now, isRequest: true) {
+      kernel.schedule(ExtensionServers.Event.reviewAnswer(review: id, generation: record.generation, allowed: allowed), after: delay)
+    }
+  }
+}

@@ -1,0 +1,204 @@
+import SimCore
+
+/// The kube-apiserver instances in front of the aggregator (research §1b, §1d, §2): a request
+/// that reaches an instance gets its deadline (60 s → 504), passes the authn/audit/authz filters,
+/// and is admitted by APF or max-in-flight (executing, queued with a wait limit of a quarter of
+/// the deadline, or rejected with 429 and Retry-After); then the aggregator routes it
+/// (`routeDecision`): the in-process handler for a local group-version, 503 at once for an
+/// APIService the instance's proxy holds unavailable, or the proxy, which caps `/apis/<g>/<v>` at
+/// 5 s. Extension servers' SubjectAccessReviews are admitted and answered here too
+/// (`ControlPlane+Reviews.swift`).
+struct ControlPlane {
+  enum Event: ComponentEvent {
+    /// The request reached its control-plane instance.
+    case arrive(request: UInt32, generation: UInt32)
+    /// Authentication, audit and authorization are done: admission next.
+    case filtersDone(request: UInt32, generation: UInt32)
+    /// A request queued by APF reached its queue wait limit.
+    case queueWaitExpires(request: UInt32, generation: UInt32)
+    /// The in-process handler of a local APIService answered.
+    case localHandlerDone(request: UInt32, generation: UInt32)
+    /// The request deadline passed: 504.
+    case deadlineExpires(request: UInt32, generation: UInt32)
+    /// The 5 s cap on `/apis/<g>/<v>` passed: 503.
+    case discoveryCapExpires(request: UInt32, generation: UInt32)
+    /// A pod's SubjectAccessReview reached the control plane.
+    case reviewArrives(review: UInt32, generation: UInt32)
+    /// The control plane evaluated the review.
+    case reviewHandled(review: UInt32, generation: UInt32)
+
+    var modelEvent: ModelEvent { .controlPlane(self) }
+  }
+
+  /// What admission made of a request whose filters are done.
+  enum Admitted {
+    /// It executes: route it.
+    case route
+    /// It waits in an APF queue (its wait limit is scheduled).
+    case queued
+    /// 429: finish it.
+    case rejected
+  }
+
+  /// Where the aggregator sends an admitted request.
+  enum Routing {
+    /// Answered now, without a backend: finish it with this outcome.
+    case finish(Outcome)
+    /// The in-process handler is working on it.
+    case local
+    /// To the proxy's transport towards `server`.
+    case proxy(server: Int32)
+  }
+
+  let spec: ControlPlaneSpec
+  /// Per instance: its admission filter.
+  var admission: [AdmissionState]
+  /// Per instance: client requests between arrival and the control plane's answer.
+  var inFlight: [Int]
+  let filterStream: RandomStream
+  let localHandlerStream: RandomStream
+  /// The control plane's stream of SubjectAccessReview handling times.
+  let reviewStream: RandomStream
+
+  /// The control plane of `spec` (its streams were created in this order, after the clients').
+  init(_ spec: ModelSpec, instances: Int, streams: StreamRegistry, filterStream: RandomStream) {
+    self.spec = spec.controlPlane
+    self.filterStream = filterStream
+    localHandlerStream = streams.stream("controlplane/local-handler")
+    reviewStream = streams.stream("controlplane/subject-access-review")
+    let subjects = spec.clients.map(\.identity)
+    let reviewers = spec.extensionServers.map { $0.authorization?.identity ?? .serviceAccount(namespace: $0.service.namespace, name: $0.name) }
+    admission = (0..<instances).map { _ in
+      AdmissionState(spec.controlPlane.admission, subjects: subjects, reviewers: reviewers, version: VersionBehaviour(spec.version))
+    }
+    inFlight = Array(repeating: 0, count: instances)
+  }
+
+  /// The request reached its instance: the deadline starts, then the filters run. A request the
+  /// client gave up on while it was on the wire is dropped (its stream is already reset).
+  mutating func arrive(_ id: UInt32, _ kernel: inout Kernel) {
+    guard !kernel.requests[id].clientGaveUp else {
+      kernel.requests.release(id)
+      return
+    }
+    let generation = kernel.requests[id].generation
+    kernel.requests[id].phase = .inFilters
+    inFlight[Int(kernel.requests[id].instance)] += 1
+    kernel.requests[id].deadline = kernel.scheduleCancellable(
+      Event.deadlineExpires(request: id, generation: generation), after: spec.requestTimeout)
+    let overhead = spec.filterOverhead.sample(filterStream)
+    kernel.schedule(Event.filtersDone(request: id, generation: generation), after: overhead)
+  }
+
+  /// Authentication and audit are done: admission (APF or max-in-flight) decides. A queued or
+  /// executing request holds its place until the caller releases it (`releaseAdmission`).
+  mutating func admit(_ id: UInt32, _ kernel: inout Kernel) -> Admitted {
+    let instance = Int(kernel.requests[id].instance)
+    let client = Int(kernel.requests[id].client)
+    let deadline = kernel.now + spec.requestTimeout
+    switch admission[instance].admit(id, client: client, kind: kernel.requests[id].kind, now: kernel.now, deadline: deadline) {
+    case .execute:
+      kernel.requests[id].holdsAdmission = true
+      return .route
+    case .queued(_, let until):
+      waitInQueue(id, until: until, &kernel)
+      return .queued
+    case .rejected(_, let retryAfter):
+      kernel.requests[id].retryAfter = retryAfter
+      return .rejected
+    }
+  }
+
+  /// APF queued the request: it holds its place in the queue until dispatched or `until`.
+  mutating func waitInQueue(_ id: UInt32, until: SimTime, _ kernel: inout Kernel) {
+    kernel.requests[id].holdsAdmission = true
+    kernel.requests[id].phase = .queuedForAdmission
+    kernel.schedule(Event.queueWaitExpires(request: id, generation: kernel.requests[id].generation), at: until)
+  }
+
+  /// The queue wait limit of a request APF queued: true when it was still waiting (now rejected:
+  /// a client request gets its Retry-After; a review fails back to its pod). `dispatched` gets
+  /// the queued requests its departure lets through.
+  mutating func queueWaitExpired(_ id: UInt32, _ kernel: inout Kernel, dispatched: inout [UInt32]) -> Bool {
+    guard kernel.requests[id].phase == .queuedForAdmission else { return false }
+    let instance = Int(kernel.requests[id].instance)
+    guard admission[instance].queueWaitExpired(id, now: kernel.now, dispatched: &dispatched) else { return false }
+    kernel.requests[id].holdsAdmission = false
+    if case .review = kernel.requests[id].origin {
+      answerReview(id, allowed: false, &kernel)
+      return true
+    }
+    let client = Int(kernel.requests[id].client)
+    let level = admission[instance].classifications.isEmpty ? 0 : admission[instance].classifications[client].level
+    kernel.requests[id].retryAfter = admission[instance].retryAfter(level: level)
+    return true
+  }
+
+  /// Frees the request's admission seat (or queue place); `dispatched` gets the queued requests
+  /// this lets run.
+  mutating func releaseAdmission(_ id: UInt32, _ kernel: inout Kernel, dispatched: inout [UInt32]) {
+    guard kernel.requests[id].holdsAdmission else { return }
+    kernel.requests[id].holdsAdmission = false
+    admission[Int(kernel.requests[id].instance)].finish(id, now: kernel.now, dispatched: &dispatched)
+  }
+
+  /// Admitted: the aggregator serves it locally, answers at once, or proxies it (research §2.2).
+  mutating func routeDecision(_ id: UInt32, _ kernel: inout Kernel) -> Routing {
+    let record = kernel.requests[id]
+    let apiService = Int(record.apiService)
+    // An unknown group-version: a fast local 404, counted with the unreachable targets.
+    guard apiService >= 0 || record.servedLocally else { return .finish(.unavailable) }
+    guard !record.servedLocally, kernel.registry.isServiceBacked(apiService) else {
+      kernel.requests[id].phase = .inLocalHandler
+      kernel.schedule(Event.localHandlerDone(request: id, generation: record.generation),
+                      after: spec.localHandlerTime.sample(localHandlerStream))
+      return .local
+    }
+    // 503 `service unavailable`, no backend contact.
+    guard kernel.registry.proxyHolds(instance: Int(record.instance), apiService), record.server >= 0 else {
+      return .finish(.unavailable)
+    }
+    if record.isGroupVersionDiscovery, let cap = spec.proxy.discoveryTimeout {
+      kernel.requests[id].discoveryCap = kernel.scheduleCancellable(
+        Event.discoveryCapExpires(request: id, generation: record.generation), after: cap)
+    }
+    kernel.requests[id].phase = .waitingForConnection
+    return .proxy(server: record.server)
+  }
+
+  /// The control plane's answer to a client request goes back over the client's link (a
+  /// partitioned link: the client's dial fails after the dial timeout). Later events of the
+  /// attempt are stale.
+  mutating func respond(_ id: UInt32, _ outcome: Outcome, _ kernel: inout Kernel) {
+    kernel.requests[id].outcome = outcome
+    inFlight[Int(kernel.requests[id].instance)] -= 1
+    kernel.requests[id].generation &+= 1
+    kernel.requests[id].phase = .toClient
+    let client = Int(kernel.requests[id].client)
+    let delay = kernel.links.clients[client].delay(at: kernel.now, isRequest: false) ?? spec.proxy.dialTimeout
+    kernel.schedule(ClientFleet.Event.answer(request: id, generation: kernel.requests[id].generation), after: delay)
+  }
+
+  mutating func resetStatistics(at now: SimTime) {
+    for instance in admission.indices { admission[instance].apf?.resetStatistics(at: now) }
+  }
+
+  /// Each APF priority level of each instance (instance-major, levels in configuration order).
+  func priorityLevels(at end: SimTime) -> [PriorityLevelMetrics] {
+    var levels: [PriorityLevelMetrics] = []
+    for (instance, state) in admission.enumerated() {
+      guard let apf = state.apf else { continue }
+      for (level, name) in apf.levelNames.enumerated() {
+        let limit = apf.concurrencyLimits[level]
+        let waits = apf.queueWaitTally(level: level)
+        levels.append(PriorityLevelMetrics(
+          instance: instance, level: name, concurrencyLimit: limit,
+          seatUtilisation: limit > 0 ? apf.seatsInUseStatistic(level: level).mean(upTo: end) / Double(limit) : 0,
+          meanQueueLength: apf.queueLengthStatistic(level: level).mean(upTo: end),
+          meanQueueWaitSeconds: waits.count > 0 ? waits.mean : 0,
+          rejected: apf.rejectedCount(level: level), dispatched: waits.count))
+      }
+    }
+    return levels
+  }
+}

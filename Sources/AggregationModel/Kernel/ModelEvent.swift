@@ -1,0 +1,172 @@
+/// The events of the aggregation model: one case per component, wrapping that component's own
+/// `Event`. Events carry indices into the kernel's and the components' tables (and a request's
+/// generation, so that a timer or a message of an earlier attempt is recognised as stale and
+/// dropped), never objects or closures, so a calendar entry stays small.
+///
+/// A new component adds its case here and its dispatch in `AggregationSimulation.handle(_:)`.
+enum ModelEvent {
+  case clients(ClientFleet.Event)
+  case controlPlane(ControlPlane.Event)
+  case transport(Transport.Event)
+  case pods(ExtensionServers.Event)
+  case readiness(ReadinessProber.Event)
+  case faults(FaultInjector.Event)
+  case availability(AvailabilityController.Event)
+  case registration(RegistrationWorkers.Event)
+  case discoveryManager(DiscoveryManagers.Event)
+  case openAPI(OpenAPIControllers.Event)
+  case consumers(DiscoveryConsumers.Event)
+  case run(TimeSeriesSampler.Event)
+}
+
+extension AggregationSimulation {
+  /// Hands an event to its component, with the kernel and the other components it may touch.
+  mutating func handle(_ event: ModelEvent) {
+    switch event {
+    case .clients(let e): handleClients(e)
+    case .controlPlane(let e): handleControlPlane(e)
+    case .transport(let e): handleTransport(e)
+    case .pods(let e): handlePods(e)
+    case .readiness(let e):
+      switch e {
+      case .tick(let s, let p):
+        prober.tick(server: Int(s), pod: Int(p), &kernel, servers: &pods, availability: &availability, transport: &transport)
+      case .timeout(let s, let p, let g):
+        prober.timedOut(server: Int(s), pod: Int(p), generation: g, &kernel, servers: &pods, availability: &availability,
+                        transport: &transport)
+      case .crashSeen(let s, let p, let epoch):
+        prober.crashSeen(server: Int(s), pod: Int(p), epoch: epoch, &kernel, servers: &pods, availability: &availability,
+                         transport: &transport)
+      }
+    case .faults(let e):
+      applyStrike(faults.strike(e))
+      faults.followUp(e, &kernel)
+    case .availability(let e): availability.handle(e, &kernel, transport: &transport, pods: pods)
+    case .registration(let e):
+      switch e {
+      case .statusArrives(let i, let a, let available):
+        // The informer's watch event: the discovery manager (if it runs) marks the APIService
+        // dirty and fetches it again (research §3.2), and the registration queue takes it.
+        registration.informerUpdated(instance: Int(i), Int(a), available: available)
+        discoveryManagers.enqueue(instance: Int(i), Int(a), &kernel, transport: &transport, pods: pods)
+        registration.enqueue(instance: Int(i), Int(a), &kernel)
+      case .registrationDone(let i, let a):
+        if registration.installed(instance: Int(i), Int(a), downloadsOpenAPI: openAPI.registrationDownloads, &kernel) {
+          openAPI.acquireV2Lock(instance: Int(i), .init(apiService: a, fromRegistration: true), &kernel, transport: &transport,
+                                pods: pods, registration: &registration)
+        }
+      }
+    case .discoveryManager(let e): discoveryManagers.handle(e, &kernel, transport: &transport, pods: pods)
+    case .openAPI(let e): openAPI.handle(e, &kernel, transport: &transport, pods: pods, registration: &registration)
+    case .consumers(let e): consumers.handle(e, &kernel, fleet: &clients)
+    case .run(.bucketEnds):
+      timeSeries.bucketEnds(&kernel, clients: &clients, pods: &pods, managers: discoveryManagers, consumers: consumers,
+                            controlPlane: controlPlane)
+    case .run(.warmupEnds): resetStatistics()
+    }
+  }
+
+  private mutating func handleClients(_ event: ClientFleet.Event) {
+    switch event {
+    case .fires(let client, let user):
+      switch clients.fires(Int(client), user: Int(user), &kernel) {
+      case .requestsSent: break
+      case .discoveryInvocations(let count):
+        for _ in 0..<count { consumers.invocationStarts(client: Int(client), &kernel, fleet: &clients) }
+      case .namespaceDeletions(let count):
+        for _ in 0..<count { consumers.namespaceDeleted(client: Int(client), &kernel) }
+      }
+    case .retry(let id, let generation):
+      if kernel.requests.isCurrent(id, generation) { clients.sendAttempt(id, &kernel) }
+    case .send(let id, let generation):
+      if kernel.requests.isCurrent(id, generation) { clients.send(id, &kernel) }
+    case .answer(let id, let generation):
+      guard kernel.requests.isCurrent(id, generation) else { return }
+      switch clients.answerArrived(id, &kernel) {
+      case .retrying: return
+      case .abandoned: break
+      case .completed(let run, let outcome):
+        if run >= 0 { consumers.requestEnded(run: run, outcome, &kernel, fleet: &clients) }
+        clients.continueUser(of: id, &kernel)
+      }
+      kernel.requests.release(id)
+    case .timeout(let id, let incarnation):
+      clientTimedOut(id, incarnation: incarnation)
+    }
+  }
+
+  private mutating func handleControlPlane(_ event: ControlPlane.Event) {
+    switch event {
+    case .arrive(let id, let g): if kernel.requests.isCurrent(id, g) { controlPlane.arrive(id, &kernel) }
+    case .filtersDone(let id, let g):
+      guard kernel.requests.isCurrent(id, g) else { return }
+      switch controlPlane.admit(id, &kernel) {
+      case .route: route(id)
+      case .queued: break
+      case .rejected: finishServerSide(id, .tooManyRequests)
+      }
+    case .queueWaitExpires(let id, let g):
+      guard kernel.requests.isCurrent(id, g) else { return }
+      var dispatched: [UInt32] = []
+      if controlPlane.queueWaitExpired(id, &kernel, dispatched: &dispatched), kernel.requests[id].origin.isReview == false {
+        finishServerSide(id, .tooManyRequests)
+      }
+      runDispatched(dispatched)
+    case .localHandlerDone(let id, let g): if kernel.requests.isCurrent(id, g) { finishServerSide(id, .ok) }
+    case .deadlineExpires(let id, let g): if kernel.requests.isCurrent(id, g) { finishServerSide(id, .deadlineExceeded) }
+    case .discoveryCapExpires(let id, let g): if kernel.requests.isCurrent(id, g) { finishServerSide(id, .discoveryTimeout) }
+    case .reviewArrives(let id, let g):
+      guard kernel.requests.isCurrent(id, g) else { return }
+      let reviewer = kernel.spec.extensionServers[Int(kernel.requests[id].server)].authorization!.identity
+      controlPlane.reviewArrives(id, reviewer: reviewer, &kernel)
+    case .reviewHandled(let id, let g):
+      guard kernel.requests.isCurrent(id, g) else { return }
+      releaseAdmission(id)
+      controlPlane.answerReview(id, allowed: true, &kernel)
+    }
+  }
+
+  private mutating func handleTransport(_ event: Transport.Event) {
+    switch event {
+    case .setupDone(let c, let generation, let reply):
+      guard let failed = transport.setupDone(Int(c), generation: generation, reply: reply, &kernel) else { return }
+      for id in failed {
+        kernel.requests[id].setupConnection = -1
+        finishServerSide(id, .unreachable)
+      }
+    case .healthCheck(let c, let generation):
+      guard transport.healthCheckFails(Int(c), generation: generation) else { return }
+      let connection = transport.connections[Int(c)]
+      pods.log(.connectionClosedByHealthCheck, server: Int(connection.server), pod: Int(connection.pod),
+               detail: "instance \(connection.instance)", &kernel)
+      closeConnection(Int(c))
+    case .answer(let id, let g, let reply):
+      if kernel.requests.isCurrent(id, g) { finishServerSide(id, transport.answerArrived(id, reply: reply, &kernel)) }
+    }
+  }
+
+  private mutating func handlePods(_ event: ExtensionServers.Event) {
+    switch event {
+    case .arrive(let id, let g): if kernel.requests.isCurrent(id, g) { pods.arrive(id, &kernel, transport: transport) }
+    case .serviceDone(let id, let g, let server, let pod):
+      pods.serviceDone(PodJob(request: id, generation: g), server: Int(server), pod: Int(pod), &kernel, transport: transport)
+    case .queueWaitExpires(let id, let g): if kernel.requests.isCurrent(id, g) { pods.queueWaitExpired(id, &kernel, transport: transport) }
+    case .reviewAnswer(let id, let g, let allowed):
+      if kernel.requests.isCurrent(id, g) { pods.reviewEnds(id, allowed: allowed, &kernel, transport: transport) }
+    case .reviewTimeout(let id, let g):
+      // The review client gave up: the control plane forgets the review, the pod fails the request.
+      guard kernel.requests.isCurrent(id, g) else { return }
+      kernel.requests[id].senderTimeout = nil
+      releaseAdmission(id)
+      pods.reviewEnds(id, allowed: false, &kernel, transport: transport)
+    }
+  }
+}
+
+extension RequestOrigin {
+  /// A SubjectAccessReview (it ends at its pod, not at a client).
+  var isReview: Bool {
+    if case .review = self { return true }
+    return false
+  }
+}

@@ -38,6 +38,7 @@ let package = Package(
       dependencies: [
         "CGSL",
         .product(name: "HeapModule", package: "swift-collections"),
+        .product(name: "DequeModule", package: "swift-collections"),
         .product(name: "Histogram", package: "hdrhistogram-swift"),
       ],
       swiftSettings: strict

@@ -66,8 +66,10 @@ public struct MultiServerQueue {
   }
 
   let configuration: StationConfiguration
-  let arrivalStream: RandomStream
-  let serviceStream: RandomStream
+  /// The run's streams (kept alive: the sources below draw from them).
+  let streams: StreamRegistry
+  let arrivalStream: RandomSource
+  let serviceStream: RandomSource
   var calendar = EventCalendar<Event>(capacity: 64)
   var waiting = Deque<Customer>()
   var busyServers = 0
@@ -78,8 +80,9 @@ public struct MultiServerQueue {
   /// A station whose streams `arrivals` and `service` come from `streams`.
   public init(_ configuration: StationConfiguration, streams: StreamRegistry) {
     self.configuration = configuration
-    arrivalStream = streams.stream("station/arrivals")
-    serviceStream = streams.stream("station/service")
+    self.streams = streams
+    arrivalStream = streams.stream("station/arrivals").source
+    serviceStream = streams.stream("station/service").source
     result = StationResult(wait: Tally(), waitBatches: BatchMeans(batchSize: configuration.batchSize),
                            arrivals: 0, blocked: 0, utilisation: 0, events: 0, duration: .zero)
     waiting.reserveCapacity(1_024)

@@ -1,4 +1,5 @@
 public import HeapModule
+public import DequeModule
 
 /// The pending-event set and the clock of one simulation run.
 ///
@@ -7,32 +8,43 @@ public import HeapModule
 /// scheduled for the same instant come out first-in first-out (a sequence number breaks ties,
 /// because `Heap` is not stable). Popping an event advances `now` to its time.
 ///
+/// **Lanes.** Besides the heap, the calendar keeps FIFO lanes for timers a model sets with a
+/// constant delay (a request deadline, a discovery cap): their times never decrease, so a lane
+/// stays sorted by (time, sequence) at O(1) per event, and only each lane's first entry sits in
+/// the heap, which stays small. An event scheduled into a lane at a time earlier than the lane's
+/// last goes into the heap instead, so a lane is only a faster place, never a different order:
+/// events come out in exactly the same (time, sequence) order whichever lane or the heap holds
+/// them.
+///
 /// Cancellation is lazy: `cancel(_:)` bumps the generation of the event's slot, and the dead
-/// entry is skipped when it reaches the top. When dead entries outnumber live ones (and there
-/// are at least `compactionThreshold` of them), the heap is rebuilt without them, so cancelled
-/// timeouts never make the calendar grow without bound.
+/// entry is skipped when it reaches the top of the heap. When dead entries outnumber live ones
+/// in the heap or in a lane (and there are at least `compactionThreshold` of them), it is
+/// rebuilt without them, so cancelled timeouts never make the calendar grow without bound.
 ///
 /// The per-event path (`schedule`, `popNext`, `cancel`) is `@inlinable` so that it is
 /// specialised for the model's `Event` type across module boundaries and allocates nothing
-/// once the heap's and the slot table's capacity are reached.
+/// once the heap's, the lanes' and the slot table's capacity are reached.
 ///
-/// - Complexity: `schedule` and `popNext` O(log n) comparisons, `cancel` O(1), compaction O(n)
-///   amortised over at least n/2 cancellations.
+/// - Complexity: `schedule` O(log n) comparisons into the heap, O(1) into a lane; `popNext`
+///   O(log n); `cancel` O(1); compaction O(n) amortised over at least n/2 cancellations.
 public struct EventCalendar<Event> {
-  /// One pending event: its time, its FIFO sequence number and, for cancellable events, the
-  /// slot and generation that tell whether it is still live.
+  /// One pending event: its time, its FIFO sequence number, the lane that holds it (`noLane`:
+  /// only the heap) and, for cancellable events, the slot and generation that tell whether it
+  /// is still live.
   @usableFromInline struct Entry: Comparable {
     @usableFromInline let time: SimTime
     @usableFromInline let sequence: UInt64
     @usableFromInline let slot: UInt32
     @usableFromInline let generation: UInt32
+    @usableFromInline let lane: UInt8
     @usableFromInline let event: Event
 
-    @inlinable init(time: SimTime, sequence: UInt64, slot: UInt32, generation: UInt32, event: Event) {
+    @inlinable init(time: SimTime, sequence: UInt64, slot: UInt32, generation: UInt32, lane: UInt8, event: Event) {
       self.time = time
       self.sequence = sequence
       self.slot = slot
       self.generation = generation
+      self.lane = lane
       self.event = event
     }
 
@@ -45,12 +57,22 @@ public struct EventCalendar<Event> {
 
   /// Slot value of events that cannot be cancelled.
   @usableFromInline static var noSlot: UInt32 { .max }
+  /// `lane` of an entry that only the heap holds.
+  @usableFromInline static var noLane: UInt8 { .max }
 
+  /// Every heap-only entry, and the first entry of every non-empty lane.
   @usableFromInline var entries: Heap<Entry>
+  /// Each lane's entries in (time, sequence) order; the first is also in the heap.
+  @usableFromInline var lanes: [Deque<Entry>]
+  /// Dead (cancelled) entries still stored in each lane.
+  @usableFromInline var laneDeadEntries: [Int]
   @usableFromInline var nextSequence: UInt64 = 0
   /// Current generation of each cancellation slot; an entry is live while its generation matches.
   @usableFromInline var slotGenerations: [UInt32] = []
+  /// The lane holding each slot's event (`noLane`: the heap).
+  @usableFromInline var slotLane: [UInt8] = []
   @usableFromInline var freeSlots: [UInt32] = []
+  /// Dead heap-only entries.
   @usableFromInline var deadEntries = 0
 
   @usableFromInline var clock: SimTime = .zero
@@ -63,36 +85,44 @@ public struct EventCalendar<Event> {
   /// Dead entries needed before a compaction is considered.
   public var compactionThreshold = 1_024
 
-  /// An empty calendar at time zero, with room for `capacity` pending events.
-  @inlinable public init(capacity: Int = 64) {
+  /// An empty calendar at time zero, with room for `capacity` pending events in the heap and
+  /// `lanes` FIFO lanes (at most 254).
+  @inlinable public init(capacity: Int = 64, lanes: Int = 0) {
+    precondition((0..<Int(Self.noLane)).contains(lanes), "a calendar has at most 254 lanes")
     entries = Heap(minimumCapacity: capacity)
+    self.lanes = (0..<lanes).map { _ in Deque(minimumCapacity: capacity) }
+    laneDeadEntries = Array(repeating: 0, count: lanes)
   }
 
   /// Live events still to come.
-  @inlinable public var pendingCount: Int { entries.count - deadEntries }
-  /// Entries physically in the heap, including cancelled ones not yet removed.
-  @inlinable public var storedCount: Int { entries.count }
+  @inlinable public var pendingCount: Int { storedCount - deadEntries - laneDeadEntries.reduce(0, +) }
+  /// Entries physically stored, including cancelled ones not yet removed.
+  @inlinable public var storedCount: Int {
+    entries.count + lanes.reduce(0) { $0 + Swift.max($1.count - 1, 0) }
+  }
+
   /// The time of the next live event, if any, without removing it.
-  @inlinable public mutating func peekTime() -> SimTime? {
+  @inlinable @inline(__always) public mutating func peekTime() -> SimTime? {
     skipDeadEntries()
     return entries.min?.time
   }
 
   /// Schedules `event` at `time`, which must not be in the past.
-  @inlinable public mutating func schedule(_ event: Event, at time: SimTime) {
+  @inlinable @inline(__always) public mutating func schedule(_ event: Event, at time: SimTime) {
     precondition(time >= now, "an event cannot be scheduled in the past")
-    entries.insert(Entry(time: time, sequence: nextSequence, slot: Self.noSlot, generation: 0, event: event))
+    push(Entry(time: time, sequence: nextSequence, slot: Self.noSlot, generation: 0, lane: Self.noLane, event: event))
     nextSequence &+= 1
   }
 
   /// Schedules `event` after `delay` from now.
-  @inlinable public mutating func schedule(_ event: Event, after delay: SimDuration) {
+  @inlinable @inline(__always) public mutating func schedule(_ event: Event, after delay: SimDuration) {
     schedule(event, at: now + delay)
   }
 
-  /// Schedules `event` at `time` and returns a handle that can cancel it.
+  /// Schedules `event` at `time` and returns a handle that can cancel it. With `lane`, the event
+  /// goes into that FIFO lane if its time is not earlier than the lane's last (else the heap).
   @inlinable @discardableResult
-  public mutating func scheduleCancellable(_ event: Event, at time: SimTime) -> EventHandle {
+  public mutating func scheduleCancellable(_ event: Event, at time: SimTime, lane: Int? = nil) -> EventHandle {
     precondition(time >= now, "an event cannot be scheduled in the past")
     let slot: UInt32
     if let reused = freeSlots.popLast() {
@@ -100,17 +130,27 @@ public struct EventCalendar<Event> {
     } else {
       slot = UInt32(slotGenerations.count)
       slotGenerations.append(0)
+      slotLane.append(Self.noLane)
     }
     let generation = slotGenerations[Int(slot)]
-    entries.insert(Entry(time: time, sequence: nextSequence, slot: slot, generation: generation, event: event))
+    let sequence = nextSequence
     nextSequence &+= 1
+    if let lane, lanes[lane].last.map({ $0.time <= time }) ?? true {
+      let entry = Entry(time: time, sequence: sequence, slot: slot, generation: generation, lane: UInt8(lane), event: event)
+      if lanes[lane].isEmpty { push(entry) }
+      lanes[lane].append(entry)
+      slotLane[Int(slot)] = UInt8(lane)
+    } else {
+      push(Entry(time: time, sequence: sequence, slot: slot, generation: generation, lane: Self.noLane, event: event))
+      slotLane[Int(slot)] = Self.noLane
+    }
     return EventHandle(slot: slot, generation: generation)
   }
 
-  /// Schedules `event` after `delay` and returns a handle that can cancel it.
+  /// Schedules `event` after `delay` (in `lane`, if given) and returns a handle that can cancel it.
   @inlinable @discardableResult
-  public mutating func scheduleCancellable(_ event: Event, after delay: SimDuration) -> EventHandle {
-    scheduleCancellable(event, at: now + delay)
+  public mutating func scheduleCancellable(_ event: Event, after delay: SimDuration, lane: Int? = nil) -> EventHandle {
+    scheduleCancellable(event, at: now + delay, lane: lane)
   }
 
   /// Cancels a pending event. Returns false if it already fired or was cancelled.
@@ -118,18 +158,26 @@ public struct EventCalendar<Event> {
   public mutating func cancel(_ handle: EventHandle) -> Bool {
     let index = Int(handle.slot)
     guard index < slotGenerations.count, slotGenerations[index] == handle.generation else { return false }
+    let lane = slotLane[index]
     retire(slot: handle.slot)
-    deadEntries += 1
-    if deadEntries >= compactionThreshold && deadEntries * 2 > entries.count { compact() }
+    if lane == Self.noLane {
+      deadEntries += 1
+      if deadEntries >= compactionThreshold && deadEntries * 2 > entries.count { compact() }
+    } else {
+      laneDeadEntries[Int(lane)] += 1
+      if laneDeadEntries[Int(lane)] >= compactionThreshold && laneDeadEntries[Int(lane)] * 2 > lanes[Int(lane)].count {
+        compact(lane: Int(lane))
+      }
+    }
     return true
   }
 
   /// Removes the next live event, advances `now` to its time and returns it; nil when none is left.
-  @inlinable public mutating func popNext() -> Event? {
-    while let entry = entries.popMin() {
+  @inlinable @inline(__always) public mutating func popNext() -> Event? {
+    while let entry = popEntry() {
       if entry.slot != Self.noSlot {
         guard slotGenerations[Int(entry.slot)] == entry.generation else {
-          deadEntries -= 1
+          countDead(entry)
           continue
         }
         retire(slot: entry.slot)
@@ -144,7 +192,7 @@ public struct EventCalendar<Event> {
   /// Removes and returns the next live event if it is due at or before `end` (advancing `now`);
   /// nil when none is left or the next one lies after `end`. The loop of a model that keeps its
   /// calendar beside its other state: `while let e = calendar.popNext(notAfter: end) { … }`.
-  @inlinable public mutating func popNext(notAfter end: SimTime) -> Event? {
+  @inlinable @inline(__always) public mutating func popNext(notAfter end: SimTime) -> Event? {
     guard let next = peekTime(), next <= end else { return nil }
     return popNext()
   }
@@ -171,20 +219,54 @@ public struct EventCalendar<Event> {
     freeSlots.append(slot)
   }
 
-  @inlinable mutating func skipDeadEntries() {
+  /// Adds an entry to the heap.
+  @inlinable @inline(__always) mutating func push(_ entry: Entry) {
+    entries.insert(entry)
+  }
+
+  /// Takes the earliest entry; a lane's first entry is replaced by the lane's next.
+  @inlinable @inline(__always) mutating func popEntry() -> Entry? {
+    guard let entry = entries.popMin() else { return nil }
+    if entry.lane != Self.noLane { advance(lane: Int(entry.lane)) }
+    return entry
+  }
+
+  /// The lane's first entry left the heap: its next entry takes its place there.
+  @inlinable @inline(never) mutating func advance(lane: Int) {
+    lanes[lane].removeFirst()
+    if let next = lanes[lane].first { push(next) }
+  }
+
+  @inlinable mutating func countDead(_ entry: Entry) {
+    if entry.lane == Self.noLane { deadEntries -= 1 } else { laneDeadEntries[Int(entry.lane)] -= 1 }
+  }
+
+  @inlinable @inline(__always) mutating func skipDeadEntries() {
     while let top = entries.min, top.slot != Self.noSlot, slotGenerations[Int(top.slot)] != top.generation {
-      _ = entries.popMin()
-      deadEntries -= 1
+      _ = popEntry()
+      countDead(top)
     }
   }
 
-  /// Rebuilds the heap without cancelled entries.
-  @inlinable mutating func compact() {
+  /// Rebuilds the heap without its cancelled heap-only entries (a lane's first entry stays, dead
+  /// or not, until it is popped).
+  @inlinable @inline(never) mutating func compact() {
     // In place and specialised (this function is inlinable, so the partition is compiled for
     // the model's entry type): an unspecialised partition allocated once per element moved.
     let generations = slotGenerations
-    entries.removeAll { $0.slot != Self.noSlot && generations[Int($0.slot)] != $0.generation }
+    entries.removeAll { $0.lane == Self.noLane && $0.slot != Self.noSlot && generations[Int($0.slot)] != $0.generation }
     deadEntries = 0
+  }
+
+  /// Rebuilds a lane without its cancelled entries (keeping its order), and puts its new first
+  /// entry in the heap in place of the old one.
+  @inlinable @inline(never) mutating func compact(lane: Int) {
+    let generations = slotGenerations
+    let tag = UInt8(lane)
+    entries.removeAll { $0.lane == tag }
+    lanes[lane].removeAll { $0.slot != Self.noSlot && generations[Int($0.slot)] != $0.generation }
+    laneDeadEntries[lane] = 0
+    if let first = lanes[lane].first { push(first) }
   }
 }
 

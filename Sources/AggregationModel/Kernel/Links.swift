@@ -21,6 +21,20 @@ struct Links {
     }
   }
 
-  /// The link between `instance` and the pods of `server`.
-  func backend(instance: Int32, server: Int32) -> NetworkLink { backends[Int(instance) * servers + Int(server)] }
+  /// The delay of one message on the link between `instance` and the pods of `server` (toward
+  /// the pod if `isRequest`), or nil when a partition drops it.
+  mutating func backendDelay(instance: Int32, server: Int32, at time: SimTime, isRequest: Bool, bytes: Int = 0) -> SimDuration? {
+    backends[Int(instance) * servers + Int(server)].delay(at: time, isRequest: isRequest, bytes: bytes)
+  }
+
+  /// One round trip on the link between `instance` and the pods of `server`, or nil when a
+  /// partition drops it.
+  mutating func backendRoundTrip(instance: Int, server: Int, at time: SimTime) -> SimDuration? {
+    backends[instance * servers + server].roundTrip(at: time)
+  }
+
+  /// The delay of one message on `client`'s link (toward the control plane if `isRequest`).
+  mutating func clientDelay(_ client: Int, at time: SimTime, isRequest: Bool) -> SimDuration? {
+    clients[client].delay(at: time, isRequest: isRequest)
+  }
 }

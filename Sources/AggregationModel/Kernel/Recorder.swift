@@ -10,9 +10,9 @@ struct Recorder {
   var timeSeries: [TimeSeriesPoint] = []
   /// Fraction of ended requests written to the trace (0…1), and the stream that draws it.
   let traceSampling: Double
-  let traceStream: RandomStream
+  let traceStream: RandomSource
 
-  init(traceSampling: Double, traceStream: RandomStream) {
+  init(traceSampling: Double, traceStream: RandomSource) {
     self.traceSampling = traceSampling
     self.traceStream = traceStream
     events.reserveCapacity(64)

@@ -49,15 +49,15 @@ public struct AggregationSimulation {
       clientStates.append(ClientState(client, streams: streams))
       clientLinks.append(NetworkLink(client.link, streams: streams, name: "client/\(client.name)"))
     }
-    let filterStream = streams.stream("controlplane/filters")
-    let traceStream = streams.stream("output/trace-sampling")
+    let filterStream = streams.stream("controlplane/filters").source
+    let traceStream = streams.stream("output/trace-sampling").source
     controlPlane = ControlPlane(spec, instances: instances, streams: streams, filterStream: filterStream)
     kernel = Kernel(spec: spec, instances: instances, registry: registry,
                     links: Links(clients: clientLinks, backends: backendLinks, servers: servers.count),
-                    recorder: Recorder(traceSampling: spec.requestTraceSampling, traceStream: traceStream))
+                    recorder: Recorder(traceSampling: spec.requestTraceSampling, traceStream: traceStream), streams: streams)
     clients = ClientFleet(clients: clientStates, apiServices: registry.count, dialTimeout: spec.controlPlane.proxy.dialTimeout)
     consumers = DiscoveryConsumers(spec, registry: registry, streams: streams)
-    let instanceStreams = (0..<instances).map { streams.stream("availability/\($0)/resync") }
+    let instanceStreams = (0..<instances).map { streams.stream("availability/\($0)/resync").source }
     availability = AvailabilityController(spec.controlPlane.availabilityController, registry: registry, streams: instanceStreams)
     registration = RegistrationWorkers(spec.controlPlane.availabilityController, registry: registry, streams: instanceStreams)
     discoveryManagers = DiscoveryManagers(spec.discoveryManager, runs: spec.discoveryManager.enabled ?? consumers.anyAggregated,

@@ -35,7 +35,7 @@ struct AvailabilityController {
     var lastWatchArrival = SimTime.zero
     /// Draws the first resync phase, the watch propagation delays and (shared with the
     /// instance's registration worker) the registration times.
-    let stream: RandomStream
+    let stream: RandomSource
   }
 
   let spec: AvailabilityControllerSpec
@@ -43,7 +43,7 @@ struct AvailabilityController {
   /// Per APIService: the message of a failed discovery check.
   let probeFailureMessages: [String]
 
-  init(_ spec: AvailabilityControllerSpec, registry: RegistryView, streams: [RandomStream]) {
+  init(_ spec: AvailabilityControllerSpec, registry: RegistryView, streams: [RandomSource]) {
     self.spec = spec
     let count = registry.count
     instances = streams.map { stream in

@@ -25,13 +25,13 @@ struct RegistrationWorkers {
     var queued: [Bool]
     var busy = false
     /// Shared with the instance's availability controller (see `AvailabilityController.Instance`).
-    let stream: RandomStream
+    let stream: RandomSource
   }
 
   let registrationTime: Distribution
   var instances: [Instance]
 
-  init(_ spec: AvailabilityControllerSpec, registry: RegistryView, streams: [RandomStream]) {
+  init(_ spec: AvailabilityControllerSpec, registry: RegistryView, streams: [RandomSource]) {
     registrationTime = spec.registrationTime
     let available = registry.registry.apiServices.indices.map { registry.registry.isAvailable($0) }
     instances = streams.map { stream in

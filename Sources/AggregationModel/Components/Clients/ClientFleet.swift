@@ -120,7 +120,7 @@ struct ClientFleet {
   mutating func submit(_ id: UInt32, _ kernel: inout Kernel) {
     if let timeout = clients[Int(kernel.requests[id].client)].spec.timeout {
       kernel.requests[id].senderTimeout = kernel.scheduleCancellable(
-        Event.timeout(request: id, incarnation: kernel.requests[id].incarnation), after: timeout)
+        Event.timeout(request: id, incarnation: kernel.requests[id].incarnation), after: timeout, lane: .senderTimeout)
     }
     sendAttempt(id, &kernel)
   }
@@ -150,7 +150,7 @@ struct ClientFleet {
     kernel.requests[id].instance = Int32(instance)
     kernel.requests[id].phase = .toControlPlane
     let generation = kernel.requests[id].generation
-    if let delay = kernel.links.clients[client].delay(at: kernel.now, isRequest: true) {
+    if let delay = kernel.links.clientDelay(client, at: kernel.now, isRequest: true) {
       kernel.schedule(ControlPlane.Event.arrive(request: id, generation: generation), after: delay)
     } else {
       // A partitioned client link: the client's dial fails after client-go's 30 s dial timeout.

@@ -15,8 +15,8 @@ struct ClientState {
   let role: ClientRole
   /// Requests (or invocations) per arrival: a burst's size, else 1.
   let perArrival: Int
-  let arrivalStream: RandomStream
-  let thinkStream: RandomStream
+  let arrivalStream: RandomSource
+  let thinkStream: RandomSource
   var tokenBucket: TokenBucket?
   /// The next control-plane instance (round robin, as a load balancer in front of HA instances).
   var nextInstance = 0
@@ -36,8 +36,8 @@ struct ClientState {
     case .namespaceDeletion: role = .namespaceDeletions
     }
     if case .bursts(let size, _) = spec.workload.arrivals { perArrival = size } else { perArrival = 1 }
-    arrivalStream = streams.stream("client/\(spec.name)/arrivals")
-    thinkStream = streams.stream("client/\(spec.name)/think")
+    arrivalStream = streams.stream("client/\(spec.name)/arrivals").source
+    thinkStream = streams.stream("client/\(spec.name)/think").source
     tokenBucket = spec.rateLimit.map { TokenBucket(qps: $0.qps, burst: $0.burst) }
   }
 
@@ -82,7 +82,7 @@ struct ClientState {
 
   /// Poisson arrivals with a piecewise-constant rate, by inversion of the integrated rate: draw
   /// an Exp(1) amount of "rate × time" and spend it segment by segment.
-  static func nextTimeVaryingArrival(after now: SimTime, segments: [RateSegment], stream: RandomStream) -> SimTime? {
+  static func nextTimeVaryingArrival(after now: SimTime, segments: [RateSegment], stream: RandomSource) -> SimTime? {
     var budget = stream.exponential(mean: .seconds(1)).seconds
     var t = now
     for (index, segment) in segments.enumerated() {

@@ -32,7 +32,7 @@ struct DiscoveryClientState {
   var groupVersions: [Int32] = []
   var extrasAt = 0
   /// The controllers' own stream (first garbage-collector phase, content-deletion times).
-  let stream: RandomStream
+  let stream: RandomSource
 
   var groupVersionCount: Int { groupVersions.count + extraLocalGroupVersions }
 
@@ -70,7 +70,7 @@ struct DiscoveryClientState {
       return nil
     }
     metrics = DiscoveryMetrics(client: client.name, consumer: consumer)
-    stream = streams.stream("client/\(client.name)/controller")
+    stream = streams.stream("client/\(client.name)/controller").source
   }
 }
 

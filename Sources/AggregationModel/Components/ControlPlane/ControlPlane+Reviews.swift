@@ -39,7 +39,7 @@ extension ControlPlane {
   mutating func answerReview(_ id: UInt32, allowed: Bool, _ kernel: inout Kernel) {
     kernel.requests[id].phase = .toPod
     let record = kernel.requests[id]
-    if let delay = kernel.links.backend(instance: record.instance, server: record.server).delay(at: kernel.now, isRequest: true) {
+    if let delay = kernel.links.backendDelay(instance: record.instance, server: record.server, at: kernel.now, isRequest: true) {
       kernel.schedule(ExtensionServers.Event.reviewAnswer(review: id, generation: record.generation, allowed: allowed), after: delay)
     }
   }

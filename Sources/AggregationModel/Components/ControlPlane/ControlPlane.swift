@@ -55,17 +55,17 @@ struct ControlPlane {
   var admission: [AdmissionState]
   /// Per instance: client requests between arrival and the control plane's answer.
   var inFlight: [Int]
-  let filterStream: RandomStream
-  let localHandlerStream: RandomStream
+  let filterStream: RandomSource
+  let localHandlerStream: RandomSource
   /// The control plane's stream of SubjectAccessReview handling times.
-  let reviewStream: RandomStream
+  let reviewStream: RandomSource
 
   /// The control plane of `spec` (its streams were created in this order, after the clients').
-  init(_ spec: ModelSpec, instances: Int, streams: StreamRegistry, filterStream: RandomStream) {
+  init(_ spec: ModelSpec, instances: Int, streams: StreamRegistry, filterStream: RandomSource) {
     self.spec = spec.controlPlane
     self.filterStream = filterStream
-    localHandlerStream = streams.stream("controlplane/local-handler")
-    reviewStream = streams.stream("controlplane/subject-access-review")
+    localHandlerStream = streams.stream("controlplane/local-handler").source
+    reviewStream = streams.stream("controlplane/subject-access-review").source
     let subjects = spec.clients.map(\.identity)
     let reviewers = spec.extensionServers.map { $0.authorization?.identity ?? .serviceAccount(namespace: $0.service.namespace, name: $0.name) }
     admission = (0..<instances).map { _ in
@@ -85,7 +85,7 @@ struct ControlPlane {
     kernel.requests[id].phase = .inFilters
     inFlight[Int(kernel.requests[id].instance)] += 1
     kernel.requests[id].deadline = kernel.scheduleCancellable(
-      Event.deadlineExpires(request: id, generation: generation), after: spec.requestTimeout)
+      Event.deadlineExpires(request: id, generation: generation), after: spec.requestTimeout, lane: .deadline)
     let overhead = spec.filterOverhead.sample(filterStream)
     kernel.schedule(Event.filtersDone(request: id, generation: generation), after: overhead)
   }
@@ -160,7 +160,7 @@ struct ControlPlane {
     }
     if record.isGroupVersionDiscovery, let cap = spec.proxy.discoveryTimeout {
       kernel.requests[id].discoveryCap = kernel.scheduleCancellable(
-        Event.discoveryCapExpires(request: id, generation: record.generation), after: cap)
+        Event.discoveryCapExpires(request: id, generation: record.generation), after: cap, lane: .discoveryCap)
     }
     kernel.requests[id].phase = .waitingForConnection
     return .proxy(server: record.server)
@@ -175,7 +175,7 @@ struct ControlPlane {
     kernel.requests[id].generation &+= 1
     kernel.requests[id].phase = .toClient
     let client = Int(kernel.requests[id].client)
-    let delay = kernel.links.clients[client].delay(at: kernel.now, isRequest: false) ?? spec.proxy.dialTimeout
+    let delay = kernel.links.clientDelay(client, at: kernel.now, isRequest: false) ?? spec.proxy.dialTimeout
     kernel.schedule(ClientFleet.Event.answer(request: id, generation: kernel.requests[id].generation), after: delay)
   }
 

@@ -34,9 +34,9 @@ extension ExtensionServers {
     kernel.requests[review].phase = .toControlPlane
     let generation = kernel.requests[review].generation
     kernel.requests[review].senderTimeout = kernel.scheduleCancellable(
-      Event.reviewTimeout(review: review, generation: generation), after: authorization.clientTimeout)
+      Event.reviewTimeout(review: review, generation: generation), after: authorization.clientTimeout, lane: .senderTimeout)
     // A partition drops it: the review client's timeout ends it.
-    if let delay = kernel.links.backend(instance: original.instance, server: Int32(server)).delay(at: kernel.now, isRequest: false) {
+    if let delay = kernel.links.backendDelay(instance: original.instance, server: Int32(server), at: kernel.now, isRequest: false) {
       kernel.schedule(ControlPlane.Event.reviewArrives(review: review, generation: generation), after: delay)
     }
   }

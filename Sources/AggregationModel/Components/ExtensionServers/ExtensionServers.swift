@@ -127,7 +127,7 @@ struct ExtensionServers {
   /// The worker serves `job`: its service time (scaled by a slow-down) is drawn now.
   mutating func serve(_ job: PodJob, server: Int, pod: Int, _ kernel: inout Kernel) {
     let kind = kernel.requests[job.request].kind
-    var time = servers[server].spec.serviceTimes[kind].sample(servers[server].stream(for: kind))
+    var time = servers[server].serviceTime(kind)
     let p = index(server, pod)
     let factor = pods[p].slowFactor
     if factor != 1 { time = time * factor }
@@ -176,8 +176,8 @@ struct ExtensionServers {
     guard transport.canAnswer(id, kernel) else { return }
     let record = kernel.requests[id]
     let bytes = reply == .ok && !record.bodyless ? servers[Int(record.server)].spec.responseBytes[record.kind] : 0
-    guard let delay = kernel.links.backend(instance: record.instance, server: record.server)
-      .delay(at: kernel.now, isRequest: false, bytes: bytes) else { return }
+    guard let delay = kernel.links.backendDelay(instance: record.instance, server: record.server, at: kernel.now,
+                                                      isRequest: false, bytes: bytes) else { return }
     kernel.schedule(Transport.Event.answer(request: id, generation: record.generation, reply: reply), after: delay)
   }
 

@@ -43,15 +43,15 @@ struct PodState {
 /// An extension server in one replication: its spec and the streams of its service times.
 struct ServerRuntime {
   let spec: ExtensionServerSpec
-  let serviceStream: RandomStream
+  let serviceStream: RandomSource
   /// Service times of the availability controller's probes, on a stream of their own so that
   /// turning the controller on or off leaves the client requests' variates unchanged.
-  let probeStream: RandomStream
+  let probeStream: RandomSource
   /// Service times of the OpenAPI downloads (their own stream: turning them off leaves every
   /// other variate as it was).
-  let openAPIStream: RandomStream
+  let openAPIStream: RandomSource
   /// Per pod: the stream of its random faults (only when the server has fault processes).
-  let faultStreams: [RandomStream]
+  let faultStreams: [RandomSource]
   /// The slot of `system:kube-aggregator` in each pod's `authorizedUntil` (after the clients').
   let aggregatorSubject: Int
   /// `<server>/<pod>`: the pods' names in events and the time series.
@@ -61,10 +61,10 @@ struct ServerRuntime {
   init(_ spec: ExtensionServerSpec, streams: StreamRegistry, clientCount: Int) {
     self.spec = spec
     aggregatorSubject = clientCount
-    serviceStream = streams.stream("server/\(spec.name)/service")
-    probeStream = streams.stream("server/\(spec.name)/probes")
-    openAPIStream = streams.stream("server/\(spec.name)/openapi")
-    faultStreams = spec.faultProcesses.isEmpty ? [] : (0..<spec.replicas).map { streams.stream("server/\(spec.name)/faults/\($0)") }
+    serviceStream = streams.stream("server/\(spec.name)/service").source
+    probeStream = streams.stream("server/\(spec.name)/probes").source
+    openAPIStream = streams.stream("server/\(spec.name)/openapi").source
+    faultStreams = spec.faultProcesses.isEmpty ? [] : (0..<spec.replicas).map { streams.stream("server/\(spec.name)/faults/\($0)").source }
     podNames = (0..<spec.replicas).map { "\(spec.name)/\($0)" }
   }
 
@@ -81,8 +81,15 @@ struct ServerRuntime {
     return pod
   }
 
-  /// The stream a request of `kind` draws its service time from.
-  func stream(for kind: RequestKind) -> RandomStream {
-    kind == .probe ? probeStream : kind == .openAPI ? openAPIStream : serviceStream
+  /// A request of `kind` takes a worker this long (before any slow-down), drawn from the stream
+  /// of its kind. (`mutating` only so that callers reach the server in place, without a copy.)
+  mutating func serviceTime(_ kind: RequestKind) -> SimDuration {
+    switch kind {
+    case .get: spec.serviceTimes.get.sample(serviceStream)
+    case .list: spec.serviceTimes.list.sample(serviceStream)
+    case .discovery: spec.serviceTimes.discovery.sample(serviceStream)
+    case .probe: spec.serviceTimes.probe.sample(probeStream)
+    case .openAPI: spec.serviceTimes.openAPI.sample(openAPIStream)
+    }
   }
 }

@@ -43,7 +43,7 @@ struct FaultInjector {
   let windows: [PodWindow]
   let processes: [PodProcess]
   /// Per server, per pod: the stream of its random faults.
-  let podStreams: [[RandomStream]]
+  let podStreams: [[RandomSource]]
   /// Pods per server.
   let replicas: [Int]
 

@@ -27,9 +27,9 @@ struct TransportPool {
   /// Requests waiting for a free stream under the `.queue` rule.
   var waitingForStream = Deque<UInt32>()
   /// Picks kube-proxy's pod for a new connection and endpoint routing's pod for a request.
-  let routingStream: RandomStream
+  let routingStream: RandomSource
 
-  init(routingStream: RandomStream) {
+  init(routingStream: RandomSource) {
     self.routingStream = routingStream
   }
 }

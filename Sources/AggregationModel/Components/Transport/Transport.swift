@@ -34,7 +34,7 @@ struct Transport {
     proxy = spec.controlPlane.proxy
     servers = spec.extensionServers.count
     pools = (0..<instances).flatMap { instance in
-      spec.extensionServers.map { TransportPool(routingStream: streams.stream("proxy/\(instance)/\($0.name)/routing")) }
+      spec.extensionServers.map { TransportPool(routingStream: streams.stream("proxy/\(instance)/\($0.name)/routing").source) }
     }
     let versionDefault = VersionBehaviour(spec.version).defaultHTTP2StreamsPerConnection
     streamCaps = spec.extensionServers.map { $0.maxStreamsPerConnection ?? versionDefault }
@@ -50,10 +50,10 @@ struct Transport {
     let generation = kernel.requests[id].generation
     if capped {
       kernel.requests[id].discoveryCap = kernel.scheduleCancellable(
-        ControlPlane.Event.discoveryCapExpires(request: id, generation: generation), after: timeout)
+        ControlPlane.Event.discoveryCapExpires(request: id, generation: generation), after: timeout, lane: .discoveryCap)
     } else {
       kernel.requests[id].deadline = kernel.scheduleCancellable(
-        ControlPlane.Event.deadlineExpires(request: id, generation: generation), after: timeout)
+        ControlPlane.Event.deadlineExpires(request: id, generation: generation), after: timeout, lane: .deadline)
     }
     kernel.requests[id].phase = .waitingForConnection
     return acquireStream(id, _: &kernel, pods: pods)
@@ -112,7 +112,7 @@ struct Transport {
     kernel.requests[id].phase = .toPod
     let record = kernel.requests[id]
     guard connections[c].state == .ready,
-          let delay = kernel.links.backend(instance: record.instance, server: record.server).delay(at: kernel.now, isRequest: true)
+          let delay = kernel.links.backendDelay(instance: record.instance, server: record.server, at: kernel.now, isRequest: true)
     else { return }
     kernel.schedule(ExtensionServers.Event.arrive(request: id, generation: record.generation), after: delay)
   }
@@ -155,7 +155,7 @@ struct Transport {
     let c = connections.count
     connections.append(Connection(instance: Int32(instance), server: Int32(server), pod: pod))
     pools[p].connections.append(Int32(c))
-    let (reply, delay) = handshake(instance: instance, server: server, pod: pod, kernel, pods: pods)
+    let (reply, delay) = handshake(instance: instance, server: server, pod: pod, &kernel, pods: pods)
     kernel.schedule(Event.setupDone(connection: Int32(c), generation: 0, reply: reply), after: delay)
     return c
   }
@@ -163,11 +163,12 @@ struct Transport {
   /// The outcome and duration of the TCP and TLS handshakes to `pod` (−1: no ready endpoint, so
   /// kube-proxy rejects the connection). A hung pod still completes them (Go's connection
   /// goroutine does TLS; its handlers hang).
-  private func handshake(instance: Int, server: Int, pod: Int32, _ kernel: Kernel, pods: ExtensionServers) -> (BackendReply, SimDuration) {
-    let link = kernel.links.backend(instance: Int32(instance), server: Int32(server))
-    guard let tcp = link.roundTrip(at: kernel.now) else { return (.dialTimeout, proxy.dialTimeout) }
+  private func handshake(instance: Int, server: Int, pod: Int32, _ kernel: inout Kernel, pods: ExtensionServers) -> (BackendReply, SimDuration) {
+    guard let tcp = kernel.links.backendRoundTrip(instance: instance, server: server, at: kernel.now) else {
+      return (.dialTimeout, proxy.dialTimeout)
+    }
     guard pod >= 0, pods.isAcceptingConnections(server, Int(pod)) else { return (.connectionRefused, tcp) }
-    guard let tls = link.roundTrip(at: kernel.now + tcp) else { return (.tlsHandshakeTimeout, tcp + proxy.tlsHandshakeTimeout) }
+    guard let tls = kernel.links.backendRoundTrip(instance: instance, server: server, at: kernel.now + tcp) else { return (.tlsHandshakeTimeout, tcp + proxy.tlsHandshakeTimeout) }
     return (.ok, tcp + tls)
   }
 

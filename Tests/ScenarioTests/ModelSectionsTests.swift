@@ -27,7 +27,7 @@ struct ModelSectionsTests {
     apf.priorityLevels[6] = .queued("global-default", shares: 40, lendablePercent: 50, queues: 64, handSize: 8, queueLengthLimit: 100)
     apf.priorityLevels[7].shares = 10
     #expect(cp.admission == .priorityAndFairness(apf))
-    var proxy = ProxySpec(routing: .endpoints, discoveryTimeout: .seconds(5))
+    var proxy = ProxySpec(routing: .endpoints, discoveryCap: .after(.seconds(5)))
     proxy.dialTimeout = .seconds(1)
     proxy.tlsHandshakeTimeout = .seconds(2)
     proxy.readIdleTimeout = .seconds(3)

@@ -31,7 +31,7 @@ extension AggregationSimulation {
 
   /// Streams each connection to `server` may carry.
   func streamCap(_ server: Int) -> Int {
-    servers[server].spec.maxStreamsPerConnection ?? VersionBehaviour(spec.version).defaultHTTP2StreamsPerConnection
+    servers[server].spec.maxStreamsPerConnection.resolved
   }
 
   /// Finds the request an HTTP/2 stream: on an open connection with a free stream, by waiting

@@ -73,6 +73,7 @@ public struct AggregationSimulation {
 
   /// Builds replication `replication` of `spec`, with streams seeded from `runSeed`.
   public init(spec: ModelSpec, runSeed: UInt32, replication: Int) throws(StreamSeeds.SeedError) {
+    let spec = spec.resolved()
     self.spec = spec
     self.replication = replication
     let streams = try StreamRegistry(runSeed: runSeed, replication: replication)

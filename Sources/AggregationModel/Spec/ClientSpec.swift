@@ -63,6 +63,37 @@ public enum Workload: Hashable, Sendable {
     }
   }
 
+  /// The discovery mode of a discovery consumer; nil for open and closed workloads, and for a
+  /// consumer that leaves it to the version until `ModelSpec.resolved()`.
+  public var discoveryMode: KubectlSpec.DiscoveryMode? {
+    switch self {
+    case .kubectl(let kubectl): kubectl.discovery
+    case .garbageCollector(let collector): collector.discovery
+    case .namespaceDeletion(let namespaces): namespaces.discovery
+    case .open, .closed: nil
+    }
+  }
+
+  /// Fills the version defaults of a discovery consumer (`VersionDefaults`): its discovery
+  /// mode, and kubectl's cache TTL and discovery rate limit. Given values stay.
+  mutating func resolve(in version: KubernetesVersion) {
+    switch self {
+    case .kubectl(var kubectl):
+      VersionDefaults.discoveryMode.fill(&kubectl.discovery, in: version)
+      VersionDefaults.kubectlCacheTTL.fill(&kubectl.cacheTTL, in: version)
+      VersionDefaults.kubectlDiscoveryRateLimit.fill(&kubectl.discoveryRateLimit, in: version)
+      self = .kubectl(kubectl)
+    case .garbageCollector(var collector):
+      VersionDefaults.discoveryMode.fill(&collector.discovery, in: version)
+      self = .garbageCollector(collector)
+    case .namespaceDeletion(var namespaces):
+      VersionDefaults.discoveryMode.fill(&namespaces.discovery, in: version)
+      self = .namespaceDeletion(namespaces)
+    case .open, .closed:
+      break
+    }
+  }
+
   /// The arrival process of an open workload, of kubectl invocations or of namespace deletions;
   /// nil for a closed loop and the garbage collector (which schedule themselves).
   public var arrivals: ArrivalProcess? {

@@ -23,7 +23,7 @@ public struct ClientsSection: ScenarioSection, Hashable {
   public static let key = "clients"
 
   public struct Entry: Hashable, Sendable {
-    /// The client; `link` is `.ideal` unless `link:` was given (see `hasOwnLink`).
+    /// The client; `link` is `ClientSpec`'s default unless `link:` was given (see `hasOwnLink`).
     public var spec: ClientSpec
     public var name: Located<String>
     /// The target APIService (nil for a discovery consumer, which has no target).
@@ -39,6 +39,16 @@ public struct ClientsSection: ScenarioSection, Hashable {
   public init?(reading node: NodeReader) {
     guard let entries = node.array(Self.entry) else { return nil }
     self.entries = entries
+  }
+
+  /// The clients, each without its own `link:` given `defaultLink` (`links.clients`; nil keeps
+  /// `ClientSpec`'s default link).
+  public func specs(defaultLink: NetworkLinkSpec?) -> [ClientSpec] {
+    entries.map { entry in
+      var spec = entry.spec
+      if !entry.hasOwnLink, let defaultLink { spec.link = defaultLink }
+      return spec
+    }
   }
 
   static func entry(_ node: NodeReader) -> Entry? {

@@ -43,7 +43,7 @@ public struct ExtensionServersSection: ScenarioSection, Hashable {
   public static let key = "extensionServers"
 
   public struct Entry: Hashable, Sendable {
-    /// The server; `maxStreamsPerConnection` nil = the version's default, filled by `modelSpec()`.
+    /// The server; `maxStreamsPerConnection` nil = the version's default, filled by `ModelSpec.resolved()`.
     public var spec: ExtensionServerSpec
     public var name: Located<String>
     public var service: Located<ServiceReference>

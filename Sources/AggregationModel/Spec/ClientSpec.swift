@@ -114,7 +114,7 @@ public struct ClientSpec: Hashable, Sendable {
   public var identity: RequestSubject
   public var target: ClientTarget
   public var workload: Workload
-  /// client-go's token bucket (QPS, burst); nil = not rate limited (research §1e: 5/10 default).
+  /// client-go's token bucket (QPS, burst); nil = not rate limited (default `.clientGo`, 5/10).
   public var rateLimit: RateLimitSpec?
   public var retry: RetryPolicy
   /// The client gives up after this long (counted from the first send of the request); nil = never.
@@ -123,7 +123,7 @@ public struct ClientSpec: Hashable, Sendable {
   public var link: NetworkLinkSpec
 
   public init(name: String, identity: RequestSubject, target: ClientTarget, workload: Workload,
-              rateLimit: RateLimitSpec? = RateLimitSpec(qps: .perSecond(5), burst: 10), retry: RetryPolicy = .clientGo,
+              rateLimit: RateLimitSpec? = .clientGo, retry: RetryPolicy = .clientGo,
               timeout: SimDuration? = nil, link: NetworkLinkSpec = .ideal) {
     self.name = name
     self.identity = identity
@@ -145,4 +145,7 @@ public struct RateLimitSpec: Hashable, Sendable {
     self.qps = qps
     self.burst = burst
   }
+
+  /// client-go's default bucket (`rest.Config` QPS 5, burst 10; research §1e).
+  public static let clientGo = RateLimitSpec(qps: .perSecond(5), burst: 10)
 }

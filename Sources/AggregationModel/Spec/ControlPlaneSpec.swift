@@ -54,12 +54,17 @@ public enum AdmissionSpec: Hashable, Sendable {
   case unlimited
   /// API Priority and Fairness (the default since 1.20; locked on since 1.29).
   case priorityAndFairness(PriorityAndFairness.Configuration)
-  /// The legacy max-in-flight filter (`--enable-priority-and-fairness=false`): 400 read-only
-  /// and 200 mutating requests at once, 429 with Retry-After 1 s beyond.
+  /// The legacy max-in-flight filter (`--enable-priority-and-fairness=false`): `readOnly`
+  /// read-only and `mutating` mutating requests at once (defaults 400 and 200), 429 with
+  /// Retry-After 1 s beyond.
   case maxInFlight(readOnly: Int, mutating: Int)
 
   /// APF with the Kubernetes defaults (600 seats).
   public static let kubernetesDefault = AdmissionSpec.priorityAndFairness(.kubernetesDefaults)
+  /// kube-apiserver's `--max-requests-inflight` default (research §1d).
+  public static let defaultReadOnlyInFlight = 400
+  /// kube-apiserver's `--max-mutating-requests-inflight` default (research §1d).
+  public static let defaultMutatingInFlight = 200
 }
 
 /// The kube-apiserver instances that run the aggregator (one or more, for HA).

@@ -18,12 +18,15 @@ public struct ModelSpec: Hashable, Sendable {
   /// server without one uses `.ideal`. `instance` nil applies to every instance.
   public var backendLinks: [BackendLinkSpec] = []
   public var clients: [ClientSpec]
-  /// Width of the buckets of `ReplicationResult.timeSeries` (10 s; 0 = no time series).
-  public var timeBucket: SimDuration = .seconds(10)
+  /// Width of the buckets of `ReplicationResult.timeSeries` (0 = no time series).
+  public var timeBucket = ModelSpec.defaultTimeBucket
   /// Fraction of requests (0…1) recorded in the request trace.
   public var requestTraceSampling = 0.0
   /// The aggregated-discovery manager of each instance.
   public var discoveryManager = DiscoveryManagerSpec()
+
+  /// The default width of a time-series bucket: 10 s.
+  public static let defaultTimeBucket = SimDuration.seconds(10)
 
   public init(duration: SimDuration, apiServices: [APIServiceSpec], extensionServers: [ExtensionServerSpec],
               clients: [ClientSpec]) {

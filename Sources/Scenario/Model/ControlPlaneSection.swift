@@ -85,8 +85,8 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
       return .unlimited
     case "maxInFlight":
       guard let b = body.mapping(knownKeys: ["readOnly", "mutating"]) else { return nil }
-      let readOnly = b.read("readOnly", default: 400) { $0.integer(in: 1...Int(Int32.max)) }
-      let mutating = b.read("mutating", default: 200) { $0.integer(in: 1...Int(Int32.max)) }
+      let readOnly = b.read("readOnly", default: AdmissionSpec.defaultReadOnlyInFlight) { $0.integer(in: 1...Int(Int32.max)) }
+      let mutating = b.read("mutating", default: AdmissionSpec.defaultMutatingInFlight) { $0.integer(in: 1...Int(Int32.max)) }
       guard let readOnly, let mutating else { return nil }
       return .maxInFlight(readOnly: readOnly, mutating: mutating)
     default:
@@ -199,7 +199,7 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     var spec = AvailabilityControllerSpec()
     let enabled = m.read("enabled", default: spec.enabled) { $0.bool() }
     let resync = m.read("resync", default: spec.resync) { $0.positiveDuration() }
-    let first = m.read("firstResync", default: Optional<SimDuration>.none) { $0.duration().map(Optional.some) }
+    let first = m.read("firstResync", default: spec.firstResync) { $0.duration().map(Optional.some) }
     let workers = m.read("workers", default: spec.workers) { $0.integer(in: 1...1_000) }
     let probes = m.read("probes", default: spec.probes) { $0.integer(in: 1...1_000) }
     let timeout = m.read("probeTimeout", default: spec.probeTimeout) { $0.positiveDuration() }

@@ -188,4 +188,16 @@ struct ModelSectionsTests {
       "lab.yaml:25:89: spec.expect[1].scope: expected a scope of the form all or pod/<server>/<index> for pod_utilisation, found \"client/hpa\"",
     ])
   }
+
+  @Test("an unknown key under spec lists every model section; the sections given are read into their properties, the others stay nil")
+  func unknownSpecKeyAndPartialSections() throws {
+    #expect(modelProblems(minimalModel(extra: "  faults: []")) == [
+      "lab.yaml:23:3: spec.faults: expected a key of spec (one of run, apiServices, clients, controlPlane, discovery, expect, "
+        + "extensionServers, links, sweep), found \"faults\"",
+    ])
+    let file = try ScenarioLoader.aggsim.load(yaml: minimalModel(extra: "  links: {clients: {latency: 2ms}}"), file: "lab.yaml")
+    #expect(file.sections.links?.clients == .constant(.milliseconds(2)))
+    #expect(file.sections.extensionServers?.entries.map(\.name.value) == ["metrics-server"])
+    #expect(file.sections.controlPlane == nil && file.sections.sweep == nil)
+  }
 }

@@ -1,5 +1,3 @@
-public import SimCore
-
 /// A Kubernetes minor release, e.g. 1.35, as written in a scenario's `kubernetesVersion:`
 /// (`1.35`, `v1.35` or `v1.35.2`; the patch level is accepted and ignored, because the
 /// behaviours aggsim models change only between minor releases; patch backports are not tracked).
@@ -38,23 +36,16 @@ public struct KubernetesVersion: Hashable, Comparable, Sendable, CustomStringCon
   public var description: String { "\(major).\(minor)" }
 }
 
-/// The behaviours of the aggregation layer and its clients that differ between Kubernetes
-/// releases, each with the release that changed it (research kube-aggregator.md §10 and the
-/// sections cited per property). A scenario selects them with `kubernetesVersion:`, so one
-/// timeout policy can be compared across releases.
+/// The behaviours of the aggregation layer that differ between Kubernetes releases and are not
+/// parameters of a scenario (switches of the code path), each with the release that changed it
+/// (research kube-aggregator.md §10 and the sections cited per property). A scenario selects
+/// them with `kubernetesVersion:`, so one timeout policy can be compared across releases. The
+/// parameters whose default changed (discovery cap, discovery mode, kubectl's cache TTL and
+/// burst, HTTP/2 streams) are declared in `VersionDefaults` and resolved into the spec.
 public struct VersionBehaviour: Hashable, Sendable {
   public let version: KubernetesVersion
 
   public init(_ version: KubernetesVersion) { self.version = version }
-
-  /// The 5 s cap on proxied `/apis/<group>/<version>` requests (legacy discovery): added in
-  /// 1.16 (kubernetes/kubernetes#82146, fixing #82172); before, such a request waited for the
-  /// dial or client timeout. Research §3.3.
-  public var discoveryTimeoutCap: SimDuration? { version >= .init(major: 1, minor: 16) ? .seconds(5) : nil }
-
-  /// Aggregated discovery (KEP-3352) is served: beta, on by default, from 1.27 (alpha and off
-  /// in 1.26). Research §3.2.
-  public var aggregatedDiscoveryEnabled: Bool { version >= .init(major: 1, minor: 27) }
 
   /// A failed aggregated-discovery fetch is retried with its own backoff (500 ms doubling to
   /// 60 s) from 1.36 (kubernetes/kubernetes#137634); in 1.26–1.35 it waited for the global
@@ -95,15 +86,4 @@ public struct VersionBehaviour: Hashable, Sendable {
   /// APF seats of a LIST of an aggregated resource: 1 from 1.24 (kubernetes/kubernetes#109106);
   /// before, the priority level's maximum seats per request. Research §6.
   public var aggregatedListTakesOneSeat: Bool { version >= .init(major: 1, minor: 24) }
-
-  /// kubectl's disk discovery cache lifetime: 6 h from 1.24, 10 min before. Research §1e, §7.
-  public var kubectlDiscoveryCacheTTL: SimDuration { version >= .init(major: 1, minor: 24) ? .hours(6) : .minutes(10) }
-
-  /// kubectl's discovery burst: 300 from 1.23, 100 before (kubernetes/kubectl#1126); QPS 50.
-  /// Research §1e.
-  public var kubectlDiscoveryBurst: Int { version >= .init(major: 1, minor: 23) ? 300 : 100 }
-
-  /// HTTP/2 streams a server built on k8s.io/apiserver grants per connection when its flag is
-  /// 0 (kube-apiserver, metrics-server): 100 from 1.29, Go's default 250 before. Research §1b.
-  public var defaultHTTP2StreamsPerConnection: Int { version >= .init(major: 1, minor: 29) ? 100 : 250 }
 }

@@ -28,7 +28,7 @@ public struct RunControl: Hashable, Sendable {
 
   /// A run of `duration`, with the documented defaults for everything else.
   public init(duration: SimDuration, warmup: SimDuration = .zero, replications: Int = 10, seed: UInt32 = 1,
-              kubernetesVersion: KubernetesVersion = .latest, timeBucket: SimDuration = .seconds(10)) {
+              kubernetesVersion: KubernetesVersion = .latest, timeBucket: SimDuration = ModelSpec.defaultTimeBucket) {
     self.duration = duration
     self.warmup = warmup
     self.replications = replications
@@ -42,12 +42,13 @@ public struct RunControl: Hashable, Sendable {
   /// Reads `spec.run`, reporting every problem; nil if there was any.
   static func read(_ node: NodeReader) -> RunControl? {
     guard let run = node.mapping(knownKeys: keys) else { return nil }
+    let defaults = RunControl(duration: .zero)
     let duration = run.required("duration").flatMap { positiveDuration($0) }
-    let warmup = run.read("warmup", default: .zero) { $0.duration() }
-    let replications = run.read("replications", default: 10) { $0.integer(in: 1...1024) }
-    let seed = run.read("seed", default: 1) { $0.integer(in: 0...Int(UInt32.max)) }
-    let version = run.read("kubernetesVersion", default: .latest) { $0.kubernetesVersion() }
-    let bucket = run.read("timeBucket", default: .seconds(10)) { positiveDuration($0) }
+    let warmup = run.read("warmup", default: defaults.warmup) { $0.duration() }
+    let replications = run.read("replications", default: defaults.replications) { $0.integer(in: 1...1024) }
+    let seed = run.read("seed", default: Int(defaults.seed)) { $0.integer(in: 0...Int(UInt32.max)) }
+    let version = run.read("kubernetesVersion", default: defaults.kubernetesVersion) { $0.kubernetesVersion() }
+    let bucket = run.read("timeBucket", default: defaults.timeBucket) { positiveDuration($0) }
     if let duration, let warmup, warmup >= duration, let node = run.optional("warmup") {
       node.report(expected: "a duration shorter than \(run.reader.path("duration")) (\(duration))")
       return nil

@@ -11,7 +11,7 @@ struct ScenarioRunner {
   /// A scenario file read and validated, with the model it describes.
   struct Loaded {
     var path: String
-    var file: ScenarioFile
+    var file: ScenarioFile<ModelSections>
     var model: ModelSpec
     var bytes: [UInt8]
   }
@@ -23,7 +23,7 @@ struct ScenarioRunner {
   /// is not a valid scenario.
   static func load(_ path: String, overrides: [String]) throws -> Loaded {
     let bytes = FileManager.default.contents(atPath: path).map { [UInt8]($0) } ?? []
-    let file: ScenarioFile
+    let file: ScenarioFile<ModelSections>
     do {
       file = try ScenarioLoader.aggsim.load(path: path, overrides: overrides)
     } catch {

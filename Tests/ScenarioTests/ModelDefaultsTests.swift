@@ -24,6 +24,8 @@ struct ModelDefaultsTests {
         retry: RetryPolicy(maxRetries: 10), timeout: nil, link: .ideal)])
     expected.version = KubernetesVersion(major: 1, minor: 36)
     expected.warmup = .zero
+    expected.controlPlane.proxy.discoveryCap = .after(.seconds(5))
+    expected.discoveryManager.enabled = false
     #expect(spec == expected)
     // Pinned one by one, so a changed default names itself.
     let cp = spec.controlPlane

@@ -34,10 +34,10 @@ struct ModelDiscoveryConsumerTests {
     #expect(hpa.rateLimit == nil)
   }
 
-  @Test("garbageCollector: {} is a sync every 30 s with a random first phase, no target, as generic-garbage-collector")
+  @Test("garbageCollector: {} is a sync every 30 s with a random first phase and the version's discovery, no target, as generic-garbage-collector")
   func garbageCollectorDefaults() throws {
     let gc = try controller("workload: {garbageCollector: {}}")
-    #expect(gc.workload == .garbageCollector(GarbageCollectorSpec()))
+    #expect(gc.workload == .garbageCollector(GarbageCollectorSpec(discovery: .aggregated)))
     #expect(gc.target == ClientTarget.none)
     #expect(gc.identity == .serviceAccount(namespace: "kube-system", name: "generic-garbage-collector"))
     #expect(gc.rateLimit == .controllerManager)
@@ -49,7 +49,7 @@ struct ModelDiscoveryConsumerTests {
   @Test("namespaceDeletion maps every field and defaults to the namespace controller's constants (5 s grace, 5 ms..60 s, 10/100)")
   func namespaceDeletionFields() throws {
     let defaults = try controller("workload: {namespaceDeletion: {deletions: {poisson: 1/min}}}")
-    #expect(defaults.workload == .namespaceDeletion(NamespaceDeletionSpec(deletions: .poisson(.perSecond(1.0 / 60)))))
+    #expect(defaults.workload == .namespaceDeletion(NamespaceDeletionSpec(deletions: .poisson(.perSecond(1.0 / 60)), discovery: .aggregated)))
     #expect(defaults.identity == .serviceAccount(namespace: "kube-system", name: "namespace-controller"))
     let all = try controller("""
       workload: {namespaceDeletion: {deletions: {constant: 1/h}, workers: 2, gracePeriod: 0s, contentDeletion: {exponential: {mean: 2s}}, \

@@ -27,7 +27,7 @@ struct ModelSectionsTests {
     apf.priorityLevels[6] = .queued("global-default", shares: 40, lendablePercent: 50, queues: 64, handSize: 8, queueLengthLimit: 100)
     apf.priorityLevels[7].shares = 10
     #expect(cp.admission == .priorityAndFairness(apf))
-    var proxy = ProxySpec(routing: .endpoints, discoveryTimeout: .seconds(5))
+    var proxy = ProxySpec(routing: .endpoints, discoveryCap: .after(.seconds(5)))
     proxy.dialTimeout = .seconds(1)
     proxy.tlsHandshakeTimeout = .seconds(2)
     proxy.readIdleTimeout = .seconds(3)
@@ -187,5 +187,17 @@ struct ModelSectionsTests {
       "lab.yaml:25:43: spec.expect[0].scope: expected all, client/<name>, apiservice/<name>, pod/<server>/<index>, kubectl/<client>, garbage_collector/<client>, namespace_controller/<client>, discovery/<apiservice> or priority_level/<instance>/<level>, found \"everything\"",
       "lab.yaml:25:89: spec.expect[1].scope: expected a scope of the form all or pod/<server>/<index> for pod_utilisation, found \"client/hpa\"",
     ])
+  }
+
+  @Test("an unknown key under spec lists every model section; the sections given are read into their properties, the others stay nil")
+  func unknownSpecKeyAndPartialSections() throws {
+    #expect(modelProblems(minimalModel(extra: "  faults: []")) == [
+      "lab.yaml:23:3: spec.faults: expected a key of spec (one of run, apiServices, clients, controlPlane, discovery, expect, "
+        + "extensionServers, links, sweep), found \"faults\"",
+    ])
+    let file = try ScenarioLoader.aggsim.load(yaml: minimalModel(extra: "  links: {clients: {latency: 2ms}}"), file: "lab.yaml")
+    #expect(file.sections.links?.clients == .constant(.milliseconds(2)))
+    #expect(file.sections.extensionServers?.entries.map(\.name.value) == ["metrics-server"])
+    #expect(file.sections.controlPlane == nil && file.sections.sweep == nil)
   }
 }

@@ -36,6 +36,7 @@ public struct AggregationSimulation {
   /// Builds replication `replication` of `spec`, with streams seeded from `runSeed`. Streams are
   /// created in the same order as they always were, so that their seeds never change.
   public init(spec: ModelSpec, runSeed: UInt32, replication: Int) throws(StreamSeeds.SeedError) {
+    let spec = spec.resolved()
     self.replication = replication
     let streams = try StreamRegistry(runSeed: runSeed, replication: replication)
     let instances = Swift.max(spec.controlPlane.instances, 1)
@@ -60,7 +61,7 @@ public struct AggregationSimulation {
     let instanceStreams = (0..<instances).map { streams.stream("availability/\($0)/resync").source }
     availability = AvailabilityController(spec.controlPlane.availabilityController, registry: registry, streams: instanceStreams)
     registration = RegistrationWorkers(spec.controlPlane.availabilityController, registry: registry, streams: instanceStreams)
-    discoveryManagers = DiscoveryManagers(spec.discoveryManager, runs: spec.discoveryManager.enabled ?? consumers.anyAggregated,
+    discoveryManagers = DiscoveryManagers(spec.discoveryManager, runs: spec.discoveryManager.enabled.resolved,
                                           instances: instances, registry: registry, version: spec.version)
     openAPI = OpenAPIControllers(spec.controlPlane.openAPIController, instances: instances, apiServices: registry.count)
     pods = ExtensionServers(servers: servers, clients: spec.clients, version: spec.version,

@@ -63,6 +63,37 @@ public enum Workload: Hashable, Sendable {
     }
   }
 
+  /// The discovery mode of a discovery consumer; nil for open and closed workloads, and for a
+  /// consumer that leaves it to the version until `ModelSpec.resolved()`.
+  public var discoveryMode: KubectlSpec.DiscoveryMode? {
+    switch self {
+    case .kubectl(let kubectl): kubectl.discovery
+    case .garbageCollector(let collector): collector.discovery
+    case .namespaceDeletion(let namespaces): namespaces.discovery
+    case .open, .closed: nil
+    }
+  }
+
+  /// Fills the version defaults of a discovery consumer (`VersionDefaults`): its discovery
+  /// mode, and kubectl's cache TTL and discovery rate limit. Given values stay.
+  mutating func resolve(in version: KubernetesVersion) {
+    switch self {
+    case .kubectl(var kubectl):
+      VersionDefaults.discoveryMode.fill(&kubectl.discovery, in: version)
+      VersionDefaults.kubectlCacheTTL.fill(&kubectl.cacheTTL, in: version)
+      VersionDefaults.kubectlDiscoveryRateLimit.fill(&kubectl.discoveryRateLimit, in: version)
+      self = .kubectl(kubectl)
+    case .garbageCollector(var collector):
+      VersionDefaults.discoveryMode.fill(&collector.discovery, in: version)
+      self = .garbageCollector(collector)
+    case .namespaceDeletion(var namespaces):
+      VersionDefaults.discoveryMode.fill(&namespaces.discovery, in: version)
+      self = .namespaceDeletion(namespaces)
+    case .open, .closed:
+      break
+    }
+  }
+
   /// The arrival process of an open workload, of kubectl invocations or of namespace deletions;
   /// nil for a closed loop and the garbage collector (which schedule themselves).
   public var arrivals: ArrivalProcess? {
@@ -83,7 +114,7 @@ public struct ClientSpec: Hashable, Sendable {
   public var identity: RequestSubject
   public var target: ClientTarget
   public var workload: Workload
-  /// client-go's token bucket (QPS, burst); nil = not rate limited (research §1e: 5/10 default).
+  /// client-go's token bucket (QPS, burst); nil = not rate limited (default `.clientGo`, 5/10).
   public var rateLimit: RateLimitSpec?
   public var retry: RetryPolicy
   /// The client gives up after this long (counted from the first send of the request); nil = never.
@@ -92,7 +123,7 @@ public struct ClientSpec: Hashable, Sendable {
   public var link: NetworkLinkSpec
 
   public init(name: String, identity: RequestSubject, target: ClientTarget, workload: Workload,
-              rateLimit: RateLimitSpec? = RateLimitSpec(qps: .perSecond(5), burst: 10), retry: RetryPolicy = .clientGo,
+              rateLimit: RateLimitSpec? = .clientGo, retry: RetryPolicy = .clientGo,
               timeout: SimDuration? = nil, link: NetworkLinkSpec = .ideal) {
     self.name = name
     self.identity = identity
@@ -114,4 +145,7 @@ public struct RateLimitSpec: Hashable, Sendable {
     self.qps = qps
     self.burst = burst
   }
+
+  /// client-go's default bucket (`rest.Config` QPS 5, burst 10; research §1e).
+  public static let clientGo = RateLimitSpec(qps: .perSecond(5), burst: 10)
 }

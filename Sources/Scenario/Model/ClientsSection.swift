@@ -23,7 +23,7 @@ public struct ClientsSection: ScenarioSection, Hashable {
   public static let key = "clients"
 
   public struct Entry: Hashable, Sendable {
-    /// The client; `link` is `.ideal` unless `link:` was given (see `hasOwnLink`).
+    /// The client; `link` is `ClientSpec`'s default unless `link:` was given (see `hasOwnLink`).
     public var spec: ClientSpec
     public var name: Located<String>
     /// The target APIService (nil for a discovery consumer, which has no target).
@@ -41,6 +41,16 @@ public struct ClientsSection: ScenarioSection, Hashable {
     self.entries = entries
   }
 
+  /// The clients, each without its own `link:` given `defaultLink` (`links.clients`; nil keeps
+  /// `ClientSpec`'s default link).
+  public func specs(defaultLink: NetworkLinkSpec?) -> [ClientSpec] {
+    entries.map { entry in
+      var spec = entry.spec
+      if !entry.hasOwnLink, let defaultLink { spec.link = defaultLink }
+      return spec
+    }
+  }
+
   static func entry(_ node: NodeReader) -> Entry? {
     guard let m = node.mapping(knownKeys: keys) else { return nil }
     let name = m.required("name")?.located { $0.name() }
@@ -49,15 +59,15 @@ public struct ClientsSection: ScenarioSection, Hashable {
     let role = workloadNode.flatMap(Self.role)
     let identity = m.optionalValue("identity") { $0.identity() }
     let target = Self.target(m, role: role, at: workloadNode)
-    let defaultLimit = role == nil ? RateLimitSpec(qps: .perSecond(5), burst: 10) : .controllerManager
+    let defaultLimit = role == nil ? RateLimitSpec.clientGo : .controllerManager
     let rateLimit = m.read("rateLimit", default: defaultLimit) { $0.noneOr(Self.rateLimit) }
     let retries = m.read("retries", default: RetryPolicy.clientGo.maxRetries) { $0.integer(in: 0...1000) }
     let timeout = m.read("timeout", default: nil) { $0.noneOr { $0.positiveDuration() } }
     let link = m.optionalValue("link") { $0.networkLink() }
     guard let name, let identity, let target, let workload, let rateLimit, let retries, let timeout, let link else { return nil }
-    let spec = ClientSpec(name: name.value, identity: identity ?? role?.identity ?? .user(name.value), target: target.0,
-                          workload: workload, rateLimit: rateLimit, retry: RetryPolicy(maxRetries: retries), timeout: timeout,
-                          link: link ?? .ideal)
+    var spec = ClientSpec(name: name.value, identity: identity ?? role?.identity ?? .user(name.value), target: target.0,
+                          workload: workload, rateLimit: rateLimit, retry: RetryPolicy(maxRetries: retries), timeout: timeout)
+    if let link { spec.link = link }
     return Entry(spec: spec, name: name, apiService: target.1, hasOwnLink: link != nil)
   }
 
@@ -114,13 +124,15 @@ public struct ClientsSection: ScenarioSection, Hashable {
     }
   }
 
+  /// `{qps, burst}`; a key left out takes client-go's (`RateLimitSpec.clientGo`).
   static func rateLimit(_ node: NodeReader) -> RateLimitSpec? {
     guard let m = node.mapping(knownKeys: ["qps", "burst"]) else { return nil }
-    let qps = m.read("qps", default: Rate.perSecond(5)) { n -> Rate? in
+    let defaults = RateLimitSpec.clientGo
+    let qps = m.read("qps", default: defaults.qps) { n -> Rate? in
       if case .string = n.scalarKind { return n.rate() }
       return n.number(in: Double.leastNonzeroMagnitude...1e9).map(Rate.perSecond)
     }
-    let burst = m.read("burst", default: 10) { $0.integer(in: 1...1_000_000) }
+    let burst = m.read("burst", default: defaults.burst) { $0.integer(in: 1...1_000_000) }
     guard let qps, let burst else { return nil }
     return RateLimitSpec(qps: qps, burst: burst)
   }

@@ -45,11 +45,9 @@ public import AggregationModel
 /// ```
 public struct ControlPlaneSection: ScenarioSection, Hashable {
   public static let key = "controlPlane"
-  /// The control plane with the file's values; `proxy.discoveryTimeout` is the file's value
-  /// if `discoveryTimeoutGiven`, else filled from the Kubernetes version by `modelSpec()`.
+  /// The control plane with the file's values; `proxy.discoveryCap` is nil unless
+  /// `proxy.discoveryTimeout` was written (the version's default, filled by `ModelSpec.resolved()`).
   public var spec: ControlPlaneSpec
-  /// Whether `proxy.discoveryTimeout` was written (a duration or `none`).
-  public var discoveryTimeoutGiven: Bool
 
   static let keys = ["instances", "requestTimeout", "filterOverhead", "localHandlerTime", "admission", "proxy", "availabilityController",
                      "openAPIController"]
@@ -62,7 +60,7 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     let overhead = m.read("filterOverhead", default: spec.filterOverhead) { $0.distribution() }
     let handler = m.read("localHandlerTime", default: spec.localHandlerTime) { $0.distribution() }
     let admission = m.read("admission", default: spec.admission, Self.admission)
-    let proxy = m.read("proxy", default: (ProxySpec(), false), Self.proxy)
+    let proxy = m.read("proxy", default: spec.proxy, Self.proxy)
     let availability = m.read("availabilityController", default: spec.availabilityController, Self.availabilityController)
     let openAPI = m.read("openAPIController", default: spec.openAPIController, Self.openAPIController)
     guard let instances, let timeout, let overhead, let handler, let admission, let proxy, let availability, let openAPI else { return nil }
@@ -73,9 +71,8 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     spec.filterOverhead = overhead
     spec.localHandlerTime = handler
     spec.admission = admission
-    spec.proxy = proxy.0
+    spec.proxy = proxy
     self.spec = spec
-    discoveryTimeoutGiven = proxy.1
   }
 
   static func admission(_ node: NodeReader) -> AdmissionSpec? {
@@ -88,8 +85,8 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
       return .unlimited
     case "maxInFlight":
       guard let b = body.mapping(knownKeys: ["readOnly", "mutating"]) else { return nil }
-      let readOnly = b.read("readOnly", default: 400) { $0.integer(in: 1...Int(Int32.max)) }
-      let mutating = b.read("mutating", default: 200) { $0.integer(in: 1...Int(Int32.max)) }
+      let readOnly = b.read("readOnly", default: AdmissionSpec.defaultReadOnlyInFlight) { $0.integer(in: 1...Int(Int32.max)) }
+      let mutating = b.read("mutating", default: AdmissionSpec.defaultMutatingInFlight) { $0.integer(in: 1...Int(Int32.max)) }
       guard let readOnly, let mutating else { return nil }
       return .maxInFlight(readOnly: readOnly, mutating: mutating)
     default:
@@ -202,7 +199,7 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     var spec = AvailabilityControllerSpec()
     let enabled = m.read("enabled", default: spec.enabled) { $0.bool() }
     let resync = m.read("resync", default: spec.resync) { $0.positiveDuration() }
-    let first = m.read("firstResync", default: Optional<SimDuration>.none) { $0.duration().map(Optional.some) }
+    let first = m.read("firstResync", default: spec.firstResync) { $0.duration().map(Optional.some) }
     let workers = m.read("workers", default: spec.workers) { $0.integer(in: 1...1_000) }
     let probes = m.read("probes", default: spec.probes) { $0.integer(in: 1...1_000) }
     let timeout = m.read("probeTimeout", default: spec.probeTimeout) { $0.positiveDuration() }
@@ -238,15 +235,17 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     return spec
   }
 
-  /// The proxy settings, and whether `discoveryTimeout` was written.
-  static func proxy(_ node: NodeReader) -> (ProxySpec, Bool)? {
+  /// The proxy settings; `discoveryCap` nil unless `discoveryTimeout` is written (a duration or `none`).
+  static func proxy(_ node: NodeReader) -> ProxySpec? {
     let keys = ["routing", "discoveryTimeout", "dialTimeout", "tlsHandshakeTimeout", "readIdleTimeout", "pingTimeout", "atStreamCap"]
     guard let m = node.mapping(knownKeys: keys) else { return nil }
     var proxy = ProxySpec()
     let routing = m.read("routing", default: proxy.routing) { n in
       n.oneOf(["clusterIP", "endpoints"]).map { $0 == "clusterIP" ? ProxySpec.Routing.clusterIP : .endpoints }
     }
-    let discovery = m.read("discoveryTimeout", default: proxy.discoveryTimeout) { $0.noneOr { $0.positiveDuration() } }
+    let discovery = m.read("discoveryTimeout", default: proxy.discoveryCap) { n -> TimeLimit?? in
+      n.noneOr { $0.positiveDuration() }.map { Optional(TimeLimit($0)) }
+    }
     let dial = m.read("dialTimeout", default: proxy.dialTimeout) { $0.positiveDuration() }
     let tls = m.read("tlsHandshakeTimeout", default: proxy.tlsHandshakeTimeout) { $0.positiveDuration() }
     let idle = m.read("readIdleTimeout", default: proxy.readIdleTimeout) { $0.positiveDuration() }
@@ -256,12 +255,12 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     }
     guard let routing, let discovery, let dial, let tls, let idle, let ping, let cap else { return nil }
     proxy.routing = routing
-    proxy.discoveryTimeout = discovery
+    proxy.discoveryCap = discovery
     proxy.dialTimeout = dial
     proxy.tlsHandshakeTimeout = tls
     proxy.readIdleTimeout = idle
     proxy.pingTimeout = ping
     proxy.atStreamCap = cap
-    return (proxy, m.contains("discoveryTimeout"))
+    return proxy
   }
 }

@@ -12,10 +12,11 @@ extension NodeReader {
   /// ```
   func garbageCollectorWorkload() -> GarbageCollectorSpec? {
     guard let m = mapping(knownKeys: ["period", "firstSync", "discovery", "extraLocalGroupVersions"]) else { return nil }
-    let period = m.read("period", default: SimDuration.seconds(30)) { $0.positiveDuration() }
+    let defaults = GarbageCollectorSpec()
+    let period = m.read("period", default: defaults.period) { $0.positiveDuration() }
     let first = m.optionalValue("firstSync") { $0.duration() }
     let mode = m.optionalValue("discovery") { $0.oneOf(KubectlSpec.DiscoveryMode.self) }
-    let extra = m.read("extraLocalGroupVersions", default: 0) { $0.integer(in: 0...1_000_000) }
+    let extra = m.read("extraLocalGroupVersions", default: defaults.extraLocalGroupVersions) { $0.integer(in: 0...1_000_000) }
     guard let period, let first, let mode, let extra else { return nil }
     return GarbageCollectorSpec(period: period, firstSync: first, discovery: mode, extraLocalGroupVersions: extra)
   }
@@ -37,15 +38,16 @@ extension NodeReader {
   func namespaceDeletionWorkload() -> NamespaceDeletionSpec? {
     guard let m = mapping(knownKeys: ["deletions", "workers", "gracePeriod", "contentDeletion", "retryBase", "retryMax",
                                       "requeueRateLimit", "discovery", "extraLocalGroupVersions"]) else { return nil }
+    let defaults = NamespaceDeletionSpec(deletions: .trace([]))
     let deletions = m.required("deletions").flatMap { $0.openArrivals() }
-    let workers = m.read("workers", default: 10) { $0.integer(in: 1...10_000) }
-    let grace = m.read("gracePeriod", default: SimDuration.seconds(5)) { $0.duration() }
-    let content = m.read("contentDeletion", default: Distribution.constant(.zero)) { $0.distribution() }
-    let base = m.read("retryBase", default: SimDuration.milliseconds(5)) { $0.positiveDuration() }
-    let cap = m.read("retryMax", default: SimDuration.seconds(60)) { $0.positiveDuration() }
-    let bucket = m.read("requeueRateLimit", default: RateLimitSpec(qps: .perSecond(10), burst: 100)) { ClientsSection.rateLimit($0) }
+    let workers = m.read("workers", default: defaults.workers) { $0.integer(in: 1...10_000) }
+    let grace = m.read("gracePeriod", default: defaults.gracePeriod) { $0.duration() }
+    let content = m.read("contentDeletion", default: defaults.contentDeletion) { $0.distribution() }
+    let base = m.read("retryBase", default: defaults.retryBase) { $0.positiveDuration() }
+    let cap = m.read("retryMax", default: defaults.retryCap) { $0.positiveDuration() }
+    let bucket = m.read("requeueRateLimit", default: defaults.requeueRateLimit) { ClientsSection.rateLimit($0) }
     let mode = m.optionalValue("discovery") { $0.oneOf(KubectlSpec.DiscoveryMode.self) }
-    let extra = m.read("extraLocalGroupVersions", default: 0) { $0.integer(in: 0...1_000_000) }
+    let extra = m.read("extraLocalGroupVersions", default: defaults.extraLocalGroupVersions) { $0.integer(in: 0...1_000_000) }
     guard let deletions, let workers, let grace, let content, let base, let cap, let bucket, let mode, let extra else { return nil }
     return NamespaceDeletionSpec(deletions: deletions, workers: workers, gracePeriod: grace, contentDeletion: content, retryBase: base, retryCap: cap,
                                  requeueRateLimit: bucket, discovery: mode, extraLocalGroupVersions: extra)

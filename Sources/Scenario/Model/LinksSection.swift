@@ -72,19 +72,20 @@ extension NodeReader {
         conflict = true
       }
     }
+    let defaults = NetworkLinkSpec.ideal
     let both = m.optionalValue("latency") { $0.distribution() }
     let request = m.optionalValue("requestLatency") { $0.distribution() }
     let response = m.optionalValue("responseLatency") { $0.distribution() }
-    let loss = m.read("loss", default: 0) { n -> Double? in
+    let loss = m.read("loss", default: defaults.loss) { n -> Double? in
       guard let x = n.number(in: 0...1) else { return nil }
       guard x < 1 else { n.report(expected: "a probability in [0, 1)"); return nil }
       return x
     }
-    let retransmission = m.read("retransmissionDelay", default: .milliseconds(200)) { $0.duration() }
-    let bandwidth = m.read("bandwidth", default: nil) { $0.noneOr { $0.bandwidth() } }
-    let partitions = m.read("partitions", default: []) { $0.array(Self.partition) }
+    let retransmission = m.read("retransmissionDelay", default: defaults.retransmissionDelay) { $0.duration() }
+    let bandwidth = m.read("bandwidth", default: defaults.bandwidthBytesPerSecond) { $0.noneOr { $0.bandwidth() } }
+    let partitions = m.read("partitions", default: defaults.partitions) { $0.array(Self.partition) }
     guard !conflict, let both, let request, let response, let loss, let retransmission, let bandwidth, let partitions else { return nil }
-    let requestLatency = both ?? request ?? .constant(.zero)
+    let requestLatency = both ?? request ?? defaults.requestLatency
     return NetworkLinkSpec(requestLatency: requestLatency, responseLatency: both ?? response ?? requestLatency, loss: loss,
                            retransmissionDelay: retransmission, bandwidthBytesPerSecond: bandwidth, partitions: partitions)
   }

@@ -39,19 +39,6 @@ public struct Located<Value: Hashable & Sendable>: Hashable, Sendable {
   }
 }
 
-/// What the checks across sections see: the sections that were read without a problem, and
-/// the keys present in the file (a key present but missing from `sections` had problems of
-/// its own, already reported, so references into it are not checked).
-struct SectionsRead {
-  var sections: [String: any ScenarioSection]
-  var present: Set<String>
-  var run: RunControl?
-
-  func section<S: ScenarioSection>(_ type: S.Type) -> S? { sections[S.key] as? S }
-  /// Whether references into `S` can be checked: it was read, or it is absent from the file.
-  func checkable<S: ScenarioSection>(_ type: S.Type) -> Bool { sections[S.key] != nil || !present.contains(S.key) }
-}
-
 extension DiagnosticSink {
   /// The place a problem at `mark`/`keyPath` is reported at (see `report(at:keyPath:expected:found:)`).
   func location(at mark: Mark?, keyPath: String) -> SourceLocation {

@@ -44,25 +44,24 @@ struct DiscoveryClientState {
   }
 
   /// The discovery client of `client`, or nil when its workload runs no discoveries.
-  init?(_ client: ClientSpec, behaviour: VersionBehaviour, streams: StreamRegistry) {
+  init?(_ client: ClientSpec, streams: StreamRegistry) {
     guard let consumer = client.workload.discoveryConsumer else { return nil }
-    let defaultMode: KubectlSpec.DiscoveryMode = behaviour.aggregatedDiscoveryEnabled ? .aggregated : .legacy
     switch client.workload {
     case .kubectl(let k):
       role = .kubectl(k.resource)
-      mode = k.discovery ?? defaultMode
+      mode = k.discovery.resolved
       extraLocalGroupVersions = k.extraLocalGroupVersions
-      cacheTTL = k.cacheTTL ?? behaviour.kubectlDiscoveryCacheTTL
-      invocationRateLimit = k.discoveryRateLimit ?? RateLimitSpec(qps: .perSecond(50), burst: behaviour.kubectlDiscoveryBurst)
+      cacheTTL = k.cacheTTL.resolved
+      invocationRateLimit = k.discoveryRateLimit.resolved
     case .garbageCollector(let gc):
       role = .garbageCollector(period: gc.period)
-      mode = gc.discovery ?? defaultMode
+      mode = gc.discovery.resolved
       extraLocalGroupVersions = gc.extraLocalGroupVersions
       cacheTTL = .zero
       invocationRateLimit = nil
     case .namespaceDeletion(let namespaces):
       role = .namespaceController(namespaces)
-      mode = namespaces.discovery ?? defaultMode
+      mode = namespaces.discovery.resolved
       extraLocalGroupVersions = namespaces.extraLocalGroupVersions
       cacheTTL = .zero
       invocationRateLimit = nil

@@ -42,8 +42,7 @@ struct DiscoveryConsumers {
 
   /// The consumers of `spec` (creates each consumer's stream `client/<name>/controller`).
   init(_ spec: ModelSpec, registry: RegistryView, streams: StreamRegistry) {
-    let behaviour = VersionBehaviour(spec.version)
-    clients = spec.clients.map { DiscoveryClientState($0, behaviour: behaviour, streams: streams) }
+    clients = spec.clients.map { DiscoveryClientState($0, streams: streams) }
     namespaceMetrics = spec.clients.map { client in
       guard case .namespaceDeletion = client.workload else { return nil }
       return NamespaceMetrics(client: client.name)
@@ -58,10 +57,6 @@ struct DiscoveryConsumers {
       clients[index]!.extrasAt = order.extrasAt
     }
   }
-
-  /// Whether some consumer discovers in aggregated mode (then the discovery managers run, unless
-  /// the scenario says otherwise).
-  var anyAggregated: Bool { clients.contains { $0?.mode == .aggregated } }
 
   /// `/api/v1`, then the group-versions of `/apis` in `groupOrder()`; CRDs (group priority 1000)
   /// go before the first group of lower priority.

@@ -36,8 +36,7 @@ struct Transport {
     pools = (0..<instances).flatMap { instance in
       spec.extensionServers.map { TransportPool(routingStream: streams.stream("proxy/\(instance)/\($0.name)/routing").source) }
     }
-    let versionDefault = VersionBehaviour(spec.version).defaultHTTP2StreamsPerConnection
-    streamCaps = spec.extensionServers.map { $0.maxStreamsPerConnection ?? versionDefault }
+    streamCaps = spec.extensionServers.map { $0.maxStreamsPerConnection.resolved }
   }
 
   private func pool(_ instance: Int, _ server: Int) -> Int { instance * servers + server }

@@ -43,11 +43,11 @@ struct CheckCommand: AsyncParsableCommand {
     if let min = expectation.min { bound.append("≥ \(format(min))") }
     if let max = expectation.max { bound.append("≤ \(format(max))") }
     let boundText = bound.joined(separator: ", ")
-    guard let values = MetricLookup.values(results, scope: expectation.scope.description, metric: expectation.metric.rawValue) else {
-      return [scenario, expectation.scope.description, expectation.metric.rawValue, boundText, "–", "–", "0", "FAIL (no such scope or metric)"]
+    guard let values = MetricLookup.values(results, scope: expectation.scope.description, metric: expectation.metric.name) else {
+      return [scenario, expectation.scope.description, expectation.metric.name, boundText, "–", "–", "0", "FAIL (no such scope or metric)"]
     }
     guard let estimate = MetricLookup.estimate(values) else {
-      return [scenario, expectation.scope.description, expectation.metric.rawValue, boundText, "–", "–", "0", "FAIL (no data)"]
+      return [scenario, expectation.scope.description, expectation.metric.name, boundText, "–", "–", "0", "FAIL (no data)"]
     }
     let mean = estimate.mean, ci = estimate.interval
     let holds = (expectation.min.map { mean >= $0 } ?? true) && (expectation.max.map { mean <= $0 } ?? true)
@@ -56,7 +56,7 @@ struct CheckCommand: AsyncParsableCommand {
     } ?? false
     let ciText = ci.map { "\(format($0.low)) … \(format($0.high))" } ?? "–"
     let result = holds ? (crosses ? "pass (CI crosses)" : "pass") : (crosses ? "FAIL (CI crosses)" : "FAIL")
-    return [scenario, expectation.scope.description, expectation.metric.rawValue, boundText, format(mean), ciText, "\(estimate.count)", result]
+    return [scenario, expectation.scope.description, expectation.metric.name, boundText, format(mean), ciText, "\(estimate.count)", result]
   }
 
   static func format(_ x: Double) -> String { String(format: "%.4g", x) }

@@ -4,7 +4,7 @@ import SimCore
 /// Finds a summary metric of a run by scope and name, per replication: the vocabulary of
 /// `summary.csv` is the vocabulary of `expect:`, `check`, `capacity` and `compare`.
 ///
-/// Scopes (`ScopeKind`): `client/<name>`, `apiservice/<name>`, `pod/<server>/<index>`,
+/// Scopes (`ScopeKind.pattern`): `client/<name>`, `apiservice/<name>`, `pod/<server>/<index>`,
 /// `kubectl/<client>`, `garbage_collector/<client>`, `namespace_controller/<client>`,
 /// `discovery/<apiservice>`, `priority_level/<instance>/<level>`, and `all` (every client's
 /// requests together; for a pod metric, the mean over pods).

@@ -64,8 +64,6 @@ public struct RequestTraceEntry: Hashable, Sendable {
 /// One APF priority level of one control-plane instance, after the warm-up (summary rows with
 /// `scope_kind = priority_level`, `scope = <instance>/<level>`).
 public struct PriorityLevelMetrics: Sendable {
-  /// The `scope_kind` column of these rows.
-  public static let scopeKind = "priority_level"
   public var instance: Int
   public var level: String
   /// Nominal concurrency limit (seats); 0 for an exempt level.

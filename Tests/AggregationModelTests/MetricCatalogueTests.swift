@@ -1,8 +1,10 @@
+import Foundation
 import SimCore
 import Testing
 @testable import AggregationModel
 
-/// The metric catalogue: one declaration per metric, matching what the model emits.
+/// The metric catalogue: one declaration per metric, matching what the model emits and what the
+/// README lists.
 @Suite("Metric catalogue")
 struct MetricCatalogueTests {
   typealias F = ModelFixtures
@@ -70,5 +72,33 @@ struct MetricCatalogueTests {
     #expect(summary.scope("all")?.value(of: .requests) == 3)
     #expect(summary.scope("all")?.value(of: .podServed) == 3)
     #expect(summary.scope("client/bob") == nil && summary.scope("instance/0") == nil && summary.scope("pod") == nil)
+  }
+
+  @Test("the README's metric tables are the catalogue's")
+  func readmeListsTheCatalogue() throws {
+    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("README.md").path
+    let readme = try String(contentsOfFile: path, encoding: .utf8)
+    let begin = "<!-- metric catalogue: begin -->\n", end = "<!-- metric catalogue: end -->"
+    let start = try #require(readme.range(of: begin)), stop = try #require(readme.range(of: end))
+    let expected = Self.markdownTables()
+    if ProcessInfo.processInfo.environment["AGGSIM_UPDATE_README"] == "1" {
+      try (readme[..<start.upperBound] + expected + readme[stop.lowerBound...]).write(toFile: path, atomically: true, encoding: .utf8)
+      return
+    }
+    #expect(String(readme[start.upperBound..<stop.lowerBound]) == expected,
+            "run AGGSIM_UPDATE_README=1 swift test --filter MetricCatalogueTests to rewrite it")
+  }
+
+  /// The summary and time-series tables of the README, from the catalogue.
+  static func markdownTables() -> String {
+    func row(_ name: String, _ unit: MetricUnit, _ kinds: [ScopeKind], _ meaning: String) -> String {
+      "| `\(name)` | \(unit.rawValue) | \(kinds.map { "`\($0.rawValue)`" }.joined(separator: ", ")) | \(meaning) |\n"
+    }
+    var text = "| summary metric | unit | scope kinds | meaning |\n|---|---|---|---|\n"
+    for m in MetricCatalogue.summary { text += row(m.name, m.unit, m.scopeKinds, m.meaning) }
+    text += "\n| time-series metric | unit | scope kinds | meaning |\n|---|---|---|---|\n"
+    for m in MetricCatalogue.timeSeries { text += row(m.name, m.unit, m.scopeKinds, m.meaning) }
+    return text
   }
 }

@@ -26,12 +26,6 @@ public struct SummaryMetric: Hashable, Sendable, CustomStringConvertible {
   /// The kinds of scope that have this metric, in `ScopeKind` order.
   public var scopeKinds: [ScopeKind] { formula.scopeKinds }
 
-  /// Whether it is a pod's metric (in `all`: the mean over pods).
-  public var isPodMetric: Bool {
-    if case .pod = formula { return true }
-    return false
-  }
-
   public var description: String { name }
 
   public static func == (a: Self, b: Self) -> Bool { a.name == b.name }

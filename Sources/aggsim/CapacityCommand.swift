@@ -21,7 +21,7 @@ struct CapacityCommand: AsyncParsableCommand {
   @Option(help: "Text appended to the number when it is set, e.g. /s for a rate.") var suffix = ""
   @Flag(help: "The parameter is an integer (replicas, workers).") var integer = false
   @Option(help: "highest: the largest value that meets the SLO (load); lowest: the smallest (replicas).") var find = Direction.highest
-  @Option(help: "The SLO's metric, as in summary.csv, e.g. latency_p99.") var metric: String
+  @Option(help: "The SLO's metric, as in summary.csv, e.g. latency_p99_s.") var metric: String
   @Option(help: "The SLO's scope: client/<name>, apiservice/<name>, pod/<server>/<i> or all.") var scope = "all"
   @Option(help: "Upper bound of the metric.") var max: Double?
   @Option(help: "Lower bound of the metric.") var min: Double?
@@ -32,6 +32,10 @@ struct CapacityCommand: AsyncParsableCommand {
     guard low < high else { throw ValidationError("--low must be below --high, found \(low) and \(high)") }
     guard max != nil || min != nil else { throw ValidationError("give the SLO bound: --max and/or --min") }
     guard (1...30).contains(iterations) else { throw ValidationError("--iterations must be in 1…30, found \(iterations)") }
+    guard MetricCatalogue.summaryMetric(named: metric) != nil else {
+      throw ValidationError("--metric must be a summary metric, found \(metric); metrics: "
+                            + MetricCatalogue.summary.map(\.name).joined(separator: ", "))
+    }
   }
 
   func run() async throws {
@@ -68,9 +72,11 @@ struct CapacityCommand: AsyncParsableCommand {
   /// Runs the scenario at `value`: whether the SLO is met, the mean and the interval's text.
   func evaluate(_ value: Double) async throws -> (Bool, Double, String) {
     let loaded = try ScenarioRunner.load(scenario, overrides: options.set + ["\(param)=\(text(value))"])
-    let results = await options.execute(loaded, label: "\(param)=\(text(value))")
-    guard let values = MetricLookup.values(results, scope: scope, metric: metric) else {
-      throw ValidationError("no metric \(metric) for scope \(scope); metrics: \(MetricLookup.scopeMetricNames.joined(separator: ", "))")
+    let summaries = await options.execute(loaded, label: "\(param)=\(text(value))").map(ReplicationSummary.init)
+    let sloMetric = MetricCatalogue.summaryMetric(named: metric)!  // validated by `validate()`
+    guard let values = MetricLookup.values(summaries, scope: scope, metric: sloMetric) else {
+      throw ValidationError("no metric \(metric) for scope \(scope); \(metric) is a metric of "
+                            + sloMetric.scopeKinds.map(\.pattern).joined(separator: ", "))
     }
     let estimate = MetricLookup.estimate(values)
     let mean = estimate?.mean ?? .nan

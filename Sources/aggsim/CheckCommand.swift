@@ -24,7 +24,7 @@ struct CheckCommand: AsyncParsableCommand {
       let outcome = try await options.runAndWrite(loaded)
       print(outcome.line)
       for expectation in loaded.file.expectations {
-        let row = CheckCommand.evaluate(expectation, results: outcome.results, scenario: loaded.file.name)
+        let row = CheckCommand.evaluate(expectation, summaries: outcome.summaries, scenario: loaded.file.name)
         if row.last?.hasPrefix("FAIL") == true { failures += 1 }
         rows.append(row)
       }
@@ -38,16 +38,17 @@ struct CheckCommand: AsyncParsableCommand {
   }
 
   /// One table row: scenario, scope, metric, bound, mean, CI, n, result.
-  static func evaluate(_ expectation: Expectation, results: [ReplicationResult], scenario: String) -> [String] {
+  static func evaluate(_ expectation: Expectation, summaries: [ReplicationSummary], scenario: String) -> [String] {
     var bound: [String] = []
     if let min = expectation.min { bound.append("≥ \(format(min))") }
     if let max = expectation.max { bound.append("≤ \(format(max))") }
     let boundText = bound.joined(separator: ", ")
-    guard let values = MetricLookup.values(results, scope: expectation.scope.description, metric: expectation.metric.rawValue) else {
-      return [scenario, expectation.scope.description, expectation.metric.rawValue, boundText, "–", "–", "0", "FAIL (no such scope or metric)"]
+    let scope = expectation.scope.description, metric = expectation.metric.name
+    guard let values = MetricLookup.values(summaries, scope: scope, metric: expectation.metric) else {
+      return [scenario, scope, metric, boundText, "–", "–", "0", "FAIL (no such scope or metric)"]
     }
     guard let estimate = MetricLookup.estimate(values) else {
-      return [scenario, expectation.scope.description, expectation.metric.rawValue, boundText, "–", "–", "0", "FAIL (no data)"]
+      return [scenario, scope, metric, boundText, "–", "–", "0", "FAIL (no data)"]
     }
     let mean = estimate.mean, ci = estimate.interval
     let holds = (expectation.min.map { mean >= $0 } ?? true) && (expectation.max.map { mean <= $0 } ?? true)
@@ -56,7 +57,7 @@ struct CheckCommand: AsyncParsableCommand {
     } ?? false
     let ciText = ci.map { "\(format($0.low)) … \(format($0.high))" } ?? "–"
     let result = holds ? (crosses ? "pass (CI crosses)" : "pass") : (crosses ? "FAIL (CI crosses)" : "FAIL")
-    return [scenario, expectation.scope.description, expectation.metric.rawValue, boundText, format(mean), ciText, "\(estimate.count)", result]
+    return [scenario, scope, metric, boundText, format(mean), ciText, "\(estimate.count)", result]
   }
 
   static func format(_ x: Double) -> String { String(format: "%.4g", x) }

@@ -25,36 +25,38 @@ struct CompareCommand: AsyncParsableCommand {
     }
   }
 
-  static let metrics = ["rate_200", "latency_p50_s", "latency_p99_s", "latency_max_s", "success_fraction", "fraction_429",
-                        "fraction_503_unavailable", "fraction_503_discovery_timeout", "fraction_503_unreachable",
-                        "fraction_504", "fraction_client_timeout"]
+  static let metrics: [SummaryMetric] = [.rate200, .latencyP50, .latencyP99, .latencyMax, .successFraction]
+    + [Outcome.tooManyRequests, .unavailable, .discoveryTimeout, .unreachable, .deadlineExceeded, .clientTimeout].map(SummaryMetric.fraction)
 
   func run() async throws {
     let a = try ScenarioRunner.load(baseline, overrides: options.set + setA)
     let b = try ScenarioRunner.load(candidate ?? baseline, overrides: options.set + setB)
     // B runs with A's replications and seed, so that both draw the same variates.
     let replications = options.replications(of: a), seed = options.seed(of: a)
-    let resultsA = await ScenarioRunner.execute(a.model, name: a.file.name, replications: replications, seed: seed, jobs: options.jobs)
-    let resultsB = await ScenarioRunner.execute(b.model, name: b.file.name, replications: replications, seed: seed, jobs: options.jobs)
+    let summariesA = await ScenarioRunner.execute(a.model, name: a.file.name, replications: replications, seed: seed, jobs: options.jobs)
+      .map(ReplicationSummary.init)
+    let summariesB = await ScenarioRunner.execute(b.model, name: b.file.name, replications: replications, seed: seed, jobs: options.jobs)
+      .map(ReplicationSummary.init)
+    let clientsB = Set(summariesB.first?.scopes(of: .client).map(\.name) ?? [])
     var scopes = ["all"]
-    for name in resultsA.first?.clientNames ?? [] where resultsB.first?.clientNames.contains(name) == true {
-      scopes.append("client/\(name)")
+    for client in summariesA.first?.scopes(of: .client) ?? [] where clientsB.contains(client.name) {
+      scopes.append("client/\(client.name)")
     }
     var table = CSVTable(columns: ["scope", "metric", "mean_a", "mean_b", "difference_mean", "ci95_low", "ci95_high", "n"])
     var rows: [[String]] = []
     for scope in scopes {
       for metric in Self.metrics {
-        guard let x = MetricLookup.values(resultsA, scope: scope, metric: metric),
-              let y = MetricLookup.values(resultsB, scope: scope, metric: metric) else { continue }
+        guard let x = MetricLookup.values(summariesA, scope: scope, metric: metric),
+              let y = MetricLookup.values(summariesB, scope: scope, metric: metric) else { continue }
         let pairs = zip(x, y).filter { $0.0.isFinite && $0.1.isFinite }
         guard !pairs.isEmpty else { continue }
         let meanA = pairs.map(\.0).reduce(0, +) / Double(pairs.count)
         let meanB = pairs.map(\.1).reduce(0, +) / Double(pairs.count)
         let ci = ConfidenceInterval.studentT(of: pairs.map { $0.1 - $0.0 }, level: 0.95)
-        table.append([.text(scope), .text(metric), .number(meanA), .number(meanB), .number(meanB - meanA),
+        table.append([.text(scope), .text(metric.name), .number(meanA), .number(meanB), .number(meanB - meanA),
                       .number(ci?.low), .number(ci?.high), .integer(pairs.count)])
         let verdict = ci.map { $0.low > 0 ? "B higher" : ($0.high < 0 ? "B lower" : "no difference") } ?? "–"
-        rows.append([scope, metric, CheckCommand.format(meanA), CheckCommand.format(meanB), CheckCommand.format(meanB - meanA),
+        rows.append([scope, metric.name, CheckCommand.format(meanA), CheckCommand.format(meanB), CheckCommand.format(meanB - meanA),
                      ci.map { "\(CheckCommand.format($0.low)) … \(CheckCommand.format($0.high))" } ?? "–", verdict])
       }
     }

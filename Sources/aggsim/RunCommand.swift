@@ -19,7 +19,7 @@ struct RunCommand: AsyncParsableCommand {
       let loaded = try ScenarioRunner.load(path, overrides: options.set)
       let outcome = try await options.runAndWrite(loaded)
       print(outcome.line)
-      print(RunDigest.render(outcome.results))
+      print(RunDigest.render(outcome.summaries))
     }
   }
 }
@@ -59,8 +59,9 @@ struct RunOptions: ParsableArguments {
                                         seed: seed(of: loaded), jobs: jobs)
   }
 
-  /// Runs one loaded scenario, writes its files, and returns a one-line summary with the results.
-  func runAndWrite(_ loaded: ScenarioRunner.Loaded) async throws -> (line: String, results: [ReplicationResult]) {
+  /// Runs one loaded scenario, writes its files, and returns a one-line summary with the
+  /// replications' summary metrics.
+  func runAndWrite(_ loaded: ScenarioRunner.Loaded) async throws -> (line: String, summaries: [ReplicationSummary]) {
     let count = replications(of: loaded)
     let runSeed = seed(of: loaded)
     let started = Date()
@@ -77,7 +78,7 @@ struct RunOptions: ParsableArguments {
     let rate = wall > 0 ? Double(events) / wall / 1e6 : 0
     let line = "\(loaded.file.name): \(count) replications, \(events) events in \(String(format: "%.2f", wall)) s "
       + "(\(String(format: "%.2f", rate)) M events/s) → \(directory.path)/"
-    return (line, results)
+    return (line, tables.summaries[0])
   }
 
   /// The run's metadata (the only output with wall-clock values in it).

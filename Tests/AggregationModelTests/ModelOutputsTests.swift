@@ -34,7 +34,6 @@ struct ModelOutputsTests {
     #expect(tiny.rejected == 3)
     #expect(tiny.dispatched == 1)
     #expect(tiny.meanQueueWaitSeconds == 0)
-    #expect(PriorityLevelMetrics.scopeKind == "priority_level")
   }
 
   @Test("priority-level metrics restart at the end of the warm-up (31 s): seat held 30 s of 69 s, nothing queued or rejected")

@@ -105,7 +105,7 @@ struct ModelSectionsTests {
       Expectation(metric: .successFraction, scope: .all, min: 0.99, max: 1,
                   location: SourceLocation(file: "lab.yaml", line: 28, column: 7, keyPath: "spec.expect[1]")),
     ])
-    #expect(ExpectationMetric.allCases.map(\.rawValue) == [
+    #expect(MetricCatalogue.summary.map(\.name) == [
       "requests", "retries", "latency_mean_s", "latency_p50_s", "latency_p90_s", "latency_p99_s", "latency_p999_s",
       "latency_max_s", "throughput_per_s", "rate_200", "success_fraction", "fraction_429", "fraction_503_unavailable",
       "fraction_503_discovery_timeout", "fraction_503_unreachable", "fraction_504", "fraction_client_timeout", "fraction_500",
@@ -140,6 +140,22 @@ struct ModelSectionsTests {
       "lab.yaml:25:45: spec.expect[1].scope: expected a scope of the form apiservice/<name> for unavailable_fraction, found \"all\"",
       "lab.yaml:26:49: spec.expect[2].scope: expected a scope of the form apiservice/<name> for availability_transitions, found \"pod/metrics-server/0\"",
     ])
+  }
+
+  @Test("a time-series metric or an instance scope (timeseries.csv only) is not a metric or scope of expect:")
+  func timeSeriesVocabularyIsNotExpectVocabulary() {
+    let yaml = minimalModel(extra: """
+      expect:
+        - {metric: in_flight, scope: all, max: 10}
+        - {metric: requests, scope: instance/0, max: 10}
+    """)
+    let problems = modelProblems(yaml)
+    #expect(problems.count == 2)
+    #expect(problems.first?.hasPrefix("lab.yaml:24:16: spec.expect[0].metric: expected one of requests, retries,") == true)
+    #expect(problems.first?.hasSuffix(", concurrency_limit, found \"in_flight\"") == true)
+    #expect(problems.last == "lab.yaml:25:33: spec.expect[1].scope: expected all, client/<name>, apiservice/<name>, pod/<server>/<index>, "
+      + "kubectl/<client>, garbage_collector/<client>, namespace_controller/<client>, discovery/<apiservice> or "
+      + "priority_level/<instance>/<level>, found \"instance/0\"")
   }
 
   @Test("a file with several model mistakes reports them all at once")

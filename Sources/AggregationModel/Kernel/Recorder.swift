@@ -30,7 +30,7 @@ struct Recorder {
   }
 
   /// Appends one point of the time series.
-  mutating func point(_ time: SimTime, _ scopeKind: String, _ scope: String, _ metric: String, _ value: Double) {
-    timeSeries.append(TimeSeriesPoint(time: time, scopeKind: scopeKind, scope: scope, metric: metric, value: value))
+  mutating func point(_ time: SimTime, _ kind: ScopeKind, _ scope: String, _ metric: TimeSeriesMetric, _ value: Double) {
+    timeSeries.append(TimeSeriesPoint(time: time, scopeKind: kind.rawValue, scope: scope, metric: metric.name, value: value))
   }
 }

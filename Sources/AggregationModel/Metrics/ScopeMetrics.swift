@@ -64,8 +64,6 @@ public struct RequestTraceEntry: Hashable, Sendable {
 /// One APF priority level of one control-plane instance, after the warm-up (summary rows with
 /// `scope_kind = priority_level`, `scope = <instance>/<level>`).
 public struct PriorityLevelMetrics: Sendable {
-  /// The `scope_kind` column of these rows.
-  public static let scopeKind = "priority_level"
   public var instance: Int
   public var level: String
   /// Nominal concurrency limit (seats); 0 for an exempt level.
@@ -87,14 +85,8 @@ public struct PriorityLevelMetrics: Sendable {
 
 /// One value of `timeseries.csv`: a metric of one scope over the bucket that ends at `time`.
 ///
-/// Scope kinds and metrics: `client` and `apiservice` (`completions_<outcome>` per `Outcome`,
-/// requests that ended in the bucket; `mean_latency_s`, NaN when none ended); a service-backed
-/// `apiservice` also `available` (the fraction of the bucket its shared status was True),
-/// `proxies_available` (instances whose proxy holds it available at the bucket end) and, when the
-/// discovery manager runs, `discovery_stale_instances` (instances publishing it Stale at the end);
-/// a namespace-deletion `client` also `terminating_namespaces` (at the end); `pod`
-/// (`busy_workers`, time-weighted over the bucket; `queue_length` at its end); `instance`
-/// (`in_flight`: client requests between arrival and answer at the bucket end).
+/// `scopeKind` is a `ScopeKind`'s raw value and `metric` the name of a `TimeSeriesMetric`, with its
+/// unit, scope kinds and meaning in `MetricCatalogue.timeSeries`.
 public struct TimeSeriesPoint: Hashable, Sendable {
   public var time: SimTime
   public var scopeKind: String

@@ -77,7 +77,7 @@ enum ModelChecks {
           }
         case .discoveryClient(let kind, let name):
           guard read.checkable(ClientsSection.self) else { break }
-          let matching = clients.filter { $0.spec.workload.discoveryConsumer?.rawValue == kind.rawValue }.map(\.name.value)
+          let matching = clients.filter { $0.spec.workload.discoveryConsumer.map(ScopeKind.init) == kind }.map(\.name.value)
           if !matching.contains(name) {
             errors.append(location.error(expected: "\(kind.pattern) of a client with a \(Self.workloadName(of: kind)) workload"
                                          + hint(name, matching), found: found))

@@ -3,7 +3,7 @@ import SimCore
 /// The time series of a replication (`timeseries.csv`, DESIGN §5): at the end of every
 /// `timeBucket` from the start (warm-up included), one point per scope and metric, in a fixed
 /// order (clients, then APIServices, pods, service-backed APIServices' availability, namespace
-/// controllers, instances). The metrics are declared with `TimeSeriesPoint`.
+/// controllers, instances). Every metric is declared once in the catalogue (`TimeSeriesMetric`).
 struct TimeSeriesSampler {
   enum Event: ComponentEvent {
     /// A time-series bucket ends.
@@ -13,9 +13,6 @@ struct TimeSeriesSampler {
 
     var modelEvent: ModelEvent { .run(self) }
   }
-
-  /// `completions_<outcome>`, in `Outcome` order.
-  static let completionMetricNames = Outcome.allCases.map { "completions_\($0)" }
 
   let bucket: SimDuration
   let end: SimTime
@@ -41,43 +38,43 @@ struct TimeSeriesSampler {
     let outcomes = Outcome.allCases.count
     let clientCount = clients.clients.count
     for scope in 0..<(clientCount + kernel.registry.count) {
-      let kind = scope < clientCount ? "client" : "apiservice"
+      let kind: ScopeKind = scope < clientCount ? .client : .apiService
       let name = scope < clientCount ? kernel.spec.clients[scope].name : kernel.registry.apiServices[scope - clientCount].name
       var completed = 0
       for outcome in 0..<outcomes {
         let count = clients.bucketOutcomes[scope * outcomes + outcome]
         completed += count
-        kernel.recorder.point(now, kind, name, Self.completionMetricNames[outcome], Double(count))
+        kernel.recorder.point(now, kind, name, TimeSeriesMetric.completions(Outcome.allCases[outcome]), Double(count))
         clients.bucketOutcomes[scope * outcomes + outcome] = 0
       }
       let mean = completed > 0 ? clients.bucketLatencySeconds[scope] / Double(completed) : .nan
-      kernel.recorder.point(now, kind, name, "mean_latency_s", mean)
+      kernel.recorder.point(now, kind, name, .meanLatency, mean)
       clients.bucketLatencySeconds[scope] = 0
     }
     for server in pods.servers.indices {
       for pod in 0..<pods.podCount(server) {
         let p = pods.index(server, pod)
         let name = pods.servers[server].podNames[pod]
-        kernel.recorder.point(now, "pod", name, "busy_workers", pods.pods[p].bucketBusy.mean(upTo: now))
-        kernel.recorder.point(now, "pod", name, "queue_length", Double(pods.pods[p].queue.count))
+        kernel.recorder.point(now, .pod, name, .busyWorkers, pods.pods[p].bucketBusy.mean(upTo: now))
+        kernel.recorder.point(now, .pod, name, .queueLength, Double(pods.pods[p].queue.count))
         pods.pods[p].bucketBusy.reset(at: now)
       }
     }
     for apiService in 0..<kernel.registry.count where kernel.registry.isServiceBacked(apiService) {
       let name = kernel.registry.apiServices[apiService].name
-      kernel.recorder.point(now, "apiservice", name, "available", kernel.registry.availableInBucket[apiService].mean(upTo: now))
+      kernel.recorder.point(now, .apiService, name, .available, kernel.registry.availableInBucket[apiService].mean(upTo: now))
       kernel.registry.availableInBucket[apiService].reset(at: now)
-      kernel.recorder.point(now, "apiservice", name, "proxies_available", Double(kernel.registry.proxiesHolding(apiService)))
+      kernel.recorder.point(now, .apiService, name, .proxiesAvailable, Double(kernel.registry.proxiesHolding(apiService)))
       if !managers.managers.isEmpty {
-        kernel.recorder.point(now, "apiservice", name, "discovery_stale_instances", Double(managers.staleInstances(apiService)))
+        kernel.recorder.point(now, .apiService, name, .discoveryStaleInstances, Double(managers.staleInstances(apiService)))
       }
     }
     for client in consumers.namespaceMetrics.indices where consumers.namespaceMetrics[client] != nil {
-      kernel.recorder.point(now, "client", kernel.spec.clients[client].name, "terminating_namespaces",
+      kernel.recorder.point(now, .client, kernel.spec.clients[client].name, .terminatingNamespaces,
                             Double(consumers.terminating(client: client)))
     }
     for instance in controlPlane.inFlight.indices {
-      kernel.recorder.point(now, "instance", instanceNames[instance], "in_flight", Double(controlPlane.inFlight[instance]))
+      kernel.recorder.point(now, .instance, instanceNames[instance], .inFlight, Double(controlPlane.inFlight[instance]))
     }
     let next = now + bucket
     if next <= end { kernel.schedule(Event.bucketEnds, at: next) }

@@ -55,7 +55,8 @@ public struct AggregationSimulation {
     controlPlane = ControlPlane(spec, instances: instances, streams: streams, filterStream: filterStream)
     kernel = Kernel(spec: spec, instances: instances, registry: registry,
                     links: Links(clients: clientLinks, backends: backendLinks, servers: servers.count),
-                    recorder: Recorder(traceSampling: spec.requestTraceSampling, traceStream: traceStream), streams: streams)
+                    recorder: Recorder(traceSampling: spec.requestTraceSampling, traceStream: traceStream, warmup: spec.warmup),
+                    streams: streams)
     clients = ClientFleet(clients: clientStates, apiServices: registry.count, dialTimeout: spec.controlPlane.proxy.dialTimeout)
     consumers = DiscoveryConsumers(spec, registry: registry, streams: streams)
     let instanceStreams = (0..<instances).map { streams.stream("availability/\($0)/resync").source }
@@ -71,13 +72,32 @@ public struct AggregationSimulation {
     prober = ReadinessProber(pods, streams: streams)
   }
 
-  /// Runs the replication to `spec.duration` and returns what it measured.
+  /// Runs the replication to `spec.duration` and returns what it measured, with everything it
+  /// recorded.
   public mutating func run() -> ReplicationResult {
     start()
     let end = SimTime.zero + kernel.spec.duration
     runEvents(until: end)
     return result(at: end)
   }
+
+  /// The end of the run (`spec.duration` from the start).
+  public var end: SimTime { .zero + kernel.spec.duration }
+
+  /// Runs the replication in stretches, for a runner that streams what it records to files:
+  /// `start()` once, then `advance(to:)` up to `end` and `takeRecords()` after each stretch,
+  /// and `finish()`. The records come out in the same order and with the same values as from
+  /// `run()`; memory then grows with a stretch's records, not with the simulated time.
+  public mutating func advance(to time: SimTime) {
+    runEvents(until: Swift.min(time, end))
+  }
+
+  /// Hands over the events, sampled requests and time-series points recorded since the last call.
+  public mutating func takeRecords() -> ReplicationRecords { kernel.recorder.take() }
+
+  /// What the replication measured once `advance(to: end)` has run; its records are only those
+  /// not taken yet.
+  public func finish() -> ReplicationResult { result(at: end) }
 
   /// Handles every event due at or before `end`, then sets the clock to `end`.
   mutating func runEvents(until end: SimTime) {
@@ -88,7 +108,7 @@ public struct AggregationSimulation {
   /// Schedules the first events: client arrivals, faults, the time series and the end of the
   /// warm-up, the availability controllers, the discovery managers, the OpenAPI controllers and
   /// the kubelets' readiness probes (in this order: events at one instant run first-in first-out).
-  mutating func start() {
+  public mutating func start() {
     for client in clients.clients.indices {
       clients.start(client, &kernel)
       consumers.scheduleFirstSync(client: client, &kernel)
@@ -106,7 +126,7 @@ public struct AggregationSimulation {
     let now = kernel.now
     kernel.measuringSince = now
     clients.resetStatistics()
-    kernel.recorder.trace.removeAll()
+    kernel.recorder.tracing = true
     kernel.registry.resetStatistics(at: now)
     openAPI.resetStatistics()
     consumers.resetStatistics()

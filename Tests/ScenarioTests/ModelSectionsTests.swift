@@ -207,9 +207,9 @@ struct ModelSectionsTests {
 
   @Test("an unknown key under spec lists every model section; the sections given are read into their properties, the others stay nil")
   func unknownSpecKeyAndPartialSections() throws {
-    #expect(modelProblems(minimalModel(extra: "  faults: []")) == [
-      "lab.yaml:23:3: spec.faults: expected a key of spec (one of run, apiServices, clients, controlPlane, discovery, expect, "
-        + "extensionServers, links, sweep), found \"faults\"",
+    #expect(modelProblems(minimalModel(extra: "  chaos: []")) == [
+      "lab.yaml:23:3: spec.chaos: expected a key of spec (one of run, apiServices, clients, controlPlane, discovery, expect, "
+        + "extensionServers, faults, links, sweep), found \"chaos\"",
     ])
     let file = try ScenarioLoader.aggsim.load(yaml: minimalModel(extra: "  links: {clients: {latency: 2ms}}"), file: "lab.yaml")
     #expect(file.sections.links?.clients == .constant(.milliseconds(2)))

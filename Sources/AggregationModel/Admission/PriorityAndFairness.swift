@@ -221,6 +221,20 @@ public struct PriorityAndFairness {
 
   /// Forgets every level's statistics (seats in use, queue length, queue waits, 429 count)
   /// gathered before `now`, the end of a warm-up; seats and queues are kept.
+  /// The apiserver process restarted at `now`: every seat and queue is empty again, as in a new
+  /// filter, while the statistics go on (seats in use and queue lengths drop to 0 at `now`;
+  /// rejections and queue waits counted so far stay).
+  public mutating func restarted(at now: SimTime) {
+    for index in levels.indices {
+      var fresh = PriorityLevelQueueSet(configuration: configuration.priorityLevels[index], concurrencyLimit: concurrencyLimits[index],
+                                        estimatedServiceDuration: configuration.estimatedServiceDuration,
+                                        maximumRetryAfter: configuration.maximumRetryAfter, now: now)
+      fresh.carryStatistics(from: levels[index], at: now)
+      levels[index] = fresh
+    }
+    table = AdmissionRequestTable()
+  }
+
   public mutating func resetStatistics(at now: SimTime) {
     for index in levels.indices { levels[index].resetStatistics(at: now) }
   }

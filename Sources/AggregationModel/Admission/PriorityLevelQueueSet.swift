@@ -78,6 +78,18 @@ struct PriorityLevelQueueSet {
   }
 
   /// Forgets the statistics gathered before `now` (the end of a warm-up); the state is kept.
+  /// Takes over the statistics of the level it replaces after a restart: they go on, with no
+  /// seat in use and nothing queued from `now`.
+  mutating func carryStatistics(from old: PriorityLevelQueueSet, at now: SimTime) {
+    seatsInUseStatistic = old.seatsInUseStatistic
+    queueLengthStatistic = old.queueLengthStatistic
+    seatsInUseStatistic.record(0, at: now)
+    queueLengthStatistic.record(0, at: now)
+    rejected = old.rejected
+    queueWait = old.queueWait
+    dropTracker = old.dropTracker
+  }
+
   mutating func resetStatistics(at now: SimTime) {
     seatsInUseStatistic.reset(at: now)
     queueLengthStatistic.reset(at: now)

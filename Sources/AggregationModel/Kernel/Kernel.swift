@@ -19,6 +19,13 @@ struct Kernel {
   /// Owns every random stream of the replication: components hold `RandomSource` values, which
   /// are valid while it lives.
   let streams: StreamRegistry
+  /// Whether each control-plane instance is running, and its incarnation: a restart starts a
+  /// new one, and the per-instance events of an earlier one (tagged with its epoch) are stale.
+  var instanceUp: [Bool] = []
+  var instanceEpoch: [UInt32] = []
+
+  /// Whether an event of `instance` tagged with `epoch` belongs to its running incarnation.
+  func isCurrent(instance: Int, epoch: UInt32) -> Bool { instanceUp[instance] && instanceEpoch[instance] == epoch }
 
   /// The simulation clock.
   var now: SimTime { calendar.now }

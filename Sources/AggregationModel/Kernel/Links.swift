@@ -38,3 +38,32 @@ struct Links {
     clients[client].delay(at: time, isRequest: isRequest)
   }
 }
+
+/// One link of `Links`: a client's, or an instance's to a server's pods (instance-major index).
+enum LinkID: Hashable {
+  case client(Int)
+  case backend(Int)
+}
+
+extension Links {
+  /// The links a fault's link target names (in client, then instance order), with each one's
+  /// stream name (`link/client/<name>`, `link/backend/<instance>/<server>`).
+  static func ids(of target: Fault.LinkTarget, in spec: ModelSpec, instances: Int) -> [(id: LinkID, name: String)] {
+    switch target {
+    case .client(let name):
+      return spec.clients.indices.filter { spec.clients[$0].name == name }.map { (.client($0), "client/\(name)") }
+    case .backend(let server, let instance):
+      guard let s = spec.extensionServers.firstIndex(where: { $0.name == server }) else { return [] }
+      return (0..<instances).filter { instance == nil || $0 == instance }
+        .map { (.backend($0 * spec.extensionServers.count + s), "backend/\($0)/\(server)") }
+    }
+  }
+
+  /// Applies `change` to one link in place.
+  mutating func update(_ id: LinkID, _ change: (inout NetworkLink) -> Void) {
+    switch id {
+    case .client(let c): change(&clients[c])
+    case .backend(let b): change(&backends[b])
+    }
+  }
+}

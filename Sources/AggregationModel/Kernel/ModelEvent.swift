@@ -44,13 +44,15 @@ extension AggregationSimulation {
     case .availability(let e): availability.handle(e, &kernel, transport: &transport, pods: pods)
     case .registration(let e):
       switch e {
-      case .statusArrives(let i, let a, let available):
+      case .statusArrives(let i, let a, let available, let epoch):
         // The informer's watch event: the discovery manager (if it runs) marks the APIService
         // dirty and fetches it again (research §3.2), and the registration queue takes it.
+        guard kernel.isCurrent(instance: Int(i), epoch: epoch) else { return }
         registration.informerUpdated(instance: Int(i), Int(a), available: available)
         discoveryManagers.enqueue(instance: Int(i), Int(a), &kernel, transport: &transport, pods: pods)
         registration.enqueue(instance: Int(i), Int(a), &kernel)
-      case .registrationDone(let i, let a):
+      case .registrationDone(let i, let a, let epoch):
+        guard kernel.isCurrent(instance: Int(i), epoch: epoch) else { return }
         if registration.installed(instance: Int(i), Int(a), downloadsOpenAPI: openAPI.registrationDownloads, &kernel) {
           openAPI.acquireV2Lock(instance: Int(i), .init(apiService: a, fromRegistration: true), &kernel, transport: &transport,
                                 pods: pods, registration: &registration)

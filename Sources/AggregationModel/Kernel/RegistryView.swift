@@ -91,6 +91,15 @@ struct RegistryView {
     }
   }
 
+  /// The instance's apiserver died: its proxy holds nothing (a restarted proxy serves an
+  /// APIService once its registration worker installed it), and no write is on its way to it.
+  mutating func proxyViewLost(instance: Int) {
+    for apiService in 0..<count {
+      proxyAvailable[instance * count + apiService] = !isServiceBacked(apiService) && registry.isAvailable(apiService)
+      writtenAt[instance * count + apiService] = nil
+    }
+  }
+
   private mutating func recordFlip(_ apiService: Int, available: Bool, at now: SimTime) {
     metrics[apiService].transitions += 1
     availableInBucket[apiService].record(available ? 1 : 0, at: now)

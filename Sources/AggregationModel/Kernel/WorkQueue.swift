@@ -91,4 +91,18 @@ struct WorkQueue {
 
   /// `Forget`: the item's failures are reset.
   mutating func forget(_ item: Int) { failures[item] = 0 }
+
+  /// The controller's process died: nothing waits, is processed or is due any more, and failures
+  /// are forgotten. Timer generations keep counting, so a timer set before never fires after.
+  mutating func reset() {
+    waiting.removeAll(keepingCapacity: true)
+    for item in queued.indices {
+      queued[item] = false
+      processing[item] = false
+      dirty[item] = false
+      dueAt[item] = nil
+      failures[item] = 0
+    }
+    busyWorkers = 0
+  }
 }

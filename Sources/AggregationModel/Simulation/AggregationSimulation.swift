@@ -57,6 +57,8 @@ public struct AggregationSimulation {
                     links: Links(clients: clientLinks, backends: backendLinks, servers: servers.count),
                     recorder: Recorder(traceSampling: spec.requestTraceSampling, traceStream: traceStream, warmup: spec.warmup),
                     streams: streams)
+    kernel.instanceUp = Array(repeating: true, count: instances)
+    kernel.instanceEpoch = Array(repeating: 0, count: instances)
     clients = ClientFleet(clients: clientStates, apiServices: registry.count, dialTimeout: spec.controlPlane.proxy.dialTimeout)
     consumers = DiscoveryConsumers(spec, registry: registry, streams: streams)
     let instanceStreams = (0..<instances).map { streams.stream("availability/\($0)/resync").source }
@@ -67,7 +69,9 @@ public struct AggregationSimulation {
     openAPI = OpenAPIControllers(spec.controlPlane.openAPIController, instances: instances, apiServices: registry.count)
     pods = ExtensionServers(servers: servers, clients: spec.clients, version: spec.version,
                             requestTimeout: spec.controlPlane.requestTimeout)
-    faults = FaultInjector(servers: servers)
+    faults = FaultInjector(spec, servers: servers, instances: instances, streams: streams)
+    faults.installLinkWindows(&kernel.links, streams: streams)
+    faults.prepareRandomLinkFaults(&kernel.links, streams: streams)
     timeSeries = TimeSeriesSampler(bucket: spec.timeBucket, duration: spec.duration, instances: instances)
     prober = ReadinessProber(pods, streams: streams)
   }

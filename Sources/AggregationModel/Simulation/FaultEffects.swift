@@ -4,12 +4,34 @@
 /// the availability controller see it.
 extension AggregationSimulation {
   mutating func applyStrike(_ strike: FaultInjector.Strike) {
-    for pod in strike.pods {
-      if strike.begins {
-        podFaultBegins(strike.kind, server: strike.server, pod: pod, origin: strike.origin)
-      } else {
-        podFaultEnds(strike.kind, server: strike.server, pod: pod, origin: strike.origin)
+    let detail = "\(strike.kind) (\(strike.origin))"
+    switch (strike.target, strike.kind) {
+    case (.pods(let server, let pods), .pod(let kind)):
+      for pod in pods {
+        if strike.begins {
+          podFaultBegins(kind, server: server, pod: pod, origin: strike.origin)
+        } else {
+          podFaultEnds(kind, server: server, pod: pod, origin: strike.origin)
+        }
       }
+    case (.links(let links), let kind):
+      for (id, name) in links {
+        kernel.recorder.log(strike.begins ? .faultBegins : .faultEnds, at: kernel.now, subject: "link/\(name)", detail: detail)
+        // A window's effect is in the link already (it judges each message by its time).
+        guard strike.random, let effect = LinkEffect(kind) else { continue }
+        kernel.links.update(id) { link in
+          if strike.begins {
+            link.active.append(effect)
+          } else if let index = link.active.firstIndex(of: effect) {
+            link.active.remove(at: index)
+          }
+        }
+      }
+    case (.instance(let instance), _):
+      kernel.recorder.log(strike.begins ? .faultBegins : .faultEnds, at: kernel.now, subject: "instance/\(instance)", detail: detail)
+      if strike.begins { instanceGoesDown(instance) } else { instanceRestarts(instance) }
+    case (.pods, _):
+      break  // not a pod kind: refused by `Fault.isConsistent`
     }
   }
 

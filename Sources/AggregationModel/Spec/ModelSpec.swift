@@ -24,6 +24,9 @@ public struct ModelSpec: Hashable, Sendable {
   public var requestTraceSampling = 0.0
   /// The aggregated-discovery manager of each instance.
   public var discoveryManager = DiscoveryManagerSpec()
+  /// Faults of any target (pods, links, control-plane instances), besides the shorthands of
+  /// `ExtensionServerSpec.faults`/`faultProcesses` and `NetworkLinkSpec.partitions`.
+  public var faults: [Fault] = []
 
   /// The default width of a time-series bucket: 10 s.
   public static let defaultTimeBucket = SimDuration.seconds(10)

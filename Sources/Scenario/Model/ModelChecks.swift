@@ -97,6 +97,7 @@ enum ModelChecks {
         }
       }
     }
+    errors += FaultsSection.check(read)
     return errors
   }
 

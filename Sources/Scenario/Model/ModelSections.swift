@@ -1,6 +1,6 @@
 /// The sections of an aggsim scenario's `spec` besides `run`, each nil when the file leaves it
 /// out: the model (`controlPlane`, `apiServices`, `extensionServers`, `links`, `clients`,
-/// `discovery`), the grid to run (`sweep`) and the assertions on the results (`expect`).
+/// `discovery`, `faults`), the grid to run (`sweep`) and the assertions on the results (`expect`).
 /// `ScenarioFile.modelSpec()` turns them into the `ModelSpec`; the checks across them
 /// (`ModelChecks`) are reported with the sections' own problems.
 public struct ModelSections: ScenarioSections, Hashable {
@@ -10,6 +10,7 @@ public struct ModelSections: ScenarioSections, Hashable {
   public var discovery: DiscoverySection?
   public var expect: ExpectSection?
   public var extensionServers: ExtensionServersSection?
+  public var faults: FaultsSection?
   public var links: LinksSection?
   public var sweep: SweepSection?
 
@@ -17,7 +18,7 @@ public struct ModelSections: ScenarioSections, Hashable {
 
   public static var fields: [SectionField<Self>] {
     [.section(\.apiServices), .section(\.clients), .section(\.controlPlane), .section(\.discovery), .section(\.expect),
-     .section(\.extensionServers), .section(\.links), .section(\.sweep)]
+     .section(\.extensionServers), .section(\.faults), .section(\.links), .section(\.sweep)]
   }
 
   public static func check(_ read: SectionsRead<Self>) -> [ScenarioError] { ModelChecks.run(read) }

@@ -18,6 +18,7 @@ extension ScenarioFile where Sections == ModelSections {
     if let controlPlane = sections.controlPlane { model.controlPlane = controlPlane.spec }
     model.backendLinks = links?.backends.map(\.spec) ?? []
     if let discovery = sections.discovery { model.discoveryManager = discovery.spec }
+    model.faults = sections.faults?.entries.map(\.fault) ?? []
     return model.resolved()
   }
 

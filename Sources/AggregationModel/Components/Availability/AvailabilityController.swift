@@ -14,10 +14,11 @@ import SimCore
 /// check allocates nothing); the real one carries the last probe's error.
 struct AvailabilityController {
   enum Event: ComponentEvent {
-    /// An instance's controller starts: its informer lists every APIService.
-    case starts(instance: Int32)
+    /// An instance's controller starts: its informer lists every APIService (`epoch`: the
+    /// instance's incarnation, `Kernel.instanceEpoch`).
+    case starts(instance: Int32, epoch: UInt32)
     /// An instance's controller re-enqueues every service-backed APIService.
-    case resync(instance: Int32)
+    case resync(instance: Int32, epoch: UInt32)
     /// The rate-limited requeue of an APIService whose check failed (stale unless `generation` is current).
     case retry(instance: Int32, apiService: Int32, generation: UInt32)
 
@@ -57,20 +58,38 @@ struct AvailabilityController {
   /// fault in force from the start is seen by the first check).
   func start(_ kernel: inout Kernel) {
     guard spec.enabled else { return }
-    for instance in instances.indices { kernel.schedule(Event.starts(instance: Int32(instance)), at: .zero) }
+    for instance in instances.indices { start(instance: instance, &kernel) }
+  }
+
+  /// The instance's controller starts now (at time 0, or when its restarted apiserver is up).
+  func start(instance: Int, _ kernel: inout Kernel) {
+    guard spec.enabled else { return }
+    kernel.schedule(Event.starts(instance: Int32(instance), epoch: kernel.instanceEpoch[instance]), at: kernel.now)
+  }
+
+  /// The instance's apiserver died: its queue, its checks in progress and their probes are lost.
+  mutating func instanceStopped(_ instance: Int) {
+    instances[instance].checks.reset()
+    for apiService in instances[instance].checkOpen.indices {
+      instances[instance].checkOpen[apiService] = false
+      instances[instance].probesOut[apiService] = 0
+    }
+    instances[instance].lastWatchArrival = .zero
   }
 
   /// Handles one of the controller's own events.
   mutating func handle(_ event: Event, _ kernel: inout Kernel, transport: inout Transport, pods: ExtensionServers) {
     switch event {
-    case .starts(let i):
+    case .starts(let i, let epoch):
+      guard kernel.isCurrent(instance: Int(i), epoch: epoch) else { return }
       // The first resync: `firstResync`, or a uniform phase in [0, resync) from the instance's stream.
       let first = spec.firstResync
         ?? SimDuration(nanoseconds: Int64(instances[Int(i)].stream.uniform() * Double(spec.resync.nanoseconds)))
-      kernel.schedule(Event.resync(instance: i), at: .zero + first)
+      kernel.schedule(Event.resync(instance: i, epoch: epoch), at: kernel.now + first)
       enqueueAllServiceBacked(instance: Int(i), &kernel, transport: &transport, pods: pods)
-    case .resync(let i):
-      kernel.schedule(Event.resync(instance: i), after: spec.resync)
+    case .resync(let i, let epoch):
+      guard kernel.isCurrent(instance: Int(i), epoch: epoch) else { return }
+      kernel.schedule(Event.resync(instance: i, epoch: epoch), after: spec.resync)
       enqueueAllServiceBacked(instance: Int(i), &kernel, transport: &transport, pods: pods)
     case .retry(let i, let apiService, let generation):
       guard instances[Int(i)].checks.timerFired(Int(apiService), generation: generation) else { return }
@@ -88,7 +107,7 @@ struct AvailabilityController {
   /// (EndpointSlice and informer latency are not modelled: research §4.3 "in ms").
   mutating func endpointsChanged(server: Int, _ kernel: inout Kernel, transport: inout Transport, pods: ExtensionServers) {
     guard spec.enabled else { return }
-    for instance in instances.indices {
+    for instance in instances.indices where kernel.instanceUp[instance] {
       for apiService in kernel.registry.serverOf.indices where kernel.registry.serverOf[apiService] == Int32(server) {
         enqueue(instance: instance, apiService, &kernel, transport: &transport, pods: pods)
       }
@@ -179,12 +198,14 @@ struct AvailabilityController {
       kernel.recorder.log(write.available ? .available : .unavailable, at: now, subject: kernel.registry.apiServices[apiService].name,
                           detail: "\(reason.rawValue) (instance \(instance))")
     }
-    for target in instances.indices {
+    // A watch event reaches only running instances (a restarted one lists the APIServices anew).
+    for target in instances.indices where kernel.instanceUp[target] {
       kernel.registry.writeSent(apiService, to: target, at: now)
       let arrival = Swift.max(now + spec.propagationDelay.sample(instances[target].stream), instances[target].lastWatchArrival)
       instances[target].lastWatchArrival = arrival
       kernel.schedule(RegistrationWorkers.Event.statusArrives(instance: Int32(target), apiService: Int32(apiService),
-                                                              available: write.available), at: arrival)
+                                                              available: write.available, epoch: kernel.instanceEpoch[target]),
+                      at: arrival)
     }
   }
 }

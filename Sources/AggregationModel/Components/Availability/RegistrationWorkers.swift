@@ -10,10 +10,11 @@ internal import DequeModule
 /// holds up every later status change of the instance.
 struct RegistrationWorkers {
   enum Event: ComponentEvent {
-    /// A status write reached an instance's informer (watch event).
-    case statusArrives(instance: Int32, apiService: Int32, available: Bool)
+    /// A status write reached an instance's informer (watch event; `epoch`: the instance's
+    /// incarnation it was sent to).
+    case statusArrives(instance: Int32, apiService: Int32, available: Bool, epoch: UInt32)
     /// The instance's registration worker installed the APIService's status in its proxy.
-    case registrationDone(instance: Int32, apiService: Int32)
+    case registrationDone(instance: Int32, apiService: Int32, epoch: UInt32)
 
     var modelEvent: ModelEvent { .registration(self) }
   }
@@ -58,7 +59,7 @@ struct RegistrationWorkers {
     guard !instances[instance].busy, let next = instances[instance].queue.popFirst() else { return }
     instances[instance].queued[Int(next)] = false
     instances[instance].busy = true
-    kernel.schedule(Event.registrationDone(instance: Int32(instance), apiService: next),
+    kernel.schedule(Event.registrationDone(instance: Int32(instance), apiService: next, epoch: kernel.instanceEpoch[instance]),
                     after: registrationTime.sample(instances[instance].stream))
   }
 
@@ -76,5 +77,21 @@ struct RegistrationWorkers {
   mutating func finish(instance: Int, _ kernel: inout Kernel) {
     instances[instance].busy = false
     startNext(instance: instance, &kernel)
+  }
+
+  /// The instance's apiserver died: its queue and the work of its worker are lost.
+  mutating func instanceStopped(_ instance: Int) {
+    instances[instance].queue.removeAll(keepingCapacity: true)
+    for apiService in instances[instance].queued.indices { instances[instance].queued[apiService] = false }
+    instances[instance].busy = false
+  }
+
+  /// The instance's apiserver started again: its informer lists every APIService (with the
+  /// shared status as it is now) and the worker installs them one by one in the new proxy.
+  mutating func relist(instance: Int, _ kernel: inout Kernel) {
+    for apiService in 0..<kernel.registry.count {
+      informerUpdated(instance: instance, apiService, available: kernel.registry.registry.isAvailable(apiService))
+      enqueue(instance: instance, apiService, &kernel)
+    }
   }
 }

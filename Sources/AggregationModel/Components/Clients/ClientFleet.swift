@@ -142,10 +142,12 @@ struct ClientFleet {
     }
   }
 
-  /// The request leaves the client for the next control-plane instance.
+  /// The request leaves the client for the next control-plane instance that is up (a load
+  /// balancer in front of HA instances skips one that is down; with all down, the next anyway).
   mutating func send(_ id: UInt32, _ kernel: inout Kernel) {
     let client = Int(kernel.requests[id].client)
-    let instance = clients[client].nextInstance
+    var instance = clients[client].nextInstance
+    for _ in 0..<kernel.instances where !kernel.instanceUp[instance] { instance = (instance + 1) % kernel.instances }
     clients[client].nextInstance = (instance + 1) % kernel.instances
     kernel.requests[id].instance = Int32(instance)
     kernel.requests[id].phase = .toControlPlane

@@ -71,6 +71,16 @@ struct AdmissionState {
     apf?.queueWaitExpired(request, now: now, dispatched: &dispatched) ?? false
   }
 
+  /// The apiserver process restarted at `now`: no seat is held and nothing waits; APF's
+  /// statistics go on.
+  mutating func restarted(at now: SimTime) {
+    apf?.restarted(at: now)
+    if let limiter = maxInFlight {
+      maxInFlight = MaxInFlightLimiter(readOnlyLimit: limiter.readOnlyLimit, mutatingLimit: limiter.mutatingLimit,
+                                       retryAfter: limiter.retryAfter, exemptGroup: limiter.exemptGroup)
+    }
+  }
+
   /// The Retry-After a rejection in `level` carries now.
   func retryAfter(level: Int) -> SimDuration { apf?.retryAfter(level: level) ?? .seconds(1) }
 }

@@ -8,6 +8,11 @@ extension ControlPlane {
   /// The review reached the control plane: APF admits it (or queues or rejects it).
   mutating func reviewArrives(_ id: UInt32, reviewer: RequestSubject, _ kernel: inout Kernel) {
     let instance = Int(kernel.requests[id].instance), server = Int(kernel.requests[id].server)
+    // A review sent to an instance that is down is refused: it fails back to its pod.
+    guard kernel.instanceUp[instance] else {
+      answerReview(id, allowed: false, &kernel)
+      return
+    }
     kernel.requests[id].phase = .inFilters
     let deadline = kernel.now + spec.requestTimeout
     switch admission[instance].admitReview(id, server: server, reviewer: reviewer, now: kernel.now, deadline: deadline) {

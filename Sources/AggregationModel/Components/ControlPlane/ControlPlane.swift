@@ -81,6 +81,10 @@ struct ControlPlane {
       kernel.requests.release(id)
       return
     }
+    guard kernel.instanceUp[Int(kernel.requests[id].instance)] else {
+      refuse(id, &kernel)
+      return
+    }
     let generation = kernel.requests[id].generation
     kernel.requests[id].phase = .inFilters
     inFlight[Int(kernel.requests[id].instance)] += 1
@@ -172,6 +176,24 @@ struct ControlPlane {
   mutating func respond(_ id: UInt32, _ outcome: Outcome, _ kernel: inout Kernel) {
     kernel.requests[id].outcome = outcome
     inFlight[Int(kernel.requests[id].instance)] -= 1
+    kernel.requests[id].generation &+= 1
+    kernel.requests[id].phase = .toClient
+    let client = Int(kernel.requests[id].client)
+    let delay = kernel.links.clientDelay(client, at: kernel.now, isRequest: false) ?? spec.proxy.dialTimeout
+    kernel.schedule(ClientFleet.Event.answer(request: id, generation: kernel.requests[id].generation), after: delay)
+  }
+
+  /// The instance's apiserver died: its seats, queues and in-flight count are gone (the caller
+  /// has answered the requests it held); it starts again with a fresh filter.
+  mutating func instanceStopped(_ instance: Int, at now: SimTime) {
+    admission[instance].restarted(at: now)
+    inFlight[instance] = 0
+  }
+
+  /// The request reached an instance that is down: its connection is refused, and the refusal
+  /// travels back to the client (503-class `unreachable`).
+  mutating func refuse(_ id: UInt32, _ kernel: inout Kernel) {
+    kernel.requests[id].outcome = .unreachable
     kernel.requests[id].generation &+= 1
     kernel.requests[id].phase = .toClient
     let client = Int(kernel.requests[id].client)

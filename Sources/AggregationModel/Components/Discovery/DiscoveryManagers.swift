@@ -31,8 +31,8 @@ struct DiscoveryManagers {
     /// The manager of `instance` enqueues the fetch of an APIService (retry or refresh; stale
     /// unless `generation` is current).
     case fetchDue(instance: Int32, apiService: Int32, generation: UInt32)
-    /// The 1-minute loop marks every APIService dirty (before 1.36).
-    case resync(instance: Int32)
+    /// The 1-minute loop marks every APIService dirty (before 1.36; `epoch`: the instance's incarnation).
+    case resync(instance: Int32, epoch: UInt32)
 
     var modelEvent: ModelEvent { .discoveryManager(self) }
   }
@@ -57,20 +57,39 @@ struct DiscoveryManagers {
 
   /// The start-up pass, as events at time zero after the faults that begin then.
   mutating func start(_ kernel: inout Kernel) {
-    for instance in managers.indices {
-      for apiService in fetched { scheduleFetch(instance: instance, Int(apiService), at: .zero, &kernel) }
-      if !retriesWithBackoff { kernel.schedule(Event.resync(instance: Int32(instance)), after: spec.refresh) }
+    for instance in managers.indices { start(instance: instance, &kernel) }
+  }
+
+  /// The instance's start-up pass now (at time zero, or when its restarted apiserver is up).
+  mutating func start(instance: Int, _ kernel: inout Kernel) {
+    guard instance < managers.count else { return }
+    for apiService in fetched { scheduleFetch(instance: instance, Int(apiService), at: kernel.now, &kernel) }
+    if !retriesWithBackoff {
+      kernel.schedule(Event.resync(instance: Int32(instance), epoch: kernel.instanceEpoch[instance]), after: spec.refresh)
+    }
+  }
+
+  /// The instance's apiserver died: its queue, its fetches and its cache are lost (published
+  /// Stale time ends; after the restart a group-version counts as Current until fetched).
+  mutating func instanceStopped(_ instance: Int, at now: SimTime, measuringSince: SimTime) {
+    guard instance < managers.count else { return }
+    managers[instance].fetchQueue.reset()
+    for a32 in fetched where managers[instance].stale[Int(a32)] {
+      let a = Int(a32)
+      managers[instance].staleTime[a] = managers[instance].staleTime[a] + (now - Swift.max(managers[instance].staleSince[a], measuringSince))
+      managers[instance].stale[a] = false
     }
   }
 
   mutating func handle(_ event: Event, _ kernel: inout Kernel, transport: inout Transport, pods: ExtensionServers) {
     switch event {
     case .fetchDue(let i, let apiService, let generation):
-      guard managers[Int(i)].fetchQueue.timerFired(Int(apiService), generation: generation) else { return }
+      guard kernel.instanceUp[Int(i)], managers[Int(i)].fetchQueue.timerFired(Int(apiService), generation: generation) else { return }
       enqueue(instance: Int(i), Int(apiService), &kernel, transport: &transport, pods: pods)
-    case .resync(let i):
+    case .resync(let i, let epoch):
+      guard kernel.isCurrent(instance: Int(i), epoch: epoch) else { return }
       for apiService in fetched { enqueue(instance: Int(i), Int(apiService), &kernel, transport: &transport, pods: pods) }
-      kernel.schedule(Event.resync(instance: i), after: spec.refresh)
+      kernel.schedule(Event.resync(instance: i, epoch: epoch), after: spec.refresh)
     }
   }
 

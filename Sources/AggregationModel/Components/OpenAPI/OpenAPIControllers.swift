@@ -66,14 +66,26 @@ struct OpenAPIControllers {
   /// Every service-backed APIService is added to each instance's controllers at time zero: its
   /// first downloads 1 s later.
   mutating func start(_ kernel: inout Kernel) {
+    for instance in instances.indices { start(instance: instance, &kernel) }
+  }
+
+  /// The instance's controllers start now (at time zero, or when its restarted apiserver is up).
+  mutating func start(instance: Int, _ kernel: inout Kernel) {
     guard spec.enabled else { return }
-    for instance in instances.indices {
-      for apiService in 0..<kernel.registry.count where kernel.registry.isServiceBacked(apiService) {
-        for version: UInt8 in spec.v3 ? [2, 3] : [2] {
-          scheduleDownload(instance: instance, version: version, apiService, at: .zero + spec.firstDownload, &kernel)
-        }
+    for apiService in 0..<kernel.registry.count where kernel.registry.isServiceBacked(apiService) {
+      for version: UInt8 in spec.v3 ? [2, 3] : [2] {
+        scheduleDownload(instance: instance, version: version, apiService, at: kernel.now + spec.firstDownload, &kernel)
       }
     }
+  }
+
+  /// The instance's apiserver died: its queues, the v2 mutex and the specs it held are lost.
+  mutating func instanceStopped(_ instance: Int) {
+    instances[instance].v2.reset()
+    instances[instance].v3.reset()
+    instances[instance].v2LockHeld = false
+    instances[instance].v2LockWaiters.removeAll()
+    for apiService in instances[instance].hasV2Spec.indices { instances[instance].hasV2Spec[apiService] = false }
   }
 
   /// `AddAfter`: the item is added at `due` unless an earlier addition is already waiting.
@@ -88,7 +100,7 @@ struct OpenAPIControllers {
                        registration: inout RegistrationWorkers) {
     switch event {
     case .downloadDue(let i, let version, let apiService, let generation):
-      guard instances[Int(i)][version].timerFired(Int(apiService), generation: generation) else { return }
+      guard kernel.instanceUp[Int(i)], instances[Int(i)][version].timerFired(Int(apiService), generation: generation) else { return }
       add(instance: Int(i), version: version, Int(apiService), &kernel, transport: &transport, pods: pods, registration: &registration)
     }
   }

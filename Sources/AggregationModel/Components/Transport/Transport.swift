@@ -198,6 +198,21 @@ struct Transport {
     return connections[c].activeStreams > 0
   }
 
+  /// The instance's apiserver died: every connection it held is gone (closed without failing
+  /// their requests, which the caller answers), and nothing waits for a stream.
+  mutating func dropConnections(instance: Int) {
+    for s in 0..<servers {
+      let p = pool(instance, s)
+      for c in pools[p].connections {
+        connections[Int(c)].state = .closed
+        connections[Int(c)].generation &+= 1
+        connections[Int(c)].waiting.removeAll()
+      }
+      pools[p].connections.removeAll()
+      pools[p].waitingForStream.removeAll()
+    }
+  }
+
   /// A connection to a silent pod goes quiet: the HTTP/2 health check closes it at the first
   /// PING after `readIdleTimeout` without a frame, `pingTimeout` later (research §1a: ≤ 45 s).
   mutating func silence(_ c: Int, _ kernel: inout Kernel) {

@@ -6,8 +6,8 @@ import MallocInterposerSwift
 /// measurement, then all of them in a summary table.
 ///
 /// Parts, in this order (each but the first can be skipped): the engine on M/M/1 and the same
-/// model in SimPy (`EngineBenchmark`), the full model (`ModelBenchmark`), then the capacity hour
-/// (`CapacityHourBenchmark`).
+/// model in SimPy (`EngineBenchmark`), the full model (`ModelBenchmark`), the capacity hour
+/// (`CapacityHourBenchmark`) and replications with one job and two (`JobsScalingBenchmark`).
 /// Heap allocations are counted by ordo-one's malloc interposer, which `make bench` preloads.
 ///
 /// Exits non-zero only when allocations grow with the number of events or the simulated time
@@ -18,7 +18,7 @@ import MallocInterposerSwift
 struct BenchCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "aggsim-bench",
-    abstract: "Measure issue 9's performance targets: engine vs SimPy, full model, capacity hour.")
+    abstract: "Measure issue 9's performance targets: engine vs SimPy, full model, capacity hour, --jobs scaling.")
 
   @Option(help: "Customers in the engine's M/M/1 run.") var customers = 10_000_000
   @Option(help: "Timed runs of the engine; the median is reported.") var runs = 3
@@ -30,10 +30,14 @@ struct BenchCommand: AsyncParsableCommand {
   @Option(help: "Simulated minutes of the full model's long run (the short run is a tenth).") var modelMinutes = 60
   @Flag(help: "Skip the capacity hour.") var noCapacity = false
   @Option(help: "Simulated minutes of the capacity hour (its wall target is judged at 60 only).") var capacityMinutes = 60
+  @Flag(help: "Skip the --jobs 1 / --jobs 2 scaling.") var noJobs = false
+  @Option(help: "Replications of the full model in the jobs scaling.") var jobsReplications = 4
+  @Option(help: "Simulated minutes of each replication in the jobs scaling.") var jobsMinutes = 2
 
   func validate() throws {
     for (name, value) in [("--customers", customers), ("--runs", runs), ("--simpy-customers", simpyCustomers),
-                          ("--model-minutes", modelMinutes), ("--capacity-minutes", capacityMinutes)] where value < 1 {
+                          ("--model-minutes", modelMinutes), ("--capacity-minutes", capacityMinutes),
+                          ("--jobs-replications", jobsReplications), ("--jobs-minutes", jobsMinutes)] where value < 1 {
       throw ValidationError("\(name): expected an integer >= 1, found \(value)")
     }
   }
@@ -51,6 +55,7 @@ struct BenchCommand: AsyncParsableCommand {
     }
     if !noModel { ModelBenchmark.run(minutes: modelMinutes, into: &card) }
     if !noCapacity { CapacityHourBenchmark.run(minutes: capacityMinutes, into: &card) }
+    if !noJobs { await JobsScalingBenchmark.run(replications: jobsReplications, minutes: jobsMinutes, into: &card) }
     card.printSummary(machine: machine())
     if card.failed { throw ExitCode.failure }
   }

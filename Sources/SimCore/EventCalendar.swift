@@ -119,6 +119,23 @@ public struct EventCalendar<Event> {
     schedule(event, at: now + delay)
   }
 
+  /// Schedules `event` at `time` into FIFO lane `lane` (nil: the heap); an event earlier than
+  /// the lane's last goes into the heap.
+  @inlinable @inline(__always) public mutating func schedule(_ event: Event, at time: SimTime, lane: Int?) {
+    guard let lane else { return schedule(event, at: time) }
+    precondition(time >= now, "an event cannot be scheduled in the past")
+    let entry = Entry(time: time, sequence: nextSequence, slot: Self.noSlot, generation: 0, lane: UInt8(lane), event: event)
+    guard lanes[lane].last.map({ $0.time <= time }) ?? true else { return schedule(event, at: time) }
+    nextSequence &+= 1
+    if lanes[lane].isEmpty { push(entry) }
+    lanes[lane].append(entry)
+  }
+
+  /// Schedules `event` after `delay` into FIFO lane `lane` (nil: the heap).
+  @inlinable @inline(__always) public mutating func schedule(_ event: Event, after delay: SimDuration, lane: Int?) {
+    schedule(event, at: now + delay, lane: lane)
+  }
+
   /// Schedules `event` at `time` and returns a handle that can cancel it. With `lane`, the event
   /// goes into that FIFO lane if its time is not earlier than the lane's last (else the heap).
   @inlinable @discardableResult
@@ -193,8 +210,20 @@ public struct EventCalendar<Event> {
   /// nil when none is left or the next one lies after `end`. The loop of a model that keeps its
   /// calendar beside its other state: `while let e = calendar.popNext(notAfter: end) { … }`.
   @inlinable @inline(__always) public mutating func popNext(notAfter end: SimTime) -> Event? {
-    guard let next = peekTime(), next <= end else { return nil }
-    return popNext()
+    while let top = entries.min, top.time <= end {
+      _ = popEntry()
+      if top.slot != Self.noSlot {
+        guard slotGenerations[Int(top.slot)] == top.generation else {
+          countDead(top)
+          continue
+        }
+        retire(slot: top.slot)
+      }
+      clock = top.time
+      handledCount &+= 1
+      return top.event
+    }
+    return nil
   }
 
   /// Pops and handles events in order until none is left or the next one lies after `end`;

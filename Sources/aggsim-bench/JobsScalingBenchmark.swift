@@ -6,7 +6,13 @@ import SimCore
 /// `--jobs 2`. The speed-up can be no more than the cores free for it, so the line names the
 /// cores and the load average (other processes on a 2-core machine take from the second job).
 enum JobsScalingBenchmark {
-  static func run(replications: Int, minutes: Int, into card: inout Scorecard) async {
+  /// The two runs' wall times, and whether every replication handled the same events in both.
+  struct Measured: Sendable {
+    var walls: [Double]
+    var sameEvents: Bool
+  }
+
+  static func measure(replications: Int, minutes: Int) async -> Measured {
     print("")
     print("jobs scaling: \(replications) replications × \(minutes) simulated min of the full model,"
           + " through Replications.run(count:jobs:)")
@@ -28,10 +34,14 @@ enum JobsScalingBenchmark {
             + "  events/s \((Double(total) / wall / 1e6).fixed(2)) M"
             + "  (load average \(load.map { $0.fixed(2) } ?? "?") before)")
     }
-    let speedUp = walls[0] / walls[1]
+    return Measured(walls: walls, sameEvents: events[0] == events[1])
+  }
+
+  static func judge(_ measured: Measured, into card: inout Scorecard) {
+    let speedUp = measured.walls[0] / measured.walls[1]
     let cores = Probe.cores
     print("jobs speed-up \(speedUp.fixed(2))x from --jobs 1 to --jobs 2 on a machine with \(cores) cores"
-          + (events[0] == events[1] ? "; each replication's events the same with either" : "; EVENTS DIFFER between jobs 1 and 2"))
+          + (measured.sameEvents ? "; each replication's events the same with either" : "; EVENTS DIFFER between jobs 1 and 2"))
     card.judge("replications ≥ 1.8x from --jobs 1 to --jobs 2", met: speedUp >= 1.8,
                figure: "\(speedUp.fixed(2))x on \(cores) cores")
   }

@@ -51,6 +51,15 @@ public struct PriorityAndFairness {
     public var level: Int
     public var flowSchema: Int
     public var flowHash: UInt64
+    /// The flow's hand of queues dealt once (`prepareHand`), as an index into its level's table
+    /// of hands; -1: dealt per request.
+    public var hand: Int32 = -1
+
+    public init(level: Int, flowSchema: Int, flowHash: UInt64) {
+      self.level = level
+      self.flowSchema = flowSchema
+      self.flowHash = flowHash
+    }
   }
 
   public let configuration: Configuration
@@ -126,6 +135,13 @@ public struct PriorityAndFairness {
                           flowHash: flowHash(flowSchema: "", distinguisher: subject.userName))
   }
 
+  /// Deals the classification's hand of queues once, so that its requests skip the dealing:
+  /// the hand depends only on the flow's hash (shuffle sharding), and the same cards are tried
+  /// in the same order.
+  public mutating func prepareHand(_ classification: inout Classification) {
+    classification.hand = levels[classification.level].rememberHand(of: classification.flowHash)
+  }
+
   /// Admits a request from `subject` needing `seats` seats, whose deadline is `deadline`
   /// (`SimTime.never` if none).
   public mutating func admit(_ request: UInt32, subject: RequestSubject, seats: Int, now: SimTime, deadline: SimTime) -> AdmissionDecision {
@@ -155,7 +171,8 @@ public struct PriorityAndFairness {
       }
       return .rejected(level: l, retryAfter: levels[l].reject(now: now))
     }
-    guard levels[l].enqueue(request, seats: width, hash: classification.flowHash, now: now, table: &table) else {
+    guard levels[l].enqueue(request, seats: width, hash: classification.flowHash, hand: Int(classification.hand), now: now,
+                            table: &table) else {
       return .rejected(level: l, retryAfter: levels[l].reject(now: now))
     }
     // One fair-queuing choice, taken only if it is this request: only its queue changed, so nothing

@@ -31,6 +31,8 @@ struct PriorityLevelQueueSet {
   var waiting = 0
 
   var queues: [Deque<UInt32>]
+  /// Hands dealt once per flow (`rememberHand`), `handSize` queue indices each, in dealing order.
+  var hands: [Int32] = []
   var waitingSeats: [Int]
   var executingSeats: [Int]
   var executingCount: [Int]
@@ -81,6 +83,7 @@ struct PriorityLevelQueueSet {
   /// Takes over the statistics of the level it replaces after a restart: they go on, with no
   /// seat in use and nothing queued from `now`.
   mutating func carryStatistics(from old: PriorityLevelQueueSet, at now: SimTime) {
+    hands = old.hands  // the flows' hands: dealt by their hash, the same after a restart
     seatsInUseStatistic = old.seatsInUseStatistic
     queueLengthStatistic = old.queueLengthStatistic
     seatsInUseStatistic.record(0, at: now)
@@ -140,14 +143,34 @@ struct PriorityLevelQueueSet {
 
   /// Puts `request` into the best queue of its hand; false if that queue is full (and every seat
   /// is in use, as in k8s `rejectOrEnqueueToBoundLocked`).
-  mutating func enqueue(_ request: UInt32, seats: Int, hash: UInt64, now: SimTime, table: inout AdmissionRequestTable) -> Bool {
+  /// Deals the hand of the flow with this hash once; its index for `enqueue` (-1: not a queued level).
+  mutating func rememberHand(of hash: UInt64) -> Int32 {
+    guard let dealer else { return -1 }
+    let index = Int32(hands.count / dealer.handSize)
+    dealer.deal(hash) { hands.append(Int32($0)) }
+    return index
+  }
+
+  mutating func enqueue(_ request: UInt32, seats: Int, hash: UInt64, hand: Int = -1, now: SimTime,
+                        table: inout AdmissionRequestTable) -> Bool {
     guard let dealer else { return false }
     var best = -1
     var bestSeats = Int.max
-    dealer.deal(hash) { q in
-      if waitingSeats[q] < bestSeats {
-        bestSeats = waitingSeats[q]
-        best = q
+    if hand >= 0 {
+      let first = hand * dealer.handSize
+      for card in first..<(first + dealer.handSize) {
+        let q = Int(hands[card])
+        if waitingSeats[q] < bestSeats {
+          bestSeats = waitingSeats[q]
+          best = q
+        }
+      }
+    } else {
+      dealer.deal(hash) { q in
+        if waitingSeats[q] < bestSeats {
+          bestSeats = waitingSeats[q]
+          best = q
+        }
       }
     }
     if seatsInUse >= concurrencyLimit && queues[best].count >= queueLengthLimit { return false }

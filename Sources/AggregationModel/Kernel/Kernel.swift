@@ -9,7 +9,9 @@ struct Kernel {
   let spec: ModelSpec
   /// Control-plane instances (at least 1).
   let instances: Int
-  var calendar = EventCalendar<ModelEvent>(capacity: 4_096, lanes: TimerLane.allCases.count)
+  /// The calendar's lanes: one per constant delay the model sets timers with.
+  let lanes: TimerLanes
+  var calendar: EventCalendar<ModelEvent>
   var requests = RequestTable(capacity: 1_024)
   var registry: RegistryView
   var links: Links
@@ -40,11 +42,17 @@ struct Kernel {
     calendar.schedule(event.modelEvent, after: delay)
   }
 
+  /// Schedules a component's event `delay` from now into `lane` (the calendar's FIFO lane of
+  /// that constant delay, `TimerLanes`; nil: the heap).
+  @inline(__always) mutating func schedule<E: ComponentEvent>(_ event: E, after delay: SimDuration, lane: Int?) {
+    calendar.schedule(event.modelEvent, after: delay, lane: lane)
+  }
+
   /// Schedules a component's event `delay` from now, cancellable with the returned handle; a
-  /// timer with a constant delay names its `lane` (a FIFO the calendar keeps beside its heap).
+  /// timer with a constant delay names its `lane` (`TimerLanes`).
   @inline(__always) mutating func scheduleCancellable<E: ComponentEvent>(_ event: E, after delay: SimDuration,
-                                                                        lane: TimerLane? = nil) -> EventHandle {
-    calendar.scheduleCancellable(event.modelEvent, after: delay, lane: lane?.rawValue)
+                                                                        lane: Int? = nil) -> EventHandle {
+    calendar.scheduleCancellable(event.modelEvent, after: delay, lane: lane)
   }
 
   /// Schedules a component's event at `time`, cancellable with the returned handle.
@@ -85,18 +93,6 @@ struct Kernel {
     requests[id].deadline = nil
     requests[id].discoveryCap = nil
   }
-}
-
-/// The timers of the model that are set with a constant delay, each kept in its own FIFO lane of
-/// the calendar (`EventCalendar`): their times never decrease, so they never enter the heap.
-/// (Which lane holds a timer never changes the order in which events come out.)
-enum TimerLane: Int, CaseIterable {
-  /// Request deadlines (`requestTimeout`, and the controllers' own timeouts).
-  case deadline
-  /// The 5 s cap on `/apis/<g>/<v>` and the discovery manager's fetch timeout.
-  case discoveryCap
-  /// Client timeouts and review-client timeouts.
-  case senderTimeout
 }
 
 /// An event of one component, as the model's calendar holds it (`ModelEvent` has one case per

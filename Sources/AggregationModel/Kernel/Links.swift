@@ -12,11 +12,11 @@ struct Links {
 
   /// The links of `spec`, with their streams created in the order the model always created them
   /// (backends instance by instance, then clients), so that their seeds never change.
-  static func backendLinks(_ spec: ModelSpec, instances: Int, streams: StreamRegistry) -> [NetworkLink] {
+  static func backendLinks(_ spec: ModelSpec, instances: Int, streams: StreamRegistry, lanes: TimerLanes) -> [NetworkLink] {
     (0..<instances).flatMap { instance in
       spec.extensionServers.map { server in
         let linkSpec = spec.backendLinks.last { $0.server == server.name && ($0.instance == nil || $0.instance == instance) }?.link
-        return NetworkLink(linkSpec ?? .ideal, streams: streams, name: "backend/\(instance)/\(server.name)")
+        return NetworkLink(linkSpec ?? .ideal, streams: streams, name: "backend/\(instance)/\(server.name)", lanes: lanes)
       }
     }
   }
@@ -31,6 +31,17 @@ struct Links {
   /// partition drops it.
   mutating func backendRoundTrip(instance: Int, server: Int, at time: SimTime) -> SimDuration? {
     backends[instance * servers + server].roundTrip(at: time)
+  }
+
+  /// The calendar lane of a message's arrival on the link between `instance` and `server`'s pods.
+  func backendLane(instance: Int32, server: Int32, isRequest: Bool) -> Int? {
+    let link = Int(instance) * servers + Int(server)
+    return isRequest ? backends[link].requestLane : backends[link].responseLane
+  }
+
+  /// The calendar lane of a message's arrival on `client`'s link.
+  func clientLane(_ client: Int, isRequest: Bool) -> Int? {
+    isRequest ? clients[client].requestLane : clients[client].responseLane
   }
 
   /// The delay of one message on `client`'s link (toward the control plane if `isRequest`).

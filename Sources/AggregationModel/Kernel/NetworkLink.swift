@@ -14,9 +14,14 @@ struct NetworkLink {
   var windows: [(effect: LinkEffect, during: ClosedRange<SimTime>)] = []
   /// Faults in force now (random processes).
   var active: [LinkEffect] = []
+  /// The calendar lanes of a constant latency in each direction (nil: the heap).
+  let requestLane: Int?
+  let responseLane: Int?
 
-  init(_ spec: NetworkLinkSpec, streams: StreamRegistry, name: String) {
+  init(_ spec: NetworkLinkSpec, streams: StreamRegistry, name: String, lanes: TimerLanes) {
     self.spec = spec
+    requestLane = lanes.lane(for: spec.constantLatency(isRequest: true))
+    responseLane = lanes.lane(for: spec.constantLatency(isRequest: false))
     requestStream = streams.stream("link/\(name)/request").source
     responseStream = streams.stream("link/\(name)/response").source
   }

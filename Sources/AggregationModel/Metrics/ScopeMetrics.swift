@@ -8,8 +8,6 @@ public struct ScopeMetrics: Sendable {
   /// Latency seen by the client, from its first send to the final answer (retries included),
   /// of every request that ended.
   public var latency = LatencyHistogram()
-  /// The same, of the requests that ended with 200.
-  public var successLatency = LatencyHistogram()
   /// Retries sent (after a 429 with Retry-After).
   public var retries = 0
 
@@ -23,7 +21,6 @@ public struct ScopeMetrics: Sendable {
   mutating func record(_ outcome: Outcome, latency d: SimDuration) {
     outcomes[outcome.rawValue] += 1
     latency.record(d)
-    if outcome == .ok { successLatency.record(d) }
   }
 
   mutating func reset() {

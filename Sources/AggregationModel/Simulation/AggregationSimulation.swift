@@ -40,20 +40,22 @@ public struct AggregationSimulation {
     self.replication = replication
     let streams = try StreamRegistry(runSeed: runSeed, replication: replication)
     let instances = Swift.max(spec.controlPlane.instances, 1)
+    let lanes = TimerLanes(spec)
     let registry = RegistryView(spec, instances: instances)
     let servers = spec.extensionServers.map { ServerRuntime($0, streams: streams, clientCount: spec.clients.count) }
     transport = Transport(spec, instances: instances, streams: streams)
-    let backendLinks = Links.backendLinks(spec, instances: instances, streams: streams)
+    let backendLinks = Links.backendLinks(spec, instances: instances, streams: streams, lanes: lanes)
     var clientStates: [ClientState] = []
     var clientLinks: [NetworkLink] = []
     for client in spec.clients {
       clientStates.append(ClientState(client, streams: streams))
-      clientLinks.append(NetworkLink(client.link, streams: streams, name: "client/\(client.name)"))
+      clientLinks.append(NetworkLink(client.link, streams: streams, name: "client/\(client.name)", lanes: lanes))
     }
     let filterStream = streams.stream("controlplane/filters").source
     let traceStream = streams.stream("output/trace-sampling").source
-    controlPlane = ControlPlane(spec, instances: instances, streams: streams, filterStream: filterStream)
-    kernel = Kernel(spec: spec, instances: instances, registry: registry,
+    controlPlane = ControlPlane(spec, instances: instances, streams: streams, filterStream: filterStream, lanes: lanes)
+    kernel = Kernel(spec: spec, instances: instances, lanes: lanes, calendar: EventCalendar(capacity: 4_096, lanes: lanes.count),
+                    registry: registry,
                     links: Links(clients: clientLinks, backends: backendLinks, servers: servers.count),
                     recorder: Recorder(traceSampling: spec.requestTraceSampling, traceStream: traceStream, warmup: spec.warmup),
                     streams: streams)

@@ -59,8 +59,9 @@ struct RegistrationWorkers {
     guard !instances[instance].busy, let next = instances[instance].queue.popFirst() else { return }
     instances[instance].queued[Int(next)] = false
     instances[instance].busy = true
+    let time = registrationTime.sample(instances[instance].stream)
     kernel.schedule(Event.registrationDone(instance: Int32(instance), apiService: next, epoch: kernel.instanceEpoch[instance]),
-                    after: registrationTime.sample(instances[instance].stream))
+                    after: time, lane: kernel.lanes.lane(for: registrationTime.constantValue))
   }
 
   /// The worker swapped the proxy's cached `serviceAvailable` (research §2.2). Returns whether

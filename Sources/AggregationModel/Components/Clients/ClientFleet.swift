@@ -120,7 +120,7 @@ struct ClientFleet {
   mutating func submit(_ id: UInt32, _ kernel: inout Kernel) {
     if let timeout = clients[Int(kernel.requests[id].client)].spec.timeout {
       kernel.requests[id].senderTimeout = kernel.scheduleCancellable(
-        Event.timeout(request: id, incarnation: kernel.requests[id].incarnation), after: timeout, lane: .senderTimeout)
+        Event.timeout(request: id, incarnation: kernel.requests[id].incarnation), after: timeout, lane: kernel.lanes.lane(for: timeout))
     }
     sendAttempt(id, &kernel)
   }
@@ -153,7 +153,8 @@ struct ClientFleet {
     kernel.requests[id].phase = .toControlPlane
     let generation = kernel.requests[id].generation
     if let delay = kernel.links.clientDelay(client, at: kernel.now, isRequest: true) {
-      kernel.schedule(ControlPlane.Event.arrive(request: id, generation: generation), after: delay)
+      kernel.schedule(ControlPlane.Event.arrive(request: id, generation: generation), after: delay,
+                      lane: kernel.links.clientLane(client, isRequest: true))
     } else {
       // A partitioned client link: the client's dial fails after client-go's 30 s dial timeout.
       kernel.requests[id].outcome = .unreachable

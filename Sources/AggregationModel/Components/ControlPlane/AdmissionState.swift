@@ -25,9 +25,11 @@ struct AdmissionState {
     case .unlimited:
       break
     case .priorityAndFairness(let configuration):
-      let apf = (try? PriorityAndFairness(configuration: configuration)) ?? (try! PriorityAndFairness())
+      var apf = (try? PriorityAndFairness(configuration: configuration)) ?? (try! PriorityAndFairness())
       classifications = subjects.map { apf.classify($0) }
       serverClassifications = reviewers.map { apf.classify($0) }
+      for index in classifications.indices { apf.prepareHand(&classifications[index]) }
+      for index in serverClassifications.indices { apf.prepareHand(&serverClassifications[index]) }
       self.apf = apf
     case .maxInFlight(let readOnly, let mutating):
       maxInFlight = MaxInFlightLimiter(readOnlyLimit: readOnly, mutatingLimit: mutating)

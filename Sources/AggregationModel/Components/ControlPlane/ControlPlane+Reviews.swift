@@ -45,7 +45,8 @@ extension ControlPlane {
     kernel.requests[id].phase = .toPod
     let record = kernel.requests[id]
     if let delay = kernel.links.backendDelay(instance: record.instance, server: record.server, at: kernel.now, isRequest: true) {
-      kernel.schedule(ExtensionServers.Event.reviewAnswer(review: id, generation: record.generation, allowed: allowed), after: delay)
+      kernel.schedule(ExtensionServers.Event.reviewAnswer(review: id, generation: record.generation, allowed: allowed), after: delay,
+                      lane: kernel.links.backendLane(instance: record.instance, server: record.server, isRequest: true))
     }
   }
 }

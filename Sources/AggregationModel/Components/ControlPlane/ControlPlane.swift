@@ -55,14 +55,21 @@ struct ControlPlane {
   var admission: [AdmissionState]
   /// Per instance: client requests between arrival and the control plane's answer.
   var inFlight: [Int]
+  /// The calendar lanes of the deadline, the discovery cap, and a constant filter overhead or
+  /// local handler time.
+  let deadlineLane: Int?, capLane: Int?, filterLane: Int?, localLane: Int?
   let filterStream: RandomSource
   let localHandlerStream: RandomSource
   /// The control plane's stream of SubjectAccessReview handling times.
   let reviewStream: RandomSource
 
   /// The control plane of `spec` (its streams were created in this order, after the clients').
-  init(_ spec: ModelSpec, instances: Int, streams: StreamRegistry, filterStream: RandomSource) {
+  init(_ spec: ModelSpec, instances: Int, streams: StreamRegistry, filterStream: RandomSource, lanes: TimerLanes) {
     self.spec = spec.controlPlane
+    deadlineLane = lanes.lane(for: spec.controlPlane.requestTimeout)
+    capLane = lanes.lane(for: spec.controlPlane.proxy.discoveryCap?.duration)
+    filterLane = lanes.lane(for: spec.controlPlane.filterOverhead.constantValue)
+    localLane = lanes.lane(for: spec.controlPlane.localHandlerTime.constantValue)
     self.filterStream = filterStream
     localHandlerStream = streams.stream("controlplane/local-handler").source
     reviewStream = streams.stream("controlplane/subject-access-review").source
@@ -89,9 +96,9 @@ struct ControlPlane {
     kernel.requests[id].phase = .inFilters
     inFlight[Int(kernel.requests[id].instance)] += 1
     kernel.requests[id].deadline = kernel.scheduleCancellable(
-      Event.deadlineExpires(request: id, generation: generation), after: spec.requestTimeout, lane: .deadline)
+      Event.deadlineExpires(request: id, generation: generation), after: spec.requestTimeout, lane: deadlineLane)
     let overhead = spec.filterOverhead.sample(filterStream)
-    kernel.schedule(Event.filtersDone(request: id, generation: generation), after: overhead)
+    kernel.schedule(Event.filtersDone(request: id, generation: generation), after: overhead, lane: filterLane)
   }
 
   /// Authentication and audit are done: admission (APF or max-in-flight) decides. A queued or
@@ -155,7 +162,7 @@ struct ControlPlane {
     guard !record.servedLocally, kernel.registry.isServiceBacked(apiService) else {
       kernel.requests[id].phase = .inLocalHandler
       kernel.schedule(Event.localHandlerDone(request: id, generation: record.generation),
-                      after: spec.localHandlerTime.sample(localHandlerStream))
+                      after: spec.localHandlerTime.sample(localHandlerStream), lane: localLane)
       return .local
     }
     // 503 `service unavailable`, no backend contact.
@@ -164,7 +171,7 @@ struct ControlPlane {
     }
     if record.isGroupVersionDiscovery, let cap = spec.proxy.discoveryTimeout {
       kernel.requests[id].discoveryCap = kernel.scheduleCancellable(
-        Event.discoveryCapExpires(request: id, generation: record.generation), after: cap, lane: .discoveryCap)
+        Event.discoveryCapExpires(request: id, generation: record.generation), after: cap, lane: capLane)
     }
     kernel.requests[id].phase = .waitingForConnection
     return .proxy(server: record.server)
@@ -176,11 +183,7 @@ struct ControlPlane {
   mutating func respond(_ id: UInt32, _ outcome: Outcome, _ kernel: inout Kernel) {
     kernel.requests[id].outcome = outcome
     inFlight[Int(kernel.requests[id].instance)] -= 1
-    kernel.requests[id].generation &+= 1
-    kernel.requests[id].phase = .toClient
-    let client = Int(kernel.requests[id].client)
-    let delay = kernel.links.clientDelay(client, at: kernel.now, isRequest: false) ?? spec.proxy.dialTimeout
-    kernel.schedule(ClientFleet.Event.answer(request: id, generation: kernel.requests[id].generation), after: delay)
+    answerClient(id, &kernel)
   }
 
   /// The instance's apiserver died: its seats, queues and in-flight count are gone (the caller
@@ -194,11 +197,21 @@ struct ControlPlane {
   /// travels back to the client (503-class `unreachable`).
   mutating func refuse(_ id: UInt32, _ kernel: inout Kernel) {
     kernel.requests[id].outcome = .unreachable
+    answerClient(id, &kernel)
+  }
+
+  /// The answer of the attempt leaves for the client over its link (a partitioned link: the
+  /// client's dial fails after the dial timeout). Later events of the attempt are stale.
+  private func answerClient(_ id: UInt32, _ kernel: inout Kernel) {
     kernel.requests[id].generation &+= 1
     kernel.requests[id].phase = .toClient
     let client = Int(kernel.requests[id].client)
-    let delay = kernel.links.clientDelay(client, at: kernel.now, isRequest: false) ?? spec.proxy.dialTimeout
-    kernel.schedule(ClientFleet.Event.answer(request: id, generation: kernel.requests[id].generation), after: delay)
+    let answer = ClientFleet.Event.answer(request: id, generation: kernel.requests[id].generation)
+    if let delay = kernel.links.clientDelay(client, at: kernel.now, isRequest: false) {
+      kernel.schedule(answer, after: delay, lane: kernel.links.clientLane(client, isRequest: false))
+    } else {
+      kernel.schedule(answer, after: spec.proxy.dialTimeout)
+    }
   }
 
   mutating func resetStatistics(at now: SimTime) {

@@ -34,10 +34,12 @@ extension ExtensionServers {
     kernel.requests[review].phase = .toControlPlane
     let generation = kernel.requests[review].generation
     kernel.requests[review].senderTimeout = kernel.scheduleCancellable(
-      Event.reviewTimeout(review: review, generation: generation), after: authorization.clientTimeout, lane: .senderTimeout)
+      Event.reviewTimeout(review: review, generation: generation), after: authorization.clientTimeout,
+      lane: kernel.lanes.lane(for: authorization.clientTimeout))
     // A partition drops it: the review client's timeout ends it.
     if let delay = kernel.links.backendDelay(instance: original.instance, server: Int32(server), at: kernel.now, isRequest: false) {
-      kernel.schedule(ControlPlane.Event.reviewArrives(review: review, generation: generation), after: delay)
+      kernel.schedule(ControlPlane.Event.reviewArrives(review: review, generation: generation), after: delay,
+                      lane: kernel.links.backendLane(instance: original.instance, server: Int32(server), isRequest: false))
     }
   }
 

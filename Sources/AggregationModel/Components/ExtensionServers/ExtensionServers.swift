@@ -178,7 +178,8 @@ struct ExtensionServers {
     let bytes = reply == .ok && !record.bodyless ? servers[Int(record.server)].spec.responseBytes[record.kind] : 0
     guard let delay = kernel.links.backendDelay(instance: record.instance, server: record.server, at: kernel.now,
                                                       isRequest: false, bytes: bytes) else { return }
-    kernel.schedule(Transport.Event.answer(request: id, generation: record.generation, reply: reply), after: delay)
+    kernel.schedule(Transport.Event.answer(request: id, generation: record.generation, reply: reply), after: delay,
+                    lane: kernel.links.backendLane(instance: record.instance, server: record.server, isRequest: false))
   }
 
   // MARK: The server's own admission

@@ -49,10 +49,10 @@ struct Transport {
     let generation = kernel.requests[id].generation
     if capped {
       kernel.requests[id].discoveryCap = kernel.scheduleCancellable(
-        ControlPlane.Event.discoveryCapExpires(request: id, generation: generation), after: timeout, lane: .discoveryCap)
+        ControlPlane.Event.discoveryCapExpires(request: id, generation: generation), after: timeout, lane: kernel.lanes.lane(for: timeout))
     } else {
       kernel.requests[id].deadline = kernel.scheduleCancellable(
-        ControlPlane.Event.deadlineExpires(request: id, generation: generation), after: timeout, lane: .deadline)
+        ControlPlane.Event.deadlineExpires(request: id, generation: generation), after: timeout, lane: kernel.lanes.lane(for: timeout))
     }
     kernel.requests[id].phase = .waitingForConnection
     return acquireStream(id, _: &kernel, pods: pods)
@@ -113,7 +113,8 @@ struct Transport {
     guard connections[c].state == .ready,
           let delay = kernel.links.backendDelay(instance: record.instance, server: record.server, at: kernel.now, isRequest: true)
     else { return }
-    kernel.schedule(ExtensionServers.Event.arrive(request: id, generation: record.generation), after: delay)
+    kernel.schedule(ExtensionServers.Event.arrive(request: id, generation: record.generation), after: delay,
+                    lane: kernel.links.backendLane(instance: record.instance, server: record.server, isRequest: true))
   }
 
   /// Releases whatever the request holds or waits for in the transport (its stream, which a

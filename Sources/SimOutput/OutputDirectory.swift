@@ -2,7 +2,8 @@
 /// failed or interrupted run never leaves a half-written result in place of a good one.
 ///
 /// `write(_:)` stages every file in the sibling directory `<root>/.<scenario>.partial-<pid>`
-/// (each file fsynced, then the directory), moves the previous result aside to
+/// (each file fsynced, then the directory); `write(streaming:)` does the same with files that a
+/// run streams there while it goes on (`StagedWrite`). Either then moves the previous result aside to
 /// `<root>/.<scenario>.old-<pid>`, renames the staged directory to `<root>/<scenario>`, and
 /// removes the old one. On any error before the swap the staging directory is removed and the
 /// previous result is untouched; if the final rename fails, the previous result is renamed back.
@@ -45,6 +46,30 @@ public struct OutputDirectory: Hashable, Sendable {
   ///   failed system call (naming the path and the system error); the previous results are then
   ///   unchanged and no staging directory remains.
   public func write(_ files: [OutputFile]) throws(OutputError) {
+    try Self.checkNames(files)
+    try beginWrite().commit(files)
+  }
+
+  /// Replaces the scenario's results with the files `body` streams into the staging directory
+  /// (`StagedWrite.openPart(of:key:)`, `StagedWrite.joinParts(of:keys:)`) and the small files it
+  /// returns, creating `root` if needed. Nothing is in place until `body` has returned: when it
+  /// throws (or the process dies), the previous results are unchanged; the staging directory
+  /// is removed at once, or after the next good write when the process died.
+  /// - Throws: what `body` throws, or `OutputError` as `write(_:)` does.
+  public func write(streaming body: (StagedWrite) async throws -> [OutputFile]) async throws {
+    let staged = try beginWrite()
+    let files: [OutputFile]
+    do {
+      files = try await body(staged)
+    } catch {
+      staged.discard()
+      throw error
+    }
+    try staged.commit(files)
+  }
+
+  /// Throws for a file name that is empty, `.`, `..`, or holds `/` or NUL, and for a name given twice.
+  static func checkNames(_ files: [OutputFile]) throws(OutputError) {
     var seen: Set<String> = []
     for file in files {
       let name = file.name
@@ -53,24 +78,25 @@ public struct OutputDirectory: Hashable, Sendable {
       }
       guard seen.insert(name).inserted else { throw .duplicateFileName(name) }
     }
+  }
+
+  /// Creates `root` if needed and a fresh, empty staging directory (with its `.parts`).
+  func beginWrite() throws(OutputError) -> StagedWrite {
     try SystemCalls.makeDirectory(root, intermediates: true)
-    let staging = stagingPath
+    let staged = StagedWrite(directory: self, path: stagingPath)
     do {
-      try SystemCalls.removeTree(staging)
-      try SystemCalls.makeDirectory(staging)
-      for file in files { try SystemCalls.writeNewFile("\(staging)/\(file.name)", file.bytes) }
-      try SystemCalls.syncDirectory(staging)
-      try swapIntoPlace(staging)
+      try SystemCalls.removeTree(staged.path)
+      try SystemCalls.makeDirectory(staged.path)
+      try SystemCalls.makeDirectory(staged.partsPath)
     } catch {
-      try? SystemCalls.removeTree(staging)
+      staged.discard()
       throw error
     }
-    try? SystemCalls.removeTree(oldPath)
-    removeStaleLeftovers()
+    return staged
   }
 
   /// Moves the current results aside and renames `staging` into their place.
-  private func swapIntoPlace(_ staging: String) throws(OutputError) {
+  func swapIntoPlace(_ staging: String) throws(OutputError) {
     let target = path, old = oldPath
     try SystemCalls.removeTree(old)
     let hadResults = try SystemCalls.kind(target) != nil
@@ -84,9 +110,11 @@ public struct OutputDirectory: Hashable, Sendable {
     try SystemCalls.syncDirectory(root)
   }
 
-  /// Best effort: removes this scenario's `.partial-<pid>` and `.old-<pid>` entries whose
-  /// process is gone. Failures are ignored (the results are already in place).
-  private func removeStaleLeftovers() {
+  /// Best effort, once the new results are in place: removes the previous ones moved aside,
+  /// and this scenario's `.partial-<pid>` and `.old-<pid>` entries whose process is gone.
+  /// Failures are ignored (the results are already in place).
+  func removeLeftovers() {
+    try? SystemCalls.removeTree(oldPath)
     guard let names = try? SystemCalls.list(root) else { return }
     for name in names {
       let suffix: Substring

@@ -43,27 +43,69 @@ enum SystemCalls {
   /// Creates the new file `path` (it must not exist), writes `bytes`, fsyncs and closes it.
   /// On failure the partly written file is unlinked.
   static func writeNewFile(_ path: String, _ bytes: [UInt8]) throws(OutputError) {
-    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw .system(operation: "create file", path: path, errno: errno) }
-    var failure: OutputError? = nil
-    var offset = 0
-    while offset < bytes.count {
-      let written = bytes.withUnsafeBytes { buffer in
-        write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-      }
-      if written < 0 {
-        if errno == EINTR { continue }
-        failure = .system(operation: "write file", path: path, errno: errno)
-        break
-      }
-      offset += written
-    }
-    if failure == nil, fsync(fd) != 0 { failure = .system(operation: "fsync file", path: path, errno: errno) }
-    if close(fd) != 0, failure == nil { failure = .system(operation: "close file", path: path, errno: errno) }
+    let fd = try createFile(path)
+    var failure = bytes.withUnsafeBytes { buffer in writeAllOrError(fd, buffer, path: path) }
+    do { try closeFile(fd, path: path, sync: failure == nil) } catch { failure = failure ?? error }
     if let failure {
       unlink(path)
       throw failure
     }
+  }
+
+  /// Creates the new file `path` (mode 0644; it must not exist) and opens it for writing.
+  static func createFile(_ path: String) throws(OutputError) -> Int32 {
+    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw .system(operation: "create file", path: path, errno: errno) }
+    return fd
+  }
+
+  /// Opens the existing file `path` for reading.
+  static func openForReading(_ path: String) throws(OutputError) -> Int32 {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw .system(operation: "open file", path: path, errno: errno) }
+    return fd
+  }
+
+  /// Writes all of `bytes` to `fd` (the file at `path`), retrying interrupted and short writes.
+  static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(OutputError) {
+    var offset = 0
+    while offset < bytes.count {
+      let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+      if written < 0 {
+        if errno == EINTR { continue }
+        throw .system(operation: "write file", path: path, errno: errno)
+      }
+      offset += written
+    }
+  }
+
+  /// `writeAll`, giving its error back instead of throwing it (for `withUnsafeBytes` and
+  /// `withUTF8`, whose closures do not throw typed errors).
+  static func writeAllOrError(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) -> OutputError? {
+    do {
+      try writeAll(fd, bytes, path: path)
+      return nil
+    } catch {
+      return error
+    }
+  }
+
+  /// Reads up to `buffer.count` bytes of `fd` (the file at `path`) into `buffer`; 0 at the end.
+  static func readSome(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, path: String) throws(OutputError) -> Int {
+    while true {
+      let count = read(fd, buffer.baseAddress!, buffer.count)
+      if count >= 0 { return count }
+      if errno != EINTR { throw .system(operation: "read file", path: path, errno: errno) }
+    }
+  }
+
+  /// Closes `fd` (the file at `path`), first flushing it to stable storage when `sync` is set.
+  /// The descriptor is closed even when the flush fails.
+  static func closeFile(_ fd: Int32, path: String, sync: Bool) throws(OutputError) {
+    var failure: OutputError? = nil
+    if sync, fsync(fd) != 0 { failure = .system(operation: "fsync file", path: path, errno: errno) }
+    if close(fd) != 0, failure == nil { failure = .system(operation: "close file", path: path, errno: errno) }
+    if let failure { throw failure }
   }
 
   /// Flushes directory `path`'s entries (new names, renames) to stable storage.

@@ -72,7 +72,7 @@ struct CapacityCommand: AsyncParsableCommand {
   /// Runs the scenario at `value`: whether the SLO is met, the mean and the interval's text.
   func evaluate(_ value: Double) async throws -> (Bool, Double, String) {
     let loaded = try ScenarioRunner.load(scenario, overrides: options.set + ["\(param)=\(text(value))"])
-    let summaries = await options.execute(loaded, label: "\(param)=\(text(value))").map(ReplicationSummary.init)
+    let summaries = try await options.execute(loaded, label: "\(param)=\(text(value))").map(\.summary)
     let sloMetric = MetricCatalogue.summaryMetric(named: metric)!  // validated by `validate()`
     guard let values = MetricLookup.values(summaries, scope: scope, metric: sloMetric) else {
       throw ValidationError("no metric \(metric) for scope \(scope); \(metric) is a metric of "

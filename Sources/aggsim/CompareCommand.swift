@@ -33,10 +33,10 @@ struct CompareCommand: AsyncParsableCommand {
     let b = try ScenarioRunner.load(candidate ?? baseline, overrides: options.set + setB)
     // B runs with A's replications and seed, so that both draw the same variates.
     let replications = options.replications(of: a), seed = options.seed(of: a)
-    let summariesA = await ScenarioRunner.execute(a.model, name: a.file.name, replications: replications, seed: seed, jobs: options.jobs)
-      .map(ReplicationSummary.init)
-    let summariesB = await ScenarioRunner.execute(b.model, name: b.file.name, replications: replications, seed: seed, jobs: options.jobs)
-      .map(ReplicationSummary.init)
+    let summariesA = try await ScenarioRunner.execute(a.model, name: a.file.name, replications: replications, seed: seed,
+                                                      jobs: options.jobs).map(\.summary)
+    let summariesB = try await ScenarioRunner.execute(b.model, name: b.file.name, replications: replications, seed: seed,
+                                                      jobs: options.jobs).map(\.summary)
     let clientsB = Set(summariesB.first?.scopes(of: .client).map(\.name) ?? [])
     var scopes = ["all"]
     for client in summariesA.first?.scopes(of: .client) ?? [] where clientsB.contains(client.name) {

@@ -51,34 +51,40 @@ struct RunOptions: ParsableArguments {
   func tracesRequests(_ loaded: ScenarioRunner.Loaded) -> Bool { (traceSampling ?? loaded.model.requestTraceSampling) > 0 }
 
   /// Runs the replications of a loaded scenario with these options (replications, seed, jobs,
-  /// trace sampling); `label` names it in the progress line.
-  func execute(_ loaded: ScenarioRunner.Loaded, label: String? = nil) async -> [ReplicationResult] {
+  /// trace sampling), streaming their records to `records` when given; `label` names it in the
+  /// progress line.
+  func execute(_ loaded: ScenarioRunner.Loaded, label: String? = nil,
+               records: RecordFiles? = nil) async throws(OutputError) -> [ReplicationOutcome] {
     var model = loaded.model
     if let traceSampling { model.requestTraceSampling = traceSampling }
-    return await ScenarioRunner.execute(model, name: label ?? loaded.file.name, replications: replications(of: loaded),
-                                        seed: seed(of: loaded), jobs: jobs)
+    return try await ScenarioRunner.execute(model, name: label ?? loaded.file.name, replications: replications(of: loaded),
+                                            seed: seed(of: loaded), jobs: jobs, records: records)
   }
 
-  /// Runs one loaded scenario, writes its files, and returns a one-line summary with the
-  /// replications' summary metrics.
+  /// Runs one loaded scenario, streaming its record files and then writing the others, and
+  /// returns a one-line summary with the replications' summary metrics.
   func runAndWrite(_ loaded: ScenarioRunner.Loaded) async throws -> (line: String, summaries: [ReplicationSummary]) {
     let count = replications(of: loaded)
     let runSeed = seed(of: loaded)
     let started = Date()
-    let clock = ContinuousClock.now
-    let results = await execute(loaded)
-    let wall = (ContinuousClock.now - clock).seconds
-    let tables = ResultTables(results: [results])
-    var files = tables.files(includeRequests: tracesRequests(loaded))
-    let events = results.reduce(0) { $0 + Int($1.eventsHandled) }
-    files.append(try metadata(for: loaded, replications: count, seed: runSeed, wall: wall, events: events, started: started)
-      .outputFile())
     let directory = try OutputDirectory(root: out, scenario: loaded.file.name)
-    try directory.write(files)
+    var outcomes: [ReplicationOutcome] = []
+    var wall = 0.0
+    try await directory.write { staged in
+      let records = RecordFiles(staged: staged, tracesRequests: tracesRequests(loaded))
+      let clock = ContinuousClock.now
+      outcomes = try await execute(loaded, records: records)
+      wall = (ContinuousClock.now - clock).seconds
+      try records.join(replications: [outcomes.count])
+      return [SummaryTable(outcomes: [outcomes]).file(),
+              try metadata(for: loaded, replications: count, seed: runSeed, wall: wall, events: outcomes.eventsHandled,
+                           started: started).outputFile()]
+    }
+    let events = outcomes.eventsHandled
     let rate = wall > 0 ? Double(events) / wall / 1e6 : 0
     let line = "\(loaded.file.name): \(count) replications, \(events) events in \(String(format: "%.2f", wall)) s "
       + "(\(String(format: "%.2f", rate)) M events/s) → \(directory.path)/"
-    return (line, tables.summaries[0])
+    return (line, outcomes.map(\.summary))
   }
 
   /// The run's metadata (the only output with wall-clock values in it).

@@ -34,17 +34,51 @@ struct ScenarioRunner {
     return Loaded(path: path, file: file, model: file.modelSpec(), bytes: bytes)
   }
 
+  /// Simulated time between two hand-overs of a replication's records to its files: a
+  /// replication holds one simulated second of records at a time (the requests sampled in it,
+  /// the time-series buckets that close in it, its events), however long it runs.
+  static let stretch = SimDuration.seconds(1)
+
   /// Runs `replications` replications of `model` from `seed`, `jobs` at a time, reporting
-  /// progress on standard error when it is a terminal. Results come back in replication order.
-  static func execute(_ model: ModelSpec, name: String, replications: Int, seed: UInt32, jobs: Int) async -> [ReplicationResult] {
+  /// progress on standard error when it is a terminal. Each replication runs in stretches and
+  /// streams its records to its parts of `records`, or drops them when there is none (a caller
+  /// that reads only the summary). Outcomes come back in replication order.
+  /// - Throws: the first `OutputError` of a replication writing its records.
+  static func execute(_ model: ModelSpec, name: String, replications: Int, seed: UInt32, jobs: Int,
+                      records: RecordFiles? = nil) async throws(OutputError) -> [ReplicationOutcome] {
     let progress = Progress(label: name, total: replications)
-    return await Replications.run(count: replications, jobs: jobs) { replication in
-      // The replication index is below 1024 (validated), so the streams cannot fail to seed.
-      var simulation = try! AggregationSimulation(spec: model, runSeed: seed, replication: replication)
-      let result = simulation.run()
-      progress.replicationDone()
-      return result
+    let outcomes = await Replications.run(count: replications, jobs: jobs) { replication in
+      Result { () throws(OutputError) -> ReplicationOutcome in
+        // The replication index is below 1024 (validated), so the streams cannot fail to seed.
+        var simulation = try! AggregationSimulation(spec: model, runSeed: seed, replication: replication)
+        let outcome = try run(&simulation, replication: replication, records: records)
+        progress.replicationDone()
+        return outcome
+      }
     }
+    return try outcomes.map { outcome throws(OutputError) in try outcome.get() }
+  }
+
+  /// Runs `simulation` (replication `replication`) to its end in stretches of `stretch`, writing
+  /// each stretch's records to the replication's parts of `records` (nil: dropping them), and
+  /// keeps its outcome.
+  static func run(_ simulation: inout AggregationSimulation, replication: Int,
+                  records: RecordFiles?) throws(OutputError) -> ReplicationOutcome {
+    simulation.start()
+    // The names of the clients and APIServices, which a trace entry holds by index, are fixed
+    // when the simulation is built; `finish()` reads them without changing the simulation.
+    var writer = try records?.writer(replication: replication, names: simulation.finish())
+    var time = SimTime.zero
+    repeat {
+      time = time + stretch
+      simulation.advance(to: time)
+      let taken = simulation.takeRecords()  // taken even when there is no writer: dropped
+      try writer?.write(taken)
+    } while time < simulation.end
+    let result = simulation.finish()  // its records are the ones not taken: none
+    try writer?.write(ReplicationRecords(events: result.events, trace: result.trace, timeSeries: result.timeSeries))
+    try writer?.close()
+    return ReplicationOutcome(result)
   }
 
   /// The git commit of the aggsim checkout the binary was built in, or `unknown`.

@@ -35,12 +35,12 @@ struct RecordFiles: Sendable {
   /// Names the part of (sweep point, replication).
   static func key(point: Int, replication: Int) -> String { "\(point).\(replication)" }
 
-  /// Opens the parts of replication `replication` of this sweep point; `names` gives the names
-  /// of its clients and APIServices (a trace entry holds their indices).
-  func writer(replication: Int, names: ReplicationResult) throws(OutputError) -> ReplicationRecordWriter {
+  /// Opens the parts of replication `replication` of this sweep point, whose clients and
+  /// APIServices have these names (a trace entry holds their indices).
+  func writer(replication: Int, clientNames: [String], apiServiceNames: [String]) throws(OutputError) -> ReplicationRecordWriter {
     let key = Self.key(point: point, replication: replication)
     return ReplicationRecordWriter(
-      point: point, replication: replication, clientNames: names.clientNames, apiServiceNames: names.apiServiceNames,
+      point: point, replication: replication, clientNames: clientNames, apiServiceNames: apiServiceNames,
       timeSeries: try staged.openPart(of: OutputSchema.timeseries, key: key),
       events: try staged.openPart(of: OutputSchema.events, key: key),
       requests: tracesRequests ? try staged.openPart(of: OutputSchema.requests, key: key) : nil)

@@ -65,9 +65,8 @@ struct ScenarioRunner {
   static func run(_ simulation: inout AggregationSimulation, replication: Int,
                   records: RecordFiles?) throws(OutputError) -> ReplicationOutcome {
     simulation.start()
-    // The names of the clients and APIServices, which a trace entry holds by index, are fixed
-    // when the simulation is built; `finish()` reads them without changing the simulation.
-    var writer = try records?.writer(replication: replication, names: simulation.finish())
+    var writer = try records?.writer(replication: replication, clientNames: simulation.clientNames,
+                                     apiServiceNames: simulation.apiServiceNames)
     var time = SimTime.zero
     repeat {
       time = time + stretch

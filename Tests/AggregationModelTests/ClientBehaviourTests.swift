@@ -148,7 +148,7 @@ struct ScopeMetricsTests {
     a.merge(b)
     #expect(a.count(.ok) == 2 && a.count(.deadlineExceeded) == 1 && a.completed == 3)
     #expect(a.latency.count == 3)
-    #expect(a.latency.mean == .milliseconds(20_010))  // (10 ms + 60 s + 30 ms) / 3
+    #expect(a.latency.mean == .nanoseconds(20_013_333_333))  // (10 ms + 60 s + 30 ms) / 3, to the nanosecond
     #expect(a.retries == 2)
   }
 }

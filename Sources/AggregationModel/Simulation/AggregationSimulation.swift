@@ -90,6 +90,12 @@ public struct AggregationSimulation {
   /// The end of the run (`spec.duration` from the start).
   public var end: SimTime { .zero + kernel.spec.duration }
 
+  /// The clients' names, by the index a `RequestTraceEntry` holds.
+  public var clientNames: [String] { kernel.spec.clients.map(\.name) }
+
+  /// The APIServices' names (built-in local ones first), by the index a `RequestTraceEntry` holds.
+  public var apiServiceNames: [String] { kernel.registry.apiServices.map(\.name) }
+
   /// Runs the replication in stretches, for a runner that streams what it records to files:
   /// `start()` once, then `advance(to:)` up to `end` and `takeRecords()` after each stretch,
   /// and `finish()`. The records come out in the same order and with the same values as from

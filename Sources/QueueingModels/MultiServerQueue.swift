@@ -103,7 +103,7 @@ public struct MultiServerQueue {
     return result
   }
 
-  mutating func arrive() {
+  @inline(__always) mutating func arrive() {
     let now = calendar.now
     arrived += 1
     if arrived < configuration.customers {
@@ -124,7 +124,7 @@ public struct MultiServerQueue {
     serve(customer)
   }
 
-  mutating func depart() {
+  @inline(__always) mutating func depart() {
     guard let next = waiting.popFirst() else {
       busyServers -= 1
       busy.record(Double(busyServers), at: calendar.now)
@@ -133,7 +133,7 @@ public struct MultiServerQueue {
     serve(next)  // the server that just finished takes the head of the queue
   }
 
-  mutating func serve(_ customer: Customer) {
+  @inline(__always) mutating func serve(_ customer: Customer) {
     if customer.counted {
       let wait = (calendar.now - customer.arrival).seconds
       result.wait.add(wait)

@@ -57,7 +57,17 @@ public enum Distribution: Hashable, Sendable {
   public func sample(_ stream: RandomStream) -> SimDuration { sample(stream.source) }
 
   /// One variate drawn from `source` (a stream's plain-value handle, for a model's hot path).
-  public func sample(_ source: RandomSource) -> SimDuration {
+  /// A constant is answered inline (the model's filter, local-serve and registration times
+  /// usually are); every other case draws through GSL in `sampleGeneral`.
+  @inlinable public func sample(_ source: RandomSource) -> SimDuration {
+    switch self {
+    case .constant(let value): return value
+    default: return sampleGeneral(source)
+    }
+  }
+
+  /// One variate of any distribution, drawn through GSL.
+  @usableFromInline func sampleGeneral(_ source: RandomSource) -> SimDuration {
     let g = source.generator
     switch self {
     case .constant(let value):

@@ -28,23 +28,23 @@ public import DequeModule
 /// - Complexity: `schedule` O(log n) comparisons into the heap, O(1) into a lane; `popNext`
 ///   O(log n); `cancel` O(1); compaction O(n) amortised over at least n/2 cancellations.
 public struct EventCalendar<Event> {
-  /// One pending event: its time, its FIFO sequence number, the lane that holds it (`noLane`:
-  /// only the heap) and, for cancellable events, the slot and generation that tell whether it
-  /// is still live.
+  /// One pending event: its time, its FIFO sequence number and, for cancellable events, the
+  /// slot and generation that tell whether it is still live. `slot` is `noSlot` for an event
+  /// only the heap holds and that cannot be cancelled (the fast path: no more work than a plain
+  /// heap); otherwise its top byte is its lane + 1 (0: the heap) and its low 24 bits its slot
+  /// index (`noIndex`: it cannot be cancelled).
   @usableFromInline struct Entry: Comparable {
     @usableFromInline let time: SimTime
     @usableFromInline let sequence: UInt64
     @usableFromInline let slot: UInt32
     @usableFromInline let generation: UInt32
-    @usableFromInline let lane: UInt8
     @usableFromInline let event: Event
 
-    @inlinable init(time: SimTime, sequence: UInt64, slot: UInt32, generation: UInt32, lane: UInt8, event: Event) {
+    @inlinable init(time: SimTime, sequence: UInt64, slot: UInt32, generation: UInt32, event: Event) {
       self.time = time
       self.sequence = sequence
       self.slot = slot
       self.generation = generation
-      self.lane = lane
       self.event = event
     }
 
@@ -55,10 +55,15 @@ public struct EventCalendar<Event> {
     @inlinable static func == (a: Entry, b: Entry) -> Bool { a.sequence == b.sequence }
   }
 
-  /// Slot value of events that cannot be cancelled.
+  /// Slot value of events that cannot be cancelled and that only the heap holds.
   @usableFromInline static var noSlot: UInt32 { .max }
-  /// `lane` of an entry that only the heap holds.
+  /// The low 24 bits of the slot of an event that cannot be cancelled.
+  @usableFromInline static var noIndex: UInt32 { 0xFF_FFFF }
+  /// `slotLane` of a slot whose event only the heap holds.
   @usableFromInline static var noLane: UInt8 { .max }
+
+  /// The `slot` field of an entry in `lane` (nil: the heap) with slot index `index`.
+  @inlinable static func tag(_ index: UInt32, lane: Int?) -> UInt32 { (lane.map { UInt32($0 + 1) } ?? 0) << 24 | index }
 
   /// Every heap-only entry, and the first entry of every non-empty lane.
   @usableFromInline var entries: Heap<Entry>
@@ -69,7 +74,7 @@ public struct EventCalendar<Event> {
   @usableFromInline var nextSequence: UInt64 = 0
   /// Current generation of each cancellation slot; an entry is live while its generation matches.
   @usableFromInline var slotGenerations: [UInt32] = []
-  /// The lane holding each slot's event (`noLane`: the heap).
+  /// The lane holding each slot's event (`noLane`: the heap), for `cancel`'s bookkeeping.
   @usableFromInline var slotLane: [UInt8] = []
   @usableFromInline var freeSlots: [UInt32] = []
   /// Dead heap-only entries.
@@ -101,6 +106,24 @@ public struct EventCalendar<Event> {
     entries.count + lanes.reduce(0) { $0 + Swift.max($1.count - 1, 0) }
   }
 
+  /// The lane holding an entry (nil: only the heap).
+  @inlinable static func lane(of entry: Entry) -> Int? {
+    guard entry.slot != noSlot, entry.slot >> 24 != 0 else { return nil }
+    return Int(entry.slot >> 24) - 1
+  }
+
+  /// The slot index of a cancellable entry (nil: it cannot be cancelled).
+  @inlinable static func index(of entry: Entry) -> Int? {
+    let index = entry.slot & noIndex
+    return entry.slot == noSlot || index == noIndex ? nil : Int(index)
+  }
+
+  /// Whether a cancellable entry was cancelled (an entry that cannot be cancelled never is).
+  @inlinable func isDead(_ entry: Entry) -> Bool {
+    guard let index = Self.index(of: entry) else { return false }
+    return slotGenerations[index] != entry.generation
+  }
+
   /// The time of the next live event, if any, without removing it.
   @inlinable @inline(__always) public mutating func peekTime() -> SimTime? {
     skipDeadEntries()
@@ -110,7 +133,7 @@ public struct EventCalendar<Event> {
   /// Schedules `event` at `time`, which must not be in the past.
   @inlinable @inline(__always) public mutating func schedule(_ event: Event, at time: SimTime) {
     precondition(time >= now, "an event cannot be scheduled in the past")
-    push(Entry(time: time, sequence: nextSequence, slot: Self.noSlot, generation: 0, lane: Self.noLane, event: event))
+    entries.insert(Entry(time: time, sequence: nextSequence, slot: Self.noSlot, generation: 0, event: event))
     nextSequence &+= 1
   }
 
@@ -121,14 +144,11 @@ public struct EventCalendar<Event> {
 
   /// Schedules `event` at `time` into FIFO lane `lane` (nil: the heap); an event earlier than
   /// the lane's last goes into the heap.
-  @inlinable @inline(__always) public mutating func schedule(_ event: Event, at time: SimTime, lane: Int?) {
-    guard let lane else { return schedule(event, at: time) }
+  @inlinable public mutating func schedule(_ event: Event, at time: SimTime, lane: Int?) {
+    guard let lane, lanes[lane].last.map({ $0.time <= time }) ?? true else { return schedule(event, at: time) }
     precondition(time >= now, "an event cannot be scheduled in the past")
-    let entry = Entry(time: time, sequence: nextSequence, slot: Self.noSlot, generation: 0, lane: UInt8(lane), event: event)
-    guard lanes[lane].last.map({ $0.time <= time }) ?? true else { return schedule(event, at: time) }
+    append(Entry(time: time, sequence: nextSequence, slot: Self.tag(Self.noIndex, lane: lane), generation: 0, event: event), to: lane)
     nextSequence &+= 1
-    if lanes[lane].isEmpty { push(entry) }
-    lanes[lane].append(entry)
   }
 
   /// Schedules `event` after `delay` into FIFO lane `lane` (nil: the heap).
@@ -146,6 +166,7 @@ public struct EventCalendar<Event> {
       slot = reused
     } else {
       slot = UInt32(slotGenerations.count)
+      precondition(slot < Self.noIndex, "more than \(Self.noIndex) cancellable events pending at once")
       slotGenerations.append(0)
       slotLane.append(Self.noLane)
     }
@@ -153,13 +174,11 @@ public struct EventCalendar<Event> {
     let sequence = nextSequence
     nextSequence &+= 1
     if let lane, lanes[lane].last.map({ $0.time <= time }) ?? true {
-      let entry = Entry(time: time, sequence: sequence, slot: slot, generation: generation, lane: UInt8(lane), event: event)
-      if lanes[lane].isEmpty { push(entry) }
-      lanes[lane].append(entry)
       slotLane[Int(slot)] = UInt8(lane)
+      append(Entry(time: time, sequence: sequence, slot: Self.tag(slot, lane: lane), generation: generation, event: event), to: lane)
     } else {
-      push(Entry(time: time, sequence: sequence, slot: slot, generation: generation, lane: Self.noLane, event: event))
       slotLane[Int(slot)] = Self.noLane
+      entries.insert(Entry(time: time, sequence: sequence, slot: slot, generation: generation, event: event))
     }
     return EventHandle(slot: slot, generation: generation)
   }
@@ -168,6 +187,12 @@ public struct EventCalendar<Event> {
   @inlinable @discardableResult
   public mutating func scheduleCancellable(_ event: Event, after delay: SimDuration, lane: Int? = nil) -> EventHandle {
     scheduleCancellable(event, at: now + delay, lane: lane)
+  }
+
+  /// Appends to a lane; a lane's first entry also goes into the heap.
+  @inlinable mutating func append(_ entry: Entry, to lane: Int) {
+    if lanes[lane].isEmpty { entries.insert(entry) }
+    lanes[lane].append(entry)
   }
 
   /// Cancels a pending event. Returns false if it already fired or was cancelled.
@@ -191,13 +216,9 @@ public struct EventCalendar<Event> {
 
   /// Removes the next live event, advances `now` to its time and returns it; nil when none is left.
   @inlinable @inline(__always) public mutating func popNext() -> Event? {
-    while let entry = popEntry() {
+    while let entry = entries.popMin() {
       if entry.slot != Self.noSlot {
-        guard slotGenerations[Int(entry.slot)] == entry.generation else {
-          countDead(entry)
-          continue
-        }
-        retire(slot: entry.slot)
+        guard popSlotted(entry) else { continue }
       }
       clock = entry.time
       handledCount &+= 1
@@ -211,19 +232,29 @@ public struct EventCalendar<Event> {
   /// calendar beside its other state: `while let e = calendar.popNext(notAfter: end) { … }`.
   @inlinable @inline(__always) public mutating func popNext(notAfter end: SimTime) -> Event? {
     while let top = entries.min, top.time <= end {
-      _ = popEntry()
+      _ = entries.popMin()
       if top.slot != Self.noSlot {
-        guard slotGenerations[Int(top.slot)] == top.generation else {
-          countDead(top)
-          continue
-        }
-        retire(slot: top.slot)
+        guard popSlotted(top) else { continue }
       }
       clock = top.time
       handledCount &+= 1
       return top.event
     }
     return nil
+  }
+
+  /// An entry with a slot or a lane left the heap: its lane's next entry takes its place there,
+  /// and a cancellable one's slot is retired. False when it was cancelled (skip it).
+  @inlinable @inline(never) mutating func popSlotted(_ entry: Entry) -> Bool {
+    let lane = Self.lane(of: entry)
+    if let lane { advance(lane: lane) }
+    guard let index = Self.index(of: entry) else { return true }
+    guard slotGenerations[index] == entry.generation else {
+      if let lane { laneDeadEntries[lane] -= 1 } else { deadEntries -= 1 }
+      return false
+    }
+    retire(slot: UInt32(index))
+    return true
   }
 
   /// Pops and handles events in order until none is left or the next one lies after `end`;
@@ -248,32 +279,16 @@ public struct EventCalendar<Event> {
     freeSlots.append(slot)
   }
 
-  /// Adds an entry to the heap.
-  @inlinable @inline(__always) mutating func push(_ entry: Entry) {
-    entries.insert(entry)
-  }
-
-  /// Takes the earliest entry; a lane's first entry is replaced by the lane's next.
-  @inlinable @inline(__always) mutating func popEntry() -> Entry? {
-    guard let entry = entries.popMin() else { return nil }
-    if entry.lane != Self.noLane { advance(lane: Int(entry.lane)) }
-    return entry
-  }
-
   /// The lane's first entry left the heap: its next entry takes its place there.
-  @inlinable @inline(never) mutating func advance(lane: Int) {
+  @inlinable mutating func advance(lane: Int) {
     lanes[lane].removeFirst()
-    if let next = lanes[lane].first { push(next) }
-  }
-
-  @inlinable mutating func countDead(_ entry: Entry) {
-    if entry.lane == Self.noLane { deadEntries -= 1 } else { laneDeadEntries[Int(entry.lane)] -= 1 }
+    if let next = lanes[lane].first { entries.insert(next) }
   }
 
   @inlinable @inline(__always) mutating func skipDeadEntries() {
-    while let top = entries.min, top.slot != Self.noSlot, slotGenerations[Int(top.slot)] != top.generation {
-      _ = popEntry()
-      countDead(top)
+    while let top = entries.min, top.slot != Self.noSlot, isDead(top) {
+      _ = entries.popMin()
+      _ = popSlotted(top)
     }
   }
 
@@ -283,7 +298,9 @@ public struct EventCalendar<Event> {
     // In place and specialised (this function is inlinable, so the partition is compiled for
     // the model's entry type): an unspecialised partition allocated once per element moved.
     let generations = slotGenerations
-    entries.removeAll { $0.lane == Self.noLane && $0.slot != Self.noSlot && generations[Int($0.slot)] != $0.generation }
+    entries.removeAll { entry in
+      Self.lane(of: entry) == nil && (Self.index(of: entry).map { generations[$0] != entry.generation } ?? false)
+    }
     deadEntries = 0
   }
 
@@ -291,11 +308,10 @@ public struct EventCalendar<Event> {
   /// entry in the heap in place of the old one.
   @inlinable @inline(never) mutating func compact(lane: Int) {
     let generations = slotGenerations
-    let tag = UInt8(lane)
-    entries.removeAll { $0.lane == tag }
-    lanes[lane].removeAll { $0.slot != Self.noSlot && generations[Int($0.slot)] != $0.generation }
+    entries.removeAll { Self.lane(of: $0) == lane }
+    lanes[lane].removeAll { entry in Self.index(of: entry).map { generations[$0] != entry.generation } ?? false }
     laneDeadEntries[lane] = 0
-    if let first = lanes[lane].first { push(first) }
+    if let first = lanes[lane].first { entries.insert(first) }
   }
 }
 

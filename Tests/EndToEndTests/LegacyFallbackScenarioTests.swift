@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `Scenarios/namespace-stuck-legacy-discovery.yaml` run by the built binary: an Agones-like
-/// extension server answers the discovery manager's `GET /apis` with 404. In 1.28 only a 406 falls
+/// extension server answers the discovery manager's `GET /apis` with 404. In 1.28.1 only a 406 falls
 /// back to legacy discovery, so the group-version is Stale for good and every namespace stays
 /// Terminating (kubernetes/kubernetes#119662); in 1.29 every answer but 304, 503 and an aggregated
 /// 200 falls back (#119870), and the namespaces finalize (research kube-aggregator.md §3.2, §9
@@ -65,8 +65,8 @@ struct LegacyFallbackScenarioTests {
     }
   }
 
-  @Test("1.28 (the file): the 404 is Stale at every refresh, 12 namespaces still Terminating after 30 min (the oldest 1,380 s), 306 failed syncs, no fallback; the file's expectations hold")
-  func stuckInOneTwentyEight() throws {
+  @Test("1.28.1 (the file): the 404 is Stale at every refresh, 12 namespaces still Terminating after 30 min (the oldest 1,380 s), 306 failed syncs, no fallback; the file's expectations hold")
+  func stuckBeforeTheBackport() throws {
     let out = try AggsimBinaryTests.temporaryDirectory()
     let check = try AggsimBinaryTests.aggsim(["check", Self.scenario, "--out", out])
     #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
@@ -103,7 +103,16 @@ struct LegacyFallbackScenarioTests {
     Self.expectEvery(d, "stale_fraction", 0)
   }
 
-  @Test("aggsim check at 1.29 fails the file's 1.28 expectations (exit 1)")
+  @Test("the 1.28.2 backport (#120359) falls back like 1.29: 30 fallbacks, never Stale, all 12 namespaces finalized")
+  func finalizedWithTheBackport() throws {
+    let (n, d) = try Self.run(version: "1.28.2")
+    Self.expectEvery(n, "namespaces_finalized", Self.deleted)
+    Self.expectEvery(n, "namespace_discovery_failures", 0)
+    Self.expectEvery(d, "fallbacks", Self.fetches)
+    Self.expectEvery(d, "stale_s", 0)
+  }
+
+  @Test("aggsim check at 1.29 fails the file's 1.28.1 expectations (exit 1)")
   func checkFailsInOneTwentyNine() throws {
     let out = try AggsimBinaryTests.temporaryDirectory()
     let check = try AggsimBinaryTests.aggsim(["check", Self.scenario, "--out", out, "--set", "spec.run.kubernetesVersion=\"1.29\""])

@@ -25,6 +25,8 @@ struct ModelDefaultsTests {
     expected.version = KubernetesVersion(major: 1, minor: 36)
     expected.warmup = .zero
     expected.controlPlane.proxy.discoveryCap = .after(.seconds(5))
+    expected.controlPlane.proxy.readIdleLimit = .after(.seconds(30))
+    expected.controlPlane.admissionPolicy = .kubernetesDefault
     expected.discoveryManager.enabled = false
     #expect(spec == expected)
     // Pinned one by one, so a changed default names itself.
@@ -50,27 +52,35 @@ struct ModelDefaultsTests {
     #expect(spec.clients[0].retry.maxRetries == 10)
   }
 
-  @Test("the Kubernetes version sets the discovery cap and the HTTP/2 stream default")
+  @Test("the Kubernetes version sets the admission filter, the HTTP/2 health check and stream default, with backports")
   func versionDefaults() throws {
     let v136 = try model(minimalModel(version: "1.36"))
     #expect(v136.version == KubernetesVersion(major: 1, minor: 36))
     #expect(v136.controlPlane.proxy.discoveryTimeout == .seconds(5))
     #expect(v136.extensionServers[0].maxStreamsPerConnection == 100)
     let v128 = try model(minimalModel(version: "1.28"))
-    #expect(v128.controlPlane.proxy.discoveryTimeout == .seconds(5))
-    #expect(v128.extensionServers[0].maxStreamsPerConnection == 250)
-    let v115 = try model(minimalModel(version: "1.15"))
-    #expect(v115.controlPlane.proxy.discoveryTimeout == nil)
-    #expect(v115.extensionServers[0].maxStreamsPerConnection == 250)
+    #expect(v128.extensionServers[0].maxStreamsPerConnection == 100)  // the newest 1.28 patch has the 1.28.3 backport
+    let v1282 = try model(minimalModel(version: "1.28.2"))
+    #expect(v1282.extensionServers[0].maxStreamsPerConnection == 250)
+    let v119 = try model(minimalModel(version: "1.19.4"))
+    #expect(v119.controlPlane.admission == .maxInFlight(readOnly: 400, mutating: 200))
+    #expect(v119.controlPlane.proxy.readIdleTimeout == nil)
+    #expect(v119.controlPlane.proxy.discoveryTimeout == .seconds(5))
+    let v120 = try model(minimalModel(version: "1.20.0"))
+    #expect(v120.controlPlane.admission == .kubernetesDefault)
+    #expect(v120.controlPlane.proxy.readIdleTimeout == .seconds(30))
   }
 
   @Test("values written in the file win over the version's defaults")
   func explicitOverVersion() throws {
-    let spec = try model(minimalModel(version: "1.15"), overrides: [
+    let spec = try model(minimalModel(version: "1.19"), overrides: [
       "spec.controlPlane.proxy.discoveryTimeout=2s", "spec.extensionServers[0].maxStreamsPerConnection=1000",
+      "spec.controlPlane.admission={priorityAndFairness: {}}", "spec.controlPlane.proxy.readIdleTimeout=none",
     ])
     #expect(spec.controlPlane.proxy.discoveryTimeout == .seconds(2))
     #expect(spec.extensionServers[0].maxStreamsPerConnection == 1000)
+    #expect(spec.controlPlane.admission == .kubernetesDefault)
+    #expect(spec.controlPlane.proxy.readIdleTimeout == nil)
     let none = try model(minimalModel(version: "1.36"), overrides: ["spec.controlPlane.proxy.discoveryTimeout=none"])
     #expect(none.controlPlane.proxy.discoveryTimeout == nil)
   }

@@ -23,7 +23,7 @@ struct ModelResolutionTests {
   }
 
   /// The scenario of `yaml(version:)`, written in code with the spec types' own defaults.
-  static func code(minor: Int) -> ModelSpec {
+  static func code(version: String) -> ModelSpec {
     let service = ServiceReference(namespace: "kube-system", name: "metrics-server")
     let apiService = APIService(name: "v1beta1.metrics.k8s.io", group: "metrics.k8s.io", version: "v1beta1", service: service,
                                 groupPriorityMinimum: 100, versionPriority: 100)
@@ -40,47 +40,48 @@ struct ModelResolutionTests {
                  workload: .namespaceDeletion(NamespaceDeletionSpec(deletions: .poisson(.perMinute(1)))), rateLimit: controllerManager),
     ]
     var spec = ModelSpec(duration: .minutes(10), apiServices: [APIServiceSpec(apiService)], extensionServers: [server], clients: clients)
-    spec.version = KubernetesVersion(major: 1, minor: minor)
+    spec.version = try! KubernetesVersion(parsing: version)
     return spec
   }
 
   @Test("built in code or read from YAML, the resolved specs are equal and carry the version's defaults", arguments: [
-    (15, nil, 250, KubectlSpec.DiscoveryMode.legacy, SimDuration.minutes(10), 100, false),
-    (23, 5, 250, .legacy, .minutes(10), 300, false),
-    (28, 5, 250, .aggregated, .hours(6), 300, true),
-    (36, 5, 100, .aggregated, .hours(6), 300, true),
-  ] as [(Int, Int64?, Int, KubectlSpec.DiscoveryMode, SimDuration, Int, Bool)])
-  func codeAndYAMLResolveAlike(minor: Int, capSeconds: Int64?, streams: Int, mode: KubectlSpec.DiscoveryMode,
-                               cacheTTL: SimDuration, burst: Int, managerRuns: Bool) throws {
-    let read = try model(Self.yaml(version: "1.\(minor)"))
-    let built = Self.code(minor: minor).resolved()
+    ("1.16", 250, KubectlSpec.DiscoveryMode.legacy, SimDuration.minutes(10), RateLimitSpec(qps: .perSecond(5), burst: 100), false),
+    ("1.23", 250, .legacy, .minutes(10), RateLimitSpec(qps: .perSecond(50), burst: 300), false),
+    ("1.28.2", 250, .aggregated, .hours(6), RateLimitSpec(qps: .perSecond(50), burst: 300), true),
+    ("1.28", 100, .aggregated, .hours(6), RateLimitSpec(qps: .perSecond(50), burst: 300), true),
+    ("1.36", 100, .aggregated, .hours(6), RateLimitSpec(qps: .perSecond(50), burst: 300), true),
+  ] as [(String, Int, KubectlSpec.DiscoveryMode, SimDuration, RateLimitSpec, Bool)])
+  func codeAndYAMLResolveAlike(version: String, streams: Int, mode: KubectlSpec.DiscoveryMode,
+                               cacheTTL: SimDuration, discoveryRateLimit: RateLimitSpec, managerRuns: Bool) throws {
+    let read = try model(Self.yaml(version: version))
+    let built = Self.code(version: version).resolved()
     #expect(read == built)
-    #expect(built.controlPlane.proxy.discoveryTimeout == capSeconds.map(SimDuration.seconds))
+    #expect(built.controlPlane.proxy.discoveryTimeout == .seconds(5))
     #expect(built.extensionServers[0].maxStreamsPerConnection == streams)
     #expect(built.clients.compactMap(\.workload.discoveryMode) == [mode, mode, mode])
     #expect(built.clients[1].workload == .kubectl(KubectlSpec(invocations: .poisson(.perMinute(1)), discovery: mode, cacheTTL: cacheTTL,
-                                                              discoveryRateLimit: RateLimitSpec(qps: .perSecond(50), burst: burst))))
+                                                              discoveryRateLimit: discoveryRateLimit)))
     #expect(built.discoveryManager.enabled == managerRuns)
   }
 
-  @Test("resolving is idempotent: a resolved spec, from code or YAML, resolves to itself", arguments: [15, 23, 28, 36])
-  func resolvedIsIdempotent(minor: Int) throws {
-    let unresolved = Self.code(minor: minor)
+  @Test("resolving is idempotent: a resolved spec, from code or YAML, resolves to itself", arguments: ["1.16", "1.23", "1.28.2", "1.36"])
+  func resolvedIsIdempotent(version: String) throws {
+    let unresolved = Self.code(version: version)
     let once = unresolved.resolved()
     #expect(once != unresolved)
     #expect(once.resolved() == once)
-    let read = try model(Self.yaml(version: "1.\(minor)"))
+    let read = try model(Self.yaml(version: version))
     #expect(read.resolved() == read)
   }
 
-  @Test("values given win over the version's: an explicit none cap, streams, mode, cache TTL, rate limit and manager", arguments: [15, 36])
+  @Test("values given win over the version's: an explicit none cap, streams, mode, cache TTL, rate limit and manager", arguments: [16, 36])
   func givenValuesStay(minor: Int) throws {
     let read = try model(Self.yaml(version: "1.\(minor)", extra: "  discovery: {enabled: false}"), overrides: [
       "spec.controlPlane.proxy.discoveryTimeout=none", "spec.extensionServers[0].maxStreamsPerConnection=1000",
       "spec.clients[1].workload.kubectl={invocations: {poisson: 1/min}, discovery: legacy, cacheTTL: 1m, discoveryRateLimit: {qps: 5, burst: 10}}",
       "spec.clients[2].workload.garbageCollector.discovery=aggregated",
     ])
-    var built = Self.code(minor: minor)
+    var built = Self.code(version: "1.\(minor)")
     built.controlPlane.proxy.discoveryCap = .unlimited
     built.extensionServers[0].maxStreamsPerConnection = 1_000
     built.clients[1].workload = .kubectl(KubectlSpec(invocations: .poisson(.perMinute(1)), discovery: .legacy, cacheTTL: .minutes(1),

@@ -29,7 +29,7 @@ struct ScenarioLoaderTests {
       """)
     let file = try ScenarioLoader<NoSections>().load(yaml: yaml, file: "lab.yaml")
     #expect(file.run == RunControl(duration: .hours(1), warmup: .seconds(90), replications: 1024, seed: .max,
-                                   kubernetesVersion: KubernetesVersion(major: 1, minor: 29),
+                                   kubernetesVersion: KubernetesVersion(major: 1, minor: 29, patch: 3),
                                    timeBucket: .milliseconds(250)))
   }
 

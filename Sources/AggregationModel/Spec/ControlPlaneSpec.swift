@@ -29,8 +29,10 @@ public struct ProxySpec: Hashable, Sendable {
   public var discoveryCap: TimeLimit?
   public var dialTimeout: SimDuration = .seconds(30)
   public var tlsHandshakeTimeout: SimDuration = .seconds(10)
-  /// HTTP/2 health check: PING after this long without a frame (`HTTP2_READ_IDLE_TIMEOUT_SECONDS`).
-  public var readIdleTimeout: SimDuration = .seconds(30)
+  /// HTTP/2 health check: PING after this long without a frame (`HTTP2_READ_IDLE_TIMEOUT_SECONDS`);
+  /// `.unlimited`: no health check. nil = the version's default, `VersionDefaults.readIdleTimeout`
+  /// (30 s from 1.20, 1.19.5 and 1.18.18; none before).
+  public var readIdleLimit: TimeLimit?
   /// Close the connection if the PING is not answered within this (`HTTP2_PING_TIMEOUT_SECONDS`).
   public var pingTimeout: SimDuration = .seconds(15)
   public var atStreamCap: StreamCapRule = .openConnection
@@ -38,6 +40,13 @@ public struct ProxySpec: Hashable, Sendable {
   public init(routing: Routing = .clusterIP, discoveryCap: TimeLimit? = nil) {
     self.routing = routing
     self.discoveryCap = discoveryCap
+  }
+
+  /// The HTTP/2 read-idle timeout in force, nil for no health check: read only from a resolved
+  /// spec. Setting it gives it explicitly (nil: no health check).
+  public var readIdleTimeout: SimDuration? {
+    get { readIdleLimit.resolved.duration }
+    set { readIdleLimit = TimeLimit(newValue) }
   }
 
   /// The discovery cap in force, nil for none: read only from a resolved spec
@@ -76,7 +85,9 @@ public struct ControlPlaneSpec: Hashable, Sendable {
   public var filterOverhead: Distribution = .constant(.zero)
   /// Time the in-process handler takes for a local request (built-in or CRD group).
   public var localHandlerTime: Distribution = .constant(.milliseconds(1))
-  public var admission: AdmissionSpec = .kubernetesDefault
+  /// The admission filter; nil = the version's default, `VersionDefaults.admission` (APF from
+  /// 1.20, max-in-flight before).
+  public var admissionPolicy: AdmissionSpec?
   public var proxy = ProxySpec()
   /// The remote availability controller each instance runs (research §4).
   public var availabilityController = AvailabilityControllerSpec()
@@ -84,6 +95,12 @@ public struct ControlPlaneSpec: Hashable, Sendable {
   public var openAPIController = OpenAPIControllerSpec()
 
   public init() {}
+
+  /// The admission filter in force: read only from a resolved spec. Setting it gives it explicitly.
+  public var admission: AdmissionSpec {
+    get { admissionPolicy.resolved }
+    set { admissionPolicy = newValue }
+  }
 }
 
 /// The remote availability controller of every kube-apiserver instance and the path by which

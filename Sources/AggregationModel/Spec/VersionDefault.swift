@@ -12,11 +12,12 @@ public struct VersionDefault<Value: Hashable & Sendable>: Sendable {
   public let source: String
   /// The default in the releases before the first change.
   public let initial: Value
-  /// Each release that changed the default, oldest first, with the default from that release on.
-  public let changes: [(since: KubernetesVersion, value: Value)]
+  /// Each change of the default, oldest release first, with the default from that release on
+  /// (and from the patch releases it was backported to).
+  public let changes: [(change: KubernetesChange, value: Value)]
 
-  public init(key: String, doc: String, source: String, initial: Value, changes: [(since: KubernetesVersion, value: Value)]) {
-    precondition(zip(changes, changes.dropFirst()).allSatisfy { $0.since < $1.since }, "changes of \(key) out of order")
+  public init(key: String, doc: String, source: String, initial: Value, changes: [(change: KubernetesChange, value: Value)]) {
+    precondition(zip(changes, changes.dropFirst()).allSatisfy { $0.change.since < $1.change.since }, "changes of \(key) out of order")
     self.key = key
     self.doc = doc
     self.source = source
@@ -26,7 +27,7 @@ public struct VersionDefault<Value: Hashable & Sendable>: Sendable {
 
   /// The default in `version`.
   public func value(in version: KubernetesVersion) -> Value {
-    changes.last { $0.since <= version }?.value ?? initial
+    changes.last { $0.change.isIn(version) }?.value ?? initial
   }
 
   /// Sets `parameter` to the default in `version` if it was left to it (nil); a given value stays.

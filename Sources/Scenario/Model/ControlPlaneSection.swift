@@ -9,8 +9,8 @@ public import AggregationModel
 ///   requestTimeout: 60s          # > 0: --request-timeout, 504 after it
 ///   filterOverhead: 0s           # distribution: authn/audit/authz before admission
 ///   localHandlerTime: 1ms        # distribution: in-process handler of a local group
-///   admission:                   # exactly one of:
-///     priorityAndFairness:       # the default: the Kubernetes priority levels and flow schemas
+///   admission:                   # exactly one of (default: the version's, APF from 1.20, maxInFlight before):
+///     priorityAndFairness:       # the Kubernetes priority levels and flow schemas
 ///       serverConcurrencyLimit: 600     # >= 1 seats (--max-requests-inflight + --max-mutating-requests-inflight)
 ///       levels:                  # optional overrides of default levels, by name
 ///         - {name: global-default, shares: 20, lendablePercent: 50, queues: 128, handSize: 6, queueLengthLimit: 50}
@@ -21,7 +21,8 @@ public import AggregationModel
 ///     discoveryTimeout: 5s       # or none; default the version's (5s from 1.16, none before)
 ///     dialTimeout: 30s
 ///     tlsHandshakeTimeout: 10s
-///     readIdleTimeout: 30s       # HTTP/2 health check: PING after this long without a frame
+///     readIdleTimeout: 30s       # or none; HTTP/2 health check: PING after this long without a frame
+///                                # (default the version's: 30s from 1.20, 1.19.5, 1.18.18; none before)
 ///     pingTimeout: 15s           # close the connection if the PING is not answered
 ///     atStreamCap: openConnection   # or queue
 ///   availabilityController:      # each instance's remote availability controller (research §4)
@@ -59,7 +60,7 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     let timeout = m.read("requestTimeout", default: spec.requestTimeout) { $0.positiveDuration() }
     let overhead = m.read("filterOverhead", default: spec.filterOverhead) { $0.distribution() }
     let handler = m.read("localHandlerTime", default: spec.localHandlerTime) { $0.distribution() }
-    let admission = m.read("admission", default: spec.admission, Self.admission)
+    let admission = m.read("admission", default: spec.admissionPolicy) { n -> AdmissionSpec?? in Self.admission(n).map { .some($0) } }
     let proxy = m.read("proxy", default: spec.proxy, Self.proxy)
     let availability = m.read("availabilityController", default: spec.availabilityController, Self.availabilityController)
     let openAPI = m.read("openAPIController", default: spec.openAPIController, Self.openAPIController)
@@ -70,7 +71,7 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     spec.requestTimeout = timeout
     spec.filterOverhead = overhead
     spec.localHandlerTime = handler
-    spec.admission = admission
+    spec.admissionPolicy = admission
     spec.proxy = proxy
     self.spec = spec
   }
@@ -248,7 +249,9 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     }
     let dial = m.read("dialTimeout", default: proxy.dialTimeout) { $0.positiveDuration() }
     let tls = m.read("tlsHandshakeTimeout", default: proxy.tlsHandshakeTimeout) { $0.positiveDuration() }
-    let idle = m.read("readIdleTimeout", default: proxy.readIdleTimeout) { $0.positiveDuration() }
+    let idle = m.read("readIdleTimeout", default: proxy.readIdleLimit) { n -> TimeLimit?? in
+      n.noneOr { $0.positiveDuration() }.map { Optional(TimeLimit($0)) }
+    }
     let ping = m.read("pingTimeout", default: proxy.pingTimeout) { $0.positiveDuration() }
     let cap = m.read("atStreamCap", default: proxy.atStreamCap) { n in
       n.oneOf(["openConnection", "queue"]).map { $0 == "queue" ? ProxySpec.StreamCapRule.queue : .openConnection }
@@ -258,7 +261,7 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     proxy.discoveryCap = discovery
     proxy.dialTimeout = dial
     proxy.tlsHandshakeTimeout = tls
-    proxy.readIdleTimeout = idle
+    proxy.readIdleLimit = idle
     proxy.pingTimeout = ping
     proxy.atStreamCap = cap
     return proxy

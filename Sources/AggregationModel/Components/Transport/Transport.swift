@@ -216,12 +216,14 @@ struct Transport {
 
   /// A connection to a silent pod goes quiet: the HTTP/2 health check closes it at the first
   /// PING after `readIdleTimeout` without a frame, `pingTimeout` later (research §1a: ≤ 45 s).
+  /// Without a health check (before 1.20), it stays silent.
   mutating func silence(_ c: Int, _ kernel: inout Kernel) {
     guard connections[c].state == .ready else { return }
     connections[c].state = .silent
+    guard let readIdleTimeout = proxy.readIdleTimeout else { return }
     // While healthy, an idle connection was PINGed every readIdleTimeout and answered, so the
     // next PING is the first one at or after now.
-    let idle = proxy.readIdleTimeout.nanoseconds
+    let idle = readIdleTimeout.nanoseconds
     let sinceFrame = (kernel.now - connections[c].lastFrame).nanoseconds
     let periods = idle > 0 ? Swift.max(1, (sinceFrame + idle - 1) / idle) : 1
     let ping = connections[c].lastFrame + SimDuration(nanoseconds: periods * idle)

@@ -131,4 +131,19 @@ struct RequestPathTests {
     #expect(entries.map(\.outcome) == [.ok, .unreachable, .unreachable, .ok])
     #expect(entries.map(\.end) == [F.at(1.01), F.at(46.01), F.at(46.01), F.at(50.01)])
   }
+
+  @Test("before the HTTP/2 health check (1.19.4), a silently dead connection is never closed: every request on it ends at its 60 s deadline with 504")
+  func deadConnectionWithoutHealthCheck() {
+    // As above, but 1.19.4 (no ReadIdleTimeout; apimachinery f364803c is in 1.19.5): the
+    // connection stays, so the requests at 12, 40 and 50 s ride it and are swallowed. Each ends at
+    // the control plane's deadline, 60 s after it arrived (the client's link is ideal), with 504.
+    let drop = FaultSpec(kind: .silentConnectionDrop, start: F.at(10))
+    let times = [1, 12, 40, 50].map { F.at(Double($0)) }
+    var spec = F.spec(duration: .seconds(120), server: F.metricsServer(faults: [drop]),
+                      clients: [F.client(workload: .open(.trace(times)))])
+    spec.version = KubernetesVersion(major: 1, minor: 19, patch: 4)
+    let entries = F.run(spec).trace.sorted { $0.start < $1.start }
+    #expect(entries.map(\.outcome) == [.ok, .deadlineExceeded, .deadlineExceeded, .deadlineExceeded])
+    #expect(entries.map(\.end) == [F.at(1.01), F.at(72), F.at(100), F.at(110)])
+  }
 }

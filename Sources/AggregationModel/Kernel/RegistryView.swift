@@ -25,7 +25,7 @@ struct RegistryView {
   var firstFaultAt: [SimTime?]
 
   init(_ spec: ModelSpec, instances: Int) {
-    var registry = APIServiceRegistry(APIService.builtInLocal)
+    var registry = APIServiceRegistry(APIService.builtInLocal(in: spec.version))
     for entry in spec.apiServices {
       let index = registry.add(entry.apiService, at: .zero)
       if entry.apiService.service != nil {

@@ -13,6 +13,8 @@ public struct StagedWrite: Sendable {
   public let directory: OutputDirectory
   /// The staging directory.
   public let path: String
+  /// The descriptor holding the results directory's lock until the write ends.
+  let lock: Int32
 
   /// `<staging>/.parts`: the parts not joined yet.
   var partsPath: String { "\(path)/.parts" }
@@ -55,8 +57,12 @@ public struct StagedWrite: Sendable {
       throw error
     }
     directory.removeLeftovers()
+    SystemCalls.unlock(lock)
   }
 
-  /// Best effort: removes the staging directory and everything in it.
-  func discard() { try? SystemCalls.removeTree(path) }
+  /// Best effort: removes the staging directory and everything in it, and releases the lock.
+  func discard() {
+    try? SystemCalls.removeTree(path)
+    SystemCalls.unlock(lock)
+  }
 }

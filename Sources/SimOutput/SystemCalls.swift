@@ -28,6 +28,56 @@ enum SystemCalls {
     throw .system(operation: "inspect", path: path, errno: errno)
   }
 
+  /// `renameat2(2)` with `RENAME_EXCHANGE`, looked up in the C library at run time (glibc 2.28+;
+  /// Swift's Glibc module does not declare it): swaps the entries `a` and `b` atomically.
+  private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+  private static let renameAt2: RenameAt2? = {
+    #if canImport(Glibc)
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return nil }
+    return unsafeBitCast(symbol, to: RenameAt2.self)
+    #else
+    return nil
+    #endif
+  }()
+  /// `RENAME_EXCHANGE` of linux/fs.h.
+  private static let renameExchange: UInt32 = 1 << 1
+
+  /// Swaps the existing entries `a` and `b` in one step, so that no instant sees either name
+  /// missing. False when the system or the file system cannot (no `renameat2`, `EINVAL`,
+  /// `ENOSYS`): the caller then falls back to two renames.
+  static func exchange(_ a: String, _ b: String) throws(OutputError) -> Bool {
+    guard let renameAt2 else { return false }
+    if renameAt2(AT_FDCWD, a, AT_FDCWD, b, renameExchange) == 0 { return true }
+    if errno == EINVAL || errno == ENOSYS { return false }
+    throw .system(operation: "exchange \(a) with", path: b, errno: errno)
+  }
+
+  /// Opens (creating it if needed) the lock file `path` and takes an exclusive `flock` on it
+  /// without waiting. Returns the descriptor that holds the lock, or nil when another process
+  /// holds it. The lock goes with the descriptor (`unlock`) or with the process.
+  static func tryLock(_ path: String) throws(OutputError) -> Int32? {
+    let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw .system(operation: "open lock file", path: path, errno: errno) }
+    while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+      if errno == EINTR { continue }
+      let code = errno
+      close(fd)
+      if code == EWOULDBLOCK { return nil }
+      throw .system(operation: "lock", path: path, errno: code)
+    }
+    return fd
+  }
+
+  /// Releases a lock taken by `tryLock` (closing its descriptor).
+  static func unlock(_ fd: Int32) { close(fd) }
+
+  /// Bytes free for an unprivileged user on the file system holding `path`; nil when unknown.
+  static func freeBytes(_ path: String) -> UInt64? {
+    var info = statvfs()
+    guard statvfs(path, &info) == 0 else { return nil }
+    return UInt64(info.f_bavail) &* UInt64(info.f_frsize)
+  }
+
   /// Creates directory `path` (mode 0755); with `intermediates`, its missing parents too.
   static func makeDirectory(_ path: String, intermediates: Bool = false) throws(OutputError) {
     if intermediates {

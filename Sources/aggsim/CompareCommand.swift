@@ -33,6 +33,17 @@ struct CompareCommand: AsyncParsableCommand {
     let b = try ScenarioRunner.load(candidate ?? baseline, overrides: options.set + setB)
     // B runs with A's replications and seed, so that both draw the same variates.
     let replications = options.replications(of: a), seed = options.seed(of: a)
+    let name = a.file.name == b.file.name ? "\(a.file.name)-compare" : "\(a.file.name)-vs-\(b.file.name)"
+    let directory = try OutputDirectory(root: options.out, scenario: name)
+    // The directory is locked and checked before the simulations, not after them.
+    try await directory.write { _ in
+      [OutputFile(name: "compare.csv", text: try await compare(a, b, replications: replications, seed: seed).rendered())]
+    }
+    print("→ \(directory.path)/compare.csv")
+  }
+
+  /// Runs both sides with the same replications and seed, prints the comparison, and returns its table.
+  func compare(_ a: ScenarioRunner.Loaded, _ b: ScenarioRunner.Loaded, replications: Int, seed: UInt32) async throws -> CSVTable {
     let summariesA = try await ScenarioRunner.execute(a.model, name: a.file.name, replications: replications, seed: seed,
                                                       jobs: options.jobs).map(\.summary)
     let summariesB = try await ScenarioRunner.execute(b.model, name: b.file.name, replications: replications, seed: seed,
@@ -61,9 +72,6 @@ struct CompareCommand: AsyncParsableCommand {
       }
     }
     print(TextTable.render(header: ["scope", "metric", "A", "B", "B − A", "95% CI", "verdict"], rows: rows))
-    let name = a.file.name == b.file.name ? "\(a.file.name)-compare" : "\(a.file.name)-vs-\(b.file.name)"
-    let directory = try OutputDirectory(root: options.out, scenario: name)
-    try directory.write([OutputFile(name: "compare.csv", text: table.rendered())])
-    print("→ \(directory.path)/compare.csv")
+    return table
   }
 }

@@ -70,7 +70,7 @@ struct RunOptions: ParsableArguments {
     let directory = try OutputDirectory(root: out, scenario: loaded.file.name)
     var outcomes: [ReplicationOutcome] = []
     var wall = 0.0
-    try await directory.write { staged in
+    try await directory.write(estimatedBytes: estimatedOutputBytes(loaded, replications: count)) { staged in
       let records = RecordFiles(staged: staged, tracesRequests: tracesRequests(loaded))
       let clock = ContinuousClock.now
       outcomes = try await execute(loaded, records: records)
@@ -85,6 +85,16 @@ struct RunOptions: ParsableArguments {
     let line = "\(loaded.file.name): \(count) replications, \(events) events in \(String(format: "%.2f", wall)) s "
       + "(\(String(format: "%.2f", rate)) M events/s) → \(directory.path)/"
     return (line, outcomes.map(\.summary))
+  }
+
+  /// A floor on what the outputs will take, checked against the free space before the run: the
+  /// time series (about 64 bytes a point) and 1 MB for the rest (requests.csv is not estimated:
+  /// its size depends on the load the run finds).
+  func estimatedOutputBytes(_ loaded: ScenarioRunner.Loaded, replications: Int) -> UInt64 {
+    let model = loaded.model
+    let buckets = UInt64(max(1, model.duration.nanoseconds / max(1, model.timeBucket.nanoseconds)))
+    let points = UInt64(replications) * buckets * UInt64(TimeSeriesMetric.pointsPerBucket(of: model))
+    return 1_000_000 + points.multipliedReportingOverflow(by: 64).partialValue
   }
 
   /// The run's metadata (the only output with wall-clock values in it).

@@ -39,7 +39,7 @@ struct StreamedWriteTests {
     }
     var expected = CSVTable(schema: schema)
     for key in 0..<4 { expected.append(contentsOf: rows(key, count: 2_000 * (4 - key))) }
-    #expect(try scratch.list() == ["smoke"])
+    #expect(try scratch.list() == [".smoke.lock", "smoke"])
     #expect(try scratch.list("smoke") == ["events.csv", "metadata.json", "summary.csv"])
     #expect(try scratch.read("smoke/events.csv") == expected.rendered())
     #expect(try scratch.read("smoke/summary.csv") == "a,b\n1,2\n")
@@ -56,7 +56,7 @@ struct StreamedWriteTests {
     try out.write(good)
     var failure: (any Error)? = nil
     do { try await out.write(streaming: body) } catch { failure = error }
-    #expect(try scratch.list() == ["smoke"])
+    #expect(try scratch.list() == [".smoke.lock", "smoke"])
     #expect(try scratch.list("smoke") == ["metadata.json", "summary.csv"])
     #expect(try scratch.read("smoke/summary.csv") == "a,b\n1,2\n")
     #expect(try scratch.read("smoke/metadata.json") == "{}\n")
@@ -93,7 +93,7 @@ struct StreamedWriteTests {
       try writePart(staged, key: 0, count: 1)
       return good
     }
-    #expect(try scratch.list() == ["smoke"])
+    #expect(try scratch.list() == [".smoke.lock", "smoke"])
     #expect(try scratch.list("smoke") == ["metadata.json", "summary.csv"])
   }
 }

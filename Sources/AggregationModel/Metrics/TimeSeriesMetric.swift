@@ -48,6 +48,23 @@ public struct TimeSeriesMetric: Hashable, Sendable, CustomStringConvertible {
   public static let inFlight = TimeSeriesMetric(
     "in_flight", .count, [.instance], "client requests between arrival and answer at the instance at the bucket end")
 
+  /// The points the model emits per time bucket when `spec` has the scopes it has: for each
+  /// metric, one per scope of each of its kinds (an upper bound: some metrics skip some scopes).
+  /// Used to estimate `timeseries.csv` before a run.
+  public static func pointsPerBucket(of spec: ModelSpec) -> Int {
+    func scopes(_ kind: ScopeKind) -> Int {
+      switch kind {
+      case .client: spec.clients.count
+      case .apiService: spec.apiServices.count
+      case .pod: spec.extensionServers.reduce(0) { $0 + $1.replicas }
+      case .instance: spec.controlPlane.instances
+      case .priorityLevel: spec.controlPlane.instances * 8
+      case .all, .kubectl, .garbageCollector, .namespaceController, .discovery: 1
+      }
+    }
+    return all.reduce(0) { sum, metric in sum + metric.scopeKinds.reduce(0) { $0 + scopes($1) } }
+  }
+
   /// In the order the model emits them within a bucket.
   static let all: [TimeSeriesMetric] =
     outcomeCompletions + [meanLatency, busyWorkers, queueLength, available, proxiesAvailable, discoveryStaleInstances,

@@ -78,9 +78,14 @@ public struct ScenarioLoader<Sections: ScenarioSections>: Sendable {
       let blank = bytes.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
       throw fail(1, 1, "a Scenario document", blank ? "an empty file" : "only comments")
     }
-    root = ScenarioOverrides.apply(overrides, to: root, sink: sink)
     if let (mark, expected) = Self.treeProblem(root) {
       throw fail(mark?.line ?? 1, mark?.column ?? 1, expected, "more")
+    }
+    root = ScenarioOverrides.apply(overrides, to: root, sink: sink)
+    if let (_, expected) = Self.treeProblem(root) {
+      sink.add(ScenarioError(file: "--set", line: 0, column: 0, keyPath: "", expected: "the file with its overrides to hold " + expected,
+                             found: "more"))
+      throw sink.result
     }
     let scenario = read(NodeReader(node: root, keyPath: "", sink: sink))
     guard sink.errors.isEmpty, let scenario else { throw sink.result }

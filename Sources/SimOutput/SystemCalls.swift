@@ -49,7 +49,7 @@ enum SystemCalls {
     guard let renameAt2 else { return false }
     if renameAt2(AT_FDCWD, a, AT_FDCWD, b, renameExchange) == 0 { return true }
     if errno == EINVAL || errno == ENOSYS { return false }
-    throw .system(operation: "exchange \(a) with", path: b, errno: errno)
+    throw .system(operation: "exchange '\(a)' with", path: b, errno: errno)
   }
 
   /// Opens (creating it if needed) the lock file `path` and takes an exclusive `flock` on it
@@ -175,7 +175,7 @@ enum SystemCalls {
     #else
     let result = Darwin.rename(from, to)
     #endif
-    if result != 0 { throw .system(operation: "rename to '\(to)'", path: from, errno: errno) }
+    if result != 0 { throw .system(operation: "rename '\(from)' to", path: to, errno: errno) }
   }
 
   /// Names in directory `path` other than `.` and `..`, sorted.

@@ -15,6 +15,11 @@ struct AggSim: AsyncParsableCommand {
 
   /// Runs the command; an `OutputError` is printed as `aggsim: <message>` and exits with 73.
   static func main() async {
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    if arguments.first == "help", let unknown = unknownHelpTopic(Array(arguments.dropFirst())) {
+      FileHandle.standardError.write(Data("aggsim: no command '\(unknown)'; commands: \(commandNames.joined(separator: ", "))\n".utf8))
+      Foundation.exit(ExitCode.validationFailure.rawValue)
+    }
     do {
       var command = try parseAsRoot()
       if var asyncCommand = command as? AsyncParsableCommand {
@@ -28,6 +33,16 @@ struct AggSim: AsyncParsableCommand {
     } catch {
       exit(withError: error)
     }
+  }
+
+  /// The subcommands' names, as `aggsim help` lists them.
+  static var commandNames: [String] { configuration.subcommands.compactMap { $0.configuration.commandName } }
+
+  /// The first word of `aggsim help WORD…` that is not a command (ArgumentParser would print
+  /// the top-level help and exit 0 for it).
+  static func unknownHelpTopic(_ words: [String]) -> String? {
+    guard let first = words.first, !first.hasPrefix("-") else { return nil }
+    return commandNames.contains(first) ? nil : first
   }
 
   static let configuration = CommandConfiguration(

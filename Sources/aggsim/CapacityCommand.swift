@@ -16,19 +16,27 @@ struct CapacityCommand: AsyncParsableCommand {
 
   @Argument(help: "The scenario file (YAML).") var scenario: String
   @Option(help: "The parameter to search, as a key path, e.g. spec.clients[0].workload.poisson.") var param: String
-  @Option(help: "Lower end of the search range.") var low: Double
-  @Option(help: "Upper end of the search range.") var high: Double
+  @Option(parsing: .unconditional, help: "Lower end of the search range.") var low: Double
+  @Option(parsing: .unconditional, help: "Upper end of the search range.") var high: Double
   @Option(help: "Text appended to the number when it is set, e.g. /s for a rate.") var suffix = ""
   @Flag(help: "The parameter is an integer (replicas, workers).") var integer = false
   @Option(help: "highest: the largest value that meets the SLO (load); lowest: the smallest (replicas).") var find = Direction.highest
   @Option(help: "The SLO's metric, as in summary.csv, e.g. latency_p99_s.") var metric: String
   @Option(help: "The SLO's scope: client/<name>, apiservice/<name>, pod/<server>/<i> or all.") var scope = "all"
-  @Option(help: "Upper bound of the metric.") var max: Double?
-  @Option(help: "Lower bound of the metric.") var min: Double?
-  @Option(help: "Bisection steps.") var iterations = 8
+  @Option(parsing: .unconditional, help: "Upper bound of the metric.") var max: Double?
+  @Option(parsing: .unconditional, help: "Lower bound of the metric.") var min: Double?
+  @Option(parsing: .unconditional, help: "Bisection steps.") var iterations = 8
   @OptionGroup var options: RunOptions
 
   func validate() throws {
+    for (name, value) in [("--low", low), ("--high", high), ("--max", max), ("--min", min)] {
+      if let value, !value.isFinite { throw ValidationError("\(name) must be a finite number, found \(value)") }
+    }
+    if integer {
+      for (name, value) in [("--low", low), ("--high", high)] where value.rounded() != value || value < 1 {
+        throw ValidationError("with --integer, \(name) must be a whole number of at least 1, found \(value)")
+      }
+    }
     guard low < high else { throw ValidationError("--low must be below --high, found \(low) and \(high)") }
     guard max != nil || min != nil else { throw ValidationError("give the SLO bound: --max and/or --min") }
     guard (1...30).contains(iterations) else { throw ValidationError("--iterations must be in 1…30, found \(iterations)") }

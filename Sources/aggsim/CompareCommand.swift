@@ -49,6 +49,14 @@ struct CompareCommand: AsyncParsableCommand {
     let summariesB = try await ScenarioRunner.execute(b.model, name: b.file.name, replications: replications, seed: seed,
                                                       jobs: options.jobs).map(\.summary)
     let clientsB = Set(summariesB.first?.scopes(of: .client).map(\.name) ?? [])
+    let clientsA = Set(summariesA.first?.scopes(of: .client).map(\.name) ?? [])
+    if clientsA != clientsB {
+      // Clients are paired by name: a client of one side only has no counterpart to compare with.
+      let onlyA = clientsA.subtracting(clientsB).sorted(), onlyB = clientsB.subtracting(clientsA).sorted()
+      FileHandle.standardError.write(Data(("aggsim compare: warning: A and B do not have the same clients, so only "
+        + "\(clientsA.intersection(clientsB).count) are compared (by name); only in A: \(onlyA.isEmpty ? "none" : onlyA.joined(separator: ", ")); "
+        + "only in B: \(onlyB.isEmpty ? "none" : onlyB.joined(separator: ", "))\n").utf8))
+    }
     var scopes = ["all"]
     for client in summariesA.first?.scopes(of: .client) ?? [] where clientsB.contains(client.name) {
       scopes.append("client/\(client.name)")

@@ -27,11 +27,11 @@ struct RunCommand: AsyncParsableCommand {
 /// The options every command that runs scenarios takes.
 struct RunOptions: ParsableArguments {
   @Option(help: "Directory the results go into (one folder per scenario).") var out = "notebooks-out"
-  @Option(help: "Replications (overrides spec.run.replications; 1…1024).") var replications: Int?
-  @Option(help: "Seed of the run (overrides spec.run.seed; 0…4294967295).") var seed: UInt32?
-  @Option(help: "Replications run at once.") var jobs = ProcessInfo.processInfo.activeProcessorCount
+  @Option(parsing: .unconditional, help: "Replications (overrides spec.run.replications; 1…1024).") var replications: Int?
+  @Option(parsing: .unconditional, help: "Seed of the run (overrides spec.run.seed; 0…4294967295).") var seed: UInt32?
+  @Option(parsing: .unconditional, help: "Replications run at once.") var jobs = ProcessInfo.processInfo.activeProcessorCount
   @Option(name: .customLong("set"), help: "Override a scenario value: key.path=value (repeatable).") var set: [String] = []
-  @Option(help: "Fraction of requests written to requests.csv (0…1).") var traceSampling: Double?
+  @Option(parsing: .unconditional, help: "Fraction of requests written to requests.csv (0…1).") var traceSampling: Double?
 
   func validate() throws {
     if let replications, !(1...StreamSeeds.maxReplications).contains(replications) {

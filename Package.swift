@@ -67,6 +67,13 @@ let package = Package(
       ],
       swiftSettings: strict
     ),
+    // `make fuzz`: libFuzzer over the scenario reader and a budgeted run (a replayer otherwise).
+    .target(name: "CFuzzerDriver"),
+    .executableTarget(
+      name: "aggsim-fuzz",
+      dependencies: ["SimCore", "AggregationModel", "Scenario", "CFuzzerDriver"],
+      swiftSettings: strict
+    ),
     // `make bench`: the engine on M/M/1 against SimPy and the full model, allocations counted
     // by a preloaded interposer.
     .executableTarget(

@@ -41,11 +41,11 @@ public struct ScenarioLoader<Sections: ScenarioSections>: Sendable {
       throw ScenarioErrors([ScenarioError(file: path, line: 1, column: 1, keyPath: "",
                                           expected: "a file of at most 16 MiB", found: "\(size) bytes")])
     }
-    guard let data = FileManager.default.contents(atPath: path) else {
+    guard let bytes = InputGuard.read(path: path) else {
       throw ScenarioErrors([ScenarioError(file: path, line: 0, column: 0, keyPath: "",
                                           expected: "a readable file", found: "none")])
     }
-    return try load(bytes: [UInt8](data), file: path, overrides: overrides)
+    return try load(bytes: bytes, file: path, overrides: overrides)
   }
 
   /// Reads YAML text; problems name `file`.

@@ -208,6 +208,16 @@ public struct EventCalendar<Event> {
     return key
   }
 
+  /// Calls `body` with every pending event, in no particular order: O(records), for diagnostics
+  /// (which component holds the calendar), never on the per-event path. A record is pending when
+  /// its `order` names itself; a free one's names the next free record.
+  public func forEachPending(_ body: (Event) -> Void) {
+    for index in records.indices {
+      let order = records[index].order
+      if order != Self.endOfFreeList && UInt32(truncatingIfNeeded: order) & Self.refMask == UInt32(index) { body(records[index].event) }
+    }
+  }
+
   /// Cancels a pending event. Returns false if it already fired or was cancelled.
   @inlinable @discardableResult
   public mutating func cancel(_ handle: EventHandle) -> Bool {

@@ -1,17 +1,21 @@
 import ArgumentParser
 import Foundation
 import SimOutput
+import AggregationModel
 
 /// The `aggsim` command line: predicts how the Kubernetes API aggregation layer behaves.
 ///
 /// Exit codes (sysexits): 0 success; 1 a `check` expectation failed; 64 bad command-line use;
-/// 65 an invalid scenario; 73 the results could not be written (the output directory is not
+/// 65 an invalid scenario; 70 a run exceeded --max-events or --max-memory (the previous
+/// results are then untouched); 73 the results could not be written (the output directory is not
 /// writable, is another run's, is a file, or the disk is full: the previous results are then
 /// untouched).
 @main
 struct AggSim: AsyncParsableCommand {
   /// Exit code of results that could not be written (EX_CANTCREAT).
   static let outputFailureExitCode: Int32 = 73
+  /// Exit code of a run stopped by its budget, `--max-events` or `--max-memory` (EX_SOFTWARE).
+  static let budgetExceededExitCode: Int32 = 70
 
   /// Runs the command; an `OutputError` is printed as `aggsim: <message>` and exits with 73.
   static func main() async {
@@ -22,7 +26,7 @@ struct AggSim: AsyncParsableCommand {
     }
     do {
       var command = try parseAsRoot()
-      if var asyncCommand = command as? AsyncParsableCommand {
+      if var asyncCommand = command as? any AsyncParsableCommand {
         try await asyncCommand.run()
       } else {
         try command.run()
@@ -30,6 +34,9 @@ struct AggSim: AsyncParsableCommand {
     } catch let error as OutputError {
       FileHandle.standardError.write(Data("aggsim: \(error)\n".utf8))
       Foundation.exit(outputFailureExitCode)
+    } catch let overrun as BudgetOverrun {
+      FileHandle.standardError.write(Data("\naggsim: \(overrun)\n".utf8))
+      Foundation.exit(budgetExceededExitCode)
     } catch {
       exit(withError: error)
     }

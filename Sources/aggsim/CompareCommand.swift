@@ -45,9 +45,9 @@ struct CompareCommand: AsyncParsableCommand {
   /// Runs both sides with the same replications and seed, prints the comparison, and returns its table.
   func compare(_ a: ScenarioRunner.Loaded, _ b: ScenarioRunner.Loaded, replications: Int, seed: UInt32) async throws -> CSVTable {
     let summariesA = try await ScenarioRunner.execute(a.model, name: a.file.name, replications: replications, seed: seed,
-                                                      jobs: options.jobs).map(\.summary)
+                                                      jobs: options.jobs, budget: options.budget).map(\.summary)
     let summariesB = try await ScenarioRunner.execute(b.model, name: b.file.name, replications: replications, seed: seed,
-                                                      jobs: options.jobs).map(\.summary)
+                                                      jobs: options.jobs, budget: options.budget).map(\.summary)
     let clientsB = Set(summariesB.first?.scopes(of: .client).map(\.name) ?? [])
     let clientsA = Set(summariesA.first?.scopes(of: .client).map(\.name) ?? [])
     if clientsA != clientsB {

@@ -32,6 +32,13 @@ struct RunOptions: ParsableArguments {
   @Option(parsing: .unconditional, help: "Replications run at once.") var jobs = ProcessInfo.processInfo.activeProcessorCount
   @Option(name: .customLong("set"), help: "Override a scenario value: key.path=value (repeatable).") var set: [String] = []
   @Option(parsing: .unconditional, help: "Fraction of requests written to requests.csv (0…1).") var traceSampling: Double?
+  @Option(parsing: .unconditional, help: "Events one replication may handle before the run stops (exit 70).")
+  var maxEvents: UInt64 = RunBudget.defaultMaxEvents
+  @Option(parsing: .unconditional, help: "Memory (MiB) the process may reach before the run stops (exit 70); default half the RAM, at most 8192.")
+  var maxMemory: UInt64 = RunBudget.defaultMaxMemoryBytes >> 20
+
+  /// The budget of every replication.
+  var budget: RunBudget { RunBudget(maxEvents: maxEvents, maxMemoryBytes: maxMemory << 20) }
 
   func validate() throws {
     if let replications, !(1...StreamSeeds.maxReplications).contains(replications) {
@@ -41,6 +48,8 @@ struct RunOptions: ParsableArguments {
     if let traceSampling, !(0...1).contains(traceSampling) {
       throw ValidationError("--trace-sampling must be in 0…1, found \(traceSampling)")
     }
+    guard maxEvents >= 1 else { throw ValidationError("--max-events must be at least 1, found \(maxEvents)") }
+    guard (64...(1 << 30)).contains(maxMemory) else { throw ValidationError("--max-memory must be in 64…1073741824 MiB, found \(maxMemory)") }
   }
 
   /// Replications of a run: the command line's, else the scenario's.
@@ -54,11 +63,11 @@ struct RunOptions: ParsableArguments {
   /// trace sampling), streaming their records to `records` when given; `label` names it in the
   /// progress line.
   func execute(_ loaded: ScenarioRunner.Loaded, label: String? = nil,
-               records: RecordFiles? = nil) async throws(OutputError) -> [ReplicationOutcome] {
+               records: RecordFiles? = nil) async throws -> [ReplicationOutcome] {
     var model = loaded.model
     if let traceSampling { model.requestTraceSampling = traceSampling }
     return try await ScenarioRunner.execute(model, name: label ?? loaded.file.name, replications: replications(of: loaded),
-                                            seed: seed(of: loaded), jobs: jobs, records: records)
+                                            seed: seed(of: loaded), jobs: jobs, records: records, budget: budget)
   }
 
   /// Runs one loaded scenario, streaming its record files and then writing the others, and

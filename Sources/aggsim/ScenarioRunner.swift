@@ -43,34 +43,35 @@ struct ScenarioRunner {
   /// progress on standard error when it is a terminal. Each replication runs in stretches and
   /// streams its records to its parts of `records`, or drops them when there is none (a caller
   /// that reads only the summary). Outcomes come back in replication order.
-  /// - Throws: the first `OutputError` of a replication writing its records.
+  /// - Throws: the first `OutputError` of a replication writing its records, or the first
+  ///   `BudgetOverrun` of a replication that exceeded `budget`.
   static func execute(_ model: ModelSpec, name: String, replications: Int, seed: UInt32, jobs: Int,
-                      records: RecordFiles? = nil) async throws(OutputError) -> [ReplicationOutcome] {
+                      records: RecordFiles? = nil, budget: RunBudget = RunBudget()) async throws -> [ReplicationOutcome] {
     let progress = Progress(label: name, total: replications)
     let outcomes = await Replications.run(count: replications, jobs: jobs) { replication in
-      Result { () throws(OutputError) -> ReplicationOutcome in
+      Result { () throws -> ReplicationOutcome in
         // The replication index is below 1024 (validated), so the streams cannot fail to seed.
         var simulation = try! AggregationSimulation(spec: model, runSeed: seed, replication: replication)
-        let outcome = try run(&simulation, replication: replication, records: records)
+        let outcome = try run(&simulation, replication: replication, records: records, budget: budget)
         progress.replicationDone()
         return outcome
       }
     }
-    return try outcomes.map { outcome throws(OutputError) in try outcome.get() }
+    return try outcomes.map { try $0.get() }
   }
 
   /// Runs `simulation` (replication `replication`) to its end in stretches of `stretch`, writing
   /// each stretch's records to the replication's parts of `records` (nil: dropping them), and
   /// keeps its outcome.
   static func run(_ simulation: inout AggregationSimulation, replication: Int,
-                  records: RecordFiles?) throws(OutputError) -> ReplicationOutcome {
+                  records: RecordFiles?, budget: RunBudget) throws -> ReplicationOutcome {
     simulation.start()
     var writer = try records?.writer(replication: replication, clientNames: simulation.clientNames,
                                      apiServiceNames: simulation.apiServiceNames)
     var time = SimTime.zero
     repeat {
       time = time + stretch
-      simulation.advance(to: time)
+      try simulation.advance(to: time, within: budget)
       let taken = simulation.takeRecords()  // taken even when there is no writer: dropped
       try writer?.write(taken)
     } while time < simulation.end

@@ -42,7 +42,7 @@ struct ModelFaultsTests {
     #expect(modelProblems(yaml) == [
       "lab.yaml:24:49: spec.faults[0].kind: expected one of restart, found \"crash\"",
       "lab.yaml:25:7: spec.faults[1]: expected exactly one of window, random (a schedule), found keys window, random",
-      "lab.yaml:26:57: spec.faults[2].kind.lossBurst: expected a finite number in [0, 0.999], found 1",
+      "lab.yaml:26:57: spec.faults[2].kind.lossBurst: expected a finite number in [0, 0.99], found 1",
     ])
   }
 

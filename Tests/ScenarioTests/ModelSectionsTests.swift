@@ -106,7 +106,7 @@ struct ModelSectionsTests {
                   location: SourceLocation(file: "lab.yaml", line: 28, column: 7, keyPath: "spec.expect[1]")),
     ])
     #expect(MetricCatalogue.summary.map(\.name) == [
-      "requests", "retries", "latency_mean_s", "latency_p50_s", "latency_p90_s", "latency_p99_s", "latency_p999_s",
+      "requests", "retries", "dropped_offered", "latency_mean_s", "latency_p50_s", "latency_p90_s", "latency_p99_s", "latency_p999_s",
       "latency_max_s", "throughput_per_s", "rate_200", "success_fraction", "fraction_429", "fraction_503_unavailable",
       "fraction_503_discovery_timeout", "fraction_503_unreachable", "fraction_504", "fraction_client_timeout", "fraction_500",
       "unavailable_fraction", "availability_transitions", "time_to_detect_s", "status_propagation_max_s", "openapi_downloads",
@@ -193,13 +193,13 @@ struct ModelSectionsTests {
       "lab.yaml:17:16: spec.extensionServers[0].faults[0]: expected key \"factor\", found nothing",
       "lab.yaml:17:59: spec.extensionServers[0].faults[1].factor: expected no factor for a crash fault (only slowDown has one), found \"factor\"",
       "lab.yaml:18:35: spec.links.clients.requestLatency: expected either latency or requestLatency/responseLatency (latency is given), found \"requestLatency\"",
-      "lab.yaml:18:62: spec.links.clients.loss: expected a probability in [0, 1), found 1",
+      "lab.yaml:18:62: spec.links.clients.loss: expected a finite number in [0, 0.99], found 1",
       "lab.yaml:21:58: spec.clients[0].target.kind: expected one of get, list, discovery, found \"watch\"",
       "lab.yaml:22:17: spec.clients[0].workload: expected exactly one of poisson, constant, bursts, timeVarying, trace, closed, kubectl, hpa, garbageCollector, namespaceDeletion (a workload), found an empty mapping",
       "lab.yaml:23:16: spec.clients[0].retries: expected an integer in [0, 1000], found -1",
       "lab.yaml:24:18: spec.sweep[0].path: expected a key path under spec such as spec.clients[0].workload.poisson (not under spec.sweep or spec.expect), found \"spec.sweep[0].values\"",
       "lab.yaml:24:50: spec.sweep[0].values: expected at least one value, found an empty sequence",
-      "lab.yaml:25:21: spec.expect[0].metric: expected one of requests, retries, latency_mean_s, latency_p50_s, latency_p90_s, latency_p99_s, latency_p999_s, latency_max_s, throughput_per_s, rate_200, success_fraction, fraction_429, fraction_503_unavailable, fraction_503_discovery_timeout, fraction_503_unreachable, fraction_504, fraction_client_timeout, fraction_500, unavailable_fraction, availability_transitions, time_to_detect_s, status_propagation_max_s, openapi_downloads, openapi_failed_downloads, pod_utilisation, pod_queue_length_mean, pod_served, invocations, cache_hits, discovery_complete, discovery_partial, discovery_partial_fraction, discovery_latency_p50_s, discovery_latency_p99_s, discovery_latency_max_s, namespaces_deleted, namespaces_finalized, namespace_discovery_failures, terminating_mean_s, terminating_p50_s, terminating_p99_s, terminating_max_s, still_terminating, oldest_terminating_s, stale_fraction, stale_s, stale_to_current, fetches, failed_fetches, fallbacks, seat_utilisation, queue_length_mean, queue_wait_mean_s, rejected, dispatched, concurrency_limit (did you mean \"latency_p90_s\"?), found \"latency_p95_s\"",
+      "lab.yaml:25:21: spec.expect[0].metric: expected one of requests, retries, dropped_offered, latency_mean_s, latency_p50_s, latency_p90_s, latency_p99_s, latency_p999_s, latency_max_s, throughput_per_s, rate_200, success_fraction, fraction_429, fraction_503_unavailable, fraction_503_discovery_timeout, fraction_503_unreachable, fraction_504, fraction_client_timeout, fraction_500, unavailable_fraction, availability_transitions, time_to_detect_s, status_propagation_max_s, openapi_downloads, openapi_failed_downloads, pod_utilisation, pod_queue_length_mean, pod_served, invocations, cache_hits, discovery_complete, discovery_partial, discovery_partial_fraction, discovery_latency_p50_s, discovery_latency_p99_s, discovery_latency_max_s, namespaces_deleted, namespaces_finalized, namespace_discovery_failures, terminating_mean_s, terminating_p50_s, terminating_p99_s, terminating_max_s, still_terminating, oldest_terminating_s, stale_fraction, stale_s, stale_to_current, fetches, failed_fetches, fallbacks, seat_utilisation, queue_length_mean, queue_wait_mean_s, rejected, dispatched, concurrency_limit (did you mean \"latency_p90_s\"?), found \"latency_p95_s\"",
       "lab.yaml:25:43: spec.expect[0].scope: expected all, client/<name>, apiservice/<name>, pod/<server>/<index>, kubectl/<client>, garbage_collector/<client>, namespace_controller/<client>, discovery/<apiservice> or priority_level/<instance>/<level>, found \"everything\"",
       "lab.yaml:25:89: spec.expect[1].scope: expected a scope of the form all or pod/<server>/<index> for pod_utilisation, found \"client/hpa\"",
     ])

@@ -130,7 +130,7 @@ struct ScenarioLoaderTests {
     #expect(problems(yaml) == [
       "lab.yaml:7:15: spec.run.duration: expected a duration > 0s, found \"0s\"",
       "lab.yaml:8:11: spec.run.seed: expected an integer in [0, 4294967295], found 4294967296",
-      "lab.yaml:9:17: spec.run.timeBucket: expected a duration > 0s, found \"0ms\"",
+      "lab.yaml:9:17: spec.run.timeBucket: expected a period of at least 1ms (a real cluster's fastest loop, client-go's workqueue backoff, starts at 5ms), found \"0ms\"",
       "lab.yaml:10:19: spec.run.replications: expected an integer in [1, 1024], found \"5\"",
     ])
   }

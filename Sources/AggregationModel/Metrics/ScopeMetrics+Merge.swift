@@ -7,5 +7,6 @@ extension ScopeMetrics {
     for index in outcomes.indices { outcomes[index] += other.outcomes[index] }
     latency.merge(other.latency)
     retries += other.retries
+    droppedOffered += other.droppedOffered
   }
 }

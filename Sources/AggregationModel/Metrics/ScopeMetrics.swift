@@ -10,6 +10,9 @@ public struct ScopeMetrics: Sendable {
   public var latency = LatencyHistogram()
   /// Retries sent (after a 429 with Retry-After).
   public var retries = 0
+  /// Arrivals of an open workload not sent because the client already had `maxOutstanding`
+  /// requests in progress.
+  public var droppedOffered = 0
 
   public init() {}
 

@@ -8,6 +8,9 @@ extension SummaryMetric {
     "requests", .count, "requests that ended, whatever the outcome", .requests { m, _ in Double(m.completed) })
   public static let retries = SummaryMetric(
     "retries", .count, "retries sent after a 429 with Retry-After", .requests { m, _ in Double(m.retries) })
+  public static let droppedOffered = SummaryMetric(
+    "dropped_offered", .count, "open-workload arrivals not sent: the client already had maxOutstanding requests in progress",
+    .requests { m, _ in Double(m.droppedOffered) })
   public static let latencyMean = SummaryMetric(
     "latency_mean_s", .seconds, "mean latency as the client sees it: first send to final answer, retries included",
     .requests { m, _ in seconds(m.latency, \.mean) })
@@ -53,7 +56,7 @@ extension SummaryMetric {
 
   /// The metrics of a scope's requests, in the order `expect:` lists them.
   static let requestFamily: [SummaryMetric] =
-    [requests, retries, latencyMean, latencyP50, latencyP90, latencyP99, latencyP999, latencyMax, throughput, rate200]
+    [requests, retries, droppedOffered, latencyMean, latencyP50, latencyP90, latencyP99, latencyP999, latencyMax, throughput, rate200]
     + outcomeFractions
 
   public static let unavailableFraction = SummaryMetric(

@@ -104,6 +104,37 @@ public struct AggregationSimulation {
     runEvents(until: Swift.min(time, end))
   }
 
+  /// As `advance(to:)`, checking `budget` every `RunBudget.checkInterval` events.
+  /// - Throws: `BudgetOverrun` when the replication handled more events than the budget's, or
+  ///   the process holds more memory; the replication is then unusable.
+  public mutating func advance(to time: SimTime, within budget: RunBudget) throws(BudgetOverrun) {
+    let end = Swift.min(time, self.end)
+    var nextCheck = kernel.calendar.eventsHandled &+ RunBudget.checkInterval
+    while let event = kernel.calendar.popNext(notAfter: end) {
+      handle(event)
+      if kernel.calendar.eventsHandled >= nextCheck {
+        try check(budget, until: end)
+        nextCheck = kernel.calendar.eventsHandled &+ RunBudget.checkInterval
+      }
+    }
+    kernel.calendar.advance(to: end)
+  }
+
+  /// Runs the replication from its start to its end in stretches of `stretch` within `budget`,
+  /// dropping its records (for a caller that needs only what it measured).
+  /// - Throws: `BudgetOverrun` as `advance(to:within:)`.
+  public mutating func runDroppingRecords(within budget: RunBudget, stretch: SimDuration = .seconds(1)) throws(BudgetOverrun)
+    -> ReplicationResult {
+    start()
+    var time = SimTime.zero
+    repeat {
+      time = time + stretch
+      try advance(to: time, within: budget)
+      _ = takeRecords()
+    } while time < end
+    return finish()
+  }
+
   /// Hands over the events, sampled requests and time-series points recorded since the last call.
   public mutating func takeRecords() -> ReplicationRecords { kernel.recorder.take() }
 

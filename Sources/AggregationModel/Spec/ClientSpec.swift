@@ -121,6 +121,16 @@ public struct ClientSpec: Hashable, Sendable {
   public var timeout: SimDuration?
   /// The link from this client to the control plane.
   public var link: NetworkLinkSpec
+  /// An open workload's most requests in progress at once: an arrival beyond it is not sent
+  /// and counts as `dropped_offered`. Whatever generates open load has finite workers or
+  /// connections (k6's constant-arrival-rate `maxVUs`, whose excess arrivals it counts as
+  /// `dropped_iterations`; client-go instead blocks its caller, a closed loop), so an overloaded
+  /// run holds at most this many waiting requests per client, not an ever-growing backlog.
+  public var maxOutstanding: Int = ClientSpec.defaultMaxOutstanding
+
+  /// `maxOutstanding`'s default: 100,000 requests per client (a few tens of MB of state);
+  /// far above any open workload that the aggregation layer can serve (10⁴/s for 10 s).
+  public static let defaultMaxOutstanding = 100_000
 
   public init(name: String, identity: RequestSubject, target: ClientTarget, workload: Workload,
               rateLimit: RateLimitSpec? = .clientGo, retry: RetryPolicy = .clientGo,

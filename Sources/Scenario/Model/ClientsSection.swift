@@ -18,6 +18,8 @@ public import AggregationModel
 ///     retries: 10                             # 429/5xx with Retry-After (default 10); 0 disables
 ///     timeout: none                           # client-side timeout, > 0; default none
 ///     link: {latency: 2ms}                    # default links.clients
+///     maxOutstanding: 100000                  # open workloads: requests in progress at most, in
+///     #   [1, 1000000]; an arrival beyond is not sent and counts as dropped_offered (k6's maxVUs)
 /// ```
 public struct ClientsSection: ScenarioSection, Hashable {
   public static let key = "clients"
@@ -34,7 +36,7 @@ public struct ClientsSection: ScenarioSection, Hashable {
 
   public var entries: [Entry]
 
-  static let keys = ["name", "identity", "target", "workload", "rateLimit", "retries", "timeout", "link"]
+  static let keys = ["name", "identity", "target", "workload", "rateLimit", "retries", "timeout", "link", "maxOutstanding"]
 
   public init?(reading node: NodeReader) {
     guard let entries = node.array(Self.entry) else { return nil }
@@ -64,10 +66,19 @@ public struct ClientsSection: ScenarioSection, Hashable {
     let retries = m.read("retries", default: RetryPolicy.clientGo.maxRetries) { $0.integer(in: 0...1000) }
     let timeout = m.read("timeout", default: nil) { $0.noneOr { $0.positiveDuration() } }
     let link = m.optionalValue("link") { $0.networkLink() }
-    guard let name, let identity, let target, let workload, let rateLimit, let retries, let timeout, let link else { return nil }
+    let maxOutstanding = m.read("maxOutstanding", default: ClientSpec.defaultMaxOutstanding) { n -> Int? in
+      guard case .open = workload else {
+        n.report(expected: "no maxOutstanding: it bounds an open workload (poisson, constant, bursts, timeVarying, trace or hpa)")
+        return nil
+      }
+      return n.integer(in: 1...1_000_000)
+    }
+    guard let name, let identity, let target, let workload, let rateLimit, let retries, let timeout, let link,
+          let maxOutstanding else { return nil }
     var spec = ClientSpec(name: name.value, identity: identity ?? role?.identity ?? .user(name.value), target: target.0,
                           workload: workload, rateLimit: rateLimit, retry: RetryPolicy(maxRetries: retries), timeout: timeout)
     if let link { spec.link = link }
+    spec.maxOutstanding = maxOutstanding
     return Entry(spec: spec, name: name, apiService: target.1, hasOwnLink: link != nil)
   }
 
@@ -124,18 +135,29 @@ public struct ClientsSection: ScenarioSection, Hashable {
     }
   }
 
-  /// `{qps, burst}`; a key left out takes client-go's (`RateLimitSpec.clientGo`).
+  /// `{qps, burst}`; a key left out takes client-go's (`RateLimitSpec.clientGo`). `qps` (a
+  /// number per second, or a rate such as `3/min`) lies in [0.001, 1000000]: below one token
+  /// every 1000 s no real client is limited (client-go's defaults are 5 and 50), and the bucket's
+  /// arithmetic in nanoseconds stays exact; `burst` in [1, 1000000].
   static func rateLimit(_ node: NodeReader) -> RateLimitSpec? {
     guard let m = node.mapping(knownKeys: ["qps", "burst"]) else { return nil }
     let defaults = RateLimitSpec.clientGo
     let qps = m.read("qps", default: defaults.qps) { n -> Rate? in
-      if case .string = n.scalarKind { return n.rate() }
-      return n.number(in: Double.leastNonzeroMagnitude...1e9).map(Rate.perSecond)
+      let bounds = minimumQPS...NodeReader.maximumRate
+      if case .string = n.scalarKind {
+        guard let rate = n.rate() else { return nil }
+        guard bounds.contains(rate.perSecond) else { n.report(expected: "a rate of at least 0.001/s"); return nil }
+        return rate
+      }
+      return n.number(in: bounds).map(Rate.perSecond)
     }
     let burst = m.read("burst", default: defaults.burst) { $0.integer(in: 1...1_000_000) }
     guard let qps, let burst else { return nil }
     return RateLimitSpec(qps: qps, burst: burst)
   }
+
+  /// The smallest token-bucket rate a scenario may give, per second.
+  static let minimumQPS = 0.001
 }
 
 extension NodeReader {

@@ -173,8 +173,8 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     var spec = OpenAPIControllerSpec()
     let enabled = m.read("enabled", default: spec.enabled) { $0.bool() }
     let v3 = m.read("v3", default: spec.v3) { $0.bool() }
-    let interval = m.read("interval", default: spec.interval) { $0.positiveDuration() }
-    let backoffMax = m.read("backoffMax", default: spec.backoffMax) { $0.positiveDuration() }
+    let interval = m.read("interval", default: spec.interval) { $0.period() }
+    let backoffMax = m.read("backoffMax", default: spec.backoffMax) { $0.period() }
     let timeout = m.read("timeout", default: spec.timeout) { $0.positiveDuration() }
     let first = m.read("firstDownload", default: spec.firstDownload) { $0.duration() }
     let registration = m.read("registrationDownloads", default: spec.registrationDownloads) { $0.bool() }
@@ -199,15 +199,15 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     guard let m = node.mapping(knownKeys: keys) else { return nil }
     var spec = AvailabilityControllerSpec()
     let enabled = m.read("enabled", default: spec.enabled) { $0.bool() }
-    let resync = m.read("resync", default: spec.resync) { $0.positiveDuration() }
+    let resync = m.read("resync", default: spec.resync) { $0.period() }
     let first = m.read("firstResync", default: spec.firstResync) { $0.duration().map(Optional.some) }
     let workers = m.read("workers", default: spec.workers) { $0.integer(in: 1...1_000) }
     let probes = m.read("probes", default: spec.probes) { $0.integer(in: 1...1_000) }
     let timeout = m.read("probeTimeout", default: spec.probeTimeout) { $0.positiveDuration() }
     let backoff = m.read("backoff", default: (spec.backoffBase, spec.backoffMax)) { n -> (SimDuration, SimDuration)? in
       guard let b = n.mapping(knownKeys: ["base", "max"]) else { return nil }
-      let base = b.read("base", default: spec.backoffBase) { $0.positiveDuration() }
-      let max = b.read("max", default: spec.backoffMax) { $0.positiveDuration() }
+      let base = b.read("base", default: spec.backoffBase) { $0.period() }
+      let max = b.read("max", default: spec.backoffMax) { $0.period() }
       guard let base, let max else { return nil }
       guard base <= max else {
         n.report(expected: "backoff.base <= backoff.max (\(max))", found: "\(base)")

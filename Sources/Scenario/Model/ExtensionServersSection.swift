@@ -107,7 +107,7 @@ public struct ExtensionServersSection: ScenarioSection, Hashable {
     let keys = ["period", "timeout", "failureThreshold", "successThreshold", "initialDelay", "firstProbe"]
     guard let m = node.mapping(knownKeys: keys) else { return nil }
     var spec = ReadinessProbeSpec()
-    let period = m.read("period", default: spec.period) { $0.positiveDuration() }
+    let period = m.read("period", default: spec.period) { $0.period() }
     let timeout = m.read("timeout", default: spec.timeout) { $0.positiveDuration() }
     let failures = m.read("failureThreshold", default: spec.failureThreshold) { $0.integer(in: 1...1_000_000) }
     let successes = m.read("successThreshold", default: spec.successThreshold) { $0.integer(in: 1...1_000_000) }

@@ -72,6 +72,23 @@ extension NodeReader {
     return value
   }
 
+  /// The shortest period a scenario may give a control loop, a backoff, a retry or a
+  /// retransmission: 1 ms. A real cluster's fastest loops are far slower (client-go's workqueue
+  /// backoff starts at 5 ms, the 1.36 discovery manager retries after 500 ms, Linux's minimum
+  /// TCP retransmission timeout is 200 ms); below a millisecond a loop only multiplies events
+  /// (a 1 ns resync would be 10⁹ events per simulated second and never finish).
+  static let shortestPeriod = SimDuration.milliseconds(1)
+
+  /// The period of a loop, a backoff, a retry or a retransmission: at least `shortestPeriod`.
+  func period() -> SimDuration? {
+    guard let value = duration() else { return nil }
+    guard value >= Self.shortestPeriod else {
+      report(expected: "a period of at least 1ms (a real cluster's fastest loop, client-go's workqueue backoff, starts at 5ms)")
+      return nil
+    }
+    return value
+  }
+
   /// A non-empty string.
   func name() -> String? {
     guard let text = string() else { return nil }

@@ -54,6 +54,8 @@ struct ClientFleet {
   private var runBuckets: [TokenBucket?] = []
   /// Unreachable client links: the client's dial fails after client-go's 30 s dial timeout.
   let dialTimeout: SimDuration
+  /// Per client, the open-workload requests sent and not ended yet (at most its `maxOutstanding`).
+  private var outstanding: [Int]
 
   init(clients: [ClientState], apiServices: Int, dialTimeout: SimDuration) {
     self.clients = clients
@@ -63,6 +65,7 @@ struct ClientFleet {
     bucketOutcomes = Array(repeating: 0, count: scopes * Outcome.allCases.count)
     bucketLatencySeconds = Array(repeating: 0, count: scopes)
     self.dialTimeout = dialTimeout
+    outstanding = Array(repeating: 0, count: clients.count)
   }
 
   // MARK: Arrivals
@@ -101,10 +104,20 @@ struct ClientFleet {
     }
   }
 
-  /// A new request of `client`: its client timeout starts, then the token bucket decides when it goes.
+  /// A new request of `client`: its client timeout starts, then the token bucket decides when it
+  /// goes. An open workload's arrival is dropped (counted, not sent) while the client has
+  /// `maxOutstanding` requests in progress.
   private mutating func beginRequest(client: Int, user: Int, _ kernel: inout Kernel) {
-    let id = kernel.requests.allocate()
     let apiService = clients[client].apiService
+    if user < 0 {
+      guard outstanding[client] < clients[client].spec.maxOutstanding else {
+        metrics[client].droppedOffered += 1
+        if apiService >= 0 { apiServiceMetrics[Int(apiService)].droppedOffered += 1 }
+        return
+      }
+      outstanding[client] += 1
+    }
+    let id = kernel.requests.allocate()
     kernel.requests[id].origin = .client(user: Int32(user))
     kernel.requests[id].client = Int32(client)
     kernel.requests[id].firstSent = kernel.now
@@ -218,6 +231,7 @@ struct ClientFleet {
     let record = kernel.requests[id]
     let latency = kernel.now - record.firstSent
     let client = Int(record.client), apiService = Int(record.apiService)
+    if case .client(let user) = record.origin, user < 0 { outstanding[client] -= 1 }
     metrics[client].record(outcome, latency: latency)
     if apiService >= 0 { apiServiceMetrics[apiService].record(outcome, latency: latency) }
     countInBucket(scope: client, outcome: outcome, latency: latency)

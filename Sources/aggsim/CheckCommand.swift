@@ -5,15 +5,21 @@ import Scenario
 import SimCore
 
 /// `aggsim check`: runs scenarios and evaluates their `expect:` assertions, the regression test
-/// of a timeout policy for a CI pipeline. Exit 0 when every assertion holds, 1 when one fails.
+/// of a timeout policy for a CI pipeline. Exit 0 when every assertion holds, 1 when one fails
+/// or is inconclusive (unless `--inconclusive pass`).
 ///
-/// An assertion holds when the mean over replications satisfies its bound; the table shows the
-/// 95% interval so a reader sees how close the margin is ("CI crosses" when it straddles it).
+/// An assertion bounds a figure over the replications (`over:`): by default the mean, which
+/// passes only when its whole interval (`confidence:`, 95%) meets the bound and is inconclusive
+/// when the interval straddles it; or the max, min, every replication, or a quantile.
 struct CheckCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "check", abstract: "Run scenarios and evaluate their expect: assertions (exit 1 if any fails).")
 
+  enum InconclusivePolicy: String, ExpressibleByArgument, CaseIterable { case fail, pass }
+
   @Argument(help: "Scenario files (YAML).") var scenarios: [String]
+  @Option(help: "What an inconclusive expectation (the mean's interval straddles its bound) counts as.")
+  var inconclusive = InconclusivePolicy.fail
   @OptionGroup var options: RunOptions
 
   func run() async throws {
@@ -24,40 +30,43 @@ struct CheckCommand: AsyncParsableCommand {
       let outcome = try await options.runAndWrite(loaded)
       print(outcome.line)
       for expectation in loaded.file.expectations {
-        let row = CheckCommand.evaluate(expectation, summaries: outcome.summaries, scenario: loaded.file.name)
-        if row.last?.hasPrefix("FAIL") == true { failures += 1 }
+        let (row, outcome) = CheckCommand.evaluate(expectation, summaries: outcome.summaries, scenario: loaded.file.name)
+        if outcome == .fail || (outcome == .inconclusive && inconclusive == .fail) { failures += 1 }
         rows.append(row)
       }
     }
-    print(TextTable.render(header: ["scenario", "scope", "metric", "bound", "mean", "95% CI", "n", "result"], rows: rows))
+    print(TextTable.render(header: ["scenario", "scope", "metric", "over", "bound", "value", "95% CI", "n", "result"], rows: rows))
     if failures > 0 {
-      print("\(failures) of \(rows.count) expectations failed")
+      print("\(failures) of \(rows.count) expectations failed" + (inconclusive == .fail ? " or were inconclusive" : ""))
       throw ExitCode.failure
     }
     print("all \(rows.count) expectations hold")
   }
 
-  /// One table row: scenario, scope, metric, bound, mean, CI, n, result.
-  static func evaluate(_ expectation: Expectation, summaries: [ReplicationSummary], scenario: String) -> [String] {
+  /// One table row (scenario, scope, metric, over, bound, value, CI, n, result) and the outcome.
+  static func evaluate(_ expectation: Expectation, summaries: [ReplicationSummary],
+                       scenario: String) -> (row: [String], outcome: ExpectationVerdict.Outcome) {
     var bound: [String] = []
     if let min = expectation.min { bound.append("≥ \(format(min))") }
     if let max = expectation.max { bound.append("≤ \(format(max))") }
-    let boundText = bound.joined(separator: ", ")
     let scope = expectation.scope.description, metric = expectation.metric.name
+    let head = [scenario, scope, metric, expectation.over.description, bound.joined(separator: ", ")]
     guard let values = MetricLookup.values(summaries, scope: scope, metric: expectation.metric) else {
-      return [scenario, scope, metric, boundText, "–", "–", "0", "FAIL (no such scope or metric)"]
+      return (head + ["–", "–", "0", "FAIL (no such scope or metric)"], .fail)
     }
-    guard let estimate = MetricLookup.estimate(values) else {
-      return [scenario, scope, metric, boundText, "–", "–", "0", "FAIL (no data)"]
+    guard let verdict = ExpectationVerdict.judge(expectation, values: values) else {
+      return (head + ["–", "–", "0", "FAIL (no data)"], .fail)
     }
-    let mean = estimate.mean, ci = estimate.interval
-    let holds = (expectation.min.map { mean >= $0 } ?? true) && (expectation.max.map { mean <= $0 } ?? true)
-    let crosses = ci.map { ci in
-      (expectation.min.map { ci.low < $0 && ci.high >= $0 } ?? false) || (expectation.max.map { ci.low <= $0 && ci.high > $0 } ?? false)
-    } ?? false
-    let ciText = ci.map { "\(format($0.low)) … \(format($0.high))" } ?? "–"
-    let result = holds ? (crosses ? "pass (CI crosses)" : "pass") : (crosses ? "FAIL (CI crosses)" : "FAIL")
-    return [scenario, scope, metric, boundText, format(mean), ciText, "\(estimate.count)", result]
+    let ciText = verdict.interval.map { "\(format($0.low)) … \(format($0.high))" } ?? "–"
+    let result: String
+    switch verdict.outcome {
+    case .pass: result = "pass"
+    case .fail: result = "FAIL"
+    case .inconclusive:
+      let halfWidth = verdict.interval.map { ($0.high - $0.low) / 2 } ?? .nan
+      result = "INCONCLUSIVE (the interval is ±\(format(halfWidth)): run more replications)"
+    }
+    return (head + [format(verdict.figure), ciText, "\(verdict.count)", result], verdict.outcome)
   }
 
   static func format(_ x: Double) -> String { String(format: "%.4g", x) }

@@ -2,10 +2,16 @@ public import AggregationModel
 
 /// `spec.expect`: assertions on the output metrics, evaluated by the CLI after the run (the
 /// regression test of a timeout policy). Each bounds one metric in one scope with `min` and/or
-/// `max` (inclusive), applied to the mean over replications.
+/// `max` (inclusive), applied to a figure over the replications (`over:`, `ExpectationAggregate`):
+/// `mean` (default: passes when the whole `confidence` interval of the mean meets the bound,
+/// default 0.95, `none` for the mean alone; inconclusive when the interval straddles it),
+/// `max`, `min`, `every` (each replication) or `quantile(q)`.
 /// ```yaml
 /// expect:
 ///   - {metric: latency_p99_s, scope: client/hpa, max: 1.0}
+///   - {metric: terminating_max_s, scope: namespace_controller/namespaces, max: 120, over: every}
+///   - {metric: latency_p99_s, scope: all, max: 0.5, over: quantile(0.9)}
+///   - {metric: success_fraction, scope: all, min: 0.99, confidence: 0.99}
 ///   - {metric: success_fraction, scope: all, min: 0.999}
 ///   - {metric: pod_utilisation, scope: pod/metrics-server/0, max: 0.8}
 ///   - {metric: time_to_detect_s, scope: apiservice/v1beta1.metrics.k8s.io, max: 36}
@@ -26,13 +32,19 @@ public struct ExpectSection: ScenarioSection, Hashable {
   }
 
   static func expectation(_ node: NodeReader) -> (Expectation, SourceLocation)? {
-    guard let m = node.mapping(knownKeys: ["metric", "scope", "min", "max"]) else { return nil }
+    guard let m = node.mapping(knownKeys: ["metric", "scope", "min", "max", "over", "confidence"]) else { return nil }
     let metric = m.required("metric")?.oneOf(MetricCatalogue.summary.map(\.name)).flatMap(MetricCatalogue.summaryMetric(named:))
     let scopeNode = m.required("scope")
     let scope = scopeNode.flatMap(Self.scope)
     let low = m.optionalValue("min") { $0.number() }
     let high = m.optionalValue("max") { $0.number() }
-    guard let metric, let scopeNode, let scope, let low, let high else { return nil }
+    let over = m.read("over", default: ExpectationAggregate.mean) { $0.aggregate() }
+    let confidence = m.read("confidence", default: Expectation.defaultConfidence) { $0.noneOr { $0.number(in: 0.5...0.9999) } }
+    guard let metric, let scopeNode, let scope, let low, let high, let over, let confidence else { return nil }
+    if confidence != Expectation.defaultConfidence, over != .mean, let node = m.optional("confidence") {
+      node.report(expected: "no confidence: it is the level of the mean's interval (over: mean), not of \(over)")
+      return nil
+    }
     if low == nil && high == nil {
       node.report(expected: "a bound: min, max or both", found: "neither")
       return nil
@@ -45,7 +57,8 @@ public struct ExpectSection: ScenarioSection, Hashable {
       scopeNode.report(expected: "a scope of the form \(ScopeKind.patterns(metric.scopeKinds)) for \(metric.name)")
       return nil
     }
-    return (Expectation(metric: metric, scope: scope.value, min: low, max: high, location: node.location), scope.location)
+    return (Expectation(metric: metric, scope: scope.value, min: low, max: high, over: over, confidence: confidence,
+                        location: node.location), scope.location)
   }
 
   static func scope(_ node: NodeReader) -> Located<ExpectationScope>? {
@@ -55,6 +68,26 @@ public struct ExpectSection: ScenarioSection, Hashable {
       return nil
     }
     return Located(scope, at: node.location)
+  }
+}
+
+extension NodeReader {
+  /// `mean`, `max`, `min`, `every` or `quantile(q)` with 0 < q < 1.
+  func aggregate() -> ExpectationAggregate? {
+    let expected = "one of mean, max, min, every, quantile(q) with 0 < q < 1"
+    guard let text = string() else { return nil }
+    switch text {
+    case "mean": return .mean
+    case "max": return .max
+    case "min": return .min
+    case "every": return .every
+    default:
+      guard text.hasPrefix("quantile("), text.hasSuffix(")"), let q = Double(text.dropFirst(9).dropLast()), q > 0, q < 1 else {
+        report(expected: expected)
+        return nil
+      }
+      return .quantile(q)
+    }
   }
 }
 
@@ -128,20 +161,30 @@ public enum ExpectationScope: Hashable, Sendable, CustomStringConvertible {
   }
 }
 
-/// One assertion of `spec.expect`: `min <= metric(scope) <= max`.
+/// One assertion of `spec.expect`: `min <= over(metric(scope)) <= max`.
 public struct Expectation: Hashable, Sendable {
   public var metric: SummaryMetric
   public var scope: ExpectationScope
   public var min: Double?
   public var max: Double?
+  /// The figure over the replications that the bounds apply to.
+  public var over: ExpectationAggregate
+  /// The level of the mean's interval (`over: mean`); nil judges the mean alone.
+  public var confidence: Double?
   /// Where the expectation was written (for the CLI's report of a failed one).
   public var location: SourceLocation
 
-  public init(metric: SummaryMetric, scope: ExpectationScope, min: Double?, max: Double?, location: SourceLocation) {
+  /// `confidence:` when it is not given: a 95% interval.
+  public static let defaultConfidence: Double? = 0.95
+
+  public init(metric: SummaryMetric, scope: ExpectationScope, min: Double?, max: Double?, over: ExpectationAggregate = .mean,
+              confidence: Double? = Expectation.defaultConfidence, location: SourceLocation) {
     self.metric = metric
     self.scope = scope
     self.min = min
     self.max = max
+    self.over = over
+    self.confidence = confidence
     self.location = location
   }
 

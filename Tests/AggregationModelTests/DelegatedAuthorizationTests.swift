@@ -37,6 +37,7 @@ struct DelegatedAuthorizationTests {
   func reviewTimeoutGives500() {
     let result = F.run(Self.spec(times: [1], handling: .seconds(20)))
     #expect(result.trace.map(\.outcome) == [.backendError])
+    #expect(result.trace.map(\.reason) == [.authorizationFailed])
     // Handshakes 4 ms + request 1 ms, review timeout 10 s, answer 1 ms.
     #expect(result.trace.map(\.latency) == [.seconds(10) + .milliseconds(6)])
     #expect(Outcome.backendError.code == 500 && Outcome.backendError.description == "500")

@@ -105,17 +105,17 @@ extension AggregationSimulation {
       switch controlPlane.admit(id, &kernel) {
       case .route: route(id)
       case .queued: break
-      case .rejected: finishServerSide(id, .tooManyRequests)
+      case .rejected: finishServerSide(id, .admissionRejected)
       }
     case .queueWaitExpires(let id, let g):
       guard kernel.requests.isCurrent(id, g) else { return }
       var dispatched: [UInt32] = []
       if controlPlane.queueWaitExpired(id, &kernel, dispatched: &dispatched), kernel.requests[id].origin.isReview == false {
-        finishServerSide(id, .tooManyRequests)
+        finishServerSide(id, .queueWaitExpired)
       }
       runDispatched(dispatched)
     case .localHandlerDone(let id, let g): if kernel.requests.isCurrent(id, g) { finishServerSide(id, .ok) }
-    case .deadlineExpires(let id, let g): if kernel.requests.isCurrent(id, g) { finishServerSide(id, .deadlineExceeded) }
+    case .deadlineExpires(let id, let g): if kernel.requests.isCurrent(id, g) { finishServerSide(id, .deadline) }
     case .discoveryCapExpires(let id, let g): if kernel.requests.isCurrent(id, g) { finishServerSide(id, .discoveryTimeout) }
     case .reviewArrives(let id, let g):
       guard kernel.requests.isCurrent(id, g) else { return }
@@ -134,16 +134,18 @@ extension AggregationSimulation {
       guard let failed = transport.setupDone(Int(c), generation: generation, reply: reply, &kernel) else { return }
       for id in failed {
         kernel.requests[id].setupConnection = -1
-        finishServerSide(id, .unreachable)
+        finishServerSide(id, EndReason(reply))
       }
     case .healthCheck(let c, let generation):
       guard transport.healthCheckFails(Int(c), generation: generation) else { return }
       let connection = transport.connections[Int(c)]
       pods.log(.connectionClosedByHealthCheck, server: Int(connection.server), pod: Int(connection.pod),
                detail: "instance \(connection.instance)", &kernel)
-      closeConnection(Int(c))
+      closeConnection(Int(c), .connectionLost)
     case .answer(let id, let g, let reply):
-      if kernel.requests.isCurrent(id, g) { finishServerSide(id, transport.answerArrived(id, reply: reply, &kernel)) }
+      guard kernel.requests.isCurrent(id, g) else { return }
+      _ = transport.answerArrived(id, reply: reply, &kernel)
+      finishServerSide(id, EndReason(reply))
     }
   }
 

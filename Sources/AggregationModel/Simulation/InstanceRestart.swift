@@ -19,7 +19,7 @@ extension AggregationSimulation {
       pods.releaseOwnAdmission(id, &kernel, transport: transport)
       kernel.requests[id].holdsAdmission = false  // the instance's seats are gone with it
       switch kernel.requests[id].origin {
-      case .client, .discoveryRun: controlPlane.respond(id, .unreachable, &kernel)
+      case .client, .discoveryRun: controlPlane.respond(id, .apiserverConnectionReset, &kernel)
       case .review: pods.reviewEnds(id, allowed: false, &kernel, transport: transport)
       case .probe, .discoveryFetch, .openAPI: kernel.requests.release(id)
       }

@@ -157,7 +157,7 @@ struct ClientFleet {
                       lane: kernel.links.clientLane(client, isRequest: true))
     } else {
       // A partitioned client link: the client's dial fails after client-go's 30 s dial timeout.
-      kernel.requests[id].outcome = .unreachable
+      kernel.requests[id].reason = .apiserverDialTimeout
       kernel.requests[id].phase = .toClient
       kernel.schedule(Event.answer(request: id, generation: generation), after: dialTimeout)
     }
@@ -179,7 +179,7 @@ struct ClientFleet {
       return .retrying
     }
     kernel.cancel(record.senderTimeout)
-    recordCompletion(id, outcome: record.outcome, &kernel)
+    recordCompletion(id, reason: record.reason, &kernel)
     return .completed(run: record.discoveryRun, record.outcome)
   }
 
@@ -190,7 +190,7 @@ struct ClientFleet {
     let record = kernel.requests[id]
     guard record.incarnation == incarnation, record.phase != .free, !record.clientGaveUp else { return nil }
     kernel.requests[id].clientGaveUp = true
-    recordCompletion(id, outcome: .clientTimeout, &kernel)
+    recordCompletion(id, reason: .clientTimeout, &kernel)
     return record.discoveryRun
   }
 
@@ -214,8 +214,9 @@ struct ClientFleet {
 
   /// Counts a request that ended (by its end time: statistics kept during the warm-up are
   /// reset when it ends), in its bucket and, if sampled, in the trace.
-  private mutating func recordCompletion(_ id: UInt32, outcome: Outcome, _ kernel: inout Kernel) {
+  private mutating func recordCompletion(_ id: UInt32, reason: EndReason, _ kernel: inout Kernel) {
     let record = kernel.requests[id]
+    let outcome = reason.outcome
     let latency = kernel.now - record.firstSent
     let client = Int(record.client), apiService = Int(record.apiService)
     metrics[client].record(outcome, latency: latency)
@@ -225,7 +226,7 @@ struct ClientFleet {
     if kernel.recorder.samplesRequest() {
       kernel.recorder.trace.append(RequestTraceEntry(
         client: client, apiService: apiService, kind: record.kind, start: record.firstSent, end: kernel.now,
-        outcome: outcome, attempts: Int(record.attempt), instance: Int(record.instance), pod: Int(record.pod)))
+        reason: reason, attempts: Int(record.attempt), instance: Int(record.instance), pod: Int(record.pod)))
     }
   }
 

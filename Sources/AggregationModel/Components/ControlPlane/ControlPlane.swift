@@ -42,8 +42,8 @@ struct ControlPlane {
 
   /// Where the aggregator sends an admitted request.
   enum Routing {
-    /// Answered now, without a backend: finish it with this outcome.
-    case finish(Outcome)
+    /// Answered now, without a backend: finish it for this reason.
+    case finish(EndReason)
     /// The in-process handler is working on it.
     case local
     /// To the proxy's transport towards `server`.
@@ -158,7 +158,7 @@ struct ControlPlane {
     let record = kernel.requests[id]
     let apiService = Int(record.apiService)
     // An unknown group-version: a fast local 404, counted with the unreachable targets.
-    guard apiService >= 0 || record.servedLocally else { return .finish(.unavailable) }
+    guard apiService >= 0 || record.servedLocally else { return .finish(.notFound) }
     guard !record.servedLocally, kernel.registry.isServiceBacked(apiService) else {
       kernel.requests[id].phase = .inLocalHandler
       kernel.schedule(Event.localHandlerDone(request: id, generation: record.generation),
@@ -166,9 +166,8 @@ struct ControlPlane {
       return .local
     }
     // 503 `service unavailable`, no backend contact.
-    guard kernel.registry.proxyHolds(instance: Int(record.instance), apiService), record.server >= 0 else {
-      return .finish(.unavailable)
-    }
+    guard kernel.registry.proxyHolds(instance: Int(record.instance), apiService) else { return .finish(.serviceUnavailable) }
+    guard record.server >= 0 else { return .finish(.noEndpoints) }
     if record.isGroupVersionDiscovery, let cap = spec.proxy.discoveryTimeout {
       kernel.requests[id].discoveryCap = kernel.scheduleCancellable(
         Event.discoveryCapExpires(request: id, generation: record.generation), after: cap, lane: capLane)
@@ -180,8 +179,8 @@ struct ControlPlane {
   /// The control plane's answer to a client request goes back over the client's link (a
   /// partitioned link: the client's dial fails after the dial timeout). Later events of the
   /// attempt are stale.
-  mutating func respond(_ id: UInt32, _ outcome: Outcome, _ kernel: inout Kernel) {
-    kernel.requests[id].outcome = outcome
+  mutating func respond(_ id: UInt32, _ reason: EndReason, _ kernel: inout Kernel) {
+    kernel.requests[id].reason = reason
     inFlight[Int(kernel.requests[id].instance)] -= 1
     answerClient(id, &kernel)
   }
@@ -194,9 +193,9 @@ struct ControlPlane {
   }
 
   /// The request reached an instance that is down: its connection is refused, and the refusal
-  /// travels back to the client (503-class `unreachable`).
+  /// travels back to the client (`unreachable`).
   mutating func refuse(_ id: UInt32, _ kernel: inout Kernel) {
-    kernel.requests[id].outcome = .unreachable
+    kernel.requests[id].reason = .apiserverConnectionRefused
     answerClient(id, &kernel)
   }
 

@@ -124,7 +124,7 @@ extension AggregationSimulation {
     case .reviewHandled(let id, let g):
       guard kernel.requests.isCurrent(id, g) else { return }
       releaseAdmission(id)
-      controlPlane.answerReview(id, allowed: true, &kernel)
+      controlPlane.answerReview(id, .allowed, &kernel)
     }
   }
 
@@ -155,14 +155,18 @@ extension AggregationSimulation {
     case .serviceDone(let id, let g, let server, let pod):
       pods.serviceDone(PodJob(request: id, generation: g), server: Int(server), pod: Int(pod), &kernel, transport: transport)
     case .queueWaitExpires(let id, let g): if kernel.requests.isCurrent(id, g) { pods.queueWaitExpired(id, &kernel, transport: transport) }
-    case .reviewAnswer(let id, let g, let allowed):
-      if kernel.requests.isCurrent(id, g) { pods.reviewEnds(id, allowed: allowed, &kernel, transport: transport) }
-    case .reviewTimeout(let id, let g):
-      // The review client gave up: the control plane forgets the review, the pod fails the request.
-      guard kernel.requests.isCurrent(id, g) else { return }
+    case .reviewAnswer(let id, let g, let verdict):
+      if kernel.requests.isCurrent(id, g) { pods.reviewAnswered(id, verdict, &kernel, transport: transport) }
+    case .reviewTimeout(let id, let incarnation):
+      // The review client gave up on the call: the control plane forgets the review, the pod
+      // fails the request (a timeout is not retried).
+      guard kernel.requests[id].incarnation == incarnation, kernel.requests[id].phase != .free, kernel.requests[id].origin.isReview
+      else { return }
       kernel.requests[id].senderTimeout = nil
       releaseAdmission(id)
-      pods.reviewEnds(id, allowed: false, &kernel, transport: transport)
+      pods.reviewAnswered(id, .timedOut, &kernel, transport: transport)
+    case .reviewResend(let id, let g, let newCall):
+      if kernel.requests.isCurrent(id, g) { pods.resendReview(id, newCall: newCall, &kernel, transport: transport) }
     }
   }
 }

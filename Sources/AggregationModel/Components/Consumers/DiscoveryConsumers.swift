@@ -19,7 +19,8 @@ import SimCore
 /// Simplifications: the disk cache is written only by a complete discovery (a partial one leaves
 /// it stale, so the next invocation discovers again; client-go would re-fetch only the failed
 /// group-versions); invocations that overlap a discovery in progress do their own; no retry of
-/// `ErrGroupDiscoveryFailed`; the 32 s `?timeout=` of discovery requests is not modelled.
+/// `ErrGroupDiscoveryFailed`. Discovery requests carry client-go's discovery timeout (32 s for
+/// kubectl; for the controllers before 1.23) as their `?timeout=` and client-side timeout.
 struct DiscoveryConsumers {
   enum Event: ComponentEvent {
     /// The namespace controller syncs a Terminating namespace (after the grace period or a requeue).
@@ -42,7 +43,8 @@ struct DiscoveryConsumers {
 
   /// The consumers of `spec` (creates each consumer's stream `client/<name>/controller`).
   init(_ spec: ModelSpec, registry: RegistryView, streams: StreamRegistry) {
-    clients = spec.clients.map { DiscoveryClientState($0, streams: streams) }
+    let version = VersionBehaviour(spec.version)
+    clients = spec.clients.map { DiscoveryClientState($0, version: version, streams: streams) }
     namespaceMetrics = spec.clients.map { client in
       guard case .namespaceDeletion = client.workload else { return nil }
       return NamespaceMetrics(client: client.name)
@@ -122,6 +124,9 @@ struct DiscoveryConsumers {
     kernel.requests[id].usesDiscoveryBucket = !resource && runs[run].hasBucket
     kernel.requests[id].kind = resource ? fleet.clients[client].kind : .discovery
     kernel.requests[id].isGroupVersionDiscovery = !resource && !local
+    let spec = fleet.clients[client].spec
+    kernel.requests[id].timeoutParameter = resource ? spec.requestTimeout ?? .zero : clients[client]!.discoveryTimeoutParameter
+    kernel.requests[id].clientTimeout = resource ? spec.timeout ?? .zero : clients[client]!.discoveryClientTimeout
     if apiService >= 0 { kernel.requests[id].server = kernel.registry.serverOf[Int(apiService)] }
     fleet.submit(id, &kernel)
   }

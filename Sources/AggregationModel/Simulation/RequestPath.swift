@@ -7,7 +7,10 @@ extension AggregationSimulation {
   /// aggregator answers, serves locally, or proxies.
   mutating func route(_ id: UInt32) {
     let run = kernel.requests[id].discoveryRun
-    if run >= 0 { consumers.documentServed(run: run, instance: Int(kernel.requests[id].instance), managers: discoveryManagers) }
+    if run >= 0 {
+      consumers.documentServed(run: run, instance: Int(kernel.requests[id].instance), managers: discoveryManagers,
+                               target: clients.clients[Int(kernel.requests[id].client)].apiService)
+    }
     switch controlPlane.routeDecision(id, &kernel) {
     case .finish(let reason): finishServerSide(id, reason)
     case .local: break

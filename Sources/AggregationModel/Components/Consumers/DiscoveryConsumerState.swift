@@ -31,6 +31,13 @@ struct DiscoveryClientState {
   let discoveryClientTimeout: SimDuration
   /// The disk cache is fresh before this instant (never written: `.zero`).
   var cacheFreshUntil = SimTime.zero
+  /// The disk cache was written while kubectl's target group-version was Stale, so without it.
+  var cacheLacksTarget = false
+  /// kubectl maps its target resource through discovery (`resource: get`).
+  var mapsTarget: Bool {
+    if case .kubectl(let resource) = role { return resource == .get }
+    return false
+  }
   var metrics: DiscoveryMetrics
   /// Legacy discovery's group-versions in `/apis` order after `/api/v1`: a registry index, or -1
   /// for a local group-version outside the registry (`apiregistration.k8s.io/v1`); the
@@ -94,6 +101,10 @@ struct DiscoveryRun {
   /// Group-version requests still unanswered.
   var pending = 0
   var partial = false
+  /// kubectl's aggregated discovery silently left out a Stale group-version (disk cache).
+  var droppedStale = false
+  /// ... and that group-version is kubectl's target's: its resource type is unknown.
+  var lacksTarget = false
   /// A kubectl process: its requests wait for the run's own discovery token bucket
   /// (`ClientFleet.startRunBucket`).
   var hasBucket = false

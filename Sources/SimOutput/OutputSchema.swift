@@ -111,8 +111,8 @@ public enum OutputSchema {
       .init("start_s", "when the client sent it, seconds of simulated time"),
       .init("end_s", "when the client got the answer, seconds of simulated time"),
       .init("latency_s", "end_s − start_s, seconds"),
-      .init("status", "HTTP status the client saw, e.g. 200, 429, 503, 504 (0: the client gave up)"),
-      .init("reason", "why, for a failure, e.g. `503_discovery_timeout`, `503_unavailable`, `client_timeout`"),
+      .init("status", "HTTP status the client saw, e.g. 200, 404, 429, 500, 503, 504 (0: no answer came)"),
+      .init("reason", "why it ended, empty for a 200: one of the reasons listed below the table, e.g. `504_deadline`, `503_discovery_timeout`, `client_timeout`"),
       .init("attempts", "number of attempts including retries"),
     ])
 

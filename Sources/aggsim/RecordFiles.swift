@@ -88,7 +88,7 @@ struct ReplicationRecordWriter {
       try requests.append([
         point, replication, .integer(requestNumber), .text(clientNames[entry.client]), apiService,
         .text(entry.kind.description), .number(entry.start.seconds), .number(entry.end.seconds), .number(entry.latency.seconds),
-        .integer(entry.outcome.code), .text(entry.outcome == .ok ? "" : entry.outcome.description), .integer(entry.attempts),
+        .integer(entry.reason.code), .text(entry.reason.name), .integer(entry.attempts),
       ])
       requestNumber += 1
     }

@@ -62,6 +62,7 @@ struct ClientBehaviourTests {
                       clients: [client])
     let result = F.run(spec)
     #expect(result.trace.map(\.outcome) == [.clientTimeout])
+    #expect(result.trace.map(\.reason) == [.clientTimeout])
     #expect(result.trace.map(\.latency) == [.seconds(32)])
   }
 
@@ -118,6 +119,7 @@ struct ClientBehaviourTests {
     client.link = NetworkLinkSpec(requestLatency: .constant(.milliseconds(1)), partitions: [F.at(0)...F.at(10)])
     let result = F.run(F.spec(duration: .seconds(60), clients: [client]))
     #expect(result.trace.map(\.outcome) == [.unreachable, .ok])
+    #expect(result.trace.map(\.reason) == [.apiserverDialTimeout, .ok])
     #expect(result.trace.map(\.latency) == [.seconds(30), .milliseconds(12)])
   }
 

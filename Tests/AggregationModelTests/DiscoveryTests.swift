@@ -29,21 +29,24 @@ struct DiscoveryTests {
     #expect(state.groupVersion(state.groupVersionCount - 1) == Int32(simulation.kernel.registry.registry.index(named: "v1beta1.metrics.k8s.io")!))
   }
 
-  @Test("legacy discovery against a black-holed metrics-server (Available=True) is partial after exactly 5 s with the cap, 60 s without (#82172)",
-        arguments: [(true, 5.0), (false, 60.0)])
-  func legacyDiscoveryAgainstBlackHole(cap: Bool, seconds: Double) {
+  @Test("legacy discovery against a black-holed metrics-server (Available=True) is partial after exactly 5 s with the cap; without it, after kubectl's 32 s discovery timeout, whether the server honours the ?timeout= (1.21+) or not (#82172)",
+        arguments: [(true, "1.36", 5.0, Outcome.discoveryTimeout, 23), (false, "1.36", 32.0, .clientTimeout, 23), (false, "1.20", 32.0, .clientTimeout, 38)])
+  func legacyDiscoveryAgainstBlackHole(cap: Bool, version: String, seconds: Double, failure: Outcome, answered: Int) throws {
     let hang = FaultSpec(kind: .hang, start: .zero)
     var spec = F.spec(duration: .seconds(120), server: F.metricsServer(faults: [hang]),
                       clients: [Self.kubectl([1], discovery: .legacy)])
+    spec.version = try KubernetesVersion(parsing: version)
     spec.controlPlane.localHandlerTime = .constant(.zero)
     if !cap { spec.controlPlane.proxy.discoveryTimeout = nil }
     let result = F.run(spec)
     let d = result.discovery[0]
     #expect(d.invocations == 1 && d.partial == 1 && d.complete == 0 && d.cacheHits == 0)
     #expect(d.latency.max == .seconds(seconds))
-    // /api, /apis and 21 local group-versions answer 200; metrics.k8s.io 503 at 5 s or 504 at 60 s.
-    #expect(result.clients[0].count(.ok) == 23)
-    #expect(result.clients[0].count(cap ? .discoveryTimeout : .deadlineExceeded) == 1)
+    // /api, /apis and the local group-versions (21 in 1.36, 36 in 1.20) answer 200; metrics.k8s.io
+    // 503 at 5 s, or kubectl gives up at 32 s (the server's deadline is 32 s from 1.21, 60 s
+    // before: kubectl is first).
+    #expect(result.clients[0].count(.ok) == answered)
+    #expect(result.clients[0].count(failure) == 1)
   }
 
   @Test("a discovery storm: 1,900 CRDs + 22 group-versions under kubectl's 50/300 take 32.49 s, under client-go's 5/10 382.81 s (kubectl#1126)",
@@ -97,8 +100,8 @@ struct DiscoveryTests {
     #expect(m.staleToCurrent == 1)
     #expect(m.fetches == fetches)
     #expect(abs(m.staleFraction - Double(staleMs) / 90_000) < 1e-12)
-    // kubectl at 30 s: partial in 1.35 (still Stale), complete in 1.36.
-    #expect(result.discovery[0].partial == (minor == 35 ? 1 : 0))
+    // kubectl at 30 s: complete either way; in 1.35 (still Stale) its disk cache left it out.
+    #expect(result.discovery[0].partial == 0 && result.discovery[0].staleDropped == (minor == 35 ? 1 : 0))
   }
 
   @Test("a second invocation within the cache TTL does no discovery; one after it does")
@@ -153,17 +156,42 @@ struct DiscoveryTests {
     #expect(abs(m.staleFraction - 3.51 / 90) < 1e-12)
   }
 
-  @Test("aggregated discovery against a black-holed metrics-server is partial in 2 ms once the 5 s fetch has failed (research §3.4)")
+  @Test("kubectl's aggregated discovery against a black-holed metrics-server is complete in 2 ms, before and after the 5 s fetch failed: its disk cache drops the Stale group-version silently (client-go disk.CachedDiscoveryClient)")
   func aggregatedDiscoveryAgainstBlackHole() {
     let hang = FaultSpec(kind: .hang, start: .zero)
     var client = Self.kubectl([4.99, 10], discovery: .aggregated)
     if case .kubectl(var k) = client.workload { k.cacheTTL = .seconds(1); client.workload = .kubectl(k) }
     let spec = F.spec(duration: .seconds(20), server: F.metricsServer(faults: [hang]), clients: [client])
     let result = F.run(spec)
-    // At 4.99 s the first fetch is still waiting (not yet Stale): complete; at 10 s it is Stale: partial.
-    #expect(result.discovery[0].complete == 1 && result.discovery[0].partial == 1)
+    // At 4.99 s the first fetch is still waiting (not yet Stale); at 10 s it is Stale and left out.
+    #expect(result.discovery[0].complete == 2 && result.discovery[0].partial == 0 && result.discovery[0].staleDropped == 1)
     #expect(result.discovery[0].latency.max == .milliseconds(2))
     #expect(result.discoveryManager[0].staleTime == .seconds(15))
+  }
+
+  @Test("a kubectl get of a resource whose group-version is Stale fails without its GET (\"the server doesn't have a resource type\"); a cache written without it is no hit for the get (the REST mapper invalidates it and discovers again), but it is one for a kubectl that maps nothing",
+        arguments: [(KubectlSpec.ResourceRequest.get, 3, 0, 3), (.none, 2, 1, 0)])
+  func staleTargetIsUnknown(resource: KubectlSpec.ResourceRequest, discoveries: Int, hits: Int, unknown: Int) {
+    let hang = FaultSpec(kind: .hang, start: .zero)
+    var client = Self.kubectl([10, 10.5, 12], discovery: .aggregated, resource: resource)
+    if case .kubectl(var k) = client.workload { k.cacheTTL = .seconds(1); client.workload = .kubectl(k) }
+    let result = F.run(F.spec(duration: .seconds(20), server: F.metricsServer(faults: [hang]), clients: [client]))
+    // Stale from 5 s. 10 s: /api, /apis (2 ms), cached until 11.002 s. 10.5 s: cached, but
+    // without the target; 12 s: expired.
+    let d = result.discovery[0]
+    #expect(d.complete == discoveries && d.partial == 0 && d.staleDropped == discoveries)
+    #expect(d.cacheHits == hits && d.resourceTypeUnknown == unknown)
+    // Only the discovery requests, 2 each: nothing reaches the hung metrics-server.
+    #expect(result.trace.count == 2 * discoveries && result.trace.allSatisfy { $0.outcome == .ok })
+  }
+
+  @Test("the garbage collector's aggregated discovery (client-go's plain discovery client) reports the Stale group-version: partial")
+  func controllerAggregatedDiscoveryIsPartial() {
+    let hang = FaultSpec(kind: .hang, start: .zero)
+    let result = F.run(DiscoveryConsumerTests.spec(duration: 20, server: F.metricsServer(faults: [hang]),
+                                                  clients: [DiscoveryConsumerTests.garbageCollector(firstSync: 10, discovery: .aggregated)]))
+    let d = result.discovery[0]
+    #expect(d.partial == 1 && d.complete == 0 && d.staleDropped == 0)
   }
 
   @Test("a status write marks the group-version dirty: with the availability controller on, 1.35 is Current 10 ms after the APIService turns Available (2.575 s), not at the 1-minute loop; 1.36's retry at 2.5 s comes first",

@@ -26,6 +26,7 @@ struct InstanceRestartTests {
     let result = F.run(spec)
     let trace = result.trace.sorted { $0.start < $1.start }
     #expect(trace.map(\.outcome) == [.ok, .unreachable, .unreachable, .unavailable, .ok])
+    #expect(trace.map(\.reason) == [.ok, .apiserverConnectionReset, .apiserverConnectionRefused, .serviceUnavailable, .ok])
     #expect(trace.map(\.end) == [F.at(1.01), F.at(10), F.at(12), F.at(20.0005), F.at(21.01)])
     #expect(Self.metricsServerInstalled > 20.0005 && Self.metricsServerInstalled < 21)
     let log = result.events.filter { $0.subject == "instance/0" }.map { "\($0.time.seconds) \($0.kind.rawValue) \($0.detail)" }

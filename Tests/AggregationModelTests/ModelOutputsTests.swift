@@ -132,6 +132,7 @@ struct ExtensionServerAdmissionTests {
     let result = F.run(F.spec(duration: .seconds(40), server: server,
                               clients: [F.client(workload: .open(.trace(Array(repeating: F.at(1), count: 4))))]))
     #expect(result.trace.map(\.outcome) == [.tooManyRequests, .ok, .tooManyRequests, .ok])
+    #expect(result.trace.map(\.reason) == [.backendTooManyRequests, .ok, .backendTooManyRequests, .ok])
     #expect(result.trace.map(\.latency) == [0, 10, 15, 20].map { SimDuration.seconds($0) })
   }
 }

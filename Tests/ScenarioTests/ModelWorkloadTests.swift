@@ -64,6 +64,20 @@ struct ModelWorkloadTests {
     #expect(kubelet.identity == .node("n1"))
   }
 
+  @Test("requestTimeout is the ?timeout= of a client's requests, apart from its timeout: none by default, a duration in (0s, 24h]")
+  func requestTimeoutParameter() throws {
+    #expect(try model(minimalModel()).clients[0].requestTimeout == nil)
+    let spec = try model(minimalModel(), overrides: ["spec.clients[0].requestTimeout=10s"])
+    #expect(spec.clients[0].requestTimeout == .seconds(10) && spec.clients[0].timeout == nil)
+    #expect(try model(minimalModel(), overrides: ["spec.clients[0].requestTimeout=none"]).clients[0].requestTimeout == nil)
+    #expect(modelProblems(minimalModel(), overrides: ["spec.clients[0].requestTimeout=0s"]) == [
+      "--set spec.clients[0].requestTimeout=0s: spec.clients[0].requestTimeout: expected a duration > 0s, found \"0s\"",
+    ])
+    #expect(modelProblems(minimalModel(), overrides: ["spec.clients[0].requestTimeout=25h"]) == [
+      "--set spec.clients[0].requestTimeout=25h: spec.clients[0].requestTimeout: expected a duration in (0s, 24h], found \"25h\"",
+    ])
+  }
+
   @Test("workload mistakes, each at its value")
   func workloadMistakes() {
     // Lines 25-38 of the document; the client entries are indented by 6.

@@ -105,17 +105,17 @@ extension AggregationSimulation {
       switch controlPlane.admit(id, &kernel) {
       case .route: route(id)
       case .queued: break
-      case .rejected: finishServerSide(id, .tooManyRequests)
+      case .rejected: finishServerSide(id, .admissionRejected)
       }
     case .queueWaitExpires(let id, let g):
       guard kernel.requests.isCurrent(id, g) else { return }
       var dispatched: [UInt32] = []
       if controlPlane.queueWaitExpired(id, &kernel, dispatched: &dispatched), kernel.requests[id].origin.isReview == false {
-        finishServerSide(id, .tooManyRequests)
+        finishServerSide(id, .queueWaitExpired)
       }
       runDispatched(dispatched)
     case .localHandlerDone(let id, let g): if kernel.requests.isCurrent(id, g) { finishServerSide(id, .ok) }
-    case .deadlineExpires(let id, let g): if kernel.requests.isCurrent(id, g) { finishServerSide(id, .deadlineExceeded) }
+    case .deadlineExpires(let id, let g): if kernel.requests.isCurrent(id, g) { finishServerSide(id, .deadline) }
     case .discoveryCapExpires(let id, let g): if kernel.requests.isCurrent(id, g) { finishServerSide(id, .discoveryTimeout) }
     case .reviewArrives(let id, let g):
       guard kernel.requests.isCurrent(id, g) else { return }
@@ -124,7 +124,7 @@ extension AggregationSimulation {
     case .reviewHandled(let id, let g):
       guard kernel.requests.isCurrent(id, g) else { return }
       releaseAdmission(id)
-      controlPlane.answerReview(id, allowed: true, &kernel)
+      controlPlane.answerReview(id, .allowed, &kernel)
     }
   }
 
@@ -134,16 +134,18 @@ extension AggregationSimulation {
       guard let failed = transport.setupDone(Int(c), generation: generation, reply: reply, &kernel) else { return }
       for id in failed {
         kernel.requests[id].setupConnection = -1
-        finishServerSide(id, .unreachable)
+        finishServerSide(id, EndReason(reply))
       }
     case .healthCheck(let c, let generation):
       guard transport.healthCheckFails(Int(c), generation: generation) else { return }
       let connection = transport.connections[Int(c)]
       pods.log(.connectionClosedByHealthCheck, server: Int(connection.server), pod: Int(connection.pod),
                detail: "instance \(connection.instance)", &kernel)
-      closeConnection(Int(c))
+      closeConnection(Int(c), .connectionLost)
     case .answer(let id, let g, let reply):
-      if kernel.requests.isCurrent(id, g) { finishServerSide(id, transport.answerArrived(id, reply: reply, &kernel)) }
+      guard kernel.requests.isCurrent(id, g) else { return }
+      _ = transport.answerArrived(id, reply: reply, &kernel)
+      finishServerSide(id, EndReason(reply))
     }
   }
 
@@ -153,14 +155,18 @@ extension AggregationSimulation {
     case .serviceDone(let id, let g, let server, let pod):
       pods.serviceDone(PodJob(request: id, generation: g), server: Int(server), pod: Int(pod), &kernel, transport: transport)
     case .queueWaitExpires(let id, let g): if kernel.requests.isCurrent(id, g) { pods.queueWaitExpired(id, &kernel, transport: transport) }
-    case .reviewAnswer(let id, let g, let allowed):
-      if kernel.requests.isCurrent(id, g) { pods.reviewEnds(id, allowed: allowed, &kernel, transport: transport) }
-    case .reviewTimeout(let id, let g):
-      // The review client gave up: the control plane forgets the review, the pod fails the request.
-      guard kernel.requests.isCurrent(id, g) else { return }
+    case .reviewAnswer(let id, let g, let verdict):
+      if kernel.requests.isCurrent(id, g) { pods.reviewAnswered(id, verdict, &kernel, transport: transport) }
+    case .reviewTimeout(let id, let incarnation):
+      // The review client gave up on the call: the control plane forgets the review, the pod
+      // fails the request (a timeout is not retried).
+      guard kernel.requests[id].incarnation == incarnation, kernel.requests[id].phase != .free, kernel.requests[id].origin.isReview
+      else { return }
       kernel.requests[id].senderTimeout = nil
       releaseAdmission(id)
-      pods.reviewEnds(id, allowed: false, &kernel, transport: transport)
+      pods.reviewAnswered(id, .timedOut, &kernel, transport: transport)
+    case .reviewResend(let id, let g, let newCall):
+      if kernel.requests.isCurrent(id, g) { pods.resendReview(id, newCall: newCall, &kernel, transport: transport) }
     }
   }
 }

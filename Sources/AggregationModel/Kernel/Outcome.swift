@@ -8,7 +8,8 @@ public enum Outcome: Int, Hashable, Sendable, CaseIterable, CustomStringConverti
   case unavailable
   /// 503 after the 5 s cap on `/apis/<g>/<v>`.
   case discoveryTimeout
-  /// 503 `error trying to reach service`: dial, TLS or connection failure.
+  /// 503 `error trying to reach service`: dial, TLS or connection failure; or no answer because
+  /// the client could not reach kube-apiserver (`EndReason` tells which).
   case unreachable
   /// 504: the request deadline passed.
   case deadlineExceeded

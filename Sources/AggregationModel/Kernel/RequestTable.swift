@@ -81,12 +81,24 @@ struct RequestRecord {
   var servedLocally = false
   /// Waits for its discovery run's token bucket instead of the client's ordinary one.
   var usesDiscoveryBucket = false
-  var outcome = Outcome.ok
+  /// How the attempt ended (set when it ends; its `outcome` is the summary's category).
+  var reason = EndReason.ok
   var retryAfter = SimDuration.zero
+  /// The request's `?timeout=` parameter (zero: none): the server's deadline is the smaller of
+  /// it and `--request-timeout` (`ControlPlane.deadline(of:)`).
+  var timeoutParameter = SimDuration.zero
+  /// The sender's own timeout (zero: none), armed when the first attempt leaves (after the token
+  /// bucket): a client's, or a review client's per SubjectAccessReview call.
+  var clientTimeout = SimDuration.zero
+  /// A review's calls so far (the webhook authorizer's retries; each call has its own attempts).
+  var webhookCalls: UInt8 = 0
   var deadline: EventHandle?
   var discoveryCap: EventHandle?
   /// The sender's own timeout: the client's (across attempts) or a review client's (10 s).
   var senderTimeout: EventHandle?
+
+  /// The summary's category of how it ended.
+  var outcome: Outcome { reason.outcome }
 
   /// The discovery run it belongs to, or -1.
   var discoveryRun: Int32 {

@@ -2,7 +2,8 @@ import SimCore
 
 /// The FIFO lanes of the model's calendar (`EventCalendar`): one per constant delay the model
 /// schedules events with — the request deadline, the discovery cap and the controllers'
-/// timeouts, clients' and review clients' timeouts, and constant filter overheads, handler and
+/// timeouts, clients' and review clients' timeouts and `?timeout=`s (client-go's 32 s discovery
+/// timeout when a client runs discoveries), and constant filter overheads, handler and
 /// registration times and link latencies. Events scheduled `d` after now with the same `d` come
 /// in time order, so a lane keeps them in order at O(1) and the heap stays small. Which lane (or
 /// the heap) holds an event never changes the order in which events come out, so the plan only
@@ -21,7 +22,12 @@ struct TimerLanes {
     add(spec.discoveryManager.fetchTimeout)
     add(plane.availabilityController.probeTimeout)
     add(plane.openAPIController.timeout)
-    for client in spec.clients { add(client.timeout) }
+    for client in spec.clients { add(client.timeout); add(client.requestTimeout) }
+    let behaviour = VersionBehaviour(spec.version)
+    if spec.clients.contains(where: { $0.workload.discoveryConsumer != nil }) {
+      add(behaviour.kubectlDiscoveryTimeout)
+      add(behaviour.controllerDiscoveryTimeout)
+    }
     for server in spec.extensionServers { add(server.authorization?.clientTimeout) }
     add(plane.filterOverhead.constantValue)
     add(plane.localHandlerTime.constantValue)

@@ -6,6 +6,7 @@ extension ScopeMetrics {
   public mutating func merge(_ other: ScopeMetrics) {
     for index in outcomes.indices { outcomes[index] += other.outcomes[index] }
     latency.merge(other.latency)
+    successLatency.merge(other.successLatency)
     retries += other.retries
     droppedOffered += other.droppedOffered
   }

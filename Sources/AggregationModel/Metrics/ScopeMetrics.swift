@@ -6,8 +6,10 @@ public struct ScopeMetrics: Sendable {
   /// Requests ended, per `Outcome` (indexed by its raw value).
   public var outcomes: [Int] = Array(repeating: 0, count: Outcome.allCases.count)
   /// Latency seen by the client, from its first send to the final answer (retries included),
-  /// of every request that ended.
+  /// of every request that ended (a client timeout counts at the time the client gave up).
   public var latency = LatencyHistogram()
+  /// The same, of the requests answered 200 only.
+  public var successLatency = LatencyHistogram()
   /// Retries sent (after a 429 with Retry-After).
   public var retries = 0
   /// Arrivals of an open workload not sent because the client already had `maxOutstanding`
@@ -24,6 +26,7 @@ public struct ScopeMetrics: Sendable {
   mutating func record(_ outcome: Outcome, latency d: SimDuration) {
     outcomes[outcome.rawValue] += 1
     latency.record(d)
+    if outcome == .ok { successLatency.record(d) }
   }
 
   mutating func reset() {
@@ -52,13 +55,16 @@ public struct RequestTraceEntry: Hashable, Sendable {
   /// First send by the client, and the end (answer or client timeout).
   public var start: SimTime
   public var end: SimTime
-  public var outcome: Outcome
+  /// Why it ended (`requests.csv`'s `reason` and `status`).
+  public var reason: EndReason
   public var attempts: Int
   /// Instance and pod of the last attempt (-1: it never reached one).
   public var instance: Int
   public var pod: Int
 
   public var latency: SimDuration { end - start }
+  /// The summary's category of how it ended.
+  public var outcome: Outcome { reason.outcome }
 }
 
 /// One APF priority level of one control-plane instance, after the warm-up (summary rows with

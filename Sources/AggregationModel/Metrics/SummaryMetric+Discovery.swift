@@ -11,7 +11,7 @@ extension SummaryMetric {
   public static let cacheHits = SummaryMetric(
     "cache_hits", .count, "invocations that skipped discovery because the disk cache was fresh", .discoveryClient { Double($0.cacheHits) })
   public static let discoveryComplete = SummaryMetric(
-    "discovery_complete", .count, "discoveries where every group-version answered (aggregated: none was Stale)",
+    "discovery_complete", .count, "discoveries where every group-version answered (aggregated: none was Stale, or kubectl dropped it)",
     .discoveryClient { Double($0.complete) })
   public static let discoveryPartial = SummaryMetric(
     "discovery_partial", .count, "discoveries that ended with \"unable to retrieve the complete list of server APIs\"",
@@ -19,6 +19,14 @@ extension SummaryMetric {
   public static let discoveryPartialFraction = SummaryMetric(
     "discovery_partial_fraction", .ratio, "partial discoveries over the discoveries that ended",
     .discoveryClient { ratio(Double($0.partial), Double($0.complete + $0.partial)) })
+  public static let discoveryStaleDropped = SummaryMetric(
+    "discovery_stale_dropped", .count,
+    "kubectl: complete discoveries that silently left out a Stale group-version (its disk cache drops it: no warning, exit 0)",
+    .discoveryClient { Double($0.staleDropped) })
+  public static let resourceTypeUnknown = SummaryMetric(
+    "resource_type_unknown", .count,
+    "kubectl: invocations that failed with \"the server doesn't have a resource type\" (the target's group-version was left out)",
+    .discoveryClient { Double($0.resourceTypeUnknown) })
   public static let discoveryLatencyP50 = SummaryMetric(
     "discovery_latency_p50_s", .seconds, "50th percentile of the time from an invocation's start to its last discovery answer",
     .discoveryClient { seconds($0.latency) { $0.percentile(50) } })
@@ -29,8 +37,8 @@ extension SummaryMetric {
 
   /// A discovery client's metrics, in the order `expect:` lists them.
   static let discoveryClientFamily: [SummaryMetric] =
-    [invocations, cacheHits, discoveryComplete, discoveryPartial, discoveryPartialFraction, discoveryLatencyP50, discoveryLatencyP99,
-     discoveryLatencyMax]
+    [invocations, cacheHits, discoveryComplete, discoveryPartial, discoveryPartialFraction, discoveryStaleDropped, resourceTypeUnknown,
+     discoveryLatencyP50, discoveryLatencyP99, discoveryLatencyMax]
 
   public static let namespacesDeleted = SummaryMetric(
     "namespaces_deleted", .count, "namespaces deleted (set Terminating)", .namespaces { Double($0.deleted) })

@@ -12,7 +12,8 @@ extension SummaryMetric {
     "dropped_offered", .count, "open-workload arrivals not sent: the client already had maxOutstanding requests in progress",
     .requests { m, _ in Double(m.droppedOffered) })
   public static let latencyMean = SummaryMetric(
-    "latency_mean_s", .seconds, "mean latency as the client sees it: first send to final answer, retries included",
+    "latency_mean_s", .seconds,
+    "mean latency as the client sees it: first send to final answer, retries included; every request, a client timeout at the time the client gave up",
     .requests { m, _ in seconds(m.latency, \.mean) })
   public static let latencyP50 = latencyPercentile("latency_p50_s", 50, "50th")
   public static let latencyP90 = latencyPercentile("latency_p90_s", 90, "90th")
@@ -20,6 +21,15 @@ extension SummaryMetric {
   public static let latencyP999 = latencyPercentile("latency_p999_s", 99.9, "99.9th")
   public static let latencyMax = SummaryMetric(
     "latency_max_s", .seconds, "longest latency", .requests { m, _ in seconds(m.latency, \.max) })
+  public static let successLatencyMean = SummaryMetric(
+    "success_latency_mean_s", .seconds, "mean latency of the requests answered 200 only (NaN: none was)",
+    .requests { m, _ in seconds(m.successLatency, \.mean) })
+  public static let successLatencyP50 = successPercentile("success_latency_p50_s", 50, "50th")
+  public static let successLatencyP90 = successPercentile("success_latency_p90_s", 90, "90th")
+  public static let successLatencyP99 = successPercentile("success_latency_p99_s", 99, "99th")
+  public static let successLatencyP999 = successPercentile("success_latency_p999_s", 99.9, "99.9th")
+  public static let successLatencyMax = SummaryMetric(
+    "success_latency_max_s", .seconds, "longest latency of a request answered 200", .requests { m, _ in seconds(m.successLatency, \.max) })
   public static let throughput = SummaryMetric(
     "throughput_per_s", .perSecond, "requests that ended, per second", .requests { m, d in ratio(Double(m.completed), d.seconds) })
   public static let rate200 = SummaryMetric(
@@ -42,7 +52,7 @@ extension SummaryMetric {
     case .tooManyRequests: "rejected with 429 by admission (APF or max-in-flight), after the client's retries"
     case .unavailable: "answered 503 service unavailable (the APIService not Available, or no ready endpoint)"
     case .discoveryTimeout: "answered 503 after the 5 s cap on `/apis/<group>/<version>`"
-    case .unreachable: "answered 503 error trying to reach service (dial, TLS or connection failure)"
+    case .unreachable: "answered 503 error trying to reach service (dial, TLS or connection failure), or not answered because kube-apiserver could not be reached"
     case .deadlineExceeded: "answered 504 (the request deadline passed)"
     case .clientTimeout: "given up by the client (its own timeout) before an answer came"
     case .backendError: "answered 500 by the extension server (its delegated authorization failed)"
@@ -50,13 +60,19 @@ extension SummaryMetric {
   }
 
   static func latencyPercentile(_ name: String, _ p: Double, _ ordinal: String) -> SummaryMetric {
-    SummaryMetric(name, .seconds, "\(ordinal) percentile of the latency (HdrHistogram, 3 significant digits)",
+    SummaryMetric(name, .seconds, "\(ordinal) percentile of the latency of every request (HdrHistogram, 3 significant digits)",
                   .requests { m, _ in seconds(m.latency) { $0.percentile(p) } })
+  }
+
+  static func successPercentile(_ name: String, _ p: Double, _ ordinal: String) -> SummaryMetric {
+    SummaryMetric(name, .seconds, "\(ordinal) percentile of the latency of the requests answered 200 only (HdrHistogram, 3 significant digits)",
+                  .requests { m, _ in seconds(m.successLatency) { $0.percentile(p) } })
   }
 
   /// The metrics of a scope's requests, in the order `expect:` lists them.
   static let requestFamily: [SummaryMetric] =
-    [requests, retries, droppedOffered, latencyMean, latencyP50, latencyP90, latencyP99, latencyP999, latencyMax, throughput, rate200]
+    [requests, retries, droppedOffered, latencyMean, latencyP50, latencyP90, latencyP99, latencyP999, latencyMax, successLatencyMean, successLatencyP50,
+     successLatencyP90, successLatencyP99, successLatencyP999, successLatencyMax, throughput, rate200]
     + outcomeFractions
 
   public static let unavailableFraction = SummaryMetric(

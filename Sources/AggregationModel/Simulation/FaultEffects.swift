@@ -48,7 +48,7 @@ extension AggregationSimulation {
         let connection = transport.connections[c]
         guard connection.server == Int32(server), connection.pod == Int32(pod), connection.state != .closed else { continue }
         pods.log(.connectionResetByCrash, server: server, pod: pod, detail: "instance \(connection.instance)", &kernel)
-        closeConnection(c)
+        closeConnection(c, .connectionReset)
       }
       prober.podCrashed(server: server, pod: pod, &kernel, servers: &pods, availability: &availability, transport: &transport)
       kernel.schedule(ReadinessProber.Event.crashSeen(server: Int32(server), pod: Int32(pod), epoch: pods.pod(server, pod).epoch),

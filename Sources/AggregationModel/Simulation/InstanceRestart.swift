@@ -19,8 +19,8 @@ extension AggregationSimulation {
       pods.releaseOwnAdmission(id, &kernel, transport: transport)
       kernel.requests[id].holdsAdmission = false  // the instance's seats are gone with it
       switch kernel.requests[id].origin {
-      case .client, .discoveryRun: controlPlane.respond(id, .unreachable, &kernel)
-      case .review: pods.reviewEnds(id, allowed: false, &kernel, transport: transport)
+      case .client, .discoveryRun: controlPlane.respond(id, .apiserverConnectionReset, &kernel)
+      case .review: pods.reviewAnswered(id, .reset, &kernel, transport: transport)
       case .probe, .discoveryFetch, .openAPI: kernel.requests.release(id)
       }
     }

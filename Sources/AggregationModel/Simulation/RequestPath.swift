@@ -7,19 +7,24 @@ extension AggregationSimulation {
   /// aggregator answers, serves locally, or proxies.
   mutating func route(_ id: UInt32) {
     let run = kernel.requests[id].discoveryRun
-    if run >= 0 { consumers.documentServed(run: run, instance: Int(kernel.requests[id].instance), managers: discoveryManagers) }
+    if run >= 0 {
+      consumers.documentServed(run: run, instance: Int(kernel.requests[id].instance), managers: discoveryManagers,
+                               target: clients.clients[Int(kernel.requests[id].client)].apiService)
+    }
     switch controlPlane.routeDecision(id, &kernel) {
-    case .finish(let outcome): finishServerSide(id, outcome)
+    case .finish(let reason): finishServerSide(id, reason)
     case .local: break
     case .proxy:
-      if let failure = transport.acquireStream(id, &kernel, pods: pods) { finishServerSide(id, failure) }
+      // The transport's only failure at this point: endpoint routing found no ready pod.
+      if transport.acquireStream(id, &kernel, pods: pods) != nil { finishServerSide(id, .noEndpoints) }
     }
   }
 
   /// The control plane is done with the attempt: timers stop, the stream and the seats are
   /// released (the stream reset cancels the request's context in the pod, which releases its
   /// own seat), and the sender hears the outcome. Later events of the attempt are stale.
-  mutating func finishServerSide(_ id: UInt32, _ outcome: Outcome) {
+  mutating func finishServerSide(_ id: UInt32, _ reason: EndReason) {
+    let outcome = reason.outcome
     kernel.cancelTimers(of: id)
     transport.release(id, &kernel)
     pods.releaseOwnAdmission(id, &kernel, transport: transport)
@@ -28,7 +33,7 @@ extension AggregationSimulation {
     case .probe: availability.probeEnded(id, outcome, &kernel, transport: &transport, pods: pods)
     case .discoveryFetch: discoveryManagers.fetchEnded(id, outcome, &kernel, transport: &transport, pods: pods)
     case .openAPI: openAPI.downloadEnded(id, outcome, &kernel, transport: &transport, pods: pods, registration: &registration)
-    case .client, .discoveryRun, .review: controlPlane.respond(id, outcome, &kernel)
+    case .client, .discoveryRun, .review: controlPlane.respond(id, reason, &kernel)
     }
   }
 
@@ -50,12 +55,13 @@ extension AggregationSimulation {
     }
   }
 
-  /// Closes a connection; every request with a stream on it fails with 503.
-  mutating func closeConnection(_ c: Int) {
+  /// Closes a connection; every request with a stream on it fails with 503 (`reason`: the pod's
+  /// crash reset it, or the health check found it dead).
+  mutating func closeConnection(_ c: Int, _ reason: EndReason) {
     guard transport.close(c) else { return }
     for index in kernel.requests.records.indices
     where kernel.requests.records[index].connection == Int32(c) && kernel.requests.records[index].phase != .free {
-      finishServerSide(UInt32(index), .unreachable)
+      finishServerSide(UInt32(index), reason)
     }
   }
 

@@ -117,8 +117,14 @@ public struct ClientSpec: Hashable, Sendable {
   /// client-go's token bucket (QPS, burst); nil = not rate limited (default `.clientGo`, 5/10).
   public var rateLimit: RateLimitSpec?
   public var retry: RetryPolicy
-  /// The client gives up after this long (counted from the first send of the request); nil = never.
+  /// The client gives up after this long, counted from when the request's first attempt leaves
+  /// (after the token bucket; retries included); nil = never. client-go's `rest.Config.Timeout`.
   public var timeout: SimDuration?
+  /// The `?timeout=` parameter its requests carry (nil = none): kube-apiserver's deadline for
+  /// them is the smaller of it and `controlPlane.requestTimeout` (from 1.21), and APF's queue-wait
+  /// limit a quarter of that (from 1.29). A client-go client with `rest.Config.Timeout` sends both
+  /// (`timeout` and `requestTimeout` equal); a scenario may set either alone.
+  public var requestTimeout: SimDuration?
   /// The link from this client to the control plane.
   public var link: NetworkLinkSpec
   /// An open workload's most requests in progress at once: an arrival beyond it is not sent
@@ -134,7 +140,7 @@ public struct ClientSpec: Hashable, Sendable {
 
   public init(name: String, identity: RequestSubject, target: ClientTarget, workload: Workload,
               rateLimit: RateLimitSpec? = .clientGo, retry: RetryPolicy = .clientGo,
-              timeout: SimDuration? = nil, link: NetworkLinkSpec = .ideal) {
+              timeout: SimDuration? = nil, requestTimeout: SimDuration? = nil, link: NetworkLinkSpec = .ideal) {
     self.name = name
     self.identity = identity
     self.target = target
@@ -142,6 +148,7 @@ public struct ClientSpec: Hashable, Sendable {
     self.rateLimit = rateLimit
     self.retry = retry
     self.timeout = timeout
+    self.requestTimeout = requestTimeout
     self.link = link
   }
 }

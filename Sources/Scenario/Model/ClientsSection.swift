@@ -16,7 +16,13 @@ public import AggregationModel
 ///     rateLimit: {qps: 5, burst: 10}          # client-go's token bucket (default 5/10; 20/30, the
 ///     #   controller manager's, for hpa, garbageCollector and namespaceDeletion); none disables
 ///     retries: 10                             # 429/5xx with Retry-After (default 10); 0 disables
-///     timeout: none                           # client-side timeout, > 0; default none
+///     timeout: none                           # client-side timeout, > 0; default none; from when the
+///     #   first attempt leaves (after the token bucket), retries included
+///     requestTimeout: none                    # the `?timeout=` its requests carry, in (0s, 24h]; default
+///     #   none. kube-apiserver's deadline is the smaller of it and controlPlane.requestTimeout
+///     #   (from 1.21), APF's queue wait a quarter of that (from 1.29). client-go sends both from
+///     #   rest.Config.Timeout; kubectl's --request-timeout sets both. Discovery consumers' discovery
+///     #   requests default to client-go's 32 s for both (kubectl; controllers before 1.23)
 ///     link: {latency: 2ms}                    # default links.clients
 ///     maxOutstanding: 100000                  # open workloads: requests in progress at most, in
 ///     #   [1, 1000000]; an arrival beyond is not sent and counts as dropped_offered (k6's maxVUs)
@@ -36,7 +42,8 @@ public struct ClientsSection: ScenarioSection, Hashable {
 
   public var entries: [Entry]
 
-  static let keys = ["name", "identity", "target", "workload", "rateLimit", "retries", "timeout", "link", "maxOutstanding"]
+  static let keys = ["name", "identity", "target", "workload", "rateLimit", "retries", "timeout", "requestTimeout", "link",
+                     "maxOutstanding"]
 
   public init?(reading node: NodeReader) {
     guard let entries = node.array(Self.entry) else { return nil }
@@ -65,6 +72,7 @@ public struct ClientsSection: ScenarioSection, Hashable {
     let rateLimit = m.read("rateLimit", default: defaultLimit) { $0.noneOr(Self.rateLimit) }
     let retries = m.read("retries", default: RetryPolicy.clientGo.maxRetries) { $0.integer(in: 0...1000) }
     let timeout = m.read("timeout", default: nil) { $0.noneOr { $0.positiveDuration() } }
+    let requestTimeout = m.read("requestTimeout", default: nil) { $0.noneOr(Self.timeoutParameter) }
     let link = m.optionalValue("link") { $0.networkLink() }
     let maxOutstanding = m.read("maxOutstanding", default: ClientSpec.defaultMaxOutstanding) { n -> Int? in
       guard case .open = workload else {
@@ -73,10 +81,11 @@ public struct ClientsSection: ScenarioSection, Hashable {
       }
       return n.integer(in: 1...1_000_000)
     }
-    guard let name, let identity, let target, let workload, let rateLimit, let retries, let timeout, let link,
+    guard let name, let identity, let target, let workload, let rateLimit, let retries, let timeout, let requestTimeout, let link,
           let maxOutstanding else { return nil }
     var spec = ClientSpec(name: name.value, identity: identity ?? role?.identity ?? .user(name.value), target: target.0,
-                          workload: workload, rateLimit: rateLimit, retry: RetryPolicy(maxRetries: retries), timeout: timeout)
+                          workload: workload, rateLimit: rateLimit, retry: RetryPolicy(maxRetries: retries), timeout: timeout,
+                          requestTimeout: requestTimeout)
     if let link { spec.link = link }
     spec.maxOutstanding = maxOutstanding
     return Entry(spec: spec, name: name, apiService: target.1, hasOwnLink: link != nil)
@@ -133,6 +142,18 @@ public struct ClientsSection: ScenarioSection, Hashable {
     case "list": return (.resource(apiService: apiService.value, kind: .list), apiService)
     default: return (.resource(apiService: apiService.value, kind: .get), apiService)
     }
+  }
+
+  /// The longest `?timeout=` accepted: kube-apiserver caps a request's deadline at its
+  /// `--request-timeout` (60 s by default) anyway, so a day is more than any cluster honours.
+  static let maximumTimeoutParameter = SimDuration.hours(24)
+
+  /// A `?timeout=` in (0s, 24h]: the server parses any positive Go duration
+  /// (`request_deadline.go` `parseTimeout`) and uses it when below its `--request-timeout`.
+  static func timeoutParameter(_ node: NodeReader) -> SimDuration? {
+    guard let value = node.positiveDuration() else { return nil }
+    guard value <= maximumTimeoutParameter else { node.report(expected: "a duration in (0s, 24h]"); return nil }
+    return value
   }
 
   /// `{qps, burst}`; a key left out takes client-go's (`RateLimitSpec.clientGo`). `qps` (a

@@ -3,7 +3,9 @@ import SimCore
 /// The clients of one replication and what they saw (research §1e, DESIGN §3 "Clients"): open
 /// workloads and closed-loop users send requests through client-go's token bucket over their
 /// link to the next control-plane instance (round robin), retry a 429 after its Retry-After,
-/// and give up after their own timeout. Each ended request is counted for its client and its
+/// and give up after their own timeout, which starts when the first attempt leaves (client-go
+/// throttles the first try before it sets up the timeout: `rest/request.go` `request()`). A
+/// request carries its `?timeout=` (`RequestRecord.timeoutParameter`) to the control plane. Each ended request is counted for its client and its
 /// APIService, in the current time bucket, and in the sampled trace.
 ///
 /// Requests of discovery runs (kubectl, controllers) go through the same path: their runs live in
@@ -124,17 +126,15 @@ struct ClientFleet {
     kernel.requests[id].apiService = apiService
     kernel.requests[id].kind = clients[client].kind
     kernel.requests[id].isGroupVersionDiscovery = clients[client].isGroupVersionDiscovery
+    kernel.requests[id].timeoutParameter = clients[client].spec.requestTimeout ?? .zero
+    kernel.requests[id].clientTimeout = clients[client].spec.timeout ?? .zero
     if apiService >= 0 { kernel.requests[id].server = kernel.registry.serverOf[Int(apiService)] }
     submit(id, &kernel)
   }
 
-  /// Sends a request whose record is filled in (a client's, or a discovery run's): its client
-  /// timeout starts, then its first attempt.
+  /// Sends a request whose record is filled in (a client's, or a discovery run's, with its
+  /// `timeoutParameter` and `clientTimeout`): its first attempt.
   mutating func submit(_ id: UInt32, _ kernel: inout Kernel) {
-    if let timeout = clients[Int(kernel.requests[id].client)].spec.timeout {
-      kernel.requests[id].senderTimeout = kernel.scheduleCancellable(
-        Event.timeout(request: id, incarnation: kernel.requests[id].incarnation), after: timeout, lane: kernel.lanes.lane(for: timeout))
-    }
     sendAttempt(id, &kernel)
   }
 
@@ -157,8 +157,14 @@ struct ClientFleet {
 
   /// The request leaves the client for the next control-plane instance that is up (a load
   /// balancer in front of HA instances skips one that is down; with all down, the next anyway).
+  /// The first attempt starts the client's timeout, which spans the retries.
   mutating func send(_ id: UInt32, _ kernel: inout Kernel) {
     let client = Int(kernel.requests[id].client)
+    let timeout = kernel.requests[id].clientTimeout
+    if kernel.requests[id].attempt == 1, timeout > .zero {
+      kernel.requests[id].senderTimeout = kernel.scheduleCancellable(
+        Event.timeout(request: id, incarnation: kernel.requests[id].incarnation), after: timeout, lane: kernel.lanes.lane(for: timeout))
+    }
     var instance = clients[client].nextInstance
     for _ in 0..<kernel.instances where !kernel.instanceUp[instance] { instance = (instance + 1) % kernel.instances }
     clients[client].nextInstance = (instance + 1) % kernel.instances
@@ -170,7 +176,7 @@ struct ClientFleet {
                       lane: kernel.links.clientLane(client, isRequest: true))
     } else {
       // A partitioned client link: the client's dial fails after client-go's 30 s dial timeout.
-      kernel.requests[id].outcome = .unreachable
+      kernel.requests[id].reason = .apiserverDialTimeout
       kernel.requests[id].phase = .toClient
       kernel.schedule(Event.answer(request: id, generation: generation), after: dialTimeout)
     }
@@ -192,7 +198,7 @@ struct ClientFleet {
       return .retrying
     }
     kernel.cancel(record.senderTimeout)
-    recordCompletion(id, outcome: record.outcome, &kernel)
+    recordCompletion(id, reason: record.reason, &kernel)
     return .completed(run: record.discoveryRun, record.outcome)
   }
 
@@ -203,7 +209,7 @@ struct ClientFleet {
     let record = kernel.requests[id]
     guard record.incarnation == incarnation, record.phase != .free, !record.clientGaveUp else { return nil }
     kernel.requests[id].clientGaveUp = true
-    recordCompletion(id, outcome: .clientTimeout, &kernel)
+    recordCompletion(id, reason: .clientTimeout, &kernel)
     return record.discoveryRun
   }
 
@@ -227,8 +233,9 @@ struct ClientFleet {
 
   /// Counts a request that ended (by its end time: statistics kept during the warm-up are
   /// reset when it ends), in its bucket and, if sampled, in the trace.
-  private mutating func recordCompletion(_ id: UInt32, outcome: Outcome, _ kernel: inout Kernel) {
+  private mutating func recordCompletion(_ id: UInt32, reason: EndReason, _ kernel: inout Kernel) {
     let record = kernel.requests[id]
+    let outcome = reason.outcome
     let latency = kernel.now - record.firstSent
     let client = Int(record.client), apiService = Int(record.apiService)
     if case .client(let user) = record.origin, user < 0 { outstanding[client] -= 1 }
@@ -239,7 +246,7 @@ struct ClientFleet {
     if kernel.recorder.samplesRequest() {
       kernel.recorder.trace.append(RequestTraceEntry(
         client: client, apiService: apiService, kind: record.kind, start: record.firstSent, end: kernel.now,
-        outcome: outcome, attempts: Int(record.attempt), instance: Int(record.instance), pod: Int(record.pod)))
+        reason: reason, attempts: Int(record.attempt), instance: Int(record.instance), pod: Int(record.pod)))
     }
   }
 

@@ -23,8 +23,21 @@ struct DiscoveryClientState {
   /// kubectl: each invocation is its own process, with a full discovery token bucket of this
   /// size. nil for the controllers, whose discoveries share the client's own bucket.
   let invocationRateLimit: RateLimitSpec?
+  /// The `?timeout=` and client-side timeout of its discovery requests (zero: none): the client's
+  /// `requestTimeout` and `timeout` when given (kubectl's `--request-timeout`), else client-go's
+  /// discovery default for kubectl (`VersionBehaviour.kubectlDiscoveryTimeout`, 32 s) or for the
+  /// controller manager's clientsets (`controllerDiscoveryTimeout`: 32 s before 1.23, none from 1.23).
+  let discoveryTimeoutParameter: SimDuration
+  let discoveryClientTimeout: SimDuration
   /// The disk cache is fresh before this instant (never written: `.zero`).
   var cacheFreshUntil = SimTime.zero
+  /// The disk cache was written while kubectl's target group-version was Stale, so without it.
+  var cacheLacksTarget = false
+  /// kubectl maps its target resource through discovery (`resource: get`).
+  var mapsTarget: Bool {
+    if case .kubectl(let resource) = role { return resource == .get }
+    return false
+  }
   var metrics: DiscoveryMetrics
   /// Legacy discovery's group-versions in `/apis` order after `/api/v1`: a registry index, or -1
   /// for a local group-version outside the registry (`apiregistration.k8s.io/v1`); the
@@ -44,8 +57,9 @@ struct DiscoveryClientState {
   }
 
   /// The discovery client of `client`, or nil when its workload runs no discoveries.
-  init?(_ client: ClientSpec, streams: StreamRegistry) {
+  init?(_ client: ClientSpec, version: VersionBehaviour, streams: StreamRegistry) {
     guard let consumer = client.workload.discoveryConsumer else { return nil }
+    let discoveryDefault: SimDuration?
     switch client.workload {
     case .kubectl(let k):
       role = .kubectl(k.resource)
@@ -53,21 +67,26 @@ struct DiscoveryClientState {
       extraLocalGroupVersions = k.extraLocalGroupVersions
       cacheTTL = k.cacheTTL.resolved
       invocationRateLimit = k.discoveryRateLimit.resolved
+      discoveryDefault = version.kubectlDiscoveryTimeout
     case .garbageCollector(let gc):
       role = .garbageCollector(period: gc.period)
       mode = gc.discovery.resolved
       extraLocalGroupVersions = gc.extraLocalGroupVersions
       cacheTTL = .zero
       invocationRateLimit = nil
+      discoveryDefault = version.controllerDiscoveryTimeout
     case .namespaceDeletion(let namespaces):
       role = .namespaceController(namespaces)
       mode = namespaces.discovery.resolved
       extraLocalGroupVersions = namespaces.extraLocalGroupVersions
       cacheTTL = .zero
       invocationRateLimit = nil
+      discoveryDefault = version.controllerDiscoveryTimeout
     case .open, .closed:
       return nil
     }
+    discoveryTimeoutParameter = client.requestTimeout ?? discoveryDefault ?? .zero
+    discoveryClientTimeout = client.timeout ?? discoveryDefault ?? .zero
     metrics = DiscoveryMetrics(client: client.name, consumer: consumer)
     stream = streams.stream("client/\(client.name)/controller").source
   }
@@ -82,6 +101,10 @@ struct DiscoveryRun {
   /// Group-version requests still unanswered.
   var pending = 0
   var partial = false
+  /// kubectl's aggregated discovery silently left out a Stale group-version (disk cache).
+  var droppedStale = false
+  /// ... and that group-version is kubectl's target's: its resource type is unknown.
+  var lacksTarget = false
   /// A kubectl process: its requests wait for the run's own discovery token bucket
   /// (`ClientFleet.startRunBucket`).
   var hasBucket = false

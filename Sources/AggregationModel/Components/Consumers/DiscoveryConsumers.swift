@@ -8,8 +8,9 @@ import SimCore
 /// then every group-version at once under the token bucket: local ones answered by the control
 /// plane's handler, service-backed ones proxied as `/apis/<g>/<v>` (5 s cap). Complete when every
 /// answer is 200, else partial; its latency runs to the last answer.
-/// Aggregated discovery: `GET /api` and `GET /apis`, both local; partial when `/apis` is served
-/// while the instance's discovery manager publishes a service-backed group-version Stale.
+/// Aggregated discovery: `GET /api` and `GET /apis`, both local; for the controllers partial when
+/// `/apis` is served while the instance's discovery manager publishes a service-backed
+/// group-version Stale; kubectl's disk cache drops that group-version silently (`documentServed`).
 ///
 /// kubectl: discovery unless the disk cache is fresh, then optionally one GET of the client's
 /// target. Each invocation has its own discovery token bucket (a new process); the GET uses the
@@ -18,8 +19,11 @@ import SimCore
 ///
 /// Simplifications: the disk cache is written only by a complete discovery (a partial one leaves
 /// it stale, so the next invocation discovers again; client-go would re-fetch only the failed
-/// group-versions); invocations that overlap a discovery in progress do their own; no retry of
-/// `ErrGroupDiscoveryFailed`; the 32 s `?timeout=` of discovery requests is not modelled.
+/// group-versions); invocations that overlap a discovery in progress do their own; each failed
+/// group-version is asked for once per discovery (kubectl's in-memory client asks again for one
+/// that failed with a 5xx or 429 at each later `ServerGroupsAndResources` of the invocation:
+/// client-go `memcache.go` `isTransientError`; not modelled). Discovery requests carry client-go's discovery timeout (32 s for
+/// kubectl; for the controllers before 1.23) as their `?timeout=` and client-side timeout.
 struct DiscoveryConsumers {
   enum Event: ComponentEvent {
     /// The namespace controller syncs a Terminating namespace (after the grace period or a requeue).
@@ -42,7 +46,8 @@ struct DiscoveryConsumers {
 
   /// The consumers of `spec` (creates each consumer's stream `client/<name>/controller`).
   init(_ spec: ModelSpec, registry: RegistryView, streams: StreamRegistry) {
-    clients = spec.clients.map { DiscoveryClientState($0, streams: streams) }
+    let version = VersionBehaviour(spec.version)
+    clients = spec.clients.map { DiscoveryClientState($0, version: version, streams: streams) }
     namespaceMetrics = spec.clients.map { client in
       guard case .namespaceDeletion = client.workload else { return nil }
       return NamespaceMetrics(client: client.name)
@@ -84,11 +89,14 @@ struct DiscoveryConsumers {
   // MARK: Runs
 
   /// A kubectl invocation or a garbage-collector sync starts: a cache hit goes straight to the
-  /// resource request.
+  /// resource request. A cache that lacks kubectl's target resource (cached while its
+  /// group-version was Stale) is no hit: kubectl's `DeferredDiscoveryRESTMapper` finds no match in
+  /// files it did not write (`Fresh()` false), invalidates the cache and discovers again
+  /// (client-go `restmapper/discovery.go` `KindFor`/`RESTMapping`).
   mutating func invocationStarts(client: Int, _ kernel: inout Kernel, fleet: inout ClientFleet) {
     guard let state = clients[client] else { return }
     let run = startRun(client: client, &kernel, fleet: &fleet)
-    if kernel.now < state.cacheFreshUntil {
+    if kernel.now < state.cacheFreshUntil, !(state.cacheLacksTarget && state.mapsTarget) {
       clients[client]!.metrics.cacheHits += 1
       runDone(run, recorded: false, &kernel, fleet: &fleet)
       return
@@ -122,16 +130,34 @@ struct DiscoveryConsumers {
     kernel.requests[id].usesDiscoveryBucket = !resource && runs[run].hasBucket
     kernel.requests[id].kind = resource ? fleet.clients[client].kind : .discovery
     kernel.requests[id].isGroupVersionDiscovery = !resource && !local
+    let spec = fleet.clients[client].spec
+    kernel.requests[id].timeoutParameter = resource ? spec.requestTimeout ?? .zero : clients[client]!.discoveryTimeoutParameter
+    kernel.requests[id].clientTimeout = resource ? spec.timeout ?? .zero : clients[client]!.discoveryClientTimeout
     if apiService >= 0 { kernel.requests[id].server = kernel.registry.serverOf[Int(apiService)] }
     fleet.submit(id, &kernel)
   }
 
-  /// The aggregated `/apis` document is being served by `instance`: a Stale group-version makes
-  /// the discovery partial.
-  mutating func documentServed(run: Int32, instance: Int, managers: DiscoveryManagers) {
+  /// The aggregated `/apis` document is being served by `instance` with a Stale group-version.
+  /// The controllers' discovery clients (client-go's plain `DiscoveryClient`, which implements
+  /// `GroupsAndMaybeResources`) report it as failed (`ErrGroupDiscoveryFailed`,
+  /// `discovery_client.go:936-943`): the discovery is partial. kubectl reads discovery through
+  /// its disk cache (`disk.CachedDiscoveryClient`), which does not implement
+  /// `GroupsAndMaybeResources`: its `ServerGroupsAndResources` lists the groups of the in-memory
+  /// client, from which aggregated discovery removed the Stale version
+  /// (`aggregated_discovery.go:80-83`), and asks only for those. So kubectl's discovery is
+  /// complete without the group-version (no warning, exit 0, `discovery_stale_dropped`), and it
+  /// is cached so; a target resource in it is unknown (`target`: kubectl's target APIService).
+  mutating func documentServed(run: Int32, instance: Int, managers: DiscoveryManagers, target: Int32) {
     let client = Int(runs[run].client)
-    guard runs[run].step == .apis, clients[client]?.mode == .aggregated else { return }
-    if managers.anyStale(instance: instance) { runs[run].partial = true }
+    guard runs[run].step == .apis, let state = clients[client], state.mode == .aggregated else { return }
+    let stale = managers.anyStale(instance: instance)
+    guard case .kubectl = state.role else {
+      if stale { runs[run].partial = true }
+      return
+    }
+    // The document last served counts (a 429'd `/apis` is served again later).
+    runs[run].droppedStale = stale
+    runs[run].lacksTarget = stale && managers.isStale(target, instance: instance)
   }
 
   /// A request of a run ended (answer or client timeout): the run moves on.
@@ -176,11 +202,19 @@ struct DiscoveryConsumers {
       } else {
         clients[client]!.metrics.complete += 1
         clients[client]!.cacheFreshUntil = now + clients[client]!.cacheTTL
+        clients[client]!.cacheLacksTarget = record.lacksTarget
       }
+      if record.droppedStale { clients[client]!.metrics.staleDropped += 1 }
     }
     switch clients[client]!.role {
     case .kubectl(let resource):
       guard resource == .get, fleet.clients[client].apiService >= 0 else {
+        runs.release(run)
+        return
+      }
+      // `error: the server doesn't have a resource type`: kubectl exits 1 without the GET.
+      if record.lacksTarget {
+        clients[client]!.metrics.resourceTypeUnknown += 1
         runs.release(run)
         return
       }

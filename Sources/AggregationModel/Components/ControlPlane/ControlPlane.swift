@@ -1,9 +1,10 @@
 import SimCore
 
 /// The kube-apiserver instances in front of the aggregator (research §1b, §1d, §2): a request
-/// that reaches an instance gets its deadline (60 s → 504), passes the authn/audit/authz filters,
-/// and is admitted by APF or max-in-flight (executing, queued with a wait limit of a quarter of
-/// the deadline, or rejected with 429 and Retry-After); then the aggregator routes it
+/// that reaches an instance gets its deadline (`deadline(of:)`: its `?timeout=` when shorter than
+/// the 60 s `--request-timeout`, from 1.21; → 504), passes the authn/audit/authz filters, and is
+/// admitted by APF or max-in-flight (executing, queued with a wait limit of a quarter of its
+/// deadline (of the 60 s before 1.29), or rejected with 429 and Retry-After); then the aggregator routes it
 /// (`routeDecision`): the in-process handler for a local group-version, 503 at once for an
 /// APIService the instance's proxy holds unavailable, or the proxy, which caps `/apis/<g>/<v>` at
 /// 5 s. Extension servers' SubjectAccessReviews are admitted and answered here too
@@ -42,8 +43,8 @@ struct ControlPlane {
 
   /// Where the aggregator sends an admitted request.
   enum Routing {
-    /// Answered now, without a backend: finish it with this outcome.
-    case finish(Outcome)
+    /// Answered now, without a backend: finish it for this reason.
+    case finish(EndReason)
     /// The in-process handler is working on it.
     case local
     /// To the proxy's transport towards `server`.
@@ -51,6 +52,7 @@ struct ControlPlane {
   }
 
   let spec: ControlPlaneSpec
+  let version: VersionBehaviour
   /// Per instance: its admission filter.
   var admission: [AdmissionState]
   /// Per instance: client requests between arrival and the control plane's answer.
@@ -66,6 +68,7 @@ struct ControlPlane {
   /// The control plane of `spec` (its streams were created in this order, after the clients').
   init(_ spec: ModelSpec, instances: Int, streams: StreamRegistry, filterStream: RandomSource, lanes: TimerLanes) {
     self.spec = spec.controlPlane
+    version = VersionBehaviour(spec.version)
     deadlineLane = lanes.lane(for: spec.controlPlane.requestTimeout)
     capLane = lanes.lane(for: spec.controlPlane.proxy.discoveryCap?.duration)
     filterLane = lanes.lane(for: spec.controlPlane.filterOverhead.constantValue)
@@ -95,8 +98,10 @@ struct ControlPlane {
     let generation = kernel.requests[id].generation
     kernel.requests[id].phase = .inFilters
     inFlight[Int(kernel.requests[id].instance)] += 1
+    let deadline = deadline(of: kernel.requests[id])
     kernel.requests[id].deadline = kernel.scheduleCancellable(
-      Event.deadlineExpires(request: id, generation: generation), after: spec.requestTimeout, lane: deadlineLane)
+      Event.deadlineExpires(request: id, generation: generation), after: deadline,
+      lane: deadline == spec.requestTimeout ? deadlineLane : kernel.lanes.lane(for: deadline))
     let overhead = spec.filterOverhead.sample(filterStream)
     kernel.schedule(Event.filtersDone(request: id, generation: generation), after: overhead, lane: filterLane)
   }
@@ -106,7 +111,7 @@ struct ControlPlane {
   mutating func admit(_ id: UInt32, _ kernel: inout Kernel) -> Admitted {
     let instance = Int(kernel.requests[id].instance)
     let client = Int(kernel.requests[id].client)
-    let deadline = kernel.now + spec.requestTimeout
+    let deadline = kernel.now + queueWaitBasis(of: kernel.requests[id])
     switch admission[instance].admit(id, client: client, kind: kernel.requests[id].kind, now: kernel.now, deadline: deadline) {
     case .execute:
       kernel.requests[id].holdsAdmission = true
@@ -120,6 +125,22 @@ struct ControlPlane {
     }
   }
 
+  /// The request's deadline from its arrival: its `?timeout=` when positive and shorter than
+  /// `--request-timeout` (from 1.21, `VersionBehaviour.deadlineFromTimeoutParameter`), else
+  /// `--request-timeout`.
+  func deadline(of record: RequestRecord) -> SimDuration {
+    let parameter = record.timeoutParameter
+    guard version.deadlineFromTimeoutParameter, parameter > .zero, parameter < spec.requestTimeout else { return spec.requestTimeout }
+    return parameter
+  }
+
+  /// The deadline APF divides by four for the queue-wait limit: the request's own from 1.29
+  /// (`VersionBehaviour.queueWaitFromRequestDeadline`), `--request-timeout` before. Measured from
+  /// the end of the filters (the audit's §2.7 note: from the arrival in Kubernetes).
+  func queueWaitBasis(of record: RequestRecord) -> SimDuration {
+    version.queueWaitFromRequestDeadline ? deadline(of: record) : spec.requestTimeout
+  }
+
   /// APF queued the request: it holds its place in the queue until dispatched or `until`.
   mutating func waitInQueue(_ id: UInt32, until: SimTime, _ kernel: inout Kernel) {
     kernel.requests[id].holdsAdmission = true
@@ -128,20 +149,18 @@ struct ControlPlane {
   }
 
   /// The queue wait limit of a request APF queued: true when it was still waiting (now rejected:
-  /// a client request gets its Retry-After; a review fails back to its pod). `dispatched` gets
+  /// a client request gets its Retry-After; a review goes back to its pod with it). `dispatched` gets
   /// the queued requests its departure lets through.
   mutating func queueWaitExpired(_ id: UInt32, _ kernel: inout Kernel, dispatched: inout [UInt32]) -> Bool {
     guard kernel.requests[id].phase == .queuedForAdmission else { return false }
     let instance = Int(kernel.requests[id].instance)
     guard admission[instance].queueWaitExpired(id, now: kernel.now, dispatched: &dispatched) else { return false }
     kernel.requests[id].holdsAdmission = false
-    if case .review = kernel.requests[id].origin {
-      answerReview(id, allowed: false, &kernel)
-      return true
-    }
-    let client = Int(kernel.requests[id].client)
-    let level = admission[instance].classifications.isEmpty ? 0 : admission[instance].classifications[client].level
+    let classifications = kernel.requests[id].origin.isReview ? admission[instance].serverClassifications : admission[instance].classifications
+    let subject = kernel.requests[id].origin.isReview ? Int(kernel.requests[id].server) : Int(kernel.requests[id].client)
+    let level = classifications.isEmpty ? 0 : classifications[subject].level
     kernel.requests[id].retryAfter = admission[instance].retryAfter(level: level)
+    if kernel.requests[id].origin.isReview { answerReview(id, .tooManyRequests, &kernel) }
     return true
   }
 
@@ -158,7 +177,7 @@ struct ControlPlane {
     let record = kernel.requests[id]
     let apiService = Int(record.apiService)
     // An unknown group-version: a fast local 404, counted with the unreachable targets.
-    guard apiService >= 0 || record.servedLocally else { return .finish(.unavailable) }
+    guard apiService >= 0 || record.servedLocally else { return .finish(.notFound) }
     guard !record.servedLocally, kernel.registry.isServiceBacked(apiService) else {
       kernel.requests[id].phase = .inLocalHandler
       kernel.schedule(Event.localHandlerDone(request: id, generation: record.generation),
@@ -166,9 +185,8 @@ struct ControlPlane {
       return .local
     }
     // 503 `service unavailable`, no backend contact.
-    guard kernel.registry.proxyHolds(instance: Int(record.instance), apiService), record.server >= 0 else {
-      return .finish(.unavailable)
-    }
+    guard kernel.registry.proxyHolds(instance: Int(record.instance), apiService) else { return .finish(.serviceUnavailable) }
+    guard record.server >= 0 else { return .finish(.noEndpoints) }
     if record.isGroupVersionDiscovery, let cap = spec.proxy.discoveryTimeout {
       kernel.requests[id].discoveryCap = kernel.scheduleCancellable(
         Event.discoveryCapExpires(request: id, generation: record.generation), after: cap, lane: capLane)
@@ -180,8 +198,8 @@ struct ControlPlane {
   /// The control plane's answer to a client request goes back over the client's link (a
   /// partitioned link: the client's dial fails after the dial timeout). Later events of the
   /// attempt are stale.
-  mutating func respond(_ id: UInt32, _ outcome: Outcome, _ kernel: inout Kernel) {
-    kernel.requests[id].outcome = outcome
+  mutating func respond(_ id: UInt32, _ reason: EndReason, _ kernel: inout Kernel) {
+    kernel.requests[id].reason = reason
     inFlight[Int(kernel.requests[id].instance)] -= 1
     answerClient(id, &kernel)
   }
@@ -194,9 +212,9 @@ struct ControlPlane {
   }
 
   /// The request reached an instance that is down: its connection is refused, and the refusal
-  /// travels back to the client (503-class `unreachable`).
+  /// travels back to the client (`unreachable`).
   mutating func refuse(_ id: UInt32, _ kernel: inout Kernel) {
-    kernel.requests[id].outcome = .unreachable
+    kernel.requests[id].reason = .apiserverConnectionRefused
     answerClient(id, &kernel)
   }
 

@@ -193,6 +193,13 @@ struct DiscoveryManagers {
     return fetched.contains { managers[instance].stale[Int($0)] }
   }
 
+  /// Whether `instance`'s manager publishes `apiService` Stale (false for an APIService it does
+  /// not fetch, or no manager).
+  func isStale(_ apiService: Int32, instance: Int) -> Bool {
+    guard apiService >= 0, instance < managers.count else { return false }
+    return managers[instance].stale[Int(apiService)]
+  }
+
   /// Instances whose manager publishes `apiService` Stale.
   func staleInstances(_ apiService: Int) -> Int { managers.reduce(0) { $0 + ($1.stale[apiService] ? 1 : 0) } }
 

@@ -17,9 +17,12 @@ struct ExtensionServers {
     /// A request queued by a pod's own APF reached its queue wait limit.
     case queueWaitExpires(request: UInt32, generation: UInt32)
     /// The review's answer (allowed, or a failure such as 429) reached the pod.
-    case reviewAnswer(review: UInt32, generation: UInt32, allowed: Bool)
-    /// The pod's review client stopped waiting (10 s).
-    case reviewTimeout(review: UInt32, generation: UInt32)
+    case reviewAnswer(review: UInt32, generation: UInt32, verdict: ReviewVerdict)
+    /// The pod's review client stopped waiting for the current call (10 s); `incarnation`
+    /// identifies the review across its retries.
+    case reviewTimeout(review: UInt32, incarnation: UInt32)
+    /// A review's retry wait is over: the same call again (client-go) or a new call (the webhook).
+    case reviewResend(review: UInt32, generation: UInt32, newCall: Bool)
 
     var modelEvent: ModelEvent { .pods(self) }
   }

@@ -50,6 +50,8 @@ struct ServerRuntime {
   /// Service times of the OpenAPI downloads (their own stream: turning them off leaves every
   /// other variate as it was).
   let openAPIStream: RandomSource
+  /// The jitter of the webhook authorizer's retries of its SubjectAccessReviews (`WebhookRetry`).
+  let reviewBackoffStream: RandomSource
   /// Per pod: the stream of its random faults (only when the server has fault processes).
   let faultStreams: [RandomSource]
   /// The slot of `system:kube-aggregator` in each pod's `authorizedUntil` (after the clients').
@@ -57,7 +59,8 @@ struct ServerRuntime {
   /// `<server>/<pod>`: the pods' names in events and the time series.
   let podNames: [String]
 
-  /// Creates the server's streams, in this order: service, probes, OpenAPI, each pod's faults.
+  /// Creates the server's streams, in this order: service, probes, OpenAPI, each pod's faults,
+  /// review backoff (each seeded by its name, so the order changes no variate).
   init(_ spec: ExtensionServerSpec, streams: StreamRegistry, clientCount: Int) {
     self.spec = spec
     aggregatorSubject = clientCount
@@ -66,6 +69,7 @@ struct ServerRuntime {
     openAPIStream = streams.stream("server/\(spec.name)/openapi").source
     faultStreams = spec.faultProcesses.isEmpty ? [] : (0..<spec.replicas).map { streams.stream("server/\(spec.name)/faults/\($0)").source }
     podNames = (0..<spec.replicas).map { "\(spec.name)/\($0)" }
+    reviewBackoffStream = streams.stream("server/\(spec.name)/review-backoff").source
   }
 
   /// A fresh pod of this server, with its own admission if the server runs one.

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Scenario
 import SimCore
+import SimOutput
 
 /// `aggsim check`: runs scenarios and evaluates their `expect:` assertions, the regression test
 /// of a timeout policy for a CI pipeline. Exit 0 when every assertion holds, 1 when one fails
@@ -17,15 +18,17 @@ struct CheckCommand: AsyncParsableCommand {
 
   enum InconclusivePolicy: String, ExpressibleByArgument, CaseIterable { case fail, pass }
 
-  @Argument(help: "Scenario files (YAML).") var scenarios: [String]
+  @Argument(help: "Scenario files (YAML), or directories: every *.yaml in them (a regression suite).") var scenarios: [String]
   @Option(help: "What an inconclusive expectation (the mean's interval straddles its bound) counts as.")
   var inconclusive = InconclusivePolicy.fail
+  @Option(help: "Also write the results as JUnit XML to this file (one test case per expectation), for CI.") var junit: String?
   @OptionGroup var options: RunOptions
 
   func run() async throws {
     var failures = 0
     var rows: [[String]] = []
-    for path in scenarios {
+    var report = JUnitReport(inconclusivePasses: inconclusive == .pass)
+    for path in try Self.scenarioFiles(scenarios) {
       let loaded = try ScenarioRunner.load(path, overrides: options.set)
       let outcome = try await options.runAndWrite(loaded)
       print(outcome.line)
@@ -33,9 +36,14 @@ struct CheckCommand: AsyncParsableCommand {
         let (row, outcome) = CheckCommand.evaluate(expectation, summaries: outcome.summaries, scenario: loaded.file.name)
         if outcome == .fail || (outcome == .inconclusive && inconclusive == .fail) { failures += 1 }
         rows.append(row)
+        report.add(row: row, outcome: outcome, location: "\(expectation.location)")
       }
     }
     print(TextTable.render(header: ["scenario", "scope", "metric", "over", "bound", "value", "95% CI", "n", "result"], rows: rows))
+    if let junit {
+      try AtomicFileWriter.write(report.xml(), to: junit)
+      print("JUnit → \(junit)")
+    }
     if failures > 0 {
       print("\(failures) of \(rows.count) expectations failed" + (inconclusive == .fail ? " or were inconclusive" : ""))
       throw ExitCode.failure
@@ -70,6 +78,18 @@ struct CheckCommand: AsyncParsableCommand {
   }
 
   static func format(_ x: Double) -> String { String(format: "%.4g", x) }
+
+  /// The files named, a directory standing for its `*.yaml` files (sorted); a directory without
+  /// one is a usage error.
+  static func scenarioFiles(_ paths: [String]) throws -> [String] {
+    try paths.flatMap { path -> [String] in
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return [path] }
+      let files = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
+      guard !files.isEmpty else { throw ValidationError("\(path) is a directory without scenario files (*.yaml)") }
+      return files.map { (path.hasSuffix("/") ? path : path + "/") + $0 }
+    }
+  }
 }
 
 /// A plain left-aligned text table.

@@ -30,6 +30,20 @@ struct CapacityCommand: AsyncParsableCommand {
   @Option(parsing: .unconditional, help: "Upper bound of the metric.") var max: Double?
   @Option(parsing: .unconditional, help: "Lower bound of the metric.") var min: Double?
   @Option(parsing: .unconditional, help: "Bisection steps.") var iterations = 8
+  @Option(help: "table (for people) or json (one document on stdout, for programs).") var format = OutputFormat.table
+
+  /// The search in `--format json`: its steps, the answer (nil when no value meets the SLO or the
+  /// whole range does) and the verdict's text.
+  struct Result: Encodable {
+    struct StepResult: Encodable {
+      var value: String
+      var mean, ciLow, ciHigh: Double?
+      var meets: Bool
+    }
+    var parameter, metric, scope, find, verdict: String
+    var steps: [StepResult]
+    var answer: String?
+  }
   @OptionGroup var options: RunOptions
 
   func validate() throws {
@@ -89,11 +103,16 @@ struct CapacityCommand: AsyncParsableCommand {
       }
       verdict = "\(find.rawValue) value that meets the SLO: \(text(good)) (the nearest value that misses it: \(text(bad)))"
     }
-    print(TextTable.render(header: ["\(param)", "\(scope) \(metric) mean", "95% CI", "SLO"],
-                           rows: steps.map { [text($0.value), CheckCommand.format($0.mean), $0.intervalText, $0.meets ? "meets" : "misses"] }))
-    print(verdict)
+    let console = CommandOutput(format: format)
+    console.say(TextTable.render(header: ["\(param)", "\(scope) \(metric) mean", "95% CI", "SLO"],
+                                 rows: steps.map { [text($0.value), CheckCommand.format($0.mean), $0.intervalText, $0.meets ? "meets" : "misses"] }))
+    console.say(verdict)
     let path = try await write(steps, wall: (ContinuousClock.now - clock).seconds)
-    print("steps → \(path)/capacity.csv")
+    console.say("steps → \(path)/capacity.csv")
+    try console.emit(Result(parameter: param, metric: metric, scope: scope, find: find.rawValue, verdict: verdict,
+                            steps: steps.map { .init(value: text($0.value), mean: finite($0.mean), ciLow: finite($0.interval?.low),
+                                                     ciHigh: finite($0.interval?.high), meets: $0.meets) },
+                            answer: goodEndMeets && !badEndMeets ? text(good) : nil))
     if !goodEndMeets { throw ExitCode(Self.noValueMeetsExitCode) }
   }
 

@@ -22,48 +22,67 @@ struct CheckCommand: AsyncParsableCommand {
   @Option(help: "What an inconclusive expectation (the mean's interval straddles its bound) counts as.")
   var inconclusive = InconclusivePolicy.fail
   @Option(help: "Also write the results as JUnit XML to this file (one test case per expectation), for CI.") var junit: String?
+  @Option(help: "table (for people) or json (one document on stdout, for programs).") var format = OutputFormat.table
   @OptionGroup var options: RunOptions
 
+  /// One expectation's result in `--format json`.
+  struct Result: Encodable {
+    var scenario, scope, metric, over: String
+    var min, max, value, ciLow, ciHigh: Double?
+    var n: Int
+    /// pass, fail or inconclusive.
+    var outcome: String
+    /// Where the expectation is written (file:line:column).
+    var location: String
+  }
+
   func run() async throws {
+    let console = CommandOutput(format: format)
     var failures = 0
     var rows: [[String]] = []
+    var results: [Result] = []
     var report = JUnitReport(inconclusivePasses: inconclusive == .pass)
     for path in try Self.scenarioFiles(scenarios) {
       let loaded = try ScenarioRunner.load(path, overrides: options.set)
       let outcome = try await options.runAndWrite(loaded)
-      print(outcome.line)
+      console.say(outcome.line)
       for expectation in loaded.file.expectations {
-        let (row, outcome) = CheckCommand.evaluate(expectation, summaries: outcome.summaries, scenario: loaded.file.name)
+        let (row, outcome, verdict) = CheckCommand.evaluate(expectation, summaries: outcome.summaries, scenario: loaded.file.name)
         if outcome == .fail || (outcome == .inconclusive && inconclusive == .fail) { failures += 1 }
         rows.append(row)
         report.add(row: row, outcome: outcome, location: "\(expectation.location)")
+        results.append(Result(scenario: loaded.file.name, scope: row[1], metric: row[2], over: row[3], min: expectation.min,
+                              max: expectation.max, value: finite(verdict?.figure), ciLow: finite(verdict?.interval?.low),
+                              ciHigh: finite(verdict?.interval?.high), n: verdict?.count ?? 0, outcome: "\(outcome)",
+                              location: "\(expectation.location)"))
       }
     }
-    print(TextTable.render(header: ["scenario", "scope", "metric", "over", "bound", "value", "95% CI", "n", "result"], rows: rows))
+    console.say(TextTable.render(header: ["scenario", "scope", "metric", "over", "bound", "value", "95% CI", "n", "result"], rows: rows))
     if let junit {
       try AtomicFileWriter.write(report.xml(), to: junit)
-      print("JUnit → \(junit)")
+      console.say("JUnit → \(junit)")
     }
+    try console.emit(results)
     if failures > 0 {
-      print("\(failures) of \(rows.count) expectations failed" + (inconclusive == .fail ? " or were inconclusive" : ""))
+      console.say("\(failures) of \(rows.count) expectations failed" + (inconclusive == .fail ? " or were inconclusive" : ""))
       throw ExitCode.failure
     }
-    print("all \(rows.count) expectations hold")
+    console.say("all \(rows.count) expectations hold")
   }
 
   /// One table row (scenario, scope, metric, over, bound, value, CI, n, result) and the outcome.
   static func evaluate(_ expectation: Expectation, summaries: [ReplicationSummary],
-                       scenario: String) -> (row: [String], outcome: ExpectationVerdict.Outcome) {
+                       scenario: String) -> (row: [String], outcome: ExpectationVerdict.Outcome, verdict: ExpectationVerdict?) {
     var bound: [String] = []
     if let min = expectation.min { bound.append("≥ \(format(min))") }
     if let max = expectation.max { bound.append("≤ \(format(max))") }
     let scope = expectation.scope.description, metric = expectation.metric.name
     let head = [scenario, scope, metric, expectation.over.description, bound.joined(separator: ", ")]
     guard let values = MetricLookup.values(summaries, scope: scope, metric: expectation.metric) else {
-      return (head + ["–", "–", "0", "FAIL (no such scope or metric)"], .fail)
+      return (head + ["–", "–", "0", "FAIL (no such scope or metric)"], .fail, nil)
     }
     guard let verdict = ExpectationVerdict.judge(expectation, values: values) else {
-      return (head + ["–", "–", "0", "FAIL (no data)"], .fail)
+      return (head + ["–", "–", "0", "FAIL (no data)"], .fail, nil)
     }
     let ciText = verdict.interval.map { "\(format($0.low)) … \(format($0.high))" } ?? "–"
     let result: String
@@ -74,7 +93,7 @@ struct CheckCommand: AsyncParsableCommand {
       let halfWidth = verdict.interval.map { ($0.high - $0.low) / 2 } ?? .nan
       result = "INCONCLUSIVE (the interval is ±\(format(halfWidth)): run more replications)"
     }
-    return (head + [format(verdict.figure), ciText, "\(verdict.count)", result], verdict.outcome)
+    return (head + [format(verdict.figure), ciText, "\(verdict.count)", result], verdict.outcome, verdict)
   }
 
   static func format(_ x: Double) -> String { String(format: "%.4g", x) }

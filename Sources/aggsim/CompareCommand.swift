@@ -30,6 +30,23 @@ struct CompareCommand: AsyncParsableCommand {
   @Option(name: .customLong("expect"), parsing: .unconditionalSingleValue,
           help: "A gate on B − A: SCOPE:METRIC:+X (B may exceed A by at most X) or SCOPE:METRIC:-X (B may fall below A by at most X), e.g. client/hpa:latency_p99_s:+0.05 (repeatable; exit 1 unless the whole 95% interval of the difference meets it).")
   var gates: [String] = []
+  @Option(help: "table (for people) or json (one document on stdout, for programs).") var format = OutputFormat.table
+
+  /// The comparison in `--format json`: every metric's paired difference, then the gates.
+  struct Result: Encodable {
+    struct Difference: Encodable {
+      var scopeKind, scope, metric, verdict: String
+      var meanA, meanB, difference, ciLow, ciHigh: Double?
+      var n: Int
+    }
+    struct GateResult: Encodable {
+      var scope, metric, result: String
+      var limit: Double
+      var ciLow, ciHigh: Double?
+    }
+    var differences: [Difference]
+    var gates: [GateResult]
+  }
 
   /// A gate of `--expect`: the paired difference B − A of `metric` in `scope` must stay at or
   /// below `limit` (`limit` > 0, an increase) or at or above it (`limit` < 0, a decrease).
@@ -69,6 +86,8 @@ struct CompareCommand: AsyncParsableCommand {
     let name = a.file.name == b.file.name ? "\(a.file.name)-compare" : "\(a.file.name)-vs-\(b.file.name)"
     let directory = try OutputDirectory(root: options.out, scenario: name)
     var failedGates = 0
+    let console = CommandOutput(format: format)
+    var result = Result(differences: [], gates: [])
     // The directory is locked and checked before the simulations, not after them.
     try await directory.write { _ in
       let outcomesA = try await ScenarioRunner.execute(a.model, name: a.file.name, replications: replications, seed: seed,
@@ -77,24 +96,32 @@ struct CompareCommand: AsyncParsableCommand {
                                                        jobs: options.jobs, budget: options.budget)
       let comparison = PairedComparison(a: outcomesA.map(\.summary), b: outcomesB.map(\.summary))
       comparison.warnAboutUnpairedScopes()
-      print(comparison.rendered())
+      console.say(comparison.rendered())
+      result.differences = comparison.rows.map { row in
+        Result.Difference(scopeKind: row.kind.rawValue, scope: row.scope, metric: row.metric.name, verdict: row.verdict,
+                          meanA: finite(row.meanA), meanB: finite(row.meanB), difference: finite(row.meanB - row.meanA),
+                          ciLow: finite(row.interval?.low), ciHigh: finite(row.interval?.high), n: row.pairs)
+      }
       if !gates.isEmpty {
         let rows = gates.map { gate -> [String] in
           let ci = comparison.difference(scope: gate.scope, metric: gate.metric)
           let verdict = gate.verdict(ci)
           if verdict != "pass" { failedGates += 1 }
+          result.gates.append(Result.GateResult(scope: gate.scope, metric: gate.metric.name, result: verdict, limit: gate.limit,
+                                                ciLow: finite(ci?.low), ciHigh: finite(ci?.high)))
           return [gate.scope, gate.metric.name, (gate.limit > 0 ? "B − A ≤ " : "B − A ≥ ") + CheckCommand.format(gate.limit),
                   ci.map { "\(CheckCommand.format($0.low)) … \(CheckCommand.format($0.high))" } ?? "–", verdict]
         }
-        print(TextTable.render(header: ["scope", "metric", "gate", "95% CI of B − A", "result"], rows: rows))
+        console.say(TextTable.render(header: ["scope", "metric", "gate", "95% CI of B − A", "result"], rows: rows))
       }
       return [OutputFile(name: "compare.csv", text: comparison.table().rendered()),
               OutputFile(name: "summary-a.csv", bytes: SummaryTable(outcomes: [outcomesA]).file().bytes),
               OutputFile(name: "summary-b.csv", bytes: SummaryTable(outcomes: [outcomesB]).file().bytes)]
     }
-    print("→ \(directory.path)/compare.csv (and each side's summary-a.csv, summary-b.csv)")
+    console.say("→ \(directory.path)/compare.csv (and each side's summary-a.csv, summary-b.csv)")
+    try console.emit(result)
     if failedGates > 0 {
-      print("\(failedGates) of \(gates.count) gates failed or were inconclusive")
+      console.say("\(failedGates) of \(gates.count) gates failed or were inconclusive")
       throw ExitCode.failure
     }
   }

@@ -166,22 +166,23 @@ struct DiscoveryTests {
     #expect(result.discoveryManager[0].staleTime == .seconds(15))
   }
 
-  @Test("a status write marks the group-version dirty: with the availability controller on, 1.35 is Current 10 ms after the APIService turns Available (2.575 s), not at the 1-minute loop; 1.36's retry at 2.5 s comes first",
-        arguments: [(35, Int64(2_575), 3), (36, Int64(2_510), 5)])
+  @Test("a status write marks the group-version dirty: with the availability controller on, 1.35 is Current 10 ms after the APIService turns Available (2.565 s), not at the 1-minute loop; 1.36's retry at 2.5 s comes first",
+        arguments: [(35, Int64(2_565), 3), (36, Int64(2_510), 5)])
   func statusWriteRefetches(minor: Int, staleMs: Int64, fetches: Int) {
-    // Refused until 2 s. The availability check at 0 fails (False), its requeues at 5, 15, 35 …
-    // 1,275 ms fail, the one at 2,555 ms passes 10 ms later: True at 2.565 s. That write makes
-    // the discovery manager fetch: Current at 2.575 s (1.35, which retries no failure).
+    // Refused until 2 s. The availability check at 0 fails (False); its update event re-checks
+    // at once (fails again); its requeues at 5, 25, 65 … 1,265 ms fail, the one at 2,545 ms
+    // passes 10 ms later: True at 2.555 s. That write makes the discovery manager fetch: Current
+    // at 2.565 s (1.35, which retries no failure).
     // 1.36: the fetch at 0 fails, and again at 0 for the False write (the earlier requeue, 0.5 s,
     // stands); 0.5 s fails, requeue 2 s later; the fetch at 2.5 s succeeds at 2.51 s.
-    // Fetches: 1.35 at 0, 0, 2.565 s; 1.36 at 0, 0, 0.5, 2.5 and 2.565 s (no second requeue at 1 s).
+    // Fetches: 1.35 at 0, 0, 2.555 s; 1.36 at 0, 0, 0.5, 2.5 and 2.555 s (no second requeue at 1 s).
     let refuse = FaultSpec(kind: .refuse, start: .zero, duration: .seconds(2))
     var spec = F.spec(duration: .seconds(30), server: F.metricsServer(faults: [refuse]),
                       clients: [Self.kubectl([20], discovery: .aggregated)],
                       availabilityController: AvailabilityControllerTests.controller())
     spec.version = KubernetesVersion(major: 1, minor: minor)
     let result = F.run(spec)
-    #expect(AvailabilityControllerTests.statusWrites(result).map(\.0) == [0, 2_565])
+    #expect(AvailabilityControllerTests.statusWrites(result).map(\.0) == [0, 2_555])
     #expect(result.discoveryManager[0].staleTime == .milliseconds(staleMs))
     #expect(result.discoveryManager[0].fetches == fetches)
     #expect(result.discoveryManager[0].staleToCurrent == 1)

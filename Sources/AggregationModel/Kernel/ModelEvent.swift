@@ -44,11 +44,13 @@ extension AggregationSimulation {
     case .availability(let e): availability.handle(e, &kernel, transport: &transport, pods: pods)
     case .registration(let e):
       switch e {
-      case .statusArrives(let i, let a, let available, let epoch):
-        // The informer's watch event: the discovery manager (if it runs) marks the APIService
-        // dirty and fetches it again (research §3.2), and the registration queue takes it.
+      case .statusArrives(let i, let a, let version, let epoch):
+        // The informer's watch event, to each of its handlers: the availability controller
+        // re-checks the APIService, the discovery manager (if it runs) marks it dirty and
+        // fetches it again (research §3.2), and the registration queue takes it.
         guard kernel.isCurrent(instance: Int(i), epoch: epoch) else { return }
-        registration.informerUpdated(instance: Int(i), Int(a), available: available)
+        kernel.registry.watchEventArrives(instance: Int(i), Int(a), resourceVersion: version)
+        availability.apiServiceUpdated(instance: Int(i), Int(a), &kernel, transport: &transport, pods: pods)
         discoveryManagers.enqueue(instance: Int(i), Int(a), &kernel, transport: &transport, pods: pods)
         registration.enqueue(instance: Int(i), Int(a), &kernel)
       case .registrationDone(let i, let a, let epoch):

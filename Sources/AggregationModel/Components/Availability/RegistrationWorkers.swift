@@ -2,17 +2,18 @@ import SimCore
 internal import DequeModule
 
 /// The APIServiceRegistrationController of each control-plane instance (research §1c, §2.2,
-/// §4.3): the instance's informer receives every status write as a watch event, and a single
-/// worker, fed by a de-duplicating FIFO, installs the informer's latest status in the instance's
-/// proxy (`RegistryView.install`), taking `registrationTime` per APIService. For a service-backed
+/// §4.3): the instance's informer receives every status write as a watch event
+/// (`RegistryView.watchEventArrives`), and a single worker, fed by a de-duplicating FIFO,
+/// installs the informer's latest status in the instance's proxy (`RegistryView.install`),
+/// taking `registrationTime` per APIService. For a service-backed
 /// APIService the worker then downloads its OpenAPI v2 spec synchronously under the v2
 /// aggregator's mutex before it takes the next one (`OpenAPIControllers`), so a hung download
 /// holds up every later status change of the instance.
 struct RegistrationWorkers {
   enum Event: ComponentEvent {
-    /// A status write reached an instance's informer (watch event; `epoch`: the instance's
-    /// incarnation it was sent to).
-    case statusArrives(instance: Int32, apiService: Int32, available: Bool, epoch: UInt32)
+    /// The watch event of the status write that made `resourceVersion` reached an instance's
+    /// informer (`epoch`: the instance's incarnation it was sent to).
+    case statusArrives(instance: Int32, apiService: Int32, resourceVersion: UInt32, epoch: UInt32)
     /// The instance's registration worker installed the APIService's status in its proxy.
     case registrationDone(instance: Int32, apiService: Int32, epoch: UInt32)
 
@@ -20,8 +21,6 @@ struct RegistrationWorkers {
   }
 
   struct Instance {
-    /// The status this instance's informer holds (the last watch event).
-    var informerAvailable: [Bool]
     var queue = Deque<Int32>()
     var queued: [Bool]
     var busy = false
@@ -34,17 +33,11 @@ struct RegistrationWorkers {
 
   init(_ spec: AvailabilityControllerSpec, registry: RegistryView, streams: [RandomSource]) {
     registrationTime = spec.registrationTime
-    let available = registry.registry.apiServices.indices.map { registry.registry.isAvailable($0) }
     instances = streams.map { stream in
-      var instance = Instance(informerAvailable: available, queued: Array(repeating: false, count: available.count), stream: stream)
-      instance.queue.reserveCapacity(available.count)
+      var instance = Instance(queued: Array(repeating: false, count: registry.count), stream: stream)
+      instance.queue.reserveCapacity(registry.count)
       return instance
     }
-  }
-
-  /// A watch event: the informer now holds `available` for the APIService.
-  mutating func informerUpdated(instance: Int, _ apiService: Int, available: Bool) {
-    instances[instance].informerAvailable[apiService] = available
   }
 
   /// The registration queue takes the APIService (once), and the worker starts if idle.
@@ -68,7 +61,8 @@ struct RegistrationWorkers {
   /// it now downloads the APIService's OpenAPI v2 spec (a service-backed APIService while the
   /// OpenAPI controllers run with registration downloads); otherwise it is free already.
   mutating func installed(instance: Int, _ apiService: Int, downloadsOpenAPI: Bool, _ kernel: inout Kernel) -> Bool {
-    kernel.registry.install(apiService, instance: instance, available: instances[instance].informerAvailable[apiService], at: kernel.now)
+    kernel.registry.install(apiService, instance: instance, available: kernel.registry.informer(instance, apiService).status == .true,
+                            at: kernel.now)
     if downloadsOpenAPI && kernel.registry.isServiceBacked(apiService) { return true }
     finish(instance: instance, &kernel)
     return false
@@ -90,9 +84,7 @@ struct RegistrationWorkers {
   /// The instance's apiserver started again: its informer lists every APIService (with the
   /// shared status as it is now) and the worker installs them one by one in the new proxy.
   mutating func relist(instance: Int, _ kernel: inout Kernel) {
-    for apiService in 0..<kernel.registry.count {
-      informerUpdated(instance: instance, apiService, available: kernel.registry.registry.isAvailable(apiService))
-      enqueue(instance: instance, apiService, &kernel)
-    }
+    kernel.registry.informerRelists(instance: instance)
+    for apiService in 0..<kernel.registry.count { enqueue(instance: instance, apiService, &kernel) }
   }
 }

@@ -70,6 +70,7 @@ struct Transport {
       let ready = pods.readyCount(server)
       guard ready > 0 else { return .unavailable }
       pod = Int32(pods.readyPod(server, pools[p].routingStream.integer(below: ready))!)
+      kernel.requests[id].pod = pod
     }
     let cap = streamCaps[server]
     for c in pools[p].connections {

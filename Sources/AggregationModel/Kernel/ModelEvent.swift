@@ -59,6 +59,9 @@ extension AggregationSimulation {
           openAPI.acquireV2Lock(instance: Int(i), .init(apiService: a, fromRegistration: true), &kernel, transport: &transport,
                                 pods: pods, registration: &registration)
         }
+      case .resync(let i, let epoch):
+        guard kernel.isCurrent(instance: Int(i), epoch: epoch) else { return }
+        registration.resync(instance: Int(i), &kernel)
       }
     case .discoveryManager(let e): discoveryManagers.handle(e, &kernel, transport: &transport, pods: pods)
     case .openAPI(let e): openAPI.handle(e, &kernel, transport: &transport, pods: pods, registration: &registration)

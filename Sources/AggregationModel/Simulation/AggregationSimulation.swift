@@ -162,6 +162,7 @@ public struct AggregationSimulation {
     availability.start(&kernel)
     discoveryManagers.start(&kernel)
     openAPI.start(&kernel)
+    for instance in 0..<kernel.spec.controlPlane.instances { registration.start(instance: instance, &kernel) }
     prober.start(&kernel, servers: pods)
   }
 

@@ -134,6 +134,12 @@ public struct AvailabilityControllerSpec: Hashable, Sendable {
   /// before the proxy's cached `serviceAvailable` changes (research §1c, §2.2, §4.3; 1 ms
   /// assumed; the synchronous OpenAPI v2 download after it is `OpenAPIControllerSpec`'s).
   public var registrationTime: Distribution = .constant(.milliseconds(1))
+  /// The resync of the registration controller's informer handler: every APIService re-enters
+  /// the registration queue this often, each service-backed one with a synchronous OpenAPI v2
+  /// download and the v3 lock (fidelity audit §5, §7; kube-aggregator `pkg/apiserver/apiserver.go`
+  /// `NewSharedInformerFactory(…, 5*time.Minute)` and `apiservice_controller.go`
+  /// `AddEventHandler`, which inherits it; the same from 1.16 to 1.36).
+  public var registrationResync: SimDuration = .minutes(5)
 
   public init() {}
 

@@ -8,7 +8,10 @@ internal import DequeModule
 /// taking `registrationTime` per APIService. For a service-backed
 /// APIService the worker then downloads its OpenAPI v2 spec synchronously under the v2
 /// aggregator's mutex before it takes the next one (`OpenAPIControllers`), so a hung download
-/// holds up every later status change of the instance.
+/// holds up every later status change of the instance, and then takes the v3 aggregator's lock,
+/// held by the v3 worker during its download. Every `registrationResync` (5 min) after the
+/// instance starts, its informer's resync puts every APIService into the queue again (an
+/// update event: the same install, download and lock; fidelity audit §7).
 struct RegistrationWorkers {
   enum Event: ComponentEvent {
     /// The watch event of the status write that made `resourceVersion` reached an instance's
@@ -16,6 +19,8 @@ struct RegistrationWorkers {
     case statusArrives(instance: Int32, apiService: Int32, resourceVersion: UInt32, epoch: UInt32)
     /// The instance's registration worker installed the APIService's status in its proxy.
     case registrationDone(instance: Int32, apiService: Int32, epoch: UInt32)
+    /// The resync of the instance's informer handler is due.
+    case resync(instance: Int32, epoch: UInt32)
 
     var modelEvent: ModelEvent { .registration(self) }
   }
@@ -29,15 +34,29 @@ struct RegistrationWorkers {
   }
 
   let registrationTime: Distribution
+  let resync: SimDuration
   var instances: [Instance]
 
   init(_ spec: AvailabilityControllerSpec, registry: RegistryView, streams: [RandomSource]) {
     registrationTime = spec.registrationTime
+    resync = spec.registrationResync
     instances = streams.map { stream in
       var instance = Instance(queued: Array(repeating: false, count: registry.count), stream: stream)
       instance.queue.reserveCapacity(registry.count)
       return instance
     }
+  }
+
+  /// The instance's informer starts (at time 0, or when its restarted apiserver is up): its
+  /// first resync is `resync` later.
+  func start(instance: Int, _ kernel: inout Kernel) {
+    kernel.schedule(Event.resync(instance: Int32(instance), epoch: kernel.instanceEpoch[instance]), after: resync)
+  }
+
+  /// The informer's resync: every APIService is queued again, and the next resync scheduled.
+  mutating func resync(instance: Int, _ kernel: inout Kernel) {
+    start(instance: instance, &kernel)
+    for apiService in 0..<kernel.registry.count { enqueue(instance: instance, apiService, &kernel) }
   }
 
   /// The registration queue takes the APIService (once), and the worker starts if idle.

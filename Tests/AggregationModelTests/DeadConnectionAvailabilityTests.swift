@@ -168,4 +168,28 @@ struct DeadConnectionAvailabilityTests {
     #expect(result.pods[0].served == 12)
     #expect(result.availability[result.apiServiceNames.firstIndex(of: Self.name)!].transitions == 0)
   }
+
+  @Test("(c) before 1.36 the probes have a connection of their own (audit §4): idle since 0.010 s, it is closed at 45.010 s, so Passed at 45.030 s while the proxy's connection swallows requests until 54.010 s")
+  func ownProbeConnectionBefore136() throws {
+    // As (a), on 1.35: the start check at 0 s opens the probes' own connection p0 (answered at
+    // 0.010 s); the client request of 9 s opens the proxy's c0 (answered at 9.010 s). The drop
+    // at 10 s silences both: p0's PING is due at 30.010 s, closed at 45.010 s; c0's at 39.010 s,
+    // closed at 54.010 s. 12 s: the resync's probes ride p0: FailedDiscoveryCheck at 17 s; the
+    // re-checks run back to back (17, 22 … 42 s) on p0; the one of 42 s is failed by p0's close at
+    // 45.010 s with a new message (written, no flip); the check that follows, from the copy
+    // before it, opens p1 and passes at 45.020 s (409), the next one at 45.030 s: Passed.
+    // 50 s: a client request through the proxy (Available again) takes c0 and is swallowed: it
+    // fails at c0's close, 54.010 s (in 1.36 it got 503 at once).
+    var spec = Self.spec(clients: [F.at(9), F.at(11), F.at(30), F.at(50), F.at(55)], firstResync: .seconds(12))
+    spec.version = KubernetesVersion(major: 1, minor: 35)
+    let result = F.run(spec)
+    let writes = Self.statusWrites(result)
+    #expect(writes.map(\.0) == [Self.t(17_000_000_000), Self.t(45_030_000_000)])
+    #expect(writes.map(\.1) == ["unavailable", "available"])
+    #expect(Self.closes(result) == [Self.t(45_010_000_000), Self.t(54_010_000_000)])
+    let trace = result.trace.sorted { $0.start < $1.start }
+    #expect(trace.map(\.outcome) == [.ok, .unreachable, .unavailable, .unreachable, .ok])
+    #expect(trace.map(\.end) == [Self.t(9_010_000_000), Self.t(54_010_000_000), Self.t(30_000_000_000), Self.t(54_010_000_000),
+                                  Self.t(55_010_000_000)])
+  }
 }

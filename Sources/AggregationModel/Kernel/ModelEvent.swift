@@ -46,12 +46,11 @@ extension AggregationSimulation {
       switch e {
       case .statusArrives(let i, let a, let version, let epoch):
         // The informer's watch event, to each of its handlers: the availability controller
-        // re-checks the APIService, the discovery manager (if it runs) marks it dirty and
-        // fetches it again (research §3.2), and the registration queue takes it.
+        // re-checks the APIService and the registration queue takes it (the discovery manager
+        // follows when the registration worker is done with it: `synced`).
         guard kernel.isCurrent(instance: Int(i), epoch: epoch) else { return }
         kernel.registry.watchEventArrives(instance: Int(i), Int(a), resourceVersion: version)
         availability.apiServiceUpdated(instance: Int(i), Int(a), &kernel, transport: &transport, pods: pods)
-        discoveryManagers.enqueue(instance: Int(i), Int(a), &kernel, transport: &transport, pods: pods)
         registration.enqueue(instance: Int(i), Int(a), &kernel)
       case .registrationDone(let i, let a, let epoch):
         guard kernel.isCurrent(instance: Int(i), epoch: epoch) else { return }
@@ -62,6 +61,11 @@ extension AggregationSimulation {
       case .resync(let i, let epoch):
         guard kernel.isCurrent(instance: Int(i), epoch: epoch) else { return }
         registration.resync(instance: Int(i), &kernel)
+      case .synced(let i, let a, let epoch):
+        // `AddAPIService` ends with the discovery manager's: the APIService is marked dirty and
+        // fetched again (research §3.2; a local one has nothing to fetch).
+        guard kernel.isCurrent(instance: Int(i), epoch: epoch), kernel.registry.isServiceBacked(Int(a)) else { return }
+        discoveryManagers.apiServiceAdded(instance: Int(i), Int(a), &kernel, transport: &transport, pods: pods)
       }
     case .discoveryManager(let e): discoveryManagers.handle(e, &kernel, transport: &transport, pods: pods)
     case .openAPI(let e): openAPI.handle(e, &kernel, transport: &transport, pods: pods, registration: &registration)

@@ -21,6 +21,9 @@ struct RegistrationWorkers {
     case registrationDone(instance: Int32, apiService: Int32, epoch: UInt32)
     /// The resync of the instance's informer handler is due.
     case resync(instance: Int32, epoch: UInt32)
+    /// The worker is done with the APIService (`AddAPIService` returns): the discovery manager
+    /// is handed it last (`discoveryAggregationController.AddAPIService`, fidelity audit §5).
+    case synced(instance: Int32, apiService: Int32, epoch: UInt32)
 
     var modelEvent: ModelEvent { .registration(self) }
   }
@@ -29,6 +32,8 @@ struct RegistrationWorkers {
     var queue = Deque<Int32>()
     var queued: [Bool]
     var busy = false
+    /// The APIService the worker is on (-1: none).
+    var current: Int32 = -1
     /// Shared with the instance's availability controller (see `AvailabilityController.Instance`).
     let stream: RandomSource
   }
@@ -71,6 +76,7 @@ struct RegistrationWorkers {
     guard !instances[instance].busy, let next = instances[instance].queue.popFirst() else { return }
     instances[instance].queued[Int(next)] = false
     instances[instance].busy = true
+    instances[instance].current = next
     let time = registrationTime.sample(instances[instance].stream)
     kernel.schedule(Event.registrationDone(instance: Int32(instance), apiService: next, epoch: kernel.instanceEpoch[instance]),
                     after: time, lane: kernel.lanes.lane(for: registrationTime.constantValue))
@@ -87,8 +93,13 @@ struct RegistrationWorkers {
     return false
   }
 
-  /// The worker is free for the next APIService.
+  /// The worker is done with its APIService (`synced` now) and free for the next one.
   mutating func finish(instance: Int, _ kernel: inout Kernel) {
+    let done = instances[instance].current
+    if done >= 0 {
+      kernel.schedule(Event.synced(instance: Int32(instance), apiService: done, epoch: kernel.instanceEpoch[instance]), at: kernel.now)
+    }
+    instances[instance].current = -1
     instances[instance].busy = false
     startNext(instance: instance, &kernel)
   }
@@ -98,6 +109,7 @@ struct RegistrationWorkers {
     instances[instance].queue.removeAll(keepingCapacity: true)
     for apiService in instances[instance].queued.indices { instances[instance].queued[apiService] = false }
     instances[instance].busy = false
+    instances[instance].current = -1
   }
 
   /// The instance's apiserver started again: its informer lists every APIService (with the

@@ -127,6 +127,18 @@ public struct VersionBehaviour: Hashable, Sendable {
   /// (fidelity-audit §1 item 10, §5).
   public var wideLegacyDiscoveryFallback: Bool { KubernetesChange(29, backports: [(27, 6), (28, 2)]).isIn(version) }
 
+  /// The availability probes go through the proxy's transport (the same client-go cached
+  /// transport, so the same HTTP/2 connections and kube-proxy pod choice) from 1.36: the probe's
+  /// `transport.Config` comes from `BuildTransportConfig`, which the proxy handler uses too
+  /// (kube-aggregator d48ae0ce, first in kubernetes-1.36.0, not backported:
+  /// `pkg/controllers/status/remote/remote_available_controller.go:161-177, :275-276` and
+  /// `pkg/apiserver/handler_proxy.go:223, :237` at 1.36.0). Before, the probe built its own
+  /// config with `Insecure: true` and no server name or CA (1.35.6
+  /// `remote_available_controller.go:175-192`; 1.16.0 `available_controller.go:111-123`, once), a
+  /// different key of client-go's TLS transport cache, so a transport, connections and pod
+  /// choice of its own (fidelity audit §4).
+  public var probesShareProxyTransport: Bool { KubernetesChange(36).isIn(version) }
+
   /// APF seats of a LIST of an aggregated resource: 1 from 1.24 (kubernetes/kubernetes#109106);
   /// before, the priority level's maximum seats per request. Research §6.
   public var aggregatedListTakesOneSeat: Bool { version >= .init(major: 1, minor: 24) }

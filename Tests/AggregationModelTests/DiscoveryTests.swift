@@ -194,24 +194,70 @@ struct DiscoveryTests {
     #expect(d.partial == 1 && d.complete == 0 && d.staleDropped == 0)
   }
 
-  @Test("a status write marks the group-version dirty: with the availability controller on, 1.35 is Current 10 ms after the APIService turns Available (2.575 s), not at the 1-minute loop; 1.36's retry at 2.5 s comes first",
-        arguments: [(35, Int64(2_575), 3), (36, Int64(2_510), 5)])
-  func statusWriteRefetches(minor: Int, staleMs: Int64, fetches: Int) {
-    // Refused until 2 s. The availability check at 0 fails (False), its requeues at 5, 15, 35 …
-    // 1,275 ms fail, the one at 2,555 ms passes 10 ms later: True at 2.565 s. That write makes
-    // the discovery manager fetch: Current at 2.575 s (1.35, which retries no failure).
-    // 1.36: the fetch at 0 fails, and again at 0 for the False write (the earlier requeue, 0.5 s,
-    // stands); 0.5 s fails, requeue 2 s later; the fetch at 2.5 s succeeds at 2.51 s.
-    // Fetches: 1.35 at 0, 0, 2.565 s; 1.36 at 0, 0, 0.5, 2.5 and 2.565 s (no second requeue at 1 s).
-    let refuse = FaultSpec(kind: .refuse, start: .zero, duration: .seconds(2))
-    var spec = F.spec(duration: .seconds(30), server: F.metricsServer(faults: [refuse]),
-                      clients: [Self.kubectl([20], discovery: .aggregated)],
+  /// Refused until 2 s, watched by the availability controller, read by kubectl at 20 s.
+  static func refusedUntilTwoSeconds(minor: Int, server: ExtensionServerSpec) -> ModelSpec {
+    var spec = F.spec(duration: .seconds(30), server: server, clients: [Self.kubectl([20], discovery: .aggregated)],
                       availabilityController: AvailabilityControllerTests.controller())
     spec.version = KubernetesVersion(major: 1, minor: minor)
-    let result = F.run(spec)
-    #expect(AvailabilityControllerTests.statusWrites(result).map(\.0) == [0, 2_565])
+    return spec
+  }
+
+  @Test("a status write marks the group-version dirty once the registration worker is done with it: with the availability controller on, 1.35 is Current 11 ms after the APIService turns Available (2.566 s), not at the 1-minute loop; 1.36's retry at 2.5 s comes first",
+        arguments: [(35, Int64(2_566), 3), (36, Int64(2_510), 5)])
+  func statusWriteRefetches(minor: Int, staleMs: Int64, fetches: Int) {
+    // Refused until 2 s. The availability check at 0 fails (False); its update event re-checks
+    // at once (fails again); its requeues at 5, 25, 65 … 1,265 ms fail, the one at 2,545 ms
+    // passes 10 ms later: True at 2.555 s. The registration worker is done with it 1 ms later
+    // (no OpenAPI controllers here), and hands it to the discovery manager: fetched, Current at
+    // 2.566 s (1.35, which retries no failure).
+    // 1.36: the fetch at 0 fails, and again at 0.001 s for the False write (the earlier requeue,
+    // 0.5 s, stands); 0.5 s fails, requeue 2 s later; the fetch at 2.5 s succeeds at 2.51 s.
+    // Fetches: 1.35 at 0, 0.001, 2.556 s; 1.36 at 0, 0.001, 0.5, 2.5 and 2.556 s.
+    let refuse = FaultSpec(kind: .refuse, start: .zero, duration: .seconds(2))
+    let result = F.run(Self.refusedUntilTwoSeconds(minor: minor, server: F.metricsServer(faults: [refuse])))
+    #expect(AvailabilityControllerTests.statusWrites(result).map(\.0) == [0, 2_555])
     #expect(result.discoveryManager[0].staleTime == .milliseconds(staleMs))
     #expect(result.discoveryManager[0].fetches == fetches)
     #expect(result.discoveryManager[0].staleToCurrent == 1)
+  }
+
+  @Test("the status-change re-fetch waits for the registration worker's OpenAPI v2 download (audit §5): with /openapi/v2 answered in 3 s, 1.35 is Current at 5.566 s, not 2.566 s")
+  func refetchWaitsForRegistrationDownload() {
+    // As above on 1.35, with the OpenAPI controllers on: their downloads at 1 s get 503 at once
+    // (the proxy holds False). True at 2.555 s, installed at 2.556 s; the registration worker's
+    // v2 download (mutex and v3 lock free) is answered 3 s later, at 5.556 s; then the discovery
+    // manager's fetch: Current at 5.566 s.
+    let refuse = FaultSpec(kind: .refuse, start: .zero, duration: .seconds(2))
+    let fast = Distribution.constant(.milliseconds(10))
+    let server = F.metricsServer(serviceTimes: ServiceTimes(get: fast, list: fast, discovery: fast, probe: fast, openAPI: .constant(.seconds(3))),
+                                 faults: [refuse])
+    var spec = Self.refusedUntilTwoSeconds(minor: 35, server: server)
+    spec.controlPlane.openAPIController = OpenAPIControllerSpec()
+    let result = F.run(spec)
+    #expect(AvailabilityControllerTests.statusWrites(result).map(\.0) == [0, 2_555])
+    #expect(result.discoveryManager[0].staleTime == .milliseconds(5_566))
+    #expect(result.discoveryManager[0].fetches == 3)
+  }
+
+  @Test("APIServices of one Service share its cached answer (audit §5): of 3 group-versions on metrics-server's Service (2 workers), 2 are fetched at each minute and the third reuses the answer stored 10 ms later: 6 fetches in 130 s, not 9, in 1.35 and 1.36",
+        arguments: [(35, [3, 3, 0]), (36, [3, 2, 1])])
+  func oneFetchPerService(minor: Int, fetches: [Int]) {
+    // 1.35: the start-up pass and the 1-minute loops (which mark every APIService dirty at 60 and
+    // 120 s) give A and B to the 2 workers; C waits until A's fetch stores the answer at +10 ms,
+    // after C was marked dirty: C reuses it. A 3, B 3, C 0.
+    // 1.36: every success marks its APIService dirty and requeues it a minute later. 0 s: A and B
+    // fetched; at 0.010 s A's answer is stored, C reuses it (marked dirty at 0.010 s), then B
+    // ends: requeued A, C, B at 60.010 s. A and C are fetched (C's mark equals the stored
+    // answer's time: not after it), B reuses A's answer at 60.020 s; requeued A, B, C at
+    // 120.020 s: A and B fetched, C reuses. A 3, B 2, C 1.
+    var spec = F.spec(duration: .seconds(130), clients: [Self.kubectl([20], discovery: .aggregated)])
+    spec.version = KubernetesVersion(major: 1, minor: minor)
+    for group in ["custom.metrics.k8s.io", "external.metrics.k8s.io"] {
+      spec.apiServices.append(APIServiceSpec(APIService(group: group, version: "v1beta1", service: F.metricsServerService,
+                                                        groupPriorityMinimum: 100, versionPriority: 100)))
+    }
+    let result = F.run(spec)
+    #expect(result.discoveryManager.map(\.fetches) == fetches)
+    #expect(result.discoveryManager.allSatisfy { $0.staleTime == .zero })
   }
 }

@@ -16,11 +16,12 @@ struct LegacyFallbackScenarioTests {
   /// `replications: 3` in the file.
   static let replications = 3
 
-  /// 30 min; 3 namespaces deleted at 7, 14, 21 and 28 min; the 1-minute loop fetches at 0 … 29 min.
+  /// 30 min; 3 namespaces deleted at 7, 14, 21 and 28 min; the 1-minute loop fetches at 0 … 29 min,
+  /// and the registration worker's 5-minute resyncs (5 … 25 min) add one fetch each.
   static let duration = 1_800.0
   static let deleted = 12.0
   static let firstDeletion = 420.0
-  static let fetches = 30.0
+  static let fetches = 35.0
   /// The first 404 to `GET /apis`: handshakes 2 × 1 ms, then 0.5 + 5 + 0.5 ms.
   static let firstAnswer = 0.008
   /// Per namespace (deleted at 420, 840, 1260, 1680 s): 15 fast requeues, then one a minute.
@@ -87,7 +88,7 @@ struct LegacyFallbackScenarioTests {
     Self.expectEvery(d, "stale_fraction", (Self.duration - Self.firstAnswer) / Self.duration, tolerance: 1e-9)
   }
 
-  @Test("1.29: every refresh falls back to GET /apis/allocation.agones.dev/v1 (30 fallbacks), never Stale, and all 12 namespaces finalize 5.004 s after their deletion")
+  @Test("1.29: every refresh falls back to GET /apis/allocation.agones.dev/v1 (35 fallbacks), never Stale, and all 12 namespaces finalize 5.004 s after their deletion")
   func finalizedInOneTwentyNine() throws {
     let (n, d) = try Self.run(version: "1.29")
     Self.expectEvery(n, "namespaces_deleted", Self.deleted)
@@ -103,7 +104,7 @@ struct LegacyFallbackScenarioTests {
     Self.expectEvery(d, "stale_fraction", 0)
   }
 
-  @Test("the 1.28.2 backport (#120359) falls back like 1.29: 30 fallbacks, never Stale, all 12 namespaces finalized")
+  @Test("the 1.28.2 backport (#120359) falls back like 1.29: 35 fallbacks, never Stale, all 12 namespaces finalized")
   func finalizedWithTheBackport() throws {
     let (n, d) = try Self.run(version: "1.28.2")
     Self.expectEvery(n, "namespaces_finalized", Self.deleted)

@@ -44,12 +44,13 @@ extension AggregationSimulation {
     case .availability(let e): availability.handle(e, &kernel, transport: &transport, pods: pods)
     case .registration(let e):
       switch e {
-      case .statusArrives(let i, let a, let available, let epoch):
-        // The informer's watch event: the discovery manager (if it runs) marks the APIService
-        // dirty and fetches it again (research §3.2), and the registration queue takes it.
+      case .statusArrives(let i, let a, let version, let epoch):
+        // The informer's watch event, to each of its handlers: the availability controller
+        // re-checks the APIService and the registration queue takes it (the discovery manager
+        // follows when the registration worker is done with it: `synced`).
         guard kernel.isCurrent(instance: Int(i), epoch: epoch) else { return }
-        registration.informerUpdated(instance: Int(i), Int(a), available: available)
-        discoveryManagers.enqueue(instance: Int(i), Int(a), &kernel, transport: &transport, pods: pods)
+        kernel.registry.watchEventArrives(instance: Int(i), Int(a), resourceVersion: version)
+        availability.apiServiceUpdated(instance: Int(i), Int(a), &kernel, transport: &transport, pods: pods)
         registration.enqueue(instance: Int(i), Int(a), &kernel)
       case .registrationDone(let i, let a, let epoch):
         guard kernel.isCurrent(instance: Int(i), epoch: epoch) else { return }
@@ -57,6 +58,14 @@ extension AggregationSimulation {
           openAPI.acquireV2Lock(instance: Int(i), .init(apiService: a, fromRegistration: true), &kernel, transport: &transport,
                                 pods: pods, registration: &registration)
         }
+      case .resync(let i, let epoch):
+        guard kernel.isCurrent(instance: Int(i), epoch: epoch) else { return }
+        registration.resync(instance: Int(i), &kernel)
+      case .synced(let i, let a, let epoch):
+        // `AddAPIService` ends with the discovery manager's: the APIService is marked dirty and
+        // fetched again (research §3.2; a local one has nothing to fetch).
+        guard kernel.isCurrent(instance: Int(i), epoch: epoch), kernel.registry.isServiceBacked(Int(a)) else { return }
+        discoveryManagers.apiServiceAdded(instance: Int(i), Int(a), &kernel, transport: &transport, pods: pods)
       }
     case .discoveryManager(let e): discoveryManagers.handle(e, &kernel, transport: &transport, pods: pods)
     case .openAPI(let e): openAPI.handle(e, &kernel, transport: &transport, pods: pods, registration: &registration)

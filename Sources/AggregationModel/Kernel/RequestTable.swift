@@ -29,6 +29,11 @@ enum RequestOrigin: Equatable {
   /// waiting worker); `subject` is the pod's authorization-cache slot of the reviewed user.
   case review(reviewed: UInt32, reviewedGeneration: UInt32, podEpoch: UInt32, subject: Int32)
 
+  /// An availability probe.
+  var isProbe: Bool {
+    if case .probe = self { true } else { false }
+  }
+
   /// Requests the control plane sends on its own behalf as `system:masters`: exempt from APF
   /// and from an extension server's own admission (research §3.2, §4.2, §6).
   var isControlPlaneOwn: Bool {

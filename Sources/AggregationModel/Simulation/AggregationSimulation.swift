@@ -64,7 +64,8 @@ public struct AggregationSimulation {
     clients = ClientFleet(clients: clientStates, apiServices: registry.count, dialTimeout: spec.controlPlane.proxy.dialTimeout)
     consumers = DiscoveryConsumers(spec, registry: registry, streams: streams)
     let instanceStreams = (0..<instances).map { streams.stream("availability/\($0)/resync").source }
-    availability = AvailabilityController(spec.controlPlane.availabilityController, registry: registry, streams: instanceStreams)
+    availability = AvailabilityController(spec.controlPlane.availabilityController, registry: registry, streams: instanceStreams,
+                                          pods: spec.extensionServers.map(\.replicas), routing: spec.controlPlane.proxy.routing)
     registration = RegistrationWorkers(spec.controlPlane.availabilityController, registry: registry, streams: instanceStreams)
     discoveryManagers = DiscoveryManagers(spec.discoveryManager, runs: spec.discoveryManager.enabled.resolved,
                                           instances: instances, registry: registry, version: spec.version)
@@ -161,6 +162,7 @@ public struct AggregationSimulation {
     availability.start(&kernel)
     discoveryManagers.start(&kernel)
     openAPI.start(&kernel)
+    for instance in 0..<kernel.spec.controlPlane.instances { registration.start(instance: instance, &kernel) }
     prober.start(&kernel, servers: pods)
   }
 

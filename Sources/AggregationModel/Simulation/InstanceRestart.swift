@@ -53,6 +53,7 @@ extension AggregationSimulation {
     guard !kernel.instanceUp[instance] else { return }
     kernel.instanceUp[instance] = true
     registration.relist(instance: instance, &kernel)
+    registration.start(instance: instance, &kernel)
     availability.start(instance: instance, &kernel)
     discoveryManagers.start(instance: instance, &kernel)
     openAPI.start(instance: instance, &kernel)

@@ -126,13 +126,20 @@ public struct AvailabilityControllerSpec: Hashable, Sendable {
   /// (research §1c, §4.1: 5 ms → 30 s); a successful sync forgets it.
   public var backoffBase: SimDuration = .milliseconds(5)
   public var backoffMax: SimDuration = .seconds(30)
-  /// Status write → watch event → the instance's informer (research §4.3, network and informer
-  /// latency not given there: default 0).
+  /// The informer delay: status write → watch event → each instance's informer, whose update
+  /// event then reaches the availability controller (a re-check) and the registration queue
+  /// (research §4.3, fidelity audit §4; network and informer latency not given there: default 0).
   public var propagationDelay: Distribution = .constant(.zero)
   /// Time the single worker of the APIServiceRegistrationController spends per APIService
   /// before the proxy's cached `serviceAvailable` changes (research §1c, §2.2, §4.3; 1 ms
   /// assumed; the synchronous OpenAPI v2 download after it is `OpenAPIControllerSpec`'s).
   public var registrationTime: Distribution = .constant(.milliseconds(1))
+  /// The resync of the registration controller's informer handler: every APIService re-enters
+  /// the registration queue this often, each service-backed one with a synchronous OpenAPI v2
+  /// download and the v3 lock (fidelity audit §5, §7; kube-aggregator `pkg/apiserver/apiserver.go`
+  /// `NewSharedInformerFactory(…, 5*time.Minute)` and `apiservice_controller.go`
+  /// `AddEventHandler`, which inherits it; the same from 1.16 to 1.36).
+  public var registrationResync: SimDuration = .minutes(5)
 
   public init() {}
 

@@ -35,6 +35,7 @@ public import AggregationModel
 ///     backoff: {base: 5ms, max: 30s}   # requeue after a failed check: base x 2^n, capped at max
 ///     propagationDelay: 0s       # distribution: status write -> watch -> each instance's informer
 ///     registrationTime: 1ms      # distribution: the 1-worker registration queue, per APIService
+///     registrationResync: 5m     # >= 1ms: every APIService re-enters the registration queue this often
 ///   openAPIController:           # each instance's OpenAPI v2/v3 aggregation (research §4.3, §8)
 ///     enabled: true              # false: no background downloads
 ///     v3: true                   # also the v3 controller
@@ -195,7 +196,8 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
 
   /// The availability controller's settings (research §1c, §4).
   static func availabilityController(_ node: NodeReader) -> AvailabilityControllerSpec? {
-    let keys = ["enabled", "resync", "firstResync", "workers", "probes", "probeTimeout", "backoff", "propagationDelay", "registrationTime"]
+    let keys = ["enabled", "resync", "firstResync", "workers", "probes", "probeTimeout", "backoff", "propagationDelay", "registrationTime",
+                "registrationResync"]
     guard let m = node.mapping(knownKeys: keys) else { return nil }
     var spec = AvailabilityControllerSpec()
     let enabled = m.read("enabled", default: spec.enabled) { $0.bool() }
@@ -217,7 +219,9 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     }
     let propagation = m.read("propagationDelay", default: spec.propagationDelay) { $0.distribution() }
     let registration = m.read("registrationTime", default: spec.registrationTime) { $0.distribution() }
-    guard let enabled, let resync, let first, let workers, let probes, let timeout, let backoff, let propagation, let registration
+    let registrationResync = m.read("registrationResync", default: spec.registrationResync) { $0.period() }
+    guard let enabled, let resync, let first, let workers, let probes, let timeout, let backoff, let propagation, let registration,
+          let registrationResync
     else { return nil }
     if let first, first >= resync, let node = m.optional("firstResync") {
       node.report(expected: "a firstResync < resync (\(resync))", found: "\(first)")
@@ -233,6 +237,7 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     spec.backoffMax = backoff.1
     spec.propagationDelay = propagation
     spec.registrationTime = registration
+    spec.registrationResync = registrationResync
     return spec
   }
 

@@ -1,17 +1,24 @@
 import SimCore
 
 /// The remote availability controller of every control-plane instance (research
-/// kube-aggregator.md §1c, §4): a work queue of APIServices (`WorkQueue`, `workers` checks at
-/// once) fed by the informer's list at start, a resync every 30 s and EndpointSlice events. A
-/// check (§4.2) finds the Service, its endpoints and a ready address, then sends `probes`
-/// parallel `GET /apis/<g>/<v>` as system:masters through the instance's proxy transport (no
-/// APF, no authorization callback), each with the probe timeout: the first success makes the
-/// APIService Available, all failing makes it unavailable and requeues it with exponential
-/// backoff. A status write is shared by every instance (last writer wins) and reaches each
-/// instance's registration worker as a watch event after the propagation delay.
+/// kube-aggregator.md §1c, §4; fidelity audit §4): a work queue of APIServices (`WorkQueue`,
+/// `workers` checks at once) fed by the informer's list at start, a resync every 30 s,
+/// EndpointSlice events and every update event of an APIService (`updateAPIService` →
+/// `queue.Add`, no backoff: status writes included, this instance's own included). A check
+/// (§4.2) reads the instance's informer copy of the APIService, finds the Service, its endpoints
+/// and a ready address, then sends `probes` parallel `GET /apis/<g>/<v>` as system:masters
+/// (no APF, no authorization callback), each with the probe timeout: the first success makes
+/// the condition Available (`Passed`), all failing makes it `FailedDiscoveryCheck` with the last
+/// probe's error as its message. The condition is written only when it differs from the copy
+/// the check started from, as an optimistic-concurrency update of that copy (`RegistryView
+/// .updateStatus`: a 409 Conflict when another write came first); a failed probe or a conflict
+/// requeues the APIService with exponential backoff. Every write reaches every running instance's
+/// informer as a watch event after the propagation delay (the informer delay), in write order.
 ///
-/// Simplification: the condition's message is fixed per APIService (built once, so a failed
-/// check allocates nothing); the real one carries the last probe's error.
+/// With one instance partitioned from a backend, the partitioned instance writes False at the
+/// end of a 5 s probe, the healthy ones re-check at once and write True, and the partitioned one
+/// re-checks on each of these events: the status flips about every two probe timeouts, False
+/// only for the healthy instances' reaction time (kubernetes/kubernetes#111890).
 struct AvailabilityController {
   enum Event: ComponentEvent {
     /// An instance's controller starts: its informer lists every APIService (`epoch`: the
@@ -26,12 +33,16 @@ struct AvailabilityController {
   }
 
   /// One instance's controller: its queue, and per APIService the generation of its current
-  /// check, its probes still out and whether the check still waits for an answer.
+  /// check, its probes still out, whether the check still waits for an answer, and the informer
+  /// copy the check started from (what it compares with and writes over).
   struct Instance {
     var checks: WorkQueue
     var checkGeneration: [UInt32]
     var probesOut: [Int]
     var checkOpen: [Bool]
+    var basedOn: [ConditionVersion]
+    /// Status writes of this instance refused with 409 Conflict.
+    var conflicts = 0
     /// Watch events reach the instance in write order: the last one's arrival.
     var lastWatchArrival = SimTime.zero
     /// Draws the first resync phase, the watch propagation delays and (shared with the
@@ -41,17 +52,19 @@ struct AvailabilityController {
 
   let spec: AvailabilityControllerSpec
   var instances: [Instance]
-  /// Per APIService: the message of a failed discovery check.
-  let probeFailureMessages: [String]
+  /// The condition messages of each APIService (`ConditionMessages`).
+  let messages: ConditionMessages
 
-  init(_ spec: AvailabilityControllerSpec, registry: RegistryView, streams: [RandomSource]) {
+  init(_ spec: AvailabilityControllerSpec, registry: RegistryView, streams: [RandomSource], pods: [Int],
+       routing: ProxySpec.Routing) {
     self.spec = spec
     let count = registry.count
     instances = streams.map { stream in
       Instance(checks: WorkQueue(items: count, workers: spec.workers), checkGeneration: Array(repeating: 0, count: count),
-               probesOut: Array(repeating: 0, count: count), checkOpen: Array(repeating: false, count: count), stream: stream)
+               probesOut: Array(repeating: 0, count: count), checkOpen: Array(repeating: false, count: count),
+               basedOn: (0..<count).map { registry.storedVersion($0) }, stream: stream)
     }
-    probeFailureMessages = registry.apiServices.map { "failing or missing response from \($0.name)" }
+    messages = ConditionMessages(registry: registry, pods: pods, routing: routing)
   }
 
   /// Schedules each instance's start at time 0, after the faults that begin at 0 (so that a
@@ -103,6 +116,15 @@ struct AvailabilityController {
     }
   }
 
+  /// An update event of the APIService reached `instance`'s informer (`updateAPIService`): its
+  /// controller re-checks it (`queue.Add`: at once if no check of it waits or runs; after the
+  /// running one otherwise), bypassing any backoff.
+  mutating func apiServiceUpdated(instance: Int, _ apiService: Int, _ kernel: inout Kernel, transport: inout Transport,
+                                  pods: ExtensionServers) {
+    guard spec.enabled, kernel.registry.isServiceBacked(apiService) else { return }
+    enqueue(instance: instance, apiService, &kernel, transport: &transport, pods: pods)
+  }
+
   /// An EndpointSlice event of `server`: every instance enqueues the APIServices it backs
   /// (EndpointSlice and informer latency are not modelled: research §4.3 "in ms").
   mutating func endpointsChanged(server: Int, _ kernel: inout Kernel, transport: inout Transport, pods: ExtensionServers) {
@@ -125,16 +147,18 @@ struct AvailabilityController {
     }
   }
 
-  /// The check sequence (research §4.2): Service → endpoints → discovery probes.
+  /// The check sequence (research §4.2): the informer's copy, then Service → endpoints →
+  /// discovery probes.
   private mutating func check(instance: Int, _ apiService: Int, _ kernel: inout Kernel, transport: inout Transport, pods: ExtensionServers) {
+    instances[instance].basedOn[apiService] = kernel.registry.informer(instance, apiService)
     let server = Int(kernel.registry.serverOf[apiService])
-    let found: (AvailableCondition.Reason, String)? =
-      server < 0 ? (.serviceNotFound, "service not found")
-      : pods.podCount(server) == 0 ? (.endpointsNotFound, "cannot find endpoints for service")
-      : pods.readyCount(server) == 0 ? (.missingEndpoints, "endpoints for service have no addresses") : nil
-    if let (reason, message) = found {
-      writeStatus(instance: instance, apiService, .false, reason, message, &kernel)
-      endCheck(instance: instance, apiService, failed: false, &kernel, transport: &transport, pods: pods)
+    let found: AvailableCondition.Reason? =
+      server < 0 ? .serviceNotFound
+      : pods.podCount(server) == 0 ? .endpointsNotFound
+      : pods.readyCount(server) == 0 ? .missingEndpoints : nil
+    if let reason = found {
+      let conflict = writeStatus(instance: instance, apiService, .false, reason, messages.code(reason), &kernel)
+      endCheck(instance: instance, apiService, failed: conflict, &kernel, transport: &transport, pods: pods)
       return
     }
     instances[instance].checkGeneration[apiService] &+= 1
@@ -161,11 +185,13 @@ struct AvailabilityController {
     instances[instance].probesOut[apiService] -= 1
     if outcome == .ok {
       instances[instance].checkOpen[apiService] = false
-      writeStatus(instance: instance, apiService, .true, .passed, "all checks passed", &kernel)
-      endCheck(instance: instance, apiService, failed: false, &kernel, transport: &transport, pods: pods)
+      let conflict = writeStatus(instance: instance, apiService, .true, .passed, ConditionVersion.passedMessage, &kernel)
+      endCheck(instance: instance, apiService, failed: conflict, &kernel, transport: &transport, pods: pods)
     } else if instances[instance].probesOut[apiService] == 0 {
+      // `lastError`: the error of the probe that failed last names the check's failure.
       instances[instance].checkOpen[apiService] = false
-      writeStatus(instance: instance, apiService, .false, .failedDiscoveryCheck, probeFailureMessages[apiService], &kernel)
+      let message = messages.probeFailure(apiService, outcome, pod: Int(record.pod))
+      _ = writeStatus(instance: instance, apiService, .false, .failedDiscoveryCheck, message, &kernel)
       endCheck(instance: instance, apiService, failed: true, &kernel, transport: &transport, pods: pods)
     }
   }
@@ -187,15 +213,23 @@ struct AvailabilityController {
     runChecks(instance: instance, &kernel, transport: &transport, pods: pods)
   }
 
-  /// `UpdateStatus` of the shared APIService status (last writer wins), only when it changes:
-  /// logged, measured, and sent to every instance's registration worker after the propagation
-  /// delay (watch events reach an instance in write order).
+  /// `UpdateStatus` of the condition over the informer copy the check started from
+  /// (`RegistryView.updateStatus`). A stored write is logged when the status or reason changes
+  /// and reaches every running instance's informer as a watch event after the propagation delay
+  /// (in write order). Returns whether it was a 409 Conflict (the sync then fails).
   private mutating func writeStatus(instance: Int, _ apiService: Int, _ status: AvailableCondition.Status,
-                                    _ reason: AvailableCondition.Reason, _ message: String, _ kernel: inout Kernel) {
+                                    _ reason: AvailableCondition.Reason, _ message: Int32, _ kernel: inout Kernel) -> Bool {
     let now = kernel.now
-    guard let write = kernel.registry.write(apiService, status, reason, message, at: now) else { return }
-    if write.flipped || write.reasonChanged {
-      kernel.recorder.log(write.available ? .available : .unavailable, at: now, subject: kernel.registry.apiServices[apiService].name,
+    let new = ConditionVersion(status: status, reason: reason, message: message, resourceVersion: 0)
+    let basedOn = instances[instance].basedOn[apiService]
+    guard !new.sameCondition(as: basedOn) else { return false }
+    let write = kernel.registry.updateStatus(apiService, new, text: messages.text(apiService, message), basedOn: basedOn, at: now)
+    guard case .written(let available, let flipped, let reasonChanged, let version) = write else {
+      if write == .conflict { instances[instance].conflicts += 1 }
+      return write == .conflict
+    }
+    if flipped || reasonChanged {
+      kernel.recorder.log(available ? .available : .unavailable, at: now, subject: kernel.registry.apiServices[apiService].name,
                           detail: "\(reason.rawValue) (instance \(instance))")
     }
     // A watch event reaches only running instances (a restarted one lists the APIServices anew).
@@ -204,8 +238,9 @@ struct AvailabilityController {
       let arrival = Swift.max(now + spec.propagationDelay.sample(instances[target].stream), instances[target].lastWatchArrival)
       instances[target].lastWatchArrival = arrival
       kernel.schedule(RegistrationWorkers.Event.statusArrives(instance: Int32(target), apiService: Int32(apiService),
-                                                              available: write.available, epoch: kernel.instanceEpoch[target]),
+                                                              resourceVersion: version, epoch: kernel.instanceEpoch[target]),
                       at: arrival)
     }
+    return false
   }
 }

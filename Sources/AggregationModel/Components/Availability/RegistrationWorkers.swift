@@ -2,49 +2,66 @@ import SimCore
 internal import DequeModule
 
 /// The APIServiceRegistrationController of each control-plane instance (research §1c, §2.2,
-/// §4.3): the instance's informer receives every status write as a watch event, and a single
-/// worker, fed by a de-duplicating FIFO, installs the informer's latest status in the instance's
-/// proxy (`RegistryView.install`), taking `registrationTime` per APIService. For a service-backed
+/// §4.3): the instance's informer receives every status write as a watch event
+/// (`RegistryView.watchEventArrives`), and a single worker, fed by a de-duplicating FIFO,
+/// installs the informer's latest status in the instance's proxy (`RegistryView.install`),
+/// taking `registrationTime` per APIService. For a service-backed
 /// APIService the worker then downloads its OpenAPI v2 spec synchronously under the v2
 /// aggregator's mutex before it takes the next one (`OpenAPIControllers`), so a hung download
-/// holds up every later status change of the instance.
+/// holds up every later status change of the instance, and then takes the v3 aggregator's lock,
+/// held by the v3 worker during its download. Every `registrationResync` (5 min) after the
+/// instance starts, its informer's resync puts every APIService into the queue again (an
+/// update event: the same install, download and lock; fidelity audit §7).
 struct RegistrationWorkers {
   enum Event: ComponentEvent {
-    /// A status write reached an instance's informer (watch event; `epoch`: the instance's
-    /// incarnation it was sent to).
-    case statusArrives(instance: Int32, apiService: Int32, available: Bool, epoch: UInt32)
+    /// The watch event of the status write that made `resourceVersion` reached an instance's
+    /// informer (`epoch`: the instance's incarnation it was sent to).
+    case statusArrives(instance: Int32, apiService: Int32, resourceVersion: UInt32, epoch: UInt32)
     /// The instance's registration worker installed the APIService's status in its proxy.
     case registrationDone(instance: Int32, apiService: Int32, epoch: UInt32)
+    /// The resync of the instance's informer handler is due.
+    case resync(instance: Int32, epoch: UInt32)
+    /// The worker is done with the APIService (`AddAPIService` returns): the discovery manager
+    /// is handed it last (`discoveryAggregationController.AddAPIService`, fidelity audit §5).
+    case synced(instance: Int32, apiService: Int32, epoch: UInt32)
 
     var modelEvent: ModelEvent { .registration(self) }
   }
 
   struct Instance {
-    /// The status this instance's informer holds (the last watch event).
-    var informerAvailable: [Bool]
     var queue = Deque<Int32>()
     var queued: [Bool]
     var busy = false
+    /// The APIService the worker is on (-1: none).
+    var current: Int32 = -1
     /// Shared with the instance's availability controller (see `AvailabilityController.Instance`).
     let stream: RandomSource
   }
 
   let registrationTime: Distribution
+  let resync: SimDuration
   var instances: [Instance]
 
   init(_ spec: AvailabilityControllerSpec, registry: RegistryView, streams: [RandomSource]) {
     registrationTime = spec.registrationTime
-    let available = registry.registry.apiServices.indices.map { registry.registry.isAvailable($0) }
+    resync = spec.registrationResync
     instances = streams.map { stream in
-      var instance = Instance(informerAvailable: available, queued: Array(repeating: false, count: available.count), stream: stream)
-      instance.queue.reserveCapacity(available.count)
+      var instance = Instance(queued: Array(repeating: false, count: registry.count), stream: stream)
+      instance.queue.reserveCapacity(registry.count)
       return instance
     }
   }
 
-  /// A watch event: the informer now holds `available` for the APIService.
-  mutating func informerUpdated(instance: Int, _ apiService: Int, available: Bool) {
-    instances[instance].informerAvailable[apiService] = available
+  /// The instance's informer starts (at time 0, or when its restarted apiserver is up): its
+  /// first resync is `resync` later.
+  func start(instance: Int, _ kernel: inout Kernel) {
+    kernel.schedule(Event.resync(instance: Int32(instance), epoch: kernel.instanceEpoch[instance]), after: resync)
+  }
+
+  /// The informer's resync: every APIService is queued again, and the next resync scheduled.
+  mutating func resync(instance: Int, _ kernel: inout Kernel) {
+    start(instance: instance, &kernel)
+    for apiService in 0..<kernel.registry.count { enqueue(instance: instance, apiService, &kernel) }
   }
 
   /// The registration queue takes the APIService (once), and the worker starts if idle.
@@ -59,6 +76,7 @@ struct RegistrationWorkers {
     guard !instances[instance].busy, let next = instances[instance].queue.popFirst() else { return }
     instances[instance].queued[Int(next)] = false
     instances[instance].busy = true
+    instances[instance].current = next
     let time = registrationTime.sample(instances[instance].stream)
     kernel.schedule(Event.registrationDone(instance: Int32(instance), apiService: next, epoch: kernel.instanceEpoch[instance]),
                     after: time, lane: kernel.lanes.lane(for: registrationTime.constantValue))
@@ -68,14 +86,20 @@ struct RegistrationWorkers {
   /// it now downloads the APIService's OpenAPI v2 spec (a service-backed APIService while the
   /// OpenAPI controllers run with registration downloads); otherwise it is free already.
   mutating func installed(instance: Int, _ apiService: Int, downloadsOpenAPI: Bool, _ kernel: inout Kernel) -> Bool {
-    kernel.registry.install(apiService, instance: instance, available: instances[instance].informerAvailable[apiService], at: kernel.now)
+    kernel.registry.install(apiService, instance: instance, available: kernel.registry.informer(instance, apiService).status == .true,
+                            at: kernel.now)
     if downloadsOpenAPI && kernel.registry.isServiceBacked(apiService) { return true }
     finish(instance: instance, &kernel)
     return false
   }
 
-  /// The worker is free for the next APIService.
+  /// The worker is done with its APIService (`synced` now) and free for the next one.
   mutating func finish(instance: Int, _ kernel: inout Kernel) {
+    let done = instances[instance].current
+    if done >= 0 {
+      kernel.schedule(Event.synced(instance: Int32(instance), apiService: done, epoch: kernel.instanceEpoch[instance]), at: kernel.now)
+    }
+    instances[instance].current = -1
     instances[instance].busy = false
     startNext(instance: instance, &kernel)
   }
@@ -85,14 +109,13 @@ struct RegistrationWorkers {
     instances[instance].queue.removeAll(keepingCapacity: true)
     for apiService in instances[instance].queued.indices { instances[instance].queued[apiService] = false }
     instances[instance].busy = false
+    instances[instance].current = -1
   }
 
   /// The instance's apiserver started again: its informer lists every APIService (with the
   /// shared status as it is now) and the worker installs them one by one in the new proxy.
   mutating func relist(instance: Int, _ kernel: inout Kernel) {
-    for apiService in 0..<kernel.registry.count {
-      informerUpdated(instance: instance, apiService, available: kernel.registry.registry.isAvailable(apiService))
-      enqueue(instance: instance, apiService, &kernel)
-    }
+    kernel.registry.informerRelists(instance: instance)
+    for apiService in 0..<kernel.registry.count { enqueue(instance: instance, apiService, &kernel) }
   }
 }

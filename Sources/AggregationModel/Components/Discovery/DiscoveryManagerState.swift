@@ -1,9 +1,15 @@
 import SimCore
 
 /// The aggregated-discovery manager of one control-plane instance: its work queue of APIService
-/// indices (`WorkQueue`, with its workers), and what it publishes per APIService.
+/// indices (`WorkQueue`, with its workers), its cache of `GET /apis` answers per Service, and
+/// what it publishes per APIService.
 struct DiscoveryManagerState {
   var fetchQueue: WorkQueue
+  /// Per APIService: when it was last marked dirty (`lastMarkedDirty`).
+  var lastMarkedDirty: [SimTime]
+  /// Per extension server (its Service, the cache key `serviceKey{namespace, name, port}`): when
+  /// its aggregated answer was last stored (nil: none).
+  var cacheUpdated: [SimTime?]
   var stale: [Bool]
   var staleSince: [SimTime]
   var staleTime: [SimDuration]
@@ -14,8 +20,10 @@ struct DiscoveryManagerState {
   var failedFetches: [Int]
   var fallbacks: [Int]
 
-  init(apiServices: Int, workers: Int) {
+  init(apiServices: Int, servers: Int, workers: Int) {
     fetchQueue = WorkQueue(items: apiServices, workers: workers)
+    lastMarkedDirty = Array(repeating: .zero, count: apiServices)
+    cacheUpdated = Array(repeating: nil, count: servers)
     stale = Array(repeating: false, count: apiServices)
     staleSince = Array(repeating: .zero, count: apiServices)
     staleTime = Array(repeating: .zero, count: apiServices)
@@ -25,11 +33,12 @@ struct DiscoveryManagerState {
     fallbacks = staleToCurrent
   }
 
-  /// A sync of `apiService` ended (Current when `ok`, else Stale): its worker is free. Returns
+  /// A sync of `apiService` ended (Current when `ok`, else Stale; `fetched` when it contacted
+  /// the backend rather than reusing the Service's cached answer): its worker is free. Returns
   /// its consecutive failures and whether it was added again meanwhile.
-  mutating func publish(_ apiService: Int, ok: Bool, now: SimTime, measuringSince: SimTime) -> (failures: Int, again: Bool) {
+  mutating func publish(_ apiService: Int, ok: Bool, fetched: Bool, now: SimTime, measuringSince: SimTime) -> (failures: Int, again: Bool) {
     let again = fetchQueue.done(apiService)
-    fetches[apiService] += 1
+    if fetched { fetches[apiService] += 1 }
     if ok {
       if stale[apiService] {
         stale[apiService] = false

@@ -20,9 +20,17 @@ import SimCore
 /// `system:masters`, so a server with delegated authorization reviews it like a client request
 /// (its own 10 s cache slot per pod, `ExtensionServers.reviewSubject`).
 ///
+/// An APIService is marked dirty when the registration worker hands it over (`apiServiceAdded`:
+/// `AddAPIService` after a status change or the 5-minute informer resync, once the worker's
+/// OpenAPI steps are done), at the 1-minute loop (before 1.36) and after each successful sync
+/// (1.36). A sync reuses its Service's cached answer when that was stored after the APIService
+/// was last marked dirty (`fetchFreshDiscoveryForService`, kube-aggregator
+/// `pkg/apiserver/handler_discovery.go:213-220`, `markDirty` :597-604, the worker :480-501 at
+/// 232ca687; the same cache since 1.26): APIServices sharing a Service cost about one fetch per
+/// refresh (fidelity audit §5). Only a 200 to `GET /apis` is cached, not the legacy fallback.
+///
 /// Simplifications: the start-up pass goes through the workers too (the real one runs every
-/// APIService in parallel); one fetch per APIService, not per Service; of the APIService updates
-/// only status writes mark it dirty (not the 5-minute informer resync); until its first fetch
+/// APIService in parallel); until its first fetch
 /// ends a group-version counts as Current (since 1.30 `/readyz` waits for the start-up pass). The
 /// server takes its discovery service time for any answer to `GET /apis` (a 404 or 406 included,
 /// with an empty body); the fallback is exempt from the server's own admission like the fetch.
@@ -51,7 +59,9 @@ struct DiscoveryManagers {
     let behaviour = VersionBehaviour(version)
     retriesWithBackoff = behaviour.discoveryRetriesWithBackoff
     wideFallback = behaviour.wideLegacyDiscoveryFallback
-    managers = runs ? Array(repeating: DiscoveryManagerState(apiServices: registry.count, workers: spec.workers), count: instances) : []
+    let servers = Int(registry.serverOf.max() ?? -1) + 1
+    managers = runs ? Array(repeating: DiscoveryManagerState(apiServices: registry.count, servers: servers, workers: spec.workers),
+                            count: instances) : []
     fetched = (0..<registry.count).filter { registry.isServiceBacked($0) }.map { Int32($0) }
   }
 
@@ -74,6 +84,7 @@ struct DiscoveryManagers {
   mutating func instanceStopped(_ instance: Int, at now: SimTime, measuringSince: SimTime) {
     guard instance < managers.count else { return }
     managers[instance].fetchQueue.reset()
+    for server in managers[instance].cacheUpdated.indices { managers[instance].cacheUpdated[server] = nil }
     for a32 in fetched where managers[instance].stale[Int(a32)] {
       let a = Int(a32)
       managers[instance].staleTime[a] = managers[instance].staleTime[a] + (now - Swift.max(managers[instance].staleSince[a], measuringSince))
@@ -88,7 +99,10 @@ struct DiscoveryManagers {
       enqueue(instance: Int(i), Int(apiService), &kernel, transport: &transport, pods: pods)
     case .resync(let i, let epoch):
       guard kernel.isCurrent(instance: Int(i), epoch: epoch) else { return }
-      for apiService in fetched { enqueue(instance: Int(i), Int(apiService), &kernel, transport: &transport, pods: pods) }
+      for apiService in fetched {
+        managers[Int(i)].lastMarkedDirty[Int(apiService)] = kernel.now
+        enqueue(instance: Int(i), Int(apiService), &kernel, transport: &transport, pods: pods)
+      }
       kernel.schedule(Event.resync(instance: i, epoch: epoch), after: spec.refresh)
     }
   }
@@ -100,8 +114,16 @@ struct DiscoveryManagers {
     kernel.schedule(Event.fetchDue(instance: Int32(instance), apiService: Int32(apiService), generation: generation), at: due)
   }
 
-  /// Adds the APIService to the instance's work queue (once; again after its fetch if one is in
-  /// progress): on every update event of it, and at the 1-minute loop.
+  /// The registration worker handed the APIService over (`AddAPIService`): marked dirty and queued.
+  mutating func apiServiceAdded(instance: Int, _ apiService: Int, _ kernel: inout Kernel, transport: inout Transport,
+                                pods: ExtensionServers) {
+    guard instance < managers.count else { return }
+    managers[instance].lastMarkedDirty[apiService] = kernel.now
+    enqueue(instance: instance, apiService, &kernel, transport: &transport, pods: pods)
+  }
+
+  /// Adds the APIService to the instance's work queue (once; again after its sync if one is in
+  /// progress).
   mutating func enqueue(instance: Int, _ apiService: Int, _ kernel: inout Kernel, transport: inout Transport, pods: ExtensionServers) {
     guard instance < managers.count else { return }
     if managers[instance].fetchQueue.add(apiService) { startWorkers(instance: instance, &kernel, transport: &transport, pods: pods) }
@@ -109,7 +131,12 @@ struct DiscoveryManagers {
 
   private mutating func startWorkers(instance: Int, _ kernel: inout Kernel, transport: inout Transport, pods: ExtensionServers) {
     while let apiService = managers[instance].fetchQueue.next() {
-      sendFetch(instance: instance, apiService, legacyFallback: false, &kernel, transport: &transport, pods: pods)
+      let server = Int(kernel.registry.serverOf[apiService])
+      if server >= 0, let updated = managers[instance].cacheUpdated[server], updated > managers[instance].lastMarkedDirty[apiService] {
+        syncEnded(instance: instance, apiService, ok: true, fetched: false, &kernel, transport: &transport, pods: pods)
+      } else {
+        sendFetch(instance: instance, apiService, legacyFallback: false, &kernel, transport: &transport, pods: pods)
+      }
     }
   }
 
@@ -169,7 +196,9 @@ struct DiscoveryManagers {
     } else {
       let answer = server >= 0 ? pods.servers[server].spec.aggregatedDiscovery : .served
       switch Self.fetchVerdict(outcome: outcome, answer: answer, wideFallback: wideFallback) {
-      case .current: ok = true
+      case .current:
+        ok = true
+        if server >= 0 { managers[instance].cacheUpdated[server] = kernel.now }
       case .stale: ok = false
       case .fallback:
         managers[instance].fallbacks[apiService] += 1
@@ -177,9 +206,18 @@ struct DiscoveryManagers {
         return
       }
     }
-    // The sync ended: published Current or Stale, the worker is free, the next fetch scheduled.
-    let (failures, again) = managers[instance].publish(apiService, ok: ok, now: kernel.now, measuringSince: kernel.measuringSince)
+    syncEnded(instance: instance, apiService, ok: ok, fetched: true, &kernel, transport: &transport, pods: pods)
+  }
+
+  /// The sync ended: published Current or Stale, the worker is free, the next sync scheduled
+  /// (1.36: a success also marks the APIService dirty, so its next sync fetches unless another
+  /// APIService of its Service fetched after it).
+  private mutating func syncEnded(instance: Int, _ apiService: Int, ok: Bool, fetched: Bool, _ kernel: inout Kernel,
+                                  transport: inout Transport, pods: ExtensionServers) {
+    let (failures, again) = managers[instance].publish(apiService, ok: ok, fetched: fetched, now: kernel.now,
+                                                       measuringSince: kernel.measuringSince)
     if retriesWithBackoff {
+      if ok { managers[instance].lastMarkedDirty[apiService] = kernel.now }
       let delay = ok ? spec.refresh : DiscoveryManagerSpec.retryDelay(afterFailures: failures)
       scheduleFetch(instance: instance, apiService, at: kernel.now + delay, &kernel)
     }

@@ -7,8 +7,10 @@ internal import DequeModule
 /// each download an in-process call of the proxy handler (no APF, exempt from the server's own
 /// admission and authorization) with a 60 s timeout, answered 503 at once while the proxy holds
 /// the APIService unavailable. Each version has a single-worker queue; a v2 download holds the v2
-/// aggregator's mutex, which the registration worker also takes for its synchronous download.
-/// Later downloads of a spec this instance already holds are 304s without a body.
+/// aggregator's mutex, which the registration worker also takes for its synchronous download,
+/// and a v3 download holds the v3 aggregator's lock, which the registration worker takes next
+/// (`RegistrationWorkers`, fidelity audit §7). Later downloads of a spec this instance already
+/// holds are 304s without a body.
 struct OpenAPIControllers {
   enum Event: ComponentEvent {
     /// A controller's `AddAfter` of an APIService is due (stale unless `generation` is current).
@@ -24,12 +26,16 @@ struct OpenAPIControllers {
     var fromRegistration: Bool
   }
 
-  /// The controllers of one instance: the v2 and v3 queues, the v2 mutex and who waits for it.
+  /// The controllers of one instance: the v2 and v3 queues, the v2 mutex and who waits for it,
+  /// the v3 lock and the APIService the registration worker waits with for it (-1: none; only
+  /// the v3 worker and the single registration worker take it).
   struct Instance {
     var v2: WorkQueue
     var v3: WorkQueue
     var v2LockHeld = false
     var v2LockWaiters = Deque<LockWaiter>()
+    var v3LockHeld = false
+    var v3LockWaiter: Int32 = -1
     /// Whether this instance already holds the APIService's v2 spec (later downloads are 304).
     var hasV2Spec: [Bool]
 
@@ -85,6 +91,8 @@ struct OpenAPIControllers {
     instances[instance].v3.reset()
     instances[instance].v2LockHeld = false
     instances[instance].v2LockWaiters.removeAll()
+    instances[instance].v3LockHeld = false
+    instances[instance].v3LockWaiter = -1
     for apiService in instances[instance].hasV2Spec.indices { instances[instance].hasV2Spec[apiService] = false }
   }
 
@@ -121,9 +129,33 @@ struct OpenAPIControllers {
       acquireV2Lock(instance: instance, LockWaiter(apiService: Int32(next), fromRegistration: false), &kernel,
                     transport: &transport, pods: pods, registration: &registration)
     } else {
+      instances[instance].v3LockHeld = true
       download(instance: instance, version: 3, next, fromRegistration: false, &kernel, transport: &transport, pods: pods,
                registration: &registration)
     }
+  }
+
+  /// The registration worker's v3 step, after its v2 download (`UpdateAPIService` of the v3
+  /// controller: `AddUpdateAPIService` under the v3 aggregator's lock, kube-aggregator
+  /// `pkg/controllers/openapiv3/controller.go:165-177` and `openapiv3/aggregator/aggregator.go`
+  /// `AddUpdateAPIService`, the same since the v3 controller's first release, 1.23): it waits
+  /// while the v3 worker downloads (up to the 60 s timeout), then an APIService whose v3 download
+  /// had failed is forgotten and requeued in a second, and the worker is free.
+  private mutating func registrationV3Step(instance: Int, _ apiService: Int, _ kernel: inout Kernel,
+                                           registration: inout RegistrationWorkers) {
+    guard spec.v3 else {
+      registration.finish(instance: instance, &kernel)
+      return
+    }
+    if instances[instance].v3LockHeld {
+      instances[instance].v3LockWaiter = Int32(apiService)
+      return
+    }
+    if instances[instance].v3.failures[apiService] > 0 {
+      instances[instance].v3.forget(apiService)
+      scheduleDownload(instance: instance, version: 3, apiService, at: kernel.now + spec.firstDownload, &kernel)
+    }
+    registration.finish(instance: instance, &kernel)
   }
 
   /// Takes the v2 mutex for `waiter` (or queues it behind the holder), then downloads.
@@ -167,6 +199,16 @@ struct OpenAPIControllers {
     if !ok { metrics[apiService].failedDownloads += 1 }
     if ok && version == 2 { instances[instance].hasV2Spec[apiService] = true }
     let now = kernel.now
+    if version == 3 {
+      // The v3 lock goes to the registration worker waiting for it (a waiter blocked for over a
+      // millisecond is handed a Go mutex directly) before the v3 worker's next download.
+      instances[instance].v3LockHeld = false
+      let waiter = instances[instance].v3LockWaiter
+      if waiter >= 0 {
+        instances[instance].v3LockWaiter = -1
+        registrationV3Step(instance: instance, Int(waiter), &kernel, registration: &registration)
+      }
+    }
     if forRegistration {
       // `UpdateAPIService`: an APIService that had failed is forgotten and requeued in a second.
       if instances[instance].v2.failures[apiService] > 0 {
@@ -192,7 +234,7 @@ struct OpenAPIControllers {
       }
     }
     if forRegistration {
-      registration.finish(instance: instance, &kernel)
+      registrationV3Step(instance: instance, apiService, &kernel, registration: &registration)
     } else {
       startWorker(instance: instance, version: version, &kernel, transport: &transport, pods: pods, registration: &registration)
     }

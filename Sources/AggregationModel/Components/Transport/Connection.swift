@@ -9,6 +9,8 @@ struct Connection {
   let instance: Int32
   let server: Int32
   let pod: Int32
+  /// The pool it belongs to (`Transport.pools`).
+  let pool: Int32
   var state = State.settingUp
   var generation: UInt32 = 0
   /// Streams in use (requests sent and not yet answered or reset).

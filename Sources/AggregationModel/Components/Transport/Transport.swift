@@ -9,6 +9,10 @@ internal import DequeModule
 /// refusing pod. Routing: ClusterIP pins each connection to the pod kube-proxy picked for it;
 /// endpoint routing picks a random ready pod per request. A silently dead connection keeps
 /// swallowing requests until the HTTP/2 health check closes it (ReadIdle 30 s + ping 15 s).
+///
+/// Before 1.36 the availability probes have a transport of their own (`VersionBehaviour
+/// .probesShareProxyTransport`): a second set of pools, with their own connections and their own
+/// pod choice (kube-proxy's for a new connection, the resolver's under endpoint routing).
 struct Transport {
   enum Event: ComponentEvent {
     /// A connection finished its TCP and TLS handshakes, or failed them.
@@ -22,8 +26,10 @@ struct Transport {
   }
 
   let proxy: ProxySpec
-  /// Instance-major: the pool of instance `i` to server `s` is `pools[i * servers + s]`.
+  /// Instance-major: the pool of instance `i` to server `s` is `pools[i * servers + s]`; before
+  /// 1.36 the probes' pools follow, from `probePools` on (0: the probes use the proxy's).
   var pools: [TransportPool]
+  let probePools: Int
   var connections: [Connection] = []
   /// Streams each connection to a server may carry (the server's, or the version's default).
   let streamCaps: [Int]
@@ -36,10 +42,24 @@ struct Transport {
     pools = (0..<instances).flatMap { instance in
       spec.extensionServers.map { TransportPool(routingStream: streams.stream("proxy/\(instance)/\($0.name)/routing").source) }
     }
+    if VersionBehaviour(spec.version).probesShareProxyTransport {
+      probePools = 0
+    } else {
+      probePools = pools.count
+      pools += (0..<instances).flatMap { instance in
+        spec.extensionServers.map { TransportPool(routingStream: streams.stream("probes/\(instance)/\($0.name)/routing").source) }
+      }
+    }
     streamCaps = spec.extensionServers.map { $0.maxStreamsPerConnection.resolved }
   }
 
   private func pool(_ instance: Int, _ server: Int) -> Int { instance * servers + server }
+
+  /// The pool a request goes through: its instance's to its server, the probes' own before 1.36.
+  private func pool(of record: RequestRecord) -> Int {
+    let p = pool(Int(record.instance), Int(record.server))
+    return probePools > 0 && record.origin.isProbe ? probePools + p : p
+  }
 
   /// Sends a request the control plane makes on its own behalf (a probe, a discovery fetch, an
   /// OpenAPI download) straight into its instance's transport, ended after `timeout` by its
@@ -64,12 +84,13 @@ struct Transport {
   /// finds no ready pod; nil otherwise.
   mutating func acquireStream(_ id: UInt32, _ kernel: inout Kernel, pods: ExtensionServers) -> Outcome? {
     let instance = Int(kernel.requests[id].instance), server = Int(kernel.requests[id].server)
-    let p = pool(instance, server)
+    let p = pool(of: kernel.requests[id])
     var pod: Int32 = -1
     if proxy.routing == .endpoints {
       let ready = pods.readyCount(server)
       guard ready > 0 else { return .unavailable }
       pod = Int32(pods.readyPod(server, pools[p].routingStream.integer(below: ready))!)
+      kernel.requests[id].pod = pod
     }
     let cap = streamCaps[server]
     for c in pools[p].connections {
@@ -95,7 +116,7 @@ struct Transport {
       pools[p].waitingForStream.append(id)
       return nil
     }
-    let c = openConnection(instance: instance, server: server, pod: pod, &kernel, pods: pods)
+    let c = openConnection(instance: instance, server: server, pool: p, pod: pod, &kernel, pods: pods)
     connections[c].waiting.append(id)
     kernel.requests[id].setupConnection = Int32(c)
     return nil
@@ -126,7 +147,7 @@ struct Transport {
       let c = Int(record.connection)
       kernel.requests[id].connection = -1
       connections[c].activeStreams -= 1
-      let p = pool(Int(connections[c].instance), Int(connections[c].server))
+      let p = Int(connections[c].pool)
       if connections[c].state == .ready, let next = pools[p].waitingForStream.popFirst() {
         useStream(next, connection: c, &kernel)
       }
@@ -137,23 +158,22 @@ struct Transport {
       connections[Int(c)].waiting.removeAll { $0 == id }
       kernel.requests[id].setupConnection = -1
     } else {
-      let p = pool(Int(record.instance), Int(record.server))
+      let p = pool(of: record)
       if let index = pools[p].waitingForStream.firstIndex(of: id) { pools[p].waitingForStream.remove(at: index) }
     }
   }
 
   /// Opens a connection to `pod` (endpoint routing) or to the ClusterIP (`pod` < 0: kube-proxy
   /// picks a ready pod for the connection), and schedules the end of its handshakes.
-  private mutating func openConnection(instance: Int, server: Int, pod requestedPod: Int32, _ kernel: inout Kernel,
+  private mutating func openConnection(instance: Int, server: Int, pool p: Int, pod requestedPod: Int32, _ kernel: inout Kernel,
                                        pods: ExtensionServers) -> Int {
     var pod = requestedPod
-    let p = pool(instance, server)
     if pod < 0 {
       let ready = pods.readyCount(server)
       if ready > 0 { pod = Int32(pods.readyPod(server, pools[p].routingStream.integer(below: ready))!) }
     }
     let c = connections.count
-    connections.append(Connection(instance: Int32(instance), server: Int32(server), pod: pod))
+    connections.append(Connection(instance: Int32(instance), server: Int32(server), pod: pod, pool: Int32(p)))
     pools[p].connections.append(Int32(c))
     let (reply, delay) = handshake(instance: instance, server: server, pod: pod, &kernel, pods: pods)
     kernel.schedule(Event.setupDone(connection: Int32(c), generation: 0, reply: reply), after: delay)
@@ -194,7 +214,7 @@ struct Transport {
   mutating func close(_ c: Int) -> Bool {
     connections[c].state = .closed
     connections[c].generation &+= 1
-    let p = pool(Int(connections[c].instance), Int(connections[c].server))
+    let p = Int(connections[c].pool)
     pools[p].connections.removeAll { $0 == Int32(c) }
     return connections[c].activeStreams > 0
   }
@@ -203,15 +223,19 @@ struct Transport {
   /// their requests, which the caller answers), and nothing waits for a stream.
   mutating func dropConnections(instance: Int) {
     for s in 0..<servers {
-      let p = pool(instance, s)
-      for c in pools[p].connections {
-        connections[Int(c)].state = .closed
-        connections[Int(c)].generation &+= 1
-        connections[Int(c)].waiting.removeAll()
-      }
-      pools[p].connections.removeAll()
-      pools[p].waitingForStream.removeAll()
+      dropConnections(pool: pool(instance, s))
+      if probePools > 0 { dropConnections(pool: probePools + pool(instance, s)) }
     }
+  }
+
+  private mutating func dropConnections(pool p: Int) {
+    for c in pools[p].connections {
+      connections[Int(c)].state = .closed
+      connections[Int(c)].generation &+= 1
+      connections[Int(c)].waiting.removeAll()
+    }
+    pools[p].connections.removeAll()
+    pools[p].waitingForStream.removeAll()
   }
 
   /// A connection to a silent pod goes quiet: the HTTP/2 health check closes it at the first

@@ -47,12 +47,12 @@ struct ScenarioRunner {
   ///   `BudgetOverrun` of a replication that exceeded `budget`.
   static func execute(_ model: ModelSpec, name: String, replications: Int, seed: UInt32, jobs: Int,
                       records: RecordFiles? = nil, budget: RunBudget = RunBudget()) async throws -> [ReplicationOutcome] {
-    let progress = Progress(label: name, total: replications)
+    let progress = Progress(label: name, replications: replications, duration: model.duration)
     let outcomes = await Replications.run(count: replications, jobs: jobs) { replication in
       Result { () throws -> ReplicationOutcome in
         // The replication index is below 1024 (validated), so the streams cannot fail to seed.
         var simulation = try! AggregationSimulation(spec: model, runSeed: seed, replication: replication)
-        let outcome = try run(&simulation, replication: replication, records: records, budget: budget)
+        let outcome = try run(&simulation, replication: replication, records: records, budget: budget, progress: progress)
         progress.replicationDone()
         return outcome
       }
@@ -64,14 +64,16 @@ struct ScenarioRunner {
   /// each stretch's records to the replication's parts of `records` (nil: dropping them), and
   /// keeps its outcome.
   static func run(_ simulation: inout AggregationSimulation, replication: Int,
-                  records: RecordFiles?, budget: RunBudget) throws -> ReplicationOutcome {
+                  records: RecordFiles?, budget: RunBudget, progress: Progress? = nil) throws -> ReplicationOutcome {
     simulation.start()
     var writer = try records?.writer(replication: replication, clientNames: simulation.clientNames,
                                      apiServiceNames: simulation.apiServiceNames)
     var time = SimTime.zero
     repeat {
       time = time + stretch
+      let before = simulation.eventsHandled
       try simulation.advance(to: time, within: budget)
+      progress?.advanced(by: stretch, events: simulation.eventsHandled - before)
       let taken = simulation.takeRecords()  // taken even when there is no writer: dropped
       try writer?.write(taken)
     } while time < simulation.end
@@ -98,25 +100,3 @@ struct ScenarioRunner {
   }
 }
 
-/// Replications done so far, shown on standard error when it is a terminal.
-final class Progress: @unchecked Sendable {
-  let label: String
-  let total: Int
-  let isTerminal = isatty(STDERR_FILENO) != 0
-  private let lock = NSLock()
-  private var done = 0
-
-  init(label: String, total: Int) {
-    self.label = label
-    self.total = total
-  }
-
-  func replicationDone() {
-    guard isTerminal else { return }
-    lock.lock()
-    done += 1
-    let line = "\r\(label): \(done)/\(total) replications" + (done == total ? "\n" : "")
-    lock.unlock()
-    FileHandle.standardError.write(Data(line.utf8))
-  }
-}

@@ -22,10 +22,11 @@ struct AggsimBinaryTests {
   }
 
   /// Runs aggsim with `arguments` in the package root.
-  static func aggsim(_ arguments: [String]) throws -> Outcome {
+  static func aggsim(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
     let process = Process()
     process.executableURL = binary
     process.arguments = arguments
+    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     process.currentDirectoryURL = packageRoot
     let out = Pipe(), err = Pipe()
     process.standardOutput = out

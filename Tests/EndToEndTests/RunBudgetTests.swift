@@ -43,3 +43,23 @@ struct RunBudgetTests {
     }
   }
 }
+
+/// Long runs report their progress in logs (issue 11 item 6).
+@Suite("aggsim end to end: progress in a log")
+struct ProgressLogTests {
+  @Test("outside a terminal, a plain progress line every AGGSIM_PROGRESS_SECONDS (30 s by default): replications, share simulated, events/s, time left")
+  func plainLines() throws {
+    let out = try AggsimBinaryTests.temporaryDirectory()
+    let run = try AggsimBinaryTests.aggsim(["run", "Scenarios/quickstart.yaml", "--out", out, "--replications", "2", "--jobs", "1"],
+                                           environment: ["AGGSIM_PROGRESS_SECONDS": "0.2"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let lines = run.stderr.split(separator: "\n").filter { $0.hasPrefix("quickstart: ") }
+    #expect(lines.count >= 2, "\(run.stderr)")
+    #expect(!run.stderr.contains("\r"))
+    let line = try #require(lines.first)
+    #expect(line.contains("/2 replications, ") && line.contains("% simulated, ") && line.contains(" M events/s"), "\(line)")
+    #expect(try AggsimBinaryTests.aggsim(["run", "Scenarios/quickstart.yaml", "--out", out, "--replications", "1",
+                                         "--set", "spec.run.duration=20s", "--set", "spec.run.warmup=5s"]).stderr.isEmpty,
+            "a short run prints no progress")
+  }
+}

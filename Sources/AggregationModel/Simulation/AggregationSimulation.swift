@@ -88,6 +88,9 @@ public struct AggregationSimulation {
     return result(at: end)
   }
 
+  /// Events handled so far.
+  public var eventsHandled: UInt64 { kernel.calendar.eventsHandled }
+
   /// The end of the run (`spec.duration` from the start).
   public var end: SimTime { .zero + kernel.spec.duration }
 

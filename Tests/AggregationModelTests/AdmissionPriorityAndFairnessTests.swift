@@ -17,6 +17,8 @@ fileprivate func tinyPriorityAndFairness(seats: Int, queues: Int, handSize: Int,
 }
 
 fileprivate func at(_ seconds: Int) -> SimTime { .zero + .seconds(seconds) }
+/// A version before borrowing (1.26), whose levels keep their nominal limits.
+fileprivate let fixedLimits = KubernetesVersion(major: 1, minor: 25)
 
 @Suite("API Priority and Fairness: seats, queues, queue wait limit and fair dispatch")
 struct AdmissionPriorityAndFairnessTests {
@@ -25,7 +27,7 @@ struct AdmissionPriorityAndFairnessTests {
 
   @Test("a level with 49 seats executes 49 requests and queues the 50th; a finish dispatches it")
   func globalDefaultQueuesThe50th() throws {
-    var apf = try PriorityAndFairness()
+    var apf = try PriorityAndFairness(version: fixedLimits)
     for id in UInt32(0)..<49 {
       #expect(apf.admit(id, subject: alice, seats: 1, now: .zero, deadline: at(60)) == .execute(level: globalDefault))
     }
@@ -61,7 +63,7 @@ struct AdmissionPriorityAndFairnessTests {
 
   @Test("the queue wait limit is a quarter of the remaining deadline, at most 1 min, 15 s without deadline")
   func queueWaitLimit() throws {
-    var apf = try PriorityAndFairness()
+    var apf = try PriorityAndFairness(version: fixedLimits)
     for id in UInt32(0)..<49 { _ = apf.admit(id, subject: alice, seats: 1, now: .zero, deadline: at(60)) }
     #expect(apf.admit(49, subject: alice, seats: 1, now: .zero, deadline: at(60)) == .queued(level: globalDefault, queueWaitDeadline: at(15)))
     #expect(apf.admit(50, subject: alice, seats: 1, now: at(5), deadline: at(65)) == .queued(level: globalDefault, queueWaitDeadline: at(20)))
@@ -72,7 +74,7 @@ struct AdmissionPriorityAndFairnessTests {
 
   @Test("an expired queue wait rejects a still-queued request once; a dispatched request's timer is stale")
   func queueWaitExpiry() throws {
-    var apf = try PriorityAndFairness()
+    var apf = try PriorityAndFairness(version: fixedLimits)
     for id in UInt32(0)..<49 { _ = apf.admit(id, subject: alice, seats: 1, now: .zero, deadline: at(60)) }
     _ = apf.admit(49, subject: alice, seats: 1, now: .zero, deadline: at(60))
     _ = apf.admit(50, subject: alice, seats: 1, now: at(5), deadline: at(65))
@@ -172,7 +174,7 @@ struct AdmissionPriorityAndFairnessTests {
 
   @Test("exempt requests always execute and are counted in the exempt level's seats")
   func exemptAlwaysExecutes() throws {
-    var apf = try PriorityAndFairness()
+    var apf = try PriorityAndFairness(version: fixedLimits)
     let admin = RequestSubject.user("admin", groups: ["system:masters"])
     for id in UInt32(0)..<1000 {
       #expect(apf.admit(id, subject: admin, seats: 1, now: .zero, deadline: at(60)) == .execute(level: 0))

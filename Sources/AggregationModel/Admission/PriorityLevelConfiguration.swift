@@ -1,3 +1,5 @@
+public import SimCore
+
 /// One API Priority and Fairness priority level of a kube-apiserver, as in a
 /// `PriorityLevelConfiguration` object: its share of the server's seats and how requests wait
 /// for them.
@@ -5,11 +7,25 @@
 /// The nominal concurrency limit (seats) is `ceil(serverConcurrencyLimit × shares / Σshares)`, the
 /// sum running over the non-exempt levels (`nominalConcurrencyLimits(serverConcurrencyLimit:)`).
 ///
-/// Limit of this model: borrowing and lending between levels (`lendablePercent`, the 10 s
-/// borrowing adjustment of apf_controller.go) is **not** modelled; each level always uses exactly
-/// its nominal limit. `lendablePercent` is kept so a scenario can state it and a later version
-/// can use it.
+/// From 1.26 a level lends up to `lendablePercent` of its nominal limit and may borrow up to the
+/// server's limit (no bootstrap level sets `borrowingLimitPercent`): see
+/// `PriorityAndFairness+Borrowing.swift`.
+///
+/// `background` is not part of the Kubernetes object: it stands for the cluster's other traffic
+/// at this level, which aggsim does not simulate request by request.
 public struct PriorityLevelConfiguration: Hashable, Sendable {
+  /// From `start` (since the start of the run) on, the cluster's other traffic holds `seats`
+  /// seats of the level at every instance, until the next step.
+  public struct BackgroundStep: Hashable, Sendable {
+    public var start: SimDuration
+    public var seats: Int
+
+    public init(start: SimDuration, seats: Int) {
+      self.start = start
+      self.seats = seats
+    }
+  }
+
   /// How a limited level holds requests that find no free seat.
   public enum Limited: Hashable, Sendable {
     /// Shuffle-sharded queues: `queues` queues, a flow is dealt `handSize` of them, each queue
@@ -22,12 +38,16 @@ public struct PriorityLevelConfiguration: Hashable, Sendable {
   public var name: String
   /// Nominal concurrency shares (0 for the exempt level).
   public var shares: Int
-  /// Percentage of the nominal limit other levels may borrow (not modelled, see the type comment).
+  /// Percentage of the nominal limit other levels may borrow (from 1.26).
   public var lendablePercent: Int
   /// What happens to a request that must wait; ignored when `isExempt`.
   public var limited: Limited
   /// An exempt level has no limit: its requests always execute at once.
   public var isExempt: Bool
+  /// Seats held by the cluster's other traffic, in steps by increasing `start` (empty: none).
+  /// They count as in use: the scenario's requests get what they leave of the current limit,
+  /// and as seat demand for borrowing.
+  public var background: [BackgroundStep] = []
 
   public init(name: String, shares: Int, lendablePercent: Int = 0, limited: Limited, isExempt: Bool = false) {
     self.name = name

@@ -17,7 +17,17 @@ import SimCore
 /// - Complexity: dispatch O(queues); enqueue O(handSize²); removing a timed-out request
 ///   O(queue length). No allocation once the queues' buffers have grown.
 struct PriorityLevelQueueSet {
-  let concurrencyLimit: Int
+  /// The current concurrency limit (seats), used for dispatch and for the queue-full 429: the
+  /// nominal limit, or with borrowing (1.26+) what the last adjustment allocated.
+  private(set) var concurrencyLimit: Int
+  /// `ceil(server × shares / Σshares)`; 0 for an exempt level.
+  let nominalConcurrencyLimit: Int
+  /// `nominal − round(nominal × lendablePercent / 100)`: the least borrowing leaves it (`minCL`).
+  let minimumConcurrencyLimit: Int
+  /// `nominal + serverConcurrencyLimit`: the most it may borrow up to (`maxCL`; no bootstrap
+  /// level sets `borrowingLimitPercent`, apf_controller.go:871).
+  let maximumConcurrencyLimit: Int
+  /// From the nominal limit, also with borrowing (apf_controller.go:892).
   let maxSeats: Int
   let isExempt: Bool
   let queueLengthLimit: Int
@@ -29,6 +39,16 @@ struct PriorityLevelQueueSet {
   var seatsInUse = 0
   var executing = 0
   var waiting = 0
+  /// Seats of the waiting requests.
+  var waitingSeatsTotal = 0
+  /// Seats the cluster's other (not simulated) traffic holds at this level now
+  /// (`PriorityLevelConfiguration.background`): they count as in use.
+  private(set) var backgroundSeats = 0
+  /// Whether the seat demand is integrated (borrowing is on).
+  let tracksDemand: Bool
+  /// Seats in use plus seats waiting (and the background), over the current borrowing period.
+  var demand: SeatDemandIntegrator
+  var demandStatistics = SeatDemandStatistics()
 
   var queues: [Deque<UInt32>]
   /// Hands dealt once per flow (`rememberHand`), `handSize` queue indices each, in dealing order.
@@ -43,15 +63,26 @@ struct PriorityLevelQueueSet {
   var seatsRequested = 0
   var robinIndex = -1
 
+  /// Time-weighted seats in use, the background's included.
   var seatsInUseStatistic: TimeWeightedStatistic
   var queueLengthStatistic: TimeWeightedStatistic
+  /// Time-weighted current concurrency limit.
+  var concurrencyLimitStatistic: TimeWeightedStatistic
   var rejected = 0
   var queueWait = Tally()
   var dropTracker: DroppedRequestsTracker
 
-  init(configuration: PriorityLevelConfiguration, concurrencyLimit: Int, estimatedServiceDuration: SimDuration,
-       maximumRetryAfter: SimDuration, now: SimTime) {
+  init(configuration: PriorityLevelConfiguration, concurrencyLimit: Int, serverConcurrencyLimit: Int, tracksDemand: Bool,
+       estimatedServiceDuration: SimDuration, maximumRetryAfter: SimDuration, now: SimTime) {
     self.concurrencyLimit = concurrencyLimit
+    nominalConcurrencyLimit = concurrencyLimit
+    let lendable = (Double(concurrencyLimit * configuration.lendablePercent) / 100).rounded()
+    minimumConcurrencyLimit = concurrencyLimit - Int(lendable)
+    maximumConcurrencyLimit = concurrencyLimit + serverConcurrencyLimit
+    self.tracksDemand = tracksDemand
+    demand = SeatDemandIntegrator(at: now)
+    concurrencyLimitStatistic = TimeWeightedStatistic(at: now)
+    concurrencyLimitStatistic.record(Double(concurrencyLimit), at: now)
     maxSeats = configuration.maxSeats(concurrencyLimit: concurrencyLimit)
     isExempt = configuration.isExempt
     estimatedServiceSeconds = estimatedServiceDuration.seconds
@@ -86,6 +117,8 @@ struct PriorityLevelQueueSet {
     hands = old.hands  // the flows' hands: dealt by their hash, the same after a restart
     seatsInUseStatistic = old.seatsInUseStatistic
     queueLengthStatistic = old.queueLengthStatistic
+    concurrencyLimitStatistic = old.concurrencyLimitStatistic
+    concurrencyLimitStatistic.record(Double(concurrencyLimit), at: now)
     seatsInUseStatistic.record(0, at: now)
     queueLengthStatistic.record(0, at: now)
     rejected = old.rejected
@@ -96,6 +129,7 @@ struct PriorityLevelQueueSet {
   mutating func resetStatistics(at now: SimTime) {
     seatsInUseStatistic.reset(at: now)
     queueLengthStatistic.reset(at: now)
+    concurrencyLimitStatistic.reset(at: now)
     rejected = 0
     queueWait.reset()
   }
@@ -113,15 +147,32 @@ struct PriorityLevelQueueSet {
     lastSync = now
   }
 
+  /// Whether a request of `seats` seats may start now (queueset.go `canAccommodateSeatsLocked`):
+  /// a request wider than the limit starts only when nothing else executes.
   func canAccommodate(_ seats: Int) -> Bool {
     if isExempt { return true }
-    if seats > concurrencyLimit { return executing == 0 }
-    return seatsInUse + seats <= concurrencyLimit
+    if seats > concurrencyLimit { return executing == 0 && backgroundSeats == 0 }
+    return seatsInUse + backgroundSeats + seats <= concurrencyLimit
   }
 
+  /// Records the seats in use, the queue length and the seat demand after a change.
   mutating func recordStatistics(now: SimTime) {
-    seatsInUseStatistic.record(Double(seatsInUse), at: now)
+    seatsInUseStatistic.record(Double(seatsInUse + backgroundSeats), at: now)
     queueLengthStatistic.record(Double(waiting), at: now)
+    if tracksDemand { demand.set(Double(seatsInUse + waitingSeatsTotal + backgroundSeats), at: now) }
+  }
+
+  /// The borrowing controller set the level's limit (the caller dispatches what it lets start).
+  mutating func setConcurrencyLimit(_ limit: Int, now: SimTime) {
+    guard limit != concurrencyLimit else { return }
+    concurrencyLimit = limit
+    concurrencyLimitStatistic.record(Double(limit), at: now)
+  }
+
+  /// The cluster's other traffic holds `seats` seats at this level from `now` on.
+  mutating func setBackgroundSeats(_ seats: Int, now: SimTime) {
+    backgroundSeats = seats
+    recordStatistics(now: now)
   }
 
   /// Starts a request outside any queue (exempt level, or a reject level with room).
@@ -173,7 +224,7 @@ struct PriorityLevelQueueSet {
         }
       }
     }
-    if seatsInUse >= concurrencyLimit && queues[best].count >= queueLengthLimit { return false }
+    if seatsInUse + backgroundSeats >= concurrencyLimit && queues[best].count >= queueLengthLimit { return false }
     if queues[best].isEmpty && executingCount[best] == 0 {
       nextDispatchR[best] = currentR
       activeQueues += 1
@@ -181,6 +232,7 @@ struct PriorityLevelQueueSet {
     queues[best].append(request)
     waitingSeats[best] += seats
     waiting += 1
+    waitingSeatsTotal += seats
     seatsRequested += seats
     let i = Int(request)
     table.phase[i] = .queued
@@ -221,6 +273,7 @@ struct PriorityLevelQueueSet {
     queues[minIndex].removeFirst()
     waitingSeats[minIndex] -= seats
     waiting -= 1
+    waitingSeatsTotal -= seats
     executingSeats[minIndex] += seats
     executingCount[minIndex] += 1
     seatsInUse += seats
@@ -261,6 +314,7 @@ struct PriorityLevelQueueSet {
     if let position = queues[q].firstIndex(of: request) { queues[q].remove(at: position) }
     waitingSeats[q] -= seats
     waiting -= 1
+    waitingSeatsTotal -= seats
     seatsRequested -= seats
     if queues[q].isEmpty && executingCount[q] == 0 { activeQueues -= 1 }
     table.phase[i] = .idle

@@ -18,14 +18,18 @@ struct AdmissionState {
   /// The filter `spec` describes, for clients `subjects`. A configuration APF refuses (a schema
   /// naming a missing level) is reported by the scenario layer before a run; here it falls back
   /// to the defaults, which are valid.
-  init(_ spec: AdmissionSpec, subjects: [RequestSubject], reviewers: [RequestSubject] = [], version: VersionBehaviour) {
-    listTakesOneSeat = version.aggregatedListTakesOneSeat
+  /// `borrowing` overrides the configuration's (false for a pod's own APF, which has no
+  /// borrowing controller in this model).
+  init(_ spec: AdmissionSpec, subjects: [RequestSubject], reviewers: [RequestSubject] = [], version: KubernetesVersion,
+       borrowing: Bool? = nil) {
+    listTakesOneSeat = VersionBehaviour(version).aggregatedListTakesOneSeat
     self.subjects = subjects
     switch spec {
     case .unlimited:
       break
-    case .priorityAndFairness(let configuration):
-      var apf = (try? PriorityAndFairness(configuration: configuration)) ?? (try! PriorityAndFairness())
+    case .priorityAndFairness(var configuration):
+      if let borrowing { configuration.borrowing = borrowing }
+      var apf = (try? PriorityAndFairness(configuration: configuration, version: version)) ?? (try! PriorityAndFairness(version: version))
       classifications = subjects.map { apf.classify($0) }
       serverClassifications = reviewers.map { apf.classify($0) }
       for index in classifications.indices { apf.prepareHand(&classifications[index]) }

@@ -127,6 +127,11 @@ public struct VersionBehaviour: Hashable, Sendable {
   /// (fidelity-audit §1 item 10, §5).
   public var wideLegacyDiscoveryFallback: Bool { KubernetesChange(29, backports: [(27, 6), (28, 2)]).isIn(version) }
 
+  /// APF fair queuing keeps a queue's next dispatch `R` at or after the arrival `R` of its oldest
+  /// waiting request (the anti-windup bound, queueset.go `boundNextDispatchLocked`), from 1.23
+  /// (first in apiserver v0.23.0; absent from v0.22.0's queueset.go). Fidelity audit §2.4.
+  public var fairQueuingAntiWindup: Bool { KubernetesChange(23).isIn(version) }
+
   /// APF seats of a LIST of an aggregated resource: 1 from 1.24 (kubernetes/kubernetes#109106);
   /// before, the priority level's maximum seats per request. Research §6.
   public var aggregatedListTakesOneSeat: Bool { version >= .init(major: 1, minor: 24) }

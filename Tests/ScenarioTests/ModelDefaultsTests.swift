@@ -28,6 +28,7 @@ struct ModelDefaultsTests {
     expected.controlPlane.proxy.readIdleLimit = .after(.seconds(30))
     var apfDefaults = PriorityAndFairness.Configuration.kubernetesDefaults
     apfDefaults.borrowing = true  // from 1.26
+    apfDefaults.estimatedServiceDuration = .milliseconds(3)  // from 1.23
     expected.controlPlane.admission = .priorityAndFairness(apfDefaults)
     expected.discoveryManager.enabled = false
     #expect(spec == expected)
@@ -72,6 +73,7 @@ struct ModelDefaultsTests {
     let v120 = try model(minimalModel(version: "1.20.0"))
     var apf120 = PriorityAndFairness.Configuration.kubernetesDefaults
     apf120.borrowing = false  // before 1.26
+    apf120.estimatedServiceDuration = .seconds(60)  // before 1.23
     #expect(v120.controlPlane.admission == .priorityAndFairness(apf120))
     #expect(v120.controlPlane.proxy.readIdleTimeout == .seconds(30))
   }
@@ -86,6 +88,7 @@ struct ModelDefaultsTests {
     #expect(spec.extensionServers[0].maxStreamsPerConnection == 1000)
     var apf119 = PriorityAndFairness.Configuration.kubernetesDefaults
     apf119.borrowing = false  // before 1.26
+    apf119.estimatedServiceDuration = .seconds(60)  // before 1.23
     #expect(spec.controlPlane.admission == .priorityAndFairness(apf119))
     #expect(spec.controlPlane.proxy.readIdleTimeout == nil)
     let none = try model(minimalModel(version: "1.36"), overrides: ["spec.controlPlane.proxy.discoveryTimeout=none"])

@@ -26,7 +26,8 @@ struct ModelSectionsTests {
     apf.serverConcurrencyLimit = 1200
     apf.priorityLevels[6] = .queued("global-default", shares: 40, lendablePercent: 50, queues: 64, handSize: 8, queueLengthLimit: 100)
     apf.priorityLevels[7].shares = 10
-    apf.borrowing = true  // 1.36's default, filled in by resolution
+    apf.borrowing = true  // 1.36's defaults, filled in by resolution
+    apf.estimatedServiceDuration = .milliseconds(3)
     #expect(cp.admission == .priorityAndFairness(apf))
     var proxy = ProxySpec(routing: .endpoints, discoveryCap: .after(.seconds(5)))
     proxy.dialTimeout = .seconds(1)

@@ -17,7 +17,7 @@ public import SimCore
 /// re-allocated from its seat demand (`PriorityAndFairness+Borrowing.swift`); before, each level
 /// keeps its nominal limit.
 ///
-/// Simplifications versus a real apiserver: the work estimate of a request is `seats × 3 s` (no final-phase
+/// Simplifications versus a real apiserver: the work estimate of a request is `seats × G` (no final-phase
 /// seats or extra latency of mutating requests: the caller passes the seat count); flow hash
 /// FNV-1a 64 instead of SHA-256; FlowSchema rules reduced to `RequestSubject.Purpose`; a request no
 /// FlowSchema matches goes to the level named "catch-all" (else the last level).
@@ -31,8 +31,9 @@ public struct PriorityAndFairness {
     public var serverConcurrencyLimit = 600
     public var priorityLevels = PriorityLevelConfiguration.kubernetesDefaults
     public var flowSchemas = FlowSchema.kubernetesDefaults
-    /// `G`, the fair-queuing work estimate per seat (k8s queueset: 3 s).
-    public var estimatedServiceDuration: SimDuration = .seconds(3)
+    /// `G`, the fair-queuing work estimate per seat (`VersionDefaults.apfWorkEstimate`: 3 ms from
+    /// 1.23, 60 s before); nil: the version's default.
+    public var estimatedServiceDuration: SimDuration?
     /// The queue wait is the remaining deadline divided by this...
     public var queueWaitDivisor: Int64 = 4
     /// ...capped at this.
@@ -78,6 +79,8 @@ public struct PriorityAndFairness {
   public let concurrencyLimits: [Int]
   /// Whether the levels lend and borrow seats (resolved for the version).
   public let borrows: Bool
+  /// Whether a queue's next dispatch is kept at or after its oldest request's arrival (1.23+).
+  let antiWindup: Bool
   /// Σ nominal limits (602 with the defaults), the seats the borrowing controller shares out.
   let nominalConcurrencyLimitSum: Int
   /// The borrowing controller's solver, kept so that an adjustment allocates nothing.
@@ -125,13 +128,15 @@ public struct PriorityAndFairness {
     let limits = PriorityLevelConfiguration.nominalConcurrencyLimits(levelConfigs, serverConcurrencyLimit: configuration.serverConcurrencyLimit)
     var configuration = configuration
     VersionDefaults.apfBorrowing.fill(&configuration.borrowing, in: version)
+    VersionDefaults.apfWorkEstimate.fill(&configuration.estimatedServiceDuration, in: version)
+    antiWindup = VersionBehaviour(version).fairQueuingAntiWindup
     self.configuration = configuration
     levelNames = names
     concurrencyLimits = limits
     borrows = configuration.borrowing.resolved
     nominalConcurrencyLimitSum = limits.reduce(0, +)
     allocator = ConcurrencyAllocator(capacity: levelConfigs.count)
-    levels = Self.freshLevels(configuration, limits: limits, tracksDemand: borrows, now: now)
+    levels = Self.freshLevels(configuration, limits: limits, tracksDemand: borrows, antiWindup: antiWindup, now: now)
     maxSeats = levels.map(\.maxSeats)
     let schemas = configuration.flowSchemas
     schemaOrder = schemas.indices.sorted {
@@ -143,10 +148,12 @@ public struct PriorityAndFairness {
   }
 
   /// Every level empty, at its nominal limit.
-  static func freshLevels(_ configuration: Configuration, limits: [Int], tracksDemand: Bool, now: SimTime) -> [PriorityLevelQueueSet] {
+  static func freshLevels(_ configuration: Configuration, limits: [Int], tracksDemand: Bool, antiWindup: Bool,
+                          now: SimTime) -> [PriorityLevelQueueSet] {
     zip(configuration.priorityLevels, limits).map { config, limit in
       PriorityLevelQueueSet(configuration: config, concurrencyLimit: limit, serverConcurrencyLimit: configuration.serverConcurrencyLimit,
-                            tracksDemand: tracksDemand, estimatedServiceDuration: configuration.estimatedServiceDuration,
+                            tracksDemand: tracksDemand, antiWindup: antiWindup,
+                            estimatedServiceDuration: configuration.estimatedServiceDuration.resolved,
                             maximumRetryAfter: configuration.maximumRetryAfter, now: now)
     }
   }
@@ -275,7 +282,7 @@ public struct PriorityAndFairness {
   /// traffic comes back at once.
   public mutating func restarted(at now: SimTime) {
     let old = levels
-    levels = Self.freshLevels(configuration, limits: concurrencyLimits, tracksDemand: borrows, now: now)
+    levels = Self.freshLevels(configuration, limits: concurrencyLimits, tracksDemand: borrows, antiWindup: antiWindup, now: now)
     if borrows { allocateSeats(now: now) }
     for index in levels.indices {
       levels[index].carryStatistics(from: old[index], at: now)

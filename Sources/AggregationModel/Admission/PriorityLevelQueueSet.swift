@@ -10,9 +10,13 @@ import SimCore
 /// waiting or executing request. An idle queue that receives a request starts at `R`. The next
 /// request to dispatch is the head of the queue with the smallest virtual finish
 /// `nextDispatchR + seats × G` (ties: round robin after the last queue served), where `G` is the
-/// estimated service duration (k8s: 3 s) because the real one is unknown at dispatch. Dispatch adds
-/// `seats × G` to the queue's `nextDispatchR`; finish corrects it by `seats × (G − actual)`. A head
-/// that does not fit in the free seats blocks the level until enough seats are free.
+/// estimated service duration (3 ms from 1.23, 60 s before: queueset.go:215) because the real one
+/// is unknown at dispatch. Dispatch adds `seats × G` to the queue's `nextDispatchR`; finish
+/// corrects it by `seats × (G − actual)` (:938), so a long request is charged when it ends. From
+/// 1.23 the anti-windup bound (`boundNextDispatchLocked`, :952-964) keeps a queue's
+/// `nextDispatchR` at or after the arrival `R` of its oldest waiting request, after every
+/// enqueue, dispatch, finish and removal in that queue. A head that does not fit in the free
+/// seats blocks the level until enough seats are free.
 ///
 /// - Complexity: dispatch O(queues); enqueue O(handSize²); removing a timed-out request
 ///   O(queue length). No allocation once the queues' buffers have grown.
@@ -35,6 +39,8 @@ struct PriorityLevelQueueSet {
   let dealer: ShuffleShardingDealer?
   /// `G`, in seconds.
   let estimatedServiceSeconds: Double
+  /// Whether `boundNextDispatch` applies (1.23+).
+  let antiWindup: Bool
 
   var seatsInUse = 0
   var executing = 0
@@ -73,7 +79,8 @@ struct PriorityLevelQueueSet {
   var dropTracker: DroppedRequestsTracker
 
   init(configuration: PriorityLevelConfiguration, concurrencyLimit: Int, serverConcurrencyLimit: Int, tracksDemand: Bool,
-       estimatedServiceDuration: SimDuration, maximumRetryAfter: SimDuration, now: SimTime) {
+       antiWindup: Bool, estimatedServiceDuration: SimDuration, maximumRetryAfter: SimDuration, now: SimTime) {
+    self.antiWindup = antiWindup
     self.concurrencyLimit = concurrencyLimit
     nominalConcurrencyLimit = concurrencyLimit
     let lendable = (Double(concurrencyLimit * configuration.lendablePercent) / 100).rounded()
@@ -192,8 +199,6 @@ struct PriorityLevelQueueSet {
     return dropTracker.recordDrop(now: now)
   }
 
-  /// Puts `request` into the best queue of its hand; false if that queue is full (and every seat
-  /// is in use, as in k8s `rejectOrEnqueueToBoundLocked`).
   /// Deals the hand of the flow with this hash once; its index for `enqueue` (-1: not a queued level).
   mutating func rememberHand(of hash: UInt64) -> Int32 {
     guard let dealer else { return -1 }
@@ -202,6 +207,8 @@ struct PriorityLevelQueueSet {
     return index
   }
 
+  /// Puts `request` into the best queue of its hand; false if that queue is full (and every seat
+  /// is in use, as in k8s `rejectOrEnqueueToBoundLocked`).
   mutating func enqueue(_ request: UInt32, seats: Int, hash: UInt64, hand: Int = -1, now: SimTime,
                         table: inout AdmissionRequestTable) -> Bool {
     guard let dealer else { return false }
@@ -237,6 +244,8 @@ struct PriorityLevelQueueSet {
     let i = Int(request)
     table.phase[i] = .queued
     table.queue[i] = Int32(best)
+    table.arrivalR[i] = currentR
+    boundNextDispatch(best, table: table)
     recordStatistics(now: now)
     return true
   }
@@ -279,6 +288,7 @@ struct PriorityLevelQueueSet {
     seatsInUse += seats
     executing += 1
     nextDispatchR[minIndex] += Double(seats) * estimatedServiceSeconds
+    boundNextDispatch(minIndex, table: table)
     let i = Int(head)
     table.phase[i] = .executing
     table.dispatched[i] = now
@@ -300,6 +310,7 @@ struct PriorityLevelQueueSet {
       seatsRequested -= seats
       let actual = (now - table.dispatched[i]).seconds
       nextDispatchR[q] -= Double(seats) * (estimatedServiceSeconds - actual)
+      boundNextDispatch(q, table: table)
       if queues[q].isEmpty && executingCount[q] == 0 { activeQueues -= 1 }
     }
     table.phase[i] = .idle
@@ -317,7 +328,16 @@ struct PriorityLevelQueueSet {
     waitingSeatsTotal -= seats
     seatsRequested -= seats
     if queues[q].isEmpty && executingCount[q] == 0 { activeQueues -= 1 }
+    boundNextDispatch(q, table: table)
     table.phase[i] = .idle
     recordStatistics(now: now)
+  }
+
+  /// The anti-windup bound: the queue's next dispatch is not before its oldest waiting request's
+  /// arrival `R`.
+  mutating func boundNextDispatch(_ q: Int, table: AdmissionRequestTable) {
+    guard antiWindup, let head = queues[q].first else { return }
+    let arrival = table.arrivalR[Int(head)]
+    if nextDispatchR[q] < arrival { nextDispatchR[q] = arrival }
   }
 }

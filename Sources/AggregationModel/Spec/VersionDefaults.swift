@@ -79,3 +79,14 @@ extension VersionDefaults {
       + "first in v0.26.0 = Kubernetes 1.26)",
     initial: false, changes: [(KubernetesChange(26), true)])
 }
+
+extension VersionDefaults {
+  /// `PriorityAndFairness.Configuration.estimatedServiceDuration`.
+  public static let apfWorkEstimate = VersionDefault<SimDuration>(
+    key: "controlPlane.admission.priorityAndFairness (not a scenario key)",
+    doc: "G, the fair-queuing work estimate per seat charged at dispatch (the real service time is charged at the end): "
+      + "3 ms from 1.23, 60 s before.",
+    source: "fidelity-audit §2.4; apiserver:pkg/util/flowcontrol/fairqueuing/queueset/queueset.go:215 "
+      + "(`estimatedServiceDuration: 3 * time.Millisecond` from v0.23.0; `estimatedServiceTime: 60` in v0.20.0-v0.22.0)",
+    initial: .seconds(60), changes: [(KubernetesChange(23), .milliseconds(3))])
+}

@@ -132,6 +132,14 @@ public struct VersionBehaviour: Hashable, Sendable {
   /// (first in apiserver v0.23.0; absent from v0.22.0's queueset.go). Fidelity audit §2.4.
   public var fairQueuingAntiWindup: Bool { KubernetesChange(23).isIn(version) }
 
+  /// APF fair queuing scans a flow's hand for the queue to join from the card `enqueues % handSize`,
+  /// `enqueues` counting every request shuffle-sharded at the level, and takes the least waiting
+  /// work (`TotalWorkSum`, seat-seconds), the first scanned on a tie: from 1.23 (queueset.go
+  /// `shuffleShardLocked`, first in apiserver v0.23.0, HEAD :583-611). Before, in dealing order
+  /// (`chooseQueueIndexLocked`: the fewest waiting requests in v0.20.0–v0.21.0, the fewest waiting
+  /// seats in v0.22.0). Fidelity audit §2.5.
+  public var fairQueuingRotatingQueueChoice: Bool { KubernetesChange(23).isIn(version) }
+
   /// APF seats of a LIST of an aggregated resource: 1 from 1.24 (kubernetes/kubernetes#109106);
   /// before, the priority level's maximum seats per request. Research §6.
   public var aggregatedListTakesOneSeat: Bool { version >= .init(major: 1, minor: 24) }

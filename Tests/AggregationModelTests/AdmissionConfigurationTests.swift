@@ -56,10 +56,14 @@ struct AdmissionConfigurationTests {
     #expect(c.flowHash == flowHash(flowSchema: "global-default", distinguisher: "alice"))
   }
 
-  @Test("the flow hash is FNV-1a 64 of schema name, a zero byte and the distinguisher")
-  func flowHashIsFNV1a() {
-    #expect(flowHash(flowSchema: "a", distinguisher: "") == 0x089b_e207_b544_f1e4)
-    #expect(flowHash(flowSchema: "all", distinguisher: "alice") == 0x1db2_6cdd_07e7_9acc)
+  /// Expected values from python: `struct.unpack('<Q', hashlib.sha256(b'global-default\0alice').digest()[:8])`.
+  @Test("the flow hash is the first 8 bytes, little-endian, of SHA-256 of schema name, a zero byte and the distinguisher (apf_controller.go hashFlowID)")
+  func flowHashIsSHA256() {
+    #expect(flowHash(flowSchema: "a", distinguisher: "") == 0x04d5_a2a2_eaaa_e9ff)
+    #expect(flowHash(flowSchema: "all", distinguisher: "alice") == 0x4d4d_acc8_5573_a5a3)
+    #expect(flowHash(flowSchema: "global-default", distinguisher: "alice") == 0xf4de_3bd4_2ccd_f6b7)
+    // alice's hand in global-default (128 queues, hand size 6), as a real apiserver deals it.
+    #expect(ShuffleShardingDealer(deckSize: 128, handSize: 6).hand(0xf4de_3bd4_2ccd_f6b7) == [55, 62, 126, 125, 105, 1])
   }
 
   @Test("the dealer deals pinned, distinct queues for a given hash", arguments: [

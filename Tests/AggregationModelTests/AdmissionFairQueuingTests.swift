@@ -68,4 +68,39 @@ struct AdmissionFairQueuingTests {
     #expect(apf.finish(0, now: at(11)) == [3])
     #expect(apf.finish(1, now: at(12)) == [2])
   }
+
+  /// Hand size 2 of 2 queues: the flow of hash 0 is dealt [0, 1]. The first request runs; each
+  /// later one goes to the queue of its hand with the fewest waiting seats, scanned from a start
+  /// that rotates with every enqueue (0, 1, 0, 1 …): a tie goes to the first queue scanned.
+  @Test("the queue within a hand (1.23+): fewest waiting seats, scanned from a start that rotates with every enqueue (queueset.go shuffleShardLocked)")
+  func rotatingQueueChoice() throws {
+    var apf = try tiny(seats: 1, queues: 2, handSize: 2, version: v123)
+    #expect(ShuffleShardingDealer(deckSize: 2, handSize: 2).hand(0) == [0, 1])
+    #expect(apf.admit(0, classification: flow(0), seats: 1, now: .zero, deadline: at(60)) == .execute(level: 1))
+    for id in UInt32(1)...4 { _ = apf.admit(id, classification: flow(0), seats: 1, now: .zero, deadline: at(60)) }
+    // Enqueue 1 (start 1): tie 0-0 → 1; 2 (start 0): 0 < 1 → 0; 3 (start 1): tie 1-1 → 1; 4 (start 0): 1 < 2 → 0.
+    #expect((1...4).map { apf.queueIndex(of: UInt32($0)) } == [1, 0, 1, 0])
+  }
+
+  /// 1 seat, 8 queues, hand size 3, FlowSchema "all" (by user). The real flow hashes (SHA-256 of
+  /// "all", 0, the user: python hashlib) deal alice [3, 5, 6] and bob [0, 3, 6]. Alice, alice, bob,
+  /// alice, bob, alice arrive at 0 s; the first runs from its queue at once. 1.23 scans each hand
+  /// from card (enqueues mod 3): alice's second from 5 (5, 6, 3: all empty), bob's from 6 (6, 0, 3),
+  /// alice's third from 3 (3 empty), bob's second from 3 (1 waiting), 6 (1), 0 (0) → 0, alice's
+  /// last from 6 (6, 3, 5: one each) → 6. 1.22 scans in dealing order: 3, 0, 5, 6, 3.
+  @Test("queue choice trace with real flow hashes: 1.23 rotates the scan's start (5, 6, 3, 0, 6), 1.22 scans in dealing order (3, 0, 5, 6, 3)")
+  func queueChoiceTraceByVersion() throws {
+    for (version, expected) in [(v123, [5, 6, 3, 0, 6]), (v122, [3, 0, 5, 6, 3])] {
+      var apf = try tiny(seats: 1, queues: 8, handSize: 3, version: version)
+      let alice = apf.classify(.user("alice")), bob = apf.classify(.user("bob"))
+      #expect(alice.flowHash == 0x4d4d_acc8_5573_a5a3 && bob.flowHash == 0x24a7_2db7_46d8_3b70)
+      #expect(ShuffleShardingDealer(deckSize: 8, handSize: 3).hand(alice.flowHash) == [3, 5, 6])
+      #expect(ShuffleShardingDealer(deckSize: 8, handSize: 3).hand(bob.flowHash) == [0, 3, 6])
+      #expect(apf.admit(0, classification: alice, seats: 1, now: .zero, deadline: at(60)) == .execute(level: 1))
+      for (id, flow) in [alice, bob, alice, bob, alice].enumerated() {
+        #expect(apf.admit(UInt32(id + 1), classification: flow, seats: 1, now: .zero, deadline: at(60)) == .queued(level: 1, queueWaitDeadline: at(15)))
+      }
+      #expect((1...5).map { apf.queueIndex(of: UInt32($0)) } == expected, "\(version)")
+    }
+  }
 }

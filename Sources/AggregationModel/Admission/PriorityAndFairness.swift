@@ -18,9 +18,9 @@ public import SimCore
 /// keeps its nominal limit.
 ///
 /// Simplifications versus a real apiserver: the work estimate of a request is `seats × G` (no final-phase
-/// seats or extra latency of mutating requests: the caller passes the seat count); flow hash
-/// FNV-1a 64 instead of SHA-256; FlowSchema rules reduced to `RequestSubject.Purpose`; a request no
-/// FlowSchema matches goes to the level named "catch-all" (else the last level).
+/// seats or extra latency of mutating requests: the caller passes the seat count); FlowSchema rules reduced to `RequestSubject.Purpose`; a request no
+/// FlowSchema matches goes to the level named "catch-all" (else the last level), its flow hashed as
+/// the catch-all FlowSchema's (apf_controller.go `startRequest`, :1038-1051).
 ///
 /// - Complexity: `admit` O(handSize² + queues), `finish` O(queues) per dispatched request,
 ///   `queueWaitExpired` O(queue length); no allocation per request once ids and queues have grown.
@@ -79,8 +79,8 @@ public struct PriorityAndFairness {
   public let concurrencyLimits: [Int]
   /// Whether the levels lend and borrow seats (resolved for the version).
   public let borrows: Bool
-  /// Whether a queue's next dispatch is kept at or after its oldest request's arrival (1.23+).
-  let antiWindup: Bool
+  /// The version's fair-queuing switches (the anti-windup bound, the rotating queue choice).
+  let behaviour: VersionBehaviour
   /// Σ nominal limits (602 with the defaults), the seats the borrowing controller shares out.
   let nominalConcurrencyLimitSum: Int
   /// The borrowing controller's solver, kept so that an adjustment allocates nothing.
@@ -129,14 +129,14 @@ public struct PriorityAndFairness {
     var configuration = configuration
     VersionDefaults.apfBorrowing.fill(&configuration.borrowing, in: version)
     VersionDefaults.apfWorkEstimate.fill(&configuration.estimatedServiceDuration, in: version)
-    antiWindup = VersionBehaviour(version).fairQueuingAntiWindup
+    behaviour = VersionBehaviour(version)
     self.configuration = configuration
     levelNames = names
     concurrencyLimits = limits
     borrows = configuration.borrowing.resolved
     nominalConcurrencyLimitSum = limits.reduce(0, +)
     allocator = ConcurrencyAllocator(capacity: levelConfigs.count)
-    levels = Self.freshLevels(configuration, limits: limits, tracksDemand: borrows, antiWindup: antiWindup, now: now)
+    levels = Self.freshLevels(configuration, limits: limits, tracksDemand: borrows, behaviour: behaviour, now: now)
     maxSeats = levels.map(\.maxSeats)
     let schemas = configuration.flowSchemas
     schemaOrder = schemas.indices.sorted {
@@ -148,11 +148,12 @@ public struct PriorityAndFairness {
   }
 
   /// Every level empty, at its nominal limit.
-  static func freshLevels(_ configuration: Configuration, limits: [Int], tracksDemand: Bool, antiWindup: Bool,
+  static func freshLevels(_ configuration: Configuration, limits: [Int], tracksDemand: Bool, behaviour: VersionBehaviour,
                           now: SimTime) -> [PriorityLevelQueueSet] {
     zip(configuration.priorityLevels, limits).map { config, limit in
       PriorityLevelQueueSet(configuration: config, concurrencyLimit: limit, serverConcurrencyLimit: configuration.serverConcurrencyLimit,
-                            tracksDemand: tracksDemand, antiWindup: antiWindup,
+                            tracksDemand: tracksDemand, antiWindup: behaviour.fairQueuingAntiWindup,
+                            rotatesQueueChoice: behaviour.fairQueuingRotatingQueueChoice,
                             estimatedServiceDuration: configuration.estimatedServiceDuration.resolved,
                             maximumRetryAfter: configuration.maximumRetryAfter, now: now)
     }
@@ -169,7 +170,7 @@ public struct PriorityAndFairness {
                             flowHash: flowHash(flowSchema: schema.name, distinguisher: schema.distinguisher(of: subject)))
     }
     return Classification(level: fallbackLevel, flowSchema: -1,
-                          flowHash: flowHash(flowSchema: "", distinguisher: subject.userName))
+                          flowHash: flowHash(flowSchema: "catch-all", distinguisher: subject.userName))
   }
 
   /// Deals the classification's hand of queues once, so that its requests skip the dealing:
@@ -282,7 +283,7 @@ public struct PriorityAndFairness {
   /// traffic comes back at once.
   public mutating func restarted(at now: SimTime) {
     let old = levels
-    levels = Self.freshLevels(configuration, limits: concurrencyLimits, tracksDemand: borrows, antiWindup: antiWindup, now: now)
+    levels = Self.freshLevels(configuration, limits: concurrencyLimits, tracksDemand: borrows, behaviour: behaviour, now: now)
     if borrows { allocateSeats(now: now) }
     for index in levels.indices {
       levels[index].carryStatistics(from: old[index], at: now)

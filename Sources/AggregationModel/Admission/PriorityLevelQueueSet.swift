@@ -41,6 +41,9 @@ struct PriorityLevelQueueSet {
   let estimatedServiceSeconds: Double
   /// Whether `boundNextDispatch` applies (1.23+).
   let antiWindup: Bool
+  /// Whether the scan of a hand for the queue to join starts at a card that rotates with every
+  /// enqueue (1.23+, `VersionBehaviour.fairQueuingRotatingQueueChoice`); before, in dealing order.
+  let rotatesQueueChoice: Bool
 
   var seatsInUse = 0
   var executing = 0
@@ -59,6 +62,9 @@ struct PriorityLevelQueueSet {
   var queues: [Deque<UInt32>]
   /// Hands dealt once per flow (`rememberHand`), `handSize` queue indices each, in dealing order.
   var hands: [Int32] = []
+  /// Requests that went through the shuffle sharding (queueset.go `enqueues`, rejected ones
+  /// included): with `rotatesQueueChoice`, the next scan starts at card `enqueues % handSize`.
+  var enqueues = 0
   var waitingSeats: [Int]
   var executingSeats: [Int]
   var executingCount: [Int]
@@ -79,8 +85,10 @@ struct PriorityLevelQueueSet {
   var dropTracker: DroppedRequestsTracker
 
   init(configuration: PriorityLevelConfiguration, concurrencyLimit: Int, serverConcurrencyLimit: Int, tracksDemand: Bool,
-       antiWindup: Bool, estimatedServiceDuration: SimDuration, maximumRetryAfter: SimDuration, now: SimTime) {
+       antiWindup: Bool, rotatesQueueChoice: Bool, estimatedServiceDuration: SimDuration, maximumRetryAfter: SimDuration,
+       now: SimTime) {
     self.antiWindup = antiWindup
+    self.rotatesQueueChoice = rotatesQueueChoice
     self.concurrencyLimit = concurrencyLimit
     nominalConcurrencyLimit = concurrencyLimit
     let lendable = (Double(concurrencyLimit * configuration.lendablePercent) / 100).rounded()
@@ -212,25 +220,30 @@ struct PriorityLevelQueueSet {
   mutating func enqueue(_ request: UInt32, seats: Int, hash: UInt64, hand: Int = -1, now: SimTime,
                         table: inout AdmissionRequestTable) -> Bool {
     guard let dealer else { return false }
+    let handSize = dealer.handSize
+    var first = hand * handSize
+    if hand < 0 {
+      // Dealt now, into the scratch cards after the remembered hands.
+      first = hands.count
+      dealer.deal(hash) { hands.append(Int32($0)) }
+    }
+    // The queue of the hand with the fewest waiting seats, the first found on a tie. From 1.23
+    // (queueset.go `shuffleShardLocked`, :583-611) the least waiting work `TotalWorkSum` (seats × G
+    // here, so seats decide), scanned from card `enqueues % handSize`; in 1.22 (`chooseQueueIndexLocked`)
+    // the least waiting seats in dealing order, in 1.20–1.21 the fewest waiting requests, the same
+    // when every request takes one seat, as it does before 1.23 (`VersionBehaviour.aggregatedListSeats`).
+    let offset = rotatesQueueChoice ? enqueues % handSize : 0
+    enqueues += 1
     var best = -1
     var bestSeats = Int.max
-    if hand >= 0 {
-      let first = hand * dealer.handSize
-      for card in first..<(first + dealer.handSize) {
-        let q = Int(hands[card])
-        if waitingSeats[q] < bestSeats {
-          bestSeats = waitingSeats[q]
-          best = q
-        }
-      }
-    } else {
-      dealer.deal(hash) { q in
-        if waitingSeats[q] < bestSeats {
-          bestSeats = waitingSeats[q]
-          best = q
-        }
+    for i in 0..<handSize {
+      let q = Int(hands[first + (offset + i) % handSize])
+      if waitingSeats[q] < bestSeats {
+        bestSeats = waitingSeats[q]
+        best = q
       }
     }
+    if hand < 0 { hands.removeLast(handSize) }
     if seatsInUse + backgroundSeats >= concurrencyLimit && queues[best].count >= queueLengthLimit { return false }
     if queues[best].isEmpty && executingCount[best] == 0 {
       nextDispatchR[best] = currentR

@@ -90,6 +90,24 @@ struct AdmissionConfigurationTests {
     }
   }
 
+  /// 20 seats, 2 queues, hand 1: the level's max seats are max(1, min(ceil(0.15 × 20), 20 / 1)) = 3.
+  @Test("a request's seats are clamped to its level's max seats from 1.28 only: 10 seats take 10 in 1.27, 3 in 1.28")
+  func maxSeatsClampFrom128() throws {
+    for (minor, seats) in [(27, 10), (28, 3)] {
+      var configuration = PriorityAndFairness.Configuration()
+      configuration.serverConcurrencyLimit = 20
+      configuration.borrowing = false
+      configuration.priorityLevels = [.exempt(), .queued("tiny", shares: 1, lendablePercent: 0, queues: 2, handSize: 1)]
+      configuration.flowSchemas = [
+        FlowSchema(name: "all", matchingPrecedence: 1000, priorityLevel: "tiny", subjects: [.group("system:authenticated")]),
+      ]
+      var apf = try PriorityAndFairness(configuration: configuration, version: KubernetesVersion(major: 1, minor: minor))
+      #expect(apf.maxSeats[1] == 3)
+      #expect(apf.admit(0, subject: .user("alice"), seats: 10, now: .zero, deadline: .zero + .seconds(60)) == .execute(level: 1))
+      #expect(apf.seatsInUse(level: 1) == seats, "1.\(minor)")
+    }
+  }
+
   @Test("a FlowSchema naming a missing priority level is refused with its name")
   func missingLevel() {
     var configuration = PriorityAndFairness.Configuration()

@@ -79,13 +79,13 @@ public struct PriorityAndFairness {
   public let concurrencyLimits: [Int]
   /// Whether the levels lend and borrow seats (resolved for the version).
   public let borrows: Bool
-  /// The version's fair-queuing switches (the anti-windup bound, the rotating queue choice).
+  /// The version's fair-queuing and seat switches (anti-windup bound, rotating queue choice, max-seats clamp).
   let behaviour: VersionBehaviour
   /// Σ nominal limits (602 with the defaults), the seats the borrowing controller shares out.
   let nominalConcurrencyLimitSum: Int
   /// The borrowing controller's solver, kept so that an adjustment allocates nothing.
   var allocator: ConcurrencyAllocator
-  /// Widest request per level (seats); wider requests are clamped.
+  /// Widest request per level (seats); from 1.28 wider requests are clamped.
   public let maxSeats: [Int]
 
   var levels: [PriorityLevelQueueSet]
@@ -154,6 +154,7 @@ public struct PriorityAndFairness {
       PriorityLevelQueueSet(configuration: config, concurrencyLimit: limit, serverConcurrencyLimit: configuration.serverConcurrencyLimit,
                             tracksDemand: tracksDemand, antiWindup: behaviour.fairQueuingAntiWindup,
                             rotatesQueueChoice: behaviour.fairQueuingRotatingQueueChoice,
+                            clampsToMaxSeats: behaviour.perLevelMaxSeats,
                             estimatedServiceDuration: configuration.estimatedServiceDuration.resolved,
                             maximumRetryAfter: configuration.maximumRetryAfter, now: now)
     }

@@ -33,6 +33,8 @@ struct PriorityLevelQueueSet {
   let maximumConcurrencyLimit: Int
   /// From the nominal limit, also with borrowing (apf_controller.go:892).
   let maxSeats: Int
+  /// Whether a request's seats are clamped to `maxSeats` (1.28+, `VersionBehaviour.perLevelMaxSeats`).
+  let clampsToMaxSeats: Bool
   let isExempt: Bool
   let queueLengthLimit: Int
   /// nil: no queues (exempt or reject level).
@@ -85,9 +87,10 @@ struct PriorityLevelQueueSet {
   var dropTracker: DroppedRequestsTracker
 
   init(configuration: PriorityLevelConfiguration, concurrencyLimit: Int, serverConcurrencyLimit: Int, tracksDemand: Bool,
-       antiWindup: Bool, rotatesQueueChoice: Bool, estimatedServiceDuration: SimDuration, maximumRetryAfter: SimDuration,
-       now: SimTime) {
+       antiWindup: Bool, rotatesQueueChoice: Bool, clampsToMaxSeats: Bool, estimatedServiceDuration: SimDuration,
+       maximumRetryAfter: SimDuration, now: SimTime) {
     self.antiWindup = antiWindup
+    self.clampsToMaxSeats = clampsToMaxSeats
     self.rotatesQueueChoice = rotatesQueueChoice
     self.concurrencyLimit = concurrencyLimit
     nominalConcurrencyLimit = concurrencyLimit
@@ -149,8 +152,9 @@ struct PriorityLevelQueueSet {
     queueWait.reset()
   }
 
-  /// Clamps a request's width to `[1, maxSeats]`.
-  func clampSeats(_ seats: Int) -> Int { isExempt ? max(1, seats) : min(max(1, seats), maxSeats) }
+  /// A request's width: at least 1, and from 1.28 at most `maxSeats` (before, the caller's seats,
+  /// at most 10 by the estimators).
+  func clampSeats(_ seats: Int) -> Int { isExempt || !clampsToMaxSeats ? max(1, seats) : min(max(1, seats), maxSeats) }
 
   /// Advances the virtual clock to `now`.
   mutating func sync(now: SimTime) {

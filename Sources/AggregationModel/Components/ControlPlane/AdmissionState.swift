@@ -12,8 +12,8 @@ struct AdmissionState {
   var serverClassifications: [PriorityAndFairness.Classification] = []
   /// Each client's subject (for the max-in-flight filter's exemption).
   let subjects: [RequestSubject]
-  /// Seats a proxied LIST takes: 1 from 1.24, the level's maximum before (research §6).
-  let listTakesOneSeat: Bool
+  /// Seats a proxied LIST takes: 10 in 1.23.0–1.23.5, 1 otherwise (`VersionBehaviour.aggregatedListSeats`).
+  let listSeats: Int
 
   /// The filter `spec` describes, for clients `subjects`. A configuration APF refuses (a schema
   /// naming a missing level) is reported by the scenario layer before a run; here it falls back
@@ -22,7 +22,7 @@ struct AdmissionState {
   /// borrowing controller in this model).
   init(_ spec: AdmissionSpec, subjects: [RequestSubject], reviewers: [RequestSubject] = [], version: KubernetesVersion,
        borrowing: Bool? = nil) {
-    listTakesOneSeat = VersionBehaviour(version).aggregatedListTakesOneSeat
+    listSeats = VersionBehaviour(version).aggregatedListSeats
     self.subjects = subjects
     switch spec {
     case .unlimited:
@@ -44,7 +44,7 @@ struct AdmissionState {
   mutating func admit(_ request: UInt32, client: Int, kind: RequestKind, now: SimTime, deadline: SimTime) -> AdmissionDecision {
     if apf != nil {
       let classification = classifications[client]
-      let seats = kind == .list && !listTakesOneSeat ? Int.max : 1
+      let seats = kind == .list ? listSeats : 1
       return apf!.admit(request, classification: classification, seats: seats, now: now, deadline: deadline)
     }
     if maxInFlight != nil {

@@ -33,7 +33,7 @@ struct AdmissionBorrowingTests {
     // system, node-high, leader-election, workload-high, workload-low, global-default, catch-all
     #expect(limits(idle) == [117, 170, 58, 114, 56, 56, 30])
     #expect(idle.concurrencyLimits == [0, 74, 98, 25, 98, 245, 49, 13])
-    #expect(idle.maxSeats == [1, 12, 15, 4, 15, 37, 8, 2])   // still from the nominal limits
+    #expect(idle.maxSeats == [0, 12, 15, 4, 15, 37, 8, 0])   // still from the nominal limits
     let fixed = try PriorityAndFairness(version: v125)
     #expect(limits(fixed) == [74, 98, 25, 98, 245, 49, 13])
     #expect(!fixed.borrows && idle.borrows)

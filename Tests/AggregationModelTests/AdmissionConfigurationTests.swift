@@ -14,11 +14,24 @@ struct AdmissionConfigurationTests {
     #expect(shares == 245)
   }
 
-  @Test("max seats per request are max(1, min(ceil(0.15 CL), CL / handSize)) for each default level")
+  @Test("max seats per request are max(1, min(ceil(0.15 CL), CL / handSize)) for each default level with queues; exempt and catch-all have none")
   func maxSeatsPerLevel() throws {
     let apf = try PriorityAndFairness()
     #expect(Array(apf.maxSeats[1...6]) == [12, 15, 4, 15, 37, 8])
-    #expect(apf.maxSeats[7] == 2)   // catch-all: no hand size, ceil(0.15 × 13)
+    #expect(apf.maxSeats[0] == 0 && apf.maxSeats[7] == 0)   // no queues: apf_controller.go sets none (was 1 and 2)
+  }
+
+  /// 1.36: catch-all (13 seats, no max seats) and workload-low (max seats 37) both cap a wide
+  /// request at the estimators' 10 seats.
+  @Test("from 1.28 a level without max seats (catch-all), or with more than 10, caps a request at the estimators' 10 seats")
+  func estimatorCapOfTenSeats() throws {
+    var apf = try PriorityAndFairness()
+    let catchAll = PriorityAndFairness.Classification(level: 7, flowSchema: -1, flowHash: 0)
+    #expect(apf.admit(1, classification: catchAll, seats: 12, now: .zero, deadline: .zero + .seconds(60)) == .execute(level: 7))
+    #expect(apf.seatsInUse(level: 7) == 10)   // was 2, catch-all's former max seats
+    let workloadLow = apf.classify(.serviceAccount(namespace: "team-a", name: "builder"))
+    #expect(apf.admit(2, classification: workloadLow, seats: 20, now: .zero, deadline: .zero + .seconds(60)) == .execute(level: 5))
+    #expect(apf.seatsInUse(level: 5) == 10)   // was 20 (under its 37 max seats)
   }
 
   @Test("a request wider than its level's max seats is clamped to it, and a zero-seat request takes one seat")

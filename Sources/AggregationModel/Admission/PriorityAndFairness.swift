@@ -18,9 +18,10 @@ public import SimCore
 /// keeps its nominal limit.
 ///
 /// Simplifications versus a real apiserver: the work estimate of a request is `seats × G` (no final-phase
-/// seats or extra latency of mutating requests: the caller passes the seat count); FlowSchema rules reduced to `RequestSubject.Purpose`; a request no
-/// FlowSchema matches goes to the level named "catch-all" (else the last level), its flow hashed as
-/// the catch-all FlowSchema's (apf_controller.go `startRequest`, :1038-1051).
+/// seats or extra latency of mutating requests: the caller passes the seat count); FlowSchema rules
+/// reduced to `RequestSubject.Purpose`; a request no FlowSchema matches goes to the level named
+/// "catch-all" (else the last level), its flow hashed as the catch-all FlowSchema's
+/// (apf_controller.go `startRequest`, :1038-1051).
 ///
 /// - Complexity: `admit` O(handSize² + queues), `finish` O(queues) per dispatched request,
 ///   `queueWaitExpired` O(queue length); no allocation per request once ids and queues have grown.

@@ -94,19 +94,21 @@ public struct PriorityLevelConfiguration: Hashable, Sendable {
     }
   }
 
-  /// The widest request (in seats) this level admits when its limit is `concurrencyLimit`:
-  /// `max(1, min(ceil(0.15 × CL), CL / handSize))` (request/config.go; integer arithmetic). A level
-  /// without queues has no hand size and uses `max(1, ceil(0.15 × CL))`. Wider requests are
-  /// clamped to this. Defaults: 12, 15, 4, 15, 37, 8 (catch-all: 2).
+  /// The widest request (in seats) this level admits from 1.28 (`MaxSeatsTracker`), from its
+  /// nominal limit `concurrencyLimit`: `max(1, min(ceil(0.15 × CL), CL / handSize))` for a level with
+  /// queues (integer arithmetic; apiserver pkg/util/flowcontrol/apf_controller.go :880-894 at HEAD,
+  /// from v0.28.0). A level without queues (exempt, catch-all) gets none: 0, and its requests keep
+  /// the estimators' global cap (`maximumSeatsLimit`, 10). Defaults: 12, 15, 4, 15, 37, 8 (exempt
+  /// and catch-all: 0). Fidelity audit §2.3.
   public func maxSeats(concurrencyLimit: Int) -> Int {
-    let fraction = (15 * concurrencyLimit + 99) / 100
-    switch limited {
-    case .queuing(_, let handSize, _) where handSize > 0:
-      return max(1, min(fraction, concurrencyLimit / handSize))
-    default:
-      return max(1, fraction)
-    }
+    guard !isExempt, case .queuing(_, let handSize, _) = limited, handSize > 0 else { return 0 }
+    return max(1, min((15 * concurrencyLimit + 99) / 100, concurrencyLimit / handSize))
   }
+
+  /// The work estimators' cap on a request's seats when its level has no max seats, and above
+  /// them (`maximumSeatsLimit` = 10: apiserver pkg/util/flowcontrol/request/config.go, from
+  /// v0.28.0; list_work_estimator.go `if maxSeats == 0 || maxSeats > MaximumSeatsLimit`).
+  public static let estimatorSeatsLimit = 10
 }
 
 /// Why an API Priority and Fairness configuration cannot be used.

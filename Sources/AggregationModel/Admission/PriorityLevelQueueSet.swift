@@ -152,9 +152,14 @@ struct PriorityLevelQueueSet {
     queueWait.reset()
   }
 
-  /// A request's width: at least 1, and from 1.28 at most `maxSeats` (before, the caller's seats,
-  /// at most 10 by the estimators).
-  func clampSeats(_ seats: Int) -> Int { isExempt || !clampsToMaxSeats ? max(1, seats) : min(max(1, seats), maxSeats) }
+  /// A request's width: at least 1, and from 1.28 at most `maxSeats` or, for a level without
+  /// (`maxSeats` 0) and above 10, the estimators' 10 (before, the caller's seats, at most 10 by the
+  /// estimators).
+  func clampSeats(_ seats: Int) -> Int {
+    guard !isExempt, clampsToMaxSeats else { return max(1, seats) }
+    let limit = PriorityLevelConfiguration.estimatorSeatsLimit
+    return min(max(1, seats), maxSeats == 0 ? limit : min(maxSeats, limit))
+  }
 
   /// Advances the virtual clock to `now`.
   mutating func sync(now: SimTime) {

@@ -139,7 +139,33 @@ public struct VersionBehaviour: Hashable, Sendable {
   /// choice of its own (fidelity audit §4).
   public var probesShareProxyTransport: Bool { KubernetesChange(36).isIn(version) }
 
-  /// APF seats of a LIST of an aggregated resource: 1 from 1.24 (kubernetes/kubernetes#109106);
-  /// before, the priority level's maximum seats per request. Research §6.
-  public var aggregatedListTakesOneSeat: Bool { version >= .init(major: 1, minor: 24) }
+  /// APF fair queuing keeps a queue's next dispatch `R` at or after the arrival `R` of its oldest
+  /// waiting request (the anti-windup bound, queueset.go `boundNextDispatchLocked`), from 1.23
+  /// (first in apiserver v0.23.0; absent from v0.22.0's queueset.go). Fidelity audit §2.4.
+  public var fairQueuingAntiWindup: Bool { KubernetesChange(23).isIn(version) }
+
+  /// APF fair queuing scans a flow's hand for the queue to join from the card `enqueues % handSize`,
+  /// `enqueues` counting every request shuffle-sharded at the level, and takes the least waiting
+  /// work (`TotalWorkSum`, seat-seconds), the first scanned on a tie: from 1.23 (queueset.go
+  /// `shuffleShardLocked`, first in apiserver v0.23.0, HEAD :583-611). Before, in dealing order
+  /// (`chooseQueueIndexLocked`: the fewest waiting requests in v0.20.0–v0.21.0, the fewest waiting
+  /// seats in v0.22.0). Fidelity audit §2.5.
+  public var fairQueuingRotatingQueueChoice: Bool { KubernetesChange(23).isIn(version) }
+
+  /// APF seats of a LIST of an aggregated resource (fidelity audit §2.2; kubernetes/kubernetes#109106):
+  /// - before 1.23, 1: `DefaultWidthEstimator` gives every request 1 seat (apiserver v0.22.0
+  ///   pkg/util/flowcontrol/request/width.go);
+  /// - 1.23.0–1.23.5, 10: the LIST estimator finds no object count for a resource another server
+  ///   stores (`ObjectCountNotFoundErr`) and returns the global `maximumSeats` = 10 (v0.23.0–v0.23.5
+  ///   request/list_work_estimator.go, width.go `maximumSeats = 10`);
+  /// - from 1.24.0 and 1.23.6, 1: that case returns `minimumSeats` ("Fix the overestimated cost of
+  ///   delegated API requests in P&F", b6f111be in v0.24.0, cherry-pick f4cdcd61 in v0.23.6).
+  public var aggregatedListSeats: Int { KubernetesChange(23).isIn(version) && !KubernetesChange(24, backports: [(23, 6)]).isIn(version) ? 10 : 1 }
+
+  /// A request's seats are clamped to its priority level's max seats (`MaxSeatsTracker`:
+  /// `max(1, min(ceil(0.15 × nominalCL), nominalCL / handSize))`, set for queuing levels only),
+  /// from 1.28 (apiserver v0.28.0 apf_controller.go `priorityLevelMaxSeatsPercent`,
+  /// list_work_estimator.go `maxSeatsFn`). Before, only the estimators' global cap of 10 seats
+  /// applied. Fidelity audit §2.2.
+  public var perLevelMaxSeats: Bool { KubernetesChange(28).isIn(version) }
 }

@@ -42,7 +42,10 @@ struct KubernetesVersionTests {
   func behaviourBoundaries() throws {
     func at(_ text: String) throws -> VersionBehaviour { VersionBehaviour(try KubernetesVersion(parsing: text)) }
     #expect(try !at("1.35").discoveryRetriesWithBackoff && at("1.36").discoveryRetriesWithBackoff)
-    #expect(try !at("1.23").aggregatedListTakesOneSeat && at("1.24").aggregatedListTakesOneSeat)
+    // LIST of an aggregated resource: 1 seat before 1.23, 10 in 1.23.0–1.23.5, 1 from 1.23.6 (#109106).
+    #expect(try ["1.22", "1.23.0", "1.23.5", "1.23.6", "1.23", "1.24.0", "1.36"].map { try at($0).aggregatedListSeats }
+            == [1, 10, 10, 1, 1, 1, 1])
+    #expect(try !at("1.27").perLevelMaxSeats && at("1.28.0").perLevelMaxSeats)
     #expect(try !at("1.26").wideLegacyDiscoveryFallback && at("1.29").wideLegacyDiscoveryFallback)
     #expect(try !at("1.27.5").wideLegacyDiscoveryFallback && at("1.27.6").wideLegacyDiscoveryFallback && at("1.27").wideLegacyDiscoveryFallback)
     #expect(try !at("1.28.1").wideLegacyDiscoveryFallback && at("1.28.2").wideLegacyDiscoveryFallback)

@@ -39,6 +39,7 @@ struct MetricCatalogueTests {
       F.client(workload: .open(.trace([F.at(1), F.at(2)]))), DiscoveryConsumerTests.namespaces([20], discovery: .aggregated),
     ])
     spec.timeBucket = .seconds(20)
+    spec.controlPlane.admission = .kubernetesDefault  // APF: the levels' concurrency limits
     let points = F.run(spec).timeSeries
     let emitted = Set(points.map { "\($0.scopeKind) \($0.metric)" })
     let declared = Set(MetricCatalogue.timeSeries.flatMap { metric in metric.scopeKinds.map { "\($0.rawValue) \(metric.name)" } })

@@ -26,7 +26,10 @@ struct ModelDefaultsTests {
     expected.warmup = .zero
     expected.controlPlane.proxy.discoveryCap = .after(.seconds(5))
     expected.controlPlane.proxy.readIdleLimit = .after(.seconds(30))
-    expected.controlPlane.admissionPolicy = .kubernetesDefault
+    var apfDefaults = PriorityAndFairness.Configuration.kubernetesDefaults
+    apfDefaults.borrowing = true  // from 1.26
+    apfDefaults.estimatedServiceDuration = .milliseconds(3)  // from 1.23
+    expected.controlPlane.admission = .priorityAndFairness(apfDefaults)
     expected.discoveryManager.enabled = false
     #expect(spec == expected)
     // Pinned one by one, so a changed default names itself.
@@ -35,9 +38,10 @@ struct ModelDefaultsTests {
     #expect(cp.requestTimeout == .seconds(60))
     #expect(cp.filterOverhead == .constant(.zero))
     #expect(cp.localHandlerTime == .constant(.milliseconds(1)))
-    #expect(cp.admission == .priorityAndFairness(.kubernetesDefaults))
+    #expect(cp.admission == .priorityAndFairness(apfDefaults))
     guard case .priorityAndFairness(let apf) = cp.admission else { Issue.record("not APF"); return }
     #expect(apf.serverConcurrencyLimit == 600)
+    #expect(apf.borrowing == true)  // 1.36: levels borrow (from 1.26)
     #expect(apf.priorityLevels.map(\.name) == ["exempt", "system", "node-high", "leader-election", "workload-high",
                                                "workload-low", "global-default", "catch-all"])
     #expect(cp.proxy.routing == .clusterIP)
@@ -67,7 +71,10 @@ struct ModelDefaultsTests {
     #expect(v119.controlPlane.proxy.readIdleTimeout == nil)
     #expect(v119.controlPlane.proxy.discoveryTimeout == .seconds(5))
     let v120 = try model(minimalModel(version: "1.20.0"))
-    #expect(v120.controlPlane.admission == .kubernetesDefault)
+    var apf120 = PriorityAndFairness.Configuration.kubernetesDefaults
+    apf120.borrowing = false  // before 1.26
+    apf120.estimatedServiceDuration = .seconds(60)  // before 1.23
+    #expect(v120.controlPlane.admission == .priorityAndFairness(apf120))
     #expect(v120.controlPlane.proxy.readIdleTimeout == .seconds(30))
   }
 
@@ -79,7 +86,10 @@ struct ModelDefaultsTests {
     ])
     #expect(spec.controlPlane.proxy.discoveryTimeout == .seconds(2))
     #expect(spec.extensionServers[0].maxStreamsPerConnection == 1000)
-    #expect(spec.controlPlane.admission == .kubernetesDefault)
+    var apf119 = PriorityAndFairness.Configuration.kubernetesDefaults
+    apf119.borrowing = false  // before 1.26
+    apf119.estimatedServiceDuration = .seconds(60)  // before 1.23
+    #expect(spec.controlPlane.admission == .priorityAndFairness(apf119))
     #expect(spec.controlPlane.proxy.readIdleTimeout == nil)
     let none = try model(minimalModel(version: "1.36"), overrides: ["spec.controlPlane.proxy.discoveryTimeout=none"])
     #expect(none.controlPlane.proxy.discoveryTimeout == nil)

@@ -26,6 +26,8 @@ struct ModelSectionsTests {
     apf.serverConcurrencyLimit = 1200
     apf.priorityLevels[6] = .queued("global-default", shares: 40, lendablePercent: 50, queues: 64, handSize: 8, queueLengthLimit: 100)
     apf.priorityLevels[7].shares = 10
+    apf.borrowing = true  // 1.36's defaults, filled in by resolution
+    apf.estimatedServiceDuration = .milliseconds(3)
     #expect(cp.admission == .priorityAndFairness(apf))
     var proxy = ProxySpec(routing: .endpoints, discoveryCap: .after(.seconds(5)))
     proxy.dialTimeout = .seconds(1)
@@ -118,7 +120,7 @@ struct ModelSectionsTests {
       "namespaces_finalized", "namespace_discovery_failures", "terminating_mean_s", "terminating_p50_s", "terminating_p99_s",
       "terminating_max_s", "still_terminating", "oldest_terminating_s", "stale_fraction", "stale_s", "stale_to_current",
       "fetches", "failed_fetches", "fallbacks", "seat_utilisation", "queue_length_mean", "queue_wait_mean_s", "rejected", "dispatched",
-      "concurrency_limit",
+      "concurrency_limit", "concurrency_limit_mean",
     ])
   }
 
@@ -154,7 +156,7 @@ struct ModelSectionsTests {
     let problems = modelProblems(yaml)
     #expect(problems.count == 2)
     #expect(problems.first?.hasPrefix("lab.yaml:24:16: spec.expect[0].metric: expected one of requests, retries,") == true)
-    #expect(problems.first?.hasSuffix(", concurrency_limit, found \"in_flight\"") == true)
+    #expect(problems.first?.hasSuffix(", concurrency_limit, concurrency_limit_mean, found \"in_flight\"") == true)
     #expect(problems.last == "lab.yaml:25:33: spec.expect[1].scope: expected all, client/<name>, apiservice/<name>, pod/<server>/<index>, "
       + "kubectl/<client>, garbage_collector/<client>, namespace_controller/<client>, discovery/<apiservice> or "
       + "priority_level/<instance>/<level>, found \"instance/0\"")
@@ -201,7 +203,7 @@ struct ModelSectionsTests {
       "lab.yaml:23:16: spec.clients[0].retries: expected an integer in [0, 1000], found -1",
       "lab.yaml:24:18: spec.sweep[0].path: expected a key path under spec such as spec.clients[0].workload.poisson (not under spec.sweep or spec.expect), found \"spec.sweep[0].values\"",
       "lab.yaml:24:50: spec.sweep[0].values: expected at least one value, found an empty sequence",
-      "lab.yaml:25:21: spec.expect[0].metric: expected one of requests, retries, dropped_offered, latency_mean_s, latency_p50_s, latency_p90_s, latency_p99_s, latency_p999_s, latency_max_s, success_latency_mean_s, success_latency_p50_s, success_latency_p90_s, success_latency_p99_s, success_latency_p999_s, success_latency_max_s, throughput_per_s, rate_200, success_fraction, fraction_429, fraction_503_unavailable, fraction_503_discovery_timeout, fraction_503_unreachable, fraction_504, fraction_client_timeout, fraction_500, unavailable_fraction, availability_transitions, time_to_detect_s, status_propagation_max_s, openapi_downloads, openapi_failed_downloads, pod_utilisation, pod_queue_length_mean, pod_served, invocations, cache_hits, discovery_complete, discovery_partial, discovery_partial_fraction, discovery_stale_dropped, resource_type_unknown, discovery_latency_p50_s, discovery_latency_p99_s, discovery_latency_max_s, namespaces_deleted, namespaces_finalized, namespace_discovery_failures, terminating_mean_s, terminating_p50_s, terminating_p99_s, terminating_max_s, still_terminating, oldest_terminating_s, stale_fraction, stale_s, stale_to_current, fetches, failed_fetches, fallbacks, seat_utilisation, queue_length_mean, queue_wait_mean_s, rejected, dispatched, concurrency_limit (did you mean \"latency_p90_s\"?), found \"latency_p95_s\"",
+      "lab.yaml:25:21: spec.expect[0].metric: expected one of requests, retries, dropped_offered, latency_mean_s, latency_p50_s, latency_p90_s, latency_p99_s, latency_p999_s, latency_max_s, success_latency_mean_s, success_latency_p50_s, success_latency_p90_s, success_latency_p99_s, success_latency_p999_s, success_latency_max_s, throughput_per_s, rate_200, success_fraction, fraction_429, fraction_503_unavailable, fraction_503_discovery_timeout, fraction_503_unreachable, fraction_504, fraction_client_timeout, fraction_500, unavailable_fraction, availability_transitions, time_to_detect_s, status_propagation_max_s, openapi_downloads, openapi_failed_downloads, pod_utilisation, pod_queue_length_mean, pod_served, invocations, cache_hits, discovery_complete, discovery_partial, discovery_partial_fraction, discovery_stale_dropped, resource_type_unknown, discovery_latency_p50_s, discovery_latency_p99_s, discovery_latency_max_s, namespaces_deleted, namespaces_finalized, namespace_discovery_failures, terminating_mean_s, terminating_p50_s, terminating_p99_s, terminating_max_s, still_terminating, oldest_terminating_s, stale_fraction, stale_s, stale_to_current, fetches, failed_fetches, fallbacks, seat_utilisation, queue_length_mean, queue_wait_mean_s, rejected, dispatched, concurrency_limit, concurrency_limit_mean (did you mean \"latency_p90_s\"?), found \"latency_p95_s\"",
       "lab.yaml:25:43: spec.expect[0].scope: expected all, client/<name>, apiservice/<name>, pod/<server>/<index>, kubectl/<client>, garbage_collector/<client>, namespace_controller/<client>, discovery/<apiservice> or priority_level/<instance>/<level>, found \"everything\"",
       "lab.yaml:25:89: spec.expect[1].scope: expected a scope of the form all or pod/<server>/<index> for pod_utilisation, found \"client/hpa\"",
     ])
@@ -217,5 +219,50 @@ struct ModelSectionsTests {
     #expect(file.sections.links?.clients == .constant(.milliseconds(2)))
     #expect(file.sections.extensionServers?.entries.map(\.name.value) == ["metrics-server"])
     #expect(file.sections.controlPlane == nil && file.sections.sweep == nil)
+  }
+}
+
+@Suite("controlPlane.admission.priorityAndFairness: borrowing and background demand")
+struct ModelBackgroundDemandTests {
+  @Test("borrowing on or off; a level's background demand as seats from the start or as steps")
+  func backgroundDemand() throws {
+    let spec = try model(minimalModel(version: "1.25", extra: """
+        controlPlane:
+          admission:
+            priorityAndFairness:
+              borrowing: true
+              levels:
+                - {name: workload-low, background: 40}
+                - {name: catch-all, background: [{start: 0s, seats: 5}, {start: 1m, seats: 13}]}
+      """))
+    guard case .priorityAndFairness(let apf) = spec.controlPlane.admission else { Issue.record("not APF"); return }
+    #expect(apf.borrowing == true)  // given: not 1.25's default
+    #expect(apf.priorityLevels[5].background == [.init(start: .zero, seats: 40)])
+    #expect(apf.priorityLevels[7].background == [.init(start: .zero, seats: 5), .init(start: .minutes(1), seats: 13)])
+    #expect(apf.priorityLevels[6].background == [])
+    guard case .priorityAndFairness(let resolved) = try model(minimalModel(version: "1.25")).controlPlane.admission else { return }
+    #expect(resolved.borrowing == false)  // 1.25's default
+  }
+
+  @Test("bad background demand is reported where it is written")
+  func badBackground() {
+    let yaml = minimalModel(extra: """
+        controlPlane:
+          admission:
+            priorityAndFairness:
+              borrowing: maybe
+              levels:
+                - {name: workload-low, background: 10001}
+                - {name: exempt, background: 1}
+                - {name: catch-all, background: [{start: 1m, seats: 5}, {start: 30s, seats: 1}, {start: 2m, seats: -1}, {seats: 2}]}
+      """)
+    #expect(modelProblems(yaml) == [
+      "lab.yaml:26:20: spec.controlPlane.admission.priorityAndFairness.borrowing: expected true or false, found \"maybe\"",
+      "lab.yaml:28:46: spec.controlPlane.admission.priorityAndFairness.levels[0].background: expected an integer in [0, 10000], found 10001",
+      "lab.yaml:29:28: spec.controlPlane.admission.priorityAndFairness.levels[1].background: expected no background for the exempt level, which has no limit, found \"background\"",
+      "lab.yaml:30:75: spec.controlPlane.admission.priorityAndFairness.levels[2].background[1].start: expected a start after the previous step's (1m), found \"30s\"",
+      "lab.yaml:30:110: spec.controlPlane.admission.priorityAndFairness.levels[2].background[2].seats: expected an integer in [0, 10000], found -1",
+      "lab.yaml:30:115: spec.controlPlane.admission.priorityAndFairness.levels[2].background[3]: expected key \"start\", found nothing",
+    ])
   }
 }

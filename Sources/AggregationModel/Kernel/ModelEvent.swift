@@ -134,6 +134,15 @@ extension AggregationSimulation {
       guard kernel.requests.isCurrent(id, g) else { return }
       releaseAdmission(id)
       controlPlane.answerReview(id, .allowed, &kernel)
+    case .adjustConcurrency(let i, let epoch):
+      guard kernel.isCurrent(instance: Int(i), epoch: epoch) else { return }
+      var dispatched: [UInt32] = []
+      controlPlane.adjustConcurrency(instance: Int(i), &kernel, dispatched: &dispatched)
+      runDispatched(dispatched)
+    case .backgroundStep(let level, let step):
+      var dispatched: [UInt32] = []
+      controlPlane.backgroundStep(level: Int(level), step: Int(step), &kernel, dispatched: &dispatched)
+      runDispatched(dispatched)
     }
   }
 

@@ -74,7 +74,11 @@ public struct PriorityLevelMetrics: Sendable {
   public var level: String
   /// Nominal concurrency limit (seats); 0 for an exempt level.
   public var concurrencyLimit: Int
-  /// Time-weighted seats in use / concurrency limit (0 for an exempt level).
+  /// Time-weighted current concurrency limit (seats): the nominal one without borrowing; 0 for
+  /// an exempt level.
+  public var meanConcurrencyLimit: Double
+  /// Time-weighted seats in use (background included) / time-weighted current concurrency limit
+  /// (0 for an exempt level).
   public var seatUtilisation: Double
   /// Time-weighted number of requests waiting in the level's queues.
   public var meanQueueLength: Double

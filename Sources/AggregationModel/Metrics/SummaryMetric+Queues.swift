@@ -12,7 +12,8 @@ extension SummaryMetric {
   static let podFamily: [SummaryMetric] = [podUtilisation, podQueueLengthMean, podServed]
 
   public static let seatUtilisation = SummaryMetric(
-    "seat_utilisation", .ratio, "time-weighted seats in use over the concurrency limit (0 for an exempt level)",
+    "seat_utilisation", .ratio,
+    "time-weighted seats in use (background seats included) over the time-weighted current concurrency limit (0 for an exempt level)",
     .priorityLevel(\.seatUtilisation))
   public static let queueLengthMean = SummaryMetric(
     "queue_length_mean", .count, "time-weighted requests waiting in the level's queues", .priorityLevel(\.meanQueueLength))
@@ -26,8 +27,12 @@ extension SummaryMetric {
     "dispatched", .count, "requests that started executing (at once or from a queue)", .priorityLevel { Double($0.dispatched) })
   public static let concurrencyLimit = SummaryMetric(
     "concurrency_limit", .seats, "nominal concurrency limit (0 for an exempt level)", .priorityLevel { Double($0.concurrencyLimit) })
+  public static let concurrencyLimitMean = SummaryMetric(
+    "concurrency_limit_mean", .seats,
+    "time-weighted current concurrency limit: the nominal one without borrowing (before 1.26), what borrowing set from 1.26 (0 for an exempt level)",
+    .priorityLevel(\.meanConcurrencyLimit))
 
   /// A priority level's metrics, in the order `expect:` lists them.
   static let priorityLevelFamily: [SummaryMetric] =
-    [seatUtilisation, queueLengthMean, queueWaitMean, rejected, dispatched, concurrencyLimit]
+    [seatUtilisation, queueLengthMean, queueWaitMean, rejected, dispatched, concurrencyLimit, concurrencyLimitMean]
 }

@@ -48,6 +48,10 @@ public struct TimeSeriesMetric: Hashable, Sendable, CustomStringConvertible {
   public static let inFlight = TimeSeriesMetric(
     "in_flight", .count, [.instance], "client requests between arrival and answer at the instance at the bucket end")
 
+  public static let concurrencyLimit = TimeSeriesMetric(
+    "concurrency_limit", .seats, [.priorityLevel],
+    "the APF level's current concurrency limit at the bucket end: nominal, or as borrowing (1.26+) last set it (non-exempt levels)")
+
   /// The points the model emits per time bucket when `spec` has the scopes it has: for each
   /// metric, one per scope of each of its kinds (an upper bound: some metrics skip some scopes).
   /// Used to estimate `timeseries.csv` before a run.
@@ -68,5 +72,5 @@ public struct TimeSeriesMetric: Hashable, Sendable, CustomStringConvertible {
   /// In the order the model emits them within a bucket.
   static let all: [TimeSeriesMetric] =
     outcomeCompletions + [meanLatency, busyWorkers, queueLength, available, proxiesAvailable, discoveryStaleInstances,
-                          terminatingNamespaces, inFlight]
+                          terminatingNamespaces, inFlight, concurrencyLimit]
 }

@@ -152,15 +152,16 @@ public struct AggregationSimulation {
     kernel.calendar.advance(to: end)
   }
 
-  /// Schedules the first events: client arrivals, faults, the time series and the end of the
-  /// warm-up, the availability controllers, the discovery managers, the OpenAPI controllers and
-  /// the kubelets' readiness probes (in this order: events at one instant run first-in first-out).
+  /// Schedules the first events: client arrivals, faults, APF borrowing and background demand,
+  /// the time series and the end of the warm-up, the availability controllers, the discovery
+  /// managers, the OpenAPI controllers and the kubelets' readiness probes (in this order: events at one instant run first-in first-out).
   public mutating func start() {
     for client in clients.clients.indices {
       clients.start(client, &kernel)
       consumers.scheduleFirstSync(client: client, &kernel)
     }
     faults.start(&kernel)
+    controlPlane.start(&kernel)
     timeSeries.start(warmup: kernel.spec.warmup, &kernel)
     availability.start(&kernel)
     discoveryManagers.start(&kernel)

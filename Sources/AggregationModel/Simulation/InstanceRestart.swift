@@ -52,6 +52,7 @@ extension AggregationSimulation {
   mutating func instanceRestarts(_ instance: Int) {
     guard !kernel.instanceUp[instance] else { return }
     kernel.instanceUp[instance] = true
+    controlPlane.instanceStarted(instance, &kernel)
     registration.relist(instance: instance, &kernel)
     registration.start(instance: instance, &kernel)
     availability.start(instance: instance, &kernel)

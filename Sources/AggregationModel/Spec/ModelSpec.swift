@@ -40,15 +40,21 @@ public struct ModelSpec: Hashable, Sendable {
   }
 
   /// This spec with every parameter left to its version's default filled in for `version`:
-  /// the admission filter, the discovery cap, the HTTP/2 health check, each extension server's HTTP/2 streams per connection, each discovery
-  /// client's mode (and kubectl's cache TTL and discovery rate limit), and whether the discovery
-  /// manager runs (when not given: when some discovery client uses aggregated discovery).
+  /// the admission filter (and APF borrowing and work estimate), the discovery cap, the HTTP/2 health check,
+  /// each extension server's HTTP/2 streams per connection, each discovery client's mode (and kubectl's
+  /// cache TTL and discovery rate limit), and whether the discovery manager runs (when not given: when
+  /// some discovery client uses aggregated discovery).
   /// Values given stay; resolving a resolved spec changes nothing.
   public func resolved() -> ModelSpec {
     var spec = self
     VersionDefaults.discoveryTimeout.fill(&spec.controlPlane.proxy.discoveryCap, in: version)
     VersionDefaults.readIdleTimeout.fill(&spec.controlPlane.proxy.readIdleLimit, in: version)
     VersionDefaults.admission.fill(&spec.controlPlane.admissionPolicy, in: version)
+    if case .priorityAndFairness(var configuration) = spec.controlPlane.admission {
+      VersionDefaults.apfBorrowing.fill(&configuration.borrowing, in: version)
+      VersionDefaults.apfWorkEstimate.fill(&configuration.estimatedServiceDuration, in: version)
+      spec.controlPlane.admission = .priorityAndFairness(configuration)
+    }
     for server in spec.extensionServers.indices {
       VersionDefaults.streamsPerConnection.fill(&spec.extensionServers[server].maxStreamsPerConnection, in: version)
     }

@@ -68,3 +68,25 @@ public enum VersionDefaults {
       + "PingTimeout of the h2 transport\" (tags kubernetes-1.20.0, 1.19.5, 1.18.18); research §1a",
     initial: .unlimited, changes: [(KubernetesChange(20, backports: [(18, 18), (19, 5)]), .after(.seconds(30)))])
 }
+
+extension VersionDefaults {
+  /// `PriorityAndFairness.Configuration.borrowing`.
+  public static let apfBorrowing = VersionDefault<Bool>(
+    key: "controlPlane.admission.priorityAndFairness.borrowing",
+    doc: "Whether APF priority levels lend and borrow seats: from 1.26 every level's current concurrency limit is "
+      + "re-allocated every 10 s from its seat demand; before, each level keeps its nominal limit.",
+    source: "fidelity-audit §2.1; apiserver:pkg/util/flowcontrol/apf_controller.go updateBorrowingLocked (KEP-1040, "
+      + "first in v0.26.0 = Kubernetes 1.26)",
+    initial: false, changes: [(KubernetesChange(26), true)])
+}
+
+extension VersionDefaults {
+  /// `PriorityAndFairness.Configuration.estimatedServiceDuration`.
+  public static let apfWorkEstimate = VersionDefault<SimDuration>(
+    key: "controlPlane.admission.priorityAndFairness (not a scenario key)",
+    doc: "G, the fair-queuing work estimate per seat charged at dispatch (the real service time is charged at the end): "
+      + "3 ms from 1.23, 60 s before.",
+    source: "fidelity-audit §2.4; apiserver:pkg/util/flowcontrol/fairqueuing/queueset/queueset.go:215 "
+      + "(`estimatedServiceDuration: 3 * time.Millisecond` from v0.23.0; `estimatedServiceTime: 60` in v0.20.0-v0.22.0)",
+    initial: .seconds(60), changes: [(KubernetesChange(23), .milliseconds(3))])
+}

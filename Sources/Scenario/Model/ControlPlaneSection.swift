@@ -12,8 +12,13 @@ public import AggregationModel
 ///   admission:                   # exactly one of (default: the version's, APF from 1.20, maxInFlight before):
 ///     priorityAndFairness:       # the Kubernetes priority levels and flow schemas
 ///       serverConcurrencyLimit: 600     # >= 1 seats (--max-requests-inflight + --max-mutating-requests-inflight)
+///       borrowing: true          # levels lend and borrow seats every 10 s; default the version's (from 1.26)
 ///       levels:                  # optional overrides of default levels, by name
 ///         - {name: global-default, shares: 20, lendablePercent: 50, queues: 128, handSize: 6, queueLengthLimit: 50}
+///         - name: workload-low   # background: seats the cluster's other traffic holds at the level
+///           background: 40       #   (at every instance): in use, and seat demand for borrowing;
+///         - name: workload-high  #   integer seats in [0, 10000], or steps from a start time:
+///           background: [{start: 0s, seats: 20}, {start: 5m, seats: 300}]   # starts >= 0s, increasing
 ///     # maxInFlight: {readOnly: 400, mutating: 200}
 ///     # unlimited: {}
 ///   proxy:
@@ -99,10 +104,11 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
   static func priorityAndFairness(_ node: NodeReader) -> PriorityAndFairness.Configuration? {
     var configuration = PriorityAndFairness.Configuration.kubernetesDefaults
     if node.isNull { return configuration }
-    guard let m = node.mapping(knownKeys: ["serverConcurrencyLimit", "levels"]) else { return nil }
+    guard let m = node.mapping(knownKeys: ["serverConcurrencyLimit", "borrowing", "levels"]) else { return nil }
     let limit = m.read("serverConcurrencyLimit", default: configuration.serverConcurrencyLimit) {
       $0.integer(in: 1...Int(Int32.max))
     }
+    let borrowing = m.read("borrowing", default: configuration.borrowing) { $0.bool().map(Optional.some) }
     var levels = configuration.priorityLevels
     let names = levels.map(\.name)
     var ok = true
@@ -112,7 +118,7 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
       if let list = levelsNode.sequence() { elements = list } else { ok = false }
     }
     for element in elements {
-      guard let l = element.mapping(knownKeys: ["name", "shares", "lendablePercent", "queues", "handSize", "queueLengthLimit"]),
+      guard let l = element.mapping(knownKeys: ["name", "shares", "lendablePercent", "queues", "handSize", "queueLengthLimit", "background"]),
             let nameNode = l.required("name"), let name = nameNode.string() else { ok = false; continue }
       guard let index = names.firstIndex(of: name) else {
         let hint = KeySuggestion.suggest(name, among: names).map { " (did you mean \"\($0)\"?)" } ?? ""
@@ -128,8 +134,9 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
       seen[name] = nameNode.location
       if !readLevel(l, into: &levels[index]) { ok = false }
     }
-    guard ok, let limit else { return nil }
+    guard ok, let limit, let borrowing else { return nil }
     configuration.serverConcurrencyLimit = limit
+    configuration.borrowing = borrowing
     configuration.priorityLevels = levels
     return configuration
   }
@@ -138,6 +145,12 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
   static func readLevel(_ l: MappingReader, into level: inout PriorityLevelConfiguration) -> Bool {
     let shares = l.read("shares", default: level.shares) { $0.integer(in: 0...10_000) }
     let lendable = l.read("lendablePercent", default: level.lendablePercent) { $0.integer(in: 0...100) }
+    if level.isExempt, l.contains("background") {
+      l.reportKey("background", expected: "no background for the exempt level, which has no limit", found: FoundText.quoted("background"))
+      return false
+    }
+    guard let background = l.read("background", default: level.background, Self.background) else { return false }
+    level.background = background
     guard case .queuing(let q, let h, let limit) = level.limited, !level.isExempt else {
       for key in ["queues", "handSize", "queueLengthLimit"] where l.contains(key) {
         l.reportKey(key, expected: "no queuing parameter for priority level \(level.name), which does not queue",
@@ -165,6 +178,39 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     level.lendablePercent = lendable
     level.limited = .queuing(queues: queues, handSize: hand, queueLengthLimit: length)
     return true
+  }
+
+  /// The most background seats a level can hold: its current limit (at most nominal + the
+  /// server's 600 seats by default) plus what its queues hold (128 × 50 requests at most in the
+  /// bootstrap levels) stays under 10,000.
+  static let maximumBackgroundSeats = 10_000
+
+  /// A level's background demand: an integer (seats from the start) or steps
+  /// `[{start: <duration>, seats: <integer>}, …]` with increasing starts (at most 1,000).
+  static func background(_ node: NodeReader) -> [PriorityLevelConfiguration.BackgroundStep]? {
+    let seatsRange = 0...maximumBackgroundSeats
+    if node.scalarKind != nil {
+      return node.integer(in: seatsRange).map { [.init(start: .zero, seats: $0)] }
+    }
+    guard let elements = node.sequence() else { return nil }
+    guard elements.count <= 1_000 else {
+      node.report(expected: "at most 1000 background steps", found: "\(elements.count)")
+      return nil
+    }
+    var steps: [PriorityLevelConfiguration.BackgroundStep] = []
+    var ok = true
+    for element in elements {
+      guard let e = element.mapping(knownKeys: ["start", "seats"]), let startNode = e.required("start"),
+            let seatsNode = e.required("seats") else { ok = false; continue }
+      guard let start = startNode.duration(), let seats = seatsNode.integer(in: seatsRange) else { ok = false; continue }
+      if let previous = steps.last, start <= previous.start {
+        startNode.report(expected: "a start after the previous step's (\(previous.start))")
+        ok = false
+        continue
+      }
+      steps.append(.init(start: start, seats: seats))
+    }
+    return ok ? steps : nil
   }
 
   /// The OpenAPI controllers' settings (research §4.3, §8).

@@ -12,20 +12,24 @@ struct AdmissionState {
   var serverClassifications: [PriorityAndFairness.Classification] = []
   /// Each client's subject (for the max-in-flight filter's exemption).
   let subjects: [RequestSubject]
-  /// Seats a proxied LIST takes: 1 from 1.24, the level's maximum before (research §6).
-  let listTakesOneSeat: Bool
+  /// Seats a proxied LIST takes: 10 in 1.23.0–1.23.5, 1 otherwise (`VersionBehaviour.aggregatedListSeats`).
+  let listSeats: Int
 
   /// The filter `spec` describes, for clients `subjects`. A configuration APF refuses (a schema
   /// naming a missing level) is reported by the scenario layer before a run; here it falls back
   /// to the defaults, which are valid.
-  init(_ spec: AdmissionSpec, subjects: [RequestSubject], reviewers: [RequestSubject] = [], version: VersionBehaviour) {
-    listTakesOneSeat = version.aggregatedListTakesOneSeat
+  /// `borrowing` overrides the configuration's (false for a pod's own APF, which has no
+  /// borrowing controller in this model).
+  init(_ spec: AdmissionSpec, subjects: [RequestSubject], reviewers: [RequestSubject] = [], version: KubernetesVersion,
+       borrowing: Bool? = nil) {
+    listSeats = VersionBehaviour(version).aggregatedListSeats
     self.subjects = subjects
     switch spec {
     case .unlimited:
       break
-    case .priorityAndFairness(let configuration):
-      var apf = (try? PriorityAndFairness(configuration: configuration)) ?? (try! PriorityAndFairness())
+    case .priorityAndFairness(var configuration):
+      if let borrowing { configuration.borrowing = borrowing }
+      var apf = (try? PriorityAndFairness(configuration: configuration, version: version)) ?? (try! PriorityAndFairness(version: version))
       classifications = subjects.map { apf.classify($0) }
       serverClassifications = reviewers.map { apf.classify($0) }
       for index in classifications.indices { apf.prepareHand(&classifications[index]) }
@@ -40,7 +44,7 @@ struct AdmissionState {
   mutating func admit(_ request: UInt32, client: Int, kind: RequestKind, now: SimTime, deadline: SimTime) -> AdmissionDecision {
     if apf != nil {
       let classification = classifications[client]
-      let seats = kind == .list && !listTakesOneSeat ? Int.max : 1
+      let seats = kind == .list ? listSeats : 1
       return apf!.admit(request, classification: classification, seats: seats, now: now, deadline: deadline)
     }
     if maxInFlight != nil {

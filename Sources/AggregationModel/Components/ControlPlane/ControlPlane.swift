@@ -27,6 +27,10 @@ struct ControlPlane {
     case reviewArrives(review: UInt32, generation: UInt32)
     /// The control plane evaluated the review.
     case reviewHandled(review: UInt32, generation: UInt32)
+    /// APF's borrowing controller of an instance re-allocates the levels' seats (every 10 s).
+    case adjustConcurrency(instance: Int32, epoch: UInt32)
+    /// A step of a priority level's background demand starts (on every instance).
+    case backgroundStep(level: Int32, step: Int32)
 
     var modelEvent: ModelEvent { .controlPlane(self) }
   }
@@ -64,6 +68,8 @@ struct ControlPlane {
   let localHandlerStream: RandomSource
   /// The control plane's stream of SubjectAccessReview handling times.
   let reviewStream: RandomSource
+  /// Per instance and APF level: the level's time-series scope `<instance>/<level>`.
+  let levelScopes: [[String]]
 
   /// The control plane of `spec` (its streams were created in this order, after the clients').
   init(_ spec: ModelSpec, instances: Int, streams: StreamRegistry, filterStream: RandomSource, lanes: TimerLanes) {
@@ -79,9 +85,10 @@ struct ControlPlane {
     let subjects = spec.clients.map(\.identity)
     let reviewers = spec.extensionServers.map { $0.authorization?.identity ?? .serviceAccount(namespace: $0.service.namespace, name: $0.name) }
     admission = (0..<instances).map { _ in
-      AdmissionState(spec.controlPlane.admission, subjects: subjects, reviewers: reviewers, version: VersionBehaviour(spec.version))
+      AdmissionState(spec.controlPlane.admission, subjects: subjects, reviewers: reviewers, version: spec.version)
     }
     inFlight = Array(repeating: 0, count: instances)
+    levelScopes = admission.enumerated().map { instance, state in (state.apf?.levelNames ?? []).map { "\(instance)/\($0)" } }
   }
 
   /// The request reached its instance: the deadline starts, then the filters run. A request the
@@ -243,10 +250,12 @@ struct ControlPlane {
       guard let apf = state.apf else { continue }
       for (level, name) in apf.levelNames.enumerated() {
         let limit = apf.concurrencyLimits[level]
+        // With borrowing, seats are used against the time-weighted current limit.
+        let current = apf.borrows ? apf.concurrencyLimitStatistic(level: level).mean(upTo: end) : Double(limit)
         let waits = apf.queueWaitTally(level: level)
         levels.append(PriorityLevelMetrics(
-          instance: instance, level: name, concurrencyLimit: limit,
-          seatUtilisation: limit > 0 ? apf.seatsInUseStatistic(level: level).mean(upTo: end) / Double(limit) : 0,
+          instance: instance, level: name, concurrencyLimit: limit, meanConcurrencyLimit: limit > 0 ? current : 0,
+          seatUtilisation: limit > 0 && current > 0 ? apf.seatsInUseStatistic(level: level).mean(upTo: end) / current : 0,
           meanQueueLength: apf.queueLengthStatistic(level: level).mean(upTo: end),
           meanQueueWaitSeconds: waits.count > 0 ? waits.mean : 0,
           rejected: apf.rejectedCount(level: level), dispatched: waits.count))

@@ -80,7 +80,8 @@ struct ServerRuntime {
     pod.stalled.reserveCapacity(spec.workers)
     pod.inService.reserveCapacity(spec.workers)
     if let own = spec.ownAdmission {
-      pod.admission = AdmissionState(own, subjects: clients.map(\.identity), version: VersionBehaviour(version))
+      // A pod's own APF keeps its nominal limits (no borrowing controller runs for pods).
+      pod.admission = AdmissionState(own, subjects: clients.map(\.identity), version: version, borrowing: false)
     }
     return pod
   }

@@ -3,7 +3,7 @@ import SimCore
 /// The time series of a replication (`timeseries.csv`, DESIGN §5): at the end of every
 /// `timeBucket` from the start (warm-up included), one point per scope and metric, in a fixed
 /// order (clients, then APIServices, pods, service-backed APIServices' availability, namespace
-/// controllers, instances). Every metric is declared once in the catalogue (`TimeSeriesMetric`).
+/// controllers, instances, APF levels). Every metric is declared once in the catalogue (`TimeSeriesMetric`).
 struct TimeSeriesSampler {
   enum Event: ComponentEvent {
     /// A time-series bucket ends.
@@ -75,6 +75,13 @@ struct TimeSeriesSampler {
     }
     for instance in controlPlane.inFlight.indices {
       kernel.recorder.point(now, .instance, instanceNames[instance], .inFlight, Double(controlPlane.inFlight[instance]))
+    }
+    for instance in controlPlane.admission.indices {
+      guard let apf = controlPlane.admission[instance].apf else { continue }
+      for level in apf.levelNames.indices where apf.concurrencyLimits[level] > 0 {
+        kernel.recorder.point(now, .priorityLevel, controlPlane.levelScopes[instance][level], .concurrencyLimit,
+                              Double(apf.currentConcurrencyLimit(level: level)))
+      }
     }
     let next = now + bucket
     if next <= end { kernel.schedule(Event.bucketEnds, at: next) }

@@ -112,7 +112,8 @@ struct RunOptions: ParsableArguments {
     RunMetadata(
       aggsimVersion: AggSimVersion.current, gitCommit: ScenarioRunner.gitCommit(), scenario: loaded.file.name,
       scenarioHash: Fingerprint.hex(loaded.bytes), seed: seed, replications: replications, jobs: jobs,
-      commandLine: CommandLine.arguments, startTime: started, wallTimeSeconds: wall, events: events)
+      commandLine: CommandLine.arguments, startTime: started, wallTimeSeconds: wall, events: events,
+      timeBucketSeconds: Double(loaded.model.timeBucket.nanoseconds) / 1e9)
   }
 }
 

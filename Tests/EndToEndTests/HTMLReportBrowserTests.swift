@@ -14,19 +14,12 @@ struct HTMLReportBrowserTests {
 
   /// Runs chromium headless on `page` with `arguments`; returns (stdout, stderr).
   static func browse(_ page: String, _ arguments: [String]) throws -> (stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try #require(chromium))
-    process.arguments = ["--headless=new", "--disable-gpu", "--no-sandbox", "--window-size=1200,2000",
-                         "--user-data-dir=\(NSTemporaryDirectory())aggsim-chromium-\(UUID().uuidString)"]
-      + arguments + ["file://\(page)"]
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    let outcome = try AggsimBinaryTests.launch(
+      URL(fileURLWithPath: try #require(chromium)),
+      ["--headless=new", "--disable-gpu", "--no-sandbox", "--window-size=1200,2000",
+       "--user-data-dir=\(NSTemporaryDirectory())aggsim-chromium-\(UUID().uuidString)"] + arguments + ["file://\(page)"],
+      in: URL(fileURLWithPath: NSTemporaryDirectory()))
+    return (outcome.stdout, outcome.stderr)
   }
 
   /// The `<svg class="chart">` elements of `dom`, each from its opening tag to its `</svg>`.

@@ -13,20 +13,8 @@ struct NotebookTests {
   }()
 
   static func python(_ arguments: [String], environment: [String: String] = [:]) throws -> AggsimBinaryTests.Outcome {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3"] + arguments
-    process.currentDirectoryURL = AggsimBinaryTests.packageRoot.appendingPathComponent("notebooks-out")
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return .init(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                 stderr: String(decoding: stderr, as: UTF8.self))
+    try AggsimBinaryTests.launch(URL(fileURLWithPath: "/usr/bin/env"), ["python3"] + arguments,
+                                 in: AggsimBinaryTests.packageRoot.appendingPathComponent("notebooks-out"), environment: environment)
   }
 
   @Test("the notebook runs every cell against a fresh quickstart run and draws the latency, seat, availability, throughput, in-flight and pod charts",

@@ -178,18 +178,6 @@ enum SVGChart {
   /// A data value with four significant digits.
   static func number(_ x: Double) -> String { x.isFinite ? String(format: "%.4g", x) : "–" }
 
-  /// `text` safe inside XML text and attribute values.
-  static func escape(_ text: String) -> String {
-    var out = ""
-    for c in text {
-      switch c {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      default: out.append(c)
-      }
-    }
-    return out
-  }
+  /// `text` safe inside XML text and attribute values (HTML5 and SVG read XML's escapes).
+  static func escape(_ text: String) -> String { JUnitReport.escape(text) }
 }

@@ -75,7 +75,7 @@ struct ReplicationRecordWriter {
   mutating func write(_ records: ReplicationRecords) throws(OutputError) {
     let point = CSVValue.integer(self.point), replication = CSVValue.integer(self.replication)
     for p in records.timeSeries {
-      try timeSeries.append([point, replication, .number(p.time.seconds), .text(p.scopeKind), .text(p.scope),
+      try timeSeries.append([point, replication, .seconds(nanoseconds: p.time.nanoseconds), .text(p.scopeKind), .text(p.scope),
                              .text(p.metric), .number(p.value)])
     }
     for e in records.events {

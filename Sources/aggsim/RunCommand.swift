@@ -6,13 +6,14 @@ import SimCore
 import SimOutput
 
 /// `aggsim run`: runs scenario files and writes their CSVs and metadata into
-/// `<out>/<scenario name>/`, atomically.
+/// `<out>/<scenario name>/`, atomically; with `--report`, then `report.html` beside them.
 struct RunCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "run", abstract: "Run scenario files and write their results as CSV files.")
 
   @Argument(help: "Scenario files (YAML).") var scenarios: [String]
   @OptionGroup var options: RunOptions
+  @Flag(help: "Also write report.html (charts, no network) into each scenario's output directory.") var report = false
 
   func run() async throws {
     for path in scenarios {
@@ -20,6 +21,10 @@ struct RunCommand: AsyncParsableCommand {
       let outcome = try await options.runAndWrite(loaded)
       print(outcome.line)
       print(RunDigest.render(outcome.summaries))
+      if report {
+        let directory = (options.out.hasSuffix("/") ? options.out : options.out + "/") + loaded.file.name
+        print("report → \(try ReportCommand.writeHTML(directory: directory))")
+      }
     }
   }
 }
@@ -112,7 +117,8 @@ struct RunOptions: ParsableArguments {
     RunMetadata(
       aggsimVersion: AggSimVersion.current, gitCommit: ScenarioRunner.gitCommit(), scenario: loaded.file.name,
       scenarioHash: Fingerprint.hex(loaded.bytes), seed: seed, replications: replications, jobs: jobs,
-      commandLine: CommandLine.arguments, startTime: started, wallTimeSeconds: wall, events: events)
+      commandLine: CommandLine.arguments, startTime: started, wallTimeSeconds: wall, events: events,
+      timeBucketSeconds: Double(loaded.model.timeBucket.nanoseconds) / 1e9)
   }
 }
 

@@ -6,7 +6,8 @@ import SimCore
 import SimOutput
 
 /// `aggsim sweep`: runs a grid of parameter values (the scenario's `sweep:` or `--param`), one
-/// summary row set per point, into one `summary.csv` with a `sweep.csv` that names each point.
+/// summary row set per point, into one `summary.csv` with a `sweep.csv` that names each point,
+/// and prints the table across points (`SweepSummary`), also written as `sweep-summary.csv`.
 struct SweepCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "sweep", abstract: "Run a grid of parameter values and write one summary row set per point.")
@@ -34,7 +35,10 @@ struct SweepCommand: AsyncParsableCommand {
       }
       let wall = (ContinuousClock.now - clock).seconds
       try records.join(replications: outcomes.map(\.count))
-      return [SummaryTable(outcomes: outcomes).file(), OutputFile(name: "sweep.csv", text: pointsTable.rendered()),
+      let table = SummaryTable(outcomes: outcomes)
+      let across = SweepSummary(points: grid.points, keys: SweepSummary.keys(of: base.file.expectations), summaries: table.summaries)
+      print(across.text())
+      return [table.file(), OutputFile(name: "sweep.csv", text: pointsTable.rendered()), across.file(),
               try options.metadata(for: base, replications: options.replications(of: base), seed: options.seed(of: base),
                                    wall: wall, events: outcomes.joined().eventsHandled).outputFile()]
     }

@@ -23,11 +23,18 @@ struct AggsimBinaryTests {
 
   /// Runs aggsim with `arguments` in the package root.
   static func aggsim(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+    try launch(binary, arguments, in: packageRoot, environment: environment)
+  }
+
+  /// Runs `executable` with `arguments` in `directory` (with `environment` added to this
+  /// process's) and waits for it: its exit status and everything it wrote.
+  static func launch(_ executable: URL, _ arguments: [String], in directory: URL,
+                     environment: [String: String] = [:]) throws -> Outcome {
     let process = Process()
-    process.executableURL = binary
+    process.executableURL = executable
     process.arguments = arguments
+    process.currentDirectoryURL = directory
     if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-    process.currentDirectoryURL = packageRoot
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err

@@ -75,7 +75,7 @@ struct OutputDirectoryTests {
     try out.write([summary, metadata])
     #expect(try scratch.read("e2e/summary.csv") == first)
     #expect(first == builder.table().rendered())
-    #expect(first.contains("0,0,client,\"kubectl, \"\"admin\"\"\",latency_p50,s,0.1,,,,\n"))
+    #expect(first.contains("0,0,client,\"kubectl, \"\"admin\"\"\",latency_p50,s,0.1,,,,,,\n"))
     #expect(try scratch.read("e2e/metadata.json") == RunMetadataTests.sample.json())
   }
 

@@ -30,6 +30,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.1"),
+    // SHA-256 of APF's flow hash (apf_controller.go `hashFlowID`).
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
@@ -38,6 +40,7 @@ let package = Package(
       dependencies: [
         "CGSL",
         .product(name: "HeapModule", package: "swift-collections"),
+        .product(name: "DequeModule", package: "swift-collections"),
         .product(name: "Histogram", package: "hdrhistogram-swift"),
       ],
       swiftSettings: strict
@@ -49,7 +52,8 @@ let package = Package(
     ),
     .target(
       name: "AggregationModel",
-      dependencies: ["SimCore", .product(name: "DequeModule", package: "swift-collections")],
+      dependencies: ["SimCore", .product(name: "DequeModule", package: "swift-collections"),
+                     .product(name: "Crypto", package: "swift-crypto")],
       swiftSettings: strict
     ),
     .target(
@@ -64,6 +68,13 @@ let package = Package(
         "SimCore", "QueueingModels", "AggregationModel", "Scenario", "SimOutput",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
+      swiftSettings: strict
+    ),
+    // `make fuzz`: libFuzzer over the scenario reader and a budgeted run (a replayer otherwise).
+    .target(name: "CFuzzerDriver"),
+    .executableTarget(
+      name: "aggsim-fuzz",
+      dependencies: ["SimCore", "AggregationModel", "Scenario", "CFuzzerDriver"],
       swiftSettings: strict
     ),
     // `make bench`: the engine on M/M/1 against SimPy and the full model, allocations counted

@@ -66,8 +66,10 @@ public struct MultiServerQueue {
   }
 
   let configuration: StationConfiguration
-  let arrivalStream: RandomStream
-  let serviceStream: RandomStream
+  /// The run's streams (kept alive: the sources below draw from them).
+  let streams: StreamRegistry
+  let arrivalStream: RandomSource
+  let serviceStream: RandomSource
   var calendar = EventCalendar<Event>(capacity: 64)
   var waiting = Deque<Customer>()
   var busyServers = 0
@@ -78,8 +80,9 @@ public struct MultiServerQueue {
   /// A station whose streams `arrivals` and `service` come from `streams`.
   public init(_ configuration: StationConfiguration, streams: StreamRegistry) {
     self.configuration = configuration
-    arrivalStream = streams.stream("station/arrivals")
-    serviceStream = streams.stream("station/service")
+    self.streams = streams
+    arrivalStream = streams.stream("station/arrivals").source
+    serviceStream = streams.stream("station/service").source
     result = StationResult(wait: Tally(), waitBatches: BatchMeans(batchSize: configuration.batchSize),
                            arrivals: 0, blocked: 0, utilisation: 0, events: 0, duration: .zero)
     waiting.reserveCapacity(1_024)
@@ -100,7 +103,7 @@ public struct MultiServerQueue {
     return result
   }
 
-  mutating func arrive() {
+  @inline(__always) mutating func arrive() {
     let now = calendar.now
     arrived += 1
     if arrived < configuration.customers {
@@ -121,7 +124,7 @@ public struct MultiServerQueue {
     serve(customer)
   }
 
-  mutating func depart() {
+  @inline(__always) mutating func depart() {
     guard let next = waiting.popFirst() else {
       busyServers -= 1
       busy.record(Double(busyServers), at: calendar.now)
@@ -130,7 +133,7 @@ public struct MultiServerQueue {
     serve(next)  // the server that just finished takes the head of the queue
   }
 
-  mutating func serve(_ customer: Customer) {
+  @inline(__always) mutating func serve(_ customer: Customer) {
     if customer.counted {
       let wait = (calendar.now - customer.arrival).seconds
       result.wait.add(wait)

@@ -11,13 +11,23 @@ final class DiagnosticSink {
 
   init(file: String) { self.file = file }
 
-  func add(_ error: ScenarioError) {
-    if errors.count < ScenarioErrors.limit { errors.append(error) } else { omitted += 1 }
+  /// Whether `ScenarioErrors.limit` problems are kept already: later ones are only counted,
+  /// and their texts (a key suggestion, a quoted value) are not even built.
+  var isFull: Bool { errors.count >= ScenarioErrors.limit }
+
+  func add(_ error: @autoclosure () -> ScenarioError) {
+    if isFull { omitted += 1 } else { errors.append(error()) }
   }
 
   /// A problem at `mark`; without one, at the `--set` assignment that wrote `keyPath` (the
   /// last one whose path is `keyPath`, a prefix of it, or lies under it).
-  func report(at mark: Mark?, keyPath: String, expected: String, found: String) {
+  func report(at mark: Mark?, keyPath: @autoclosure () -> String, expected: @autoclosure () -> String,
+              found: @autoclosure () -> String) {
+    if isFull {
+      omitted += 1
+      return
+    }
+    let keyPath = keyPath(), expected = expected(), found = found()
     if let mark {
       add(ScenarioError(file: file, line: mark.line, column: mark.column, keyPath: keyPath,
                         expected: expected, found: found))

@@ -1,3 +1,5 @@
+internal import Foundation
+
 /// Checks on the raw bytes of a scenario file before Yams sees them, so that no input can
 /// exhaust memory or the stack: a size limit, UTF-8, and a nesting limit (libyaml's composer
 /// and Yams recurse once per level, so 100,000 nested `[` would overflow the stack).
@@ -7,6 +9,16 @@ enum InputGuard {
   /// The deepest nesting accepted, counting block indentation levels, `- `/`? ` entries that
   /// open a level on the same line, and flow `[`/`{` levels.
   static let maximumDepth = 64
+
+  /// The bytes of the file at `path`, read up to one byte past `maximumBytes` whatever the file
+  /// is (a regular file, a pipe such as `<(…)`, or a device such as /dev/zero, which would
+  /// otherwise be read forever); nil when it cannot be opened.
+  static func read(path: String) -> [UInt8]? {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+    defer { try? handle.close() }
+    guard let data = try? handle.read(upToCount: maximumBytes + 1) else { return nil }
+    return [UInt8](data)
+  }
 
   /// A problem with the raw text: position (1-based) and the error's `expected`/`found`.
   struct Problem: Error, Equatable {

@@ -208,6 +208,10 @@ public struct NodeReader {
         report(expected: "a rate of at most 1000000/s (one client; the model would need years of wall time beyond)")
         return nil
       }
+      guard rate.perSecond >= Self.minimumRate else {
+        report(expected: "a rate of at least 0.000001/s (one in 11.6 days; longer gaps exceed any run)")
+        return nil
+      }
       return rate
     } catch {
       report(expected: error.expected)
@@ -217,6 +221,9 @@ public struct NodeReader {
 
   /// The largest rate a scenario may give one client or process, per second.
   static let maximumRate = 1e6
+  /// The smallest rate a scenario may give, per second: one event in 10⁶ s (11.6 days), so
+  /// that a mean gap always fits the simulated clock.
+  static let minimumRate = 1e-6
 
   /// A Kubernetes minor release: `1.35`, `v1.35` or `v1.35.2` (a plain `1.35` is read as written).
   public func kubernetesVersion() -> KubernetesVersion? {

@@ -10,7 +10,8 @@ public import AggregationModel
 ///   replications: 10           # default 10, in [1, 1024]
 ///   seed: 1                    # default 1, in [0, 4294967295]: the base seed of all streams
 ///   kubernetesVersion: 1.35    # default KubernetesVersion.latest
-///   timeBucket: 10s            # default 10s, > 0: the width of a time-series bucket
+///   timeBucket: 10s            # default 10s, >= 1ms and at most 100000 buckets in duration:
+///                              #   the width of a time-series bucket
 /// ```
 public struct RunControl: Hashable, Sendable {
   /// Simulated time per replication, warm-up included (> 0).
@@ -28,7 +29,7 @@ public struct RunControl: Hashable, Sendable {
 
   /// A run of `duration`, with the documented defaults for everything else.
   public init(duration: SimDuration, warmup: SimDuration = .zero, replications: Int = 10, seed: UInt32 = 1,
-              kubernetesVersion: KubernetesVersion = .latest, timeBucket: SimDuration = .seconds(10)) {
+              kubernetesVersion: KubernetesVersion = .latest, timeBucket: SimDuration = ModelSpec.defaultTimeBucket) {
     self.duration = duration
     self.warmup = warmup
     self.replications = replications
@@ -37,17 +38,28 @@ public struct RunControl: Hashable, Sendable {
     self.timeBucket = timeBucket
   }
 
+  /// The most time-series buckets one replication may have: a day at 1 s, ten minutes at 6 ms.
+  /// Prometheus scrapes every 15–60 s; each bucket holds a row per series and scope, so beyond
+  /// this the time series alone would take gigabytes.
+  static let maximumBuckets: Int64 = 100_000
+
   static let keys = ["duration", "warmup", "replications", "seed", "kubernetesVersion", "timeBucket"]
 
   /// Reads `spec.run`, reporting every problem; nil if there was any.
   static func read(_ node: NodeReader) -> RunControl? {
     guard let run = node.mapping(knownKeys: keys) else { return nil }
+    let defaults = RunControl(duration: .zero)
     let duration = run.required("duration").flatMap { positiveDuration($0) }
-    let warmup = run.read("warmup", default: .zero) { $0.duration() }
-    let replications = run.read("replications", default: 10) { $0.integer(in: 1...1024) }
-    let seed = run.read("seed", default: 1) { $0.integer(in: 0...Int(UInt32.max)) }
-    let version = run.read("kubernetesVersion", default: .latest) { $0.kubernetesVersion() }
-    let bucket = run.read("timeBucket", default: .seconds(10)) { positiveDuration($0) }
+    let warmup = run.read("warmup", default: defaults.warmup) { $0.duration() }
+    let replications = run.read("replications", default: defaults.replications) { $0.integer(in: 1...1024) }
+    let seed = run.read("seed", default: Int(defaults.seed)) { $0.integer(in: 0...Int(UInt32.max)) }
+    let version = run.read("kubernetesVersion", default: defaults.kubernetesVersion) { $0.kubernetesVersion() }
+    let bucket = run.read("timeBucket", default: defaults.timeBucket) { $0.period() }
+    if let duration, let bucket, duration.nanoseconds / bucket.nanoseconds > maximumBuckets, let node = run.optional("timeBucket") {
+      let shortest = SimDuration.nanoseconds((duration.nanoseconds + maximumBuckets - 1) / maximumBuckets)
+      node.report(expected: "a bucket of at least \(DurationFormat.format(shortest)) (at most \(maximumBuckets) buckets in \(run.reader.path("duration")) \(DurationFormat.format(duration)))")
+      return nil
+    }
     if let duration, let warmup, warmup >= duration, let node = run.optional("warmup") {
       node.report(expected: "a duration shorter than \(run.reader.path("duration")) (\(duration))")
       return nil

@@ -3,8 +3,9 @@ internal import Foundation
 
 /// Reads scenario files: checks the raw bytes, composes the YAML with source positions,
 /// applies `--set` overrides, reads the top level and `spec.run`, and hands every other key of
-/// `spec` to the section type registered for it. Every problem of the file is collected and
-/// thrown together as `ScenarioErrors`; no input traps.
+/// `spec` to its section type in `Sections` (`ScenarioSections.fields`; any other key is an
+/// error with a did-you-mean). Every problem of the file is collected and thrown together as
+/// `ScenarioErrors`; no input traps.
 ///
 /// ```yaml
 /// apiVersion: aggsim.io/v1alpha1    # the only supported version
@@ -14,58 +15,46 @@ internal import Foundation
 ///   description: one slow backend   # optional
 /// spec:
 ///   run: {duration: 10m}            # see RunControl
-///   extensionServers: …             # one key per registered ScenarioSection
+///   extensionServers: …             # one key per section of `Sections`
 /// ```
-public struct ScenarioLoader: Sendable {
+public struct ScenarioLoader<Sections: ScenarioSections>: Sendable {
   /// The only `apiVersion` this release reads.
-  public static let apiVersion = "aggsim.io/v1alpha1"
+  public static var apiVersion: String { "aggsim.io/v1alpha1" }
   /// A tree may hold at most this many values once aliases are expanded.
-  static let maximumNodes = 1_000_000
+  static var maximumNodes: Int { 1_000_000 }
   /// Nesting limit of the composed tree (aliases expanded); the text is limited to 64 first.
-  static let maximumTreeDepth = 128
+  static var maximumTreeDepth: Int { 128 }
 
-  private var readers: [String: @Sendable (NodeReader) -> (any ScenarioSection)?] = [:]
-  /// Whole-file checks (cross-references between sections), run after every section was read.
-  private var checks: [@Sendable (SectionsRead) -> [ScenarioError]] = []
-
-  /// A loader that knows only `spec.run`.
+  /// A loader for the sections of `Sections` (`ScenarioLoader<NoSections>`: only `spec.run`).
   public init() {}
 
-  /// Reads `spec.<S.key>` with `S` from now on.
-  public mutating func register<S: ScenarioSection>(_ type: S.Type) {
-    readers[S.key] = { S(reading: $0) }
-  }
+  /// The sections, in the order they are read: by key.
+  static var fields: [SectionField<Sections>] { Sections.fields.sorted { $0.key < $1.key } }
 
-  /// Runs `check` after the sections of a file were read; its problems are reported with the
-  /// sections' own, so every problem of a file is reported together.
-  mutating func addCheck(_ check: @escaping @Sendable (SectionsRead) -> [ScenarioError]) {
-    checks.append(check)
-  }
-
-  /// The keys allowed under `spec`: `run` and each registered section's, sorted.
-  public var specKeys: [String] { ["run"] + readers.keys.sorted() }
+  /// The keys allowed under `spec`: `run` and each section's, sorted.
+  public var specKeys: [String] { ["run"] + Self.fields.map(\.key) }
 
   /// Reads the file at `path`; problems name it as given.
-  public func load(path: String, overrides: [String] = []) throws(ScenarioErrors) -> ScenarioFile {
+  public func load(path: String, overrides: [String] = []) throws(ScenarioErrors) -> ScenarioFile<Sections> {
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
     if let size, size > InputGuard.maximumBytes {
       throw ScenarioErrors([ScenarioError(file: path, line: 1, column: 1, keyPath: "",
                                           expected: "a file of at most 16 MiB", found: "\(size) bytes")])
     }
-    guard let data = FileManager.default.contents(atPath: path) else {
+    guard let bytes = InputGuard.read(path: path) else {
       throw ScenarioErrors([ScenarioError(file: path, line: 0, column: 0, keyPath: "",
                                           expected: "a readable file", found: "none")])
     }
-    return try load(bytes: [UInt8](data), file: path, overrides: overrides)
+    return try load(bytes: bytes, file: path, overrides: overrides)
   }
 
   /// Reads YAML text; problems name `file`.
-  public func load(yaml: String, file: String, overrides: [String] = []) throws(ScenarioErrors) -> ScenarioFile {
+  public func load(yaml: String, file: String, overrides: [String] = []) throws(ScenarioErrors) -> ScenarioFile<Sections> {
     try load(bytes: Array(yaml.utf8), file: file, overrides: overrides)
   }
 
   /// Reads the bytes of a file; problems name `file`.
-  public func load(bytes: [UInt8], file: String, overrides: [String] = []) throws(ScenarioErrors) -> ScenarioFile {
+  public func load(bytes: [UInt8], file: String, overrides: [String] = []) throws(ScenarioErrors) -> ScenarioFile<Sections> {
     let sink = DiagnosticSink(file: file)
     func fail(_ line: Int, _ column: Int, _ expected: String, _ found: String) -> ScenarioErrors {
       sink.add(ScenarioError(file: file, line: line, column: column, keyPath: "", expected: expected, found: found))
@@ -89,16 +78,21 @@ public struct ScenarioLoader: Sendable {
       let blank = bytes.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
       throw fail(1, 1, "a Scenario document", blank ? "an empty file" : "only comments")
     }
-    root = ScenarioOverrides.apply(overrides, to: root, sink: sink)
     if let (mark, expected) = Self.treeProblem(root) {
       throw fail(mark?.line ?? 1, mark?.column ?? 1, expected, "more")
+    }
+    root = ScenarioOverrides.apply(overrides, to: root, sink: sink)
+    if let (_, expected) = Self.treeProblem(root) {
+      sink.add(ScenarioError(file: "--set", line: 0, column: 0, keyPath: "", expected: "the file with its overrides to hold " + expected,
+                             found: "more"))
+      throw sink.result
     }
     let scenario = read(NodeReader(node: root, keyPath: "", sink: sink))
     guard sink.errors.isEmpty, let scenario else { throw sink.result }
     return scenario
   }
 
-  func read(_ document: NodeReader) -> ScenarioFile? {
+  func read(_ document: NodeReader) -> ScenarioFile<Sections>? {
     guard case .mapping = document.node else {
       document.report(expected: "a Scenario document (a mapping with apiVersion, kind, metadata and spec)")
       return nil
@@ -117,12 +111,12 @@ public struct ScenarioLoader: Sendable {
     }
     guard let spec = top.required("spec")?.mapping(knownKeys: specKeys) else { return nil }
     let run = spec.required("run").flatMap(RunControl.read)
-    var sections: [String: any ScenarioSection] = [:]
-    for key in readers.keys.sorted() {
-      if let node = spec.optional(key), let section = readers[key]?(node) { sections[key] = section }
+    var sections = Sections()
+    var failed: Set<String> = []
+    for field in Self.fields {
+      if let node = spec.optional(field.key), !field.read(node, &sections) { failed.insert(field.key) }
     }
-    let read = SectionsRead(sections: sections, present: Set(readers.keys.filter(spec.contains)), run: run)
-    for check in checks { for error in check(read) { document.sink.add(error) } }
+    for error in Sections.check(SectionsRead(sections: sections, failed: failed, run: run)) { document.sink.add(error) }
     guard let name, let description, let run else { return nil }
     return ScenarioFile(name: name, description: description, run: run, sections: sections)
   }

@@ -74,9 +74,12 @@ enum ScenarioOverrides {
                                found: FoundText.quoted(text)))
         continue
       }
-      guard let value = composeValue(assignment.value) else {
+      let value: Node
+      switch composeValue(assignment.value) {
+      case .success(let node): value = node
+      case .failure(let problem):
         sink.add(ScenarioError(file: origin, line: 0, column: 0, keyPath: assignment.keyPath,
-                               expected: "a YAML value", found: FoundText.quoted(assignment.value)))
+                               expected: problem.expected, found: problem.found ?? FoundText.quoted(assignment.value)))
         continue
       }
       do {
@@ -90,13 +93,26 @@ enum ScenarioOverrides {
     return root
   }
 
-  /// The value as a YAML node without marks (so problems with it name the assignment).
-  static func composeValue(_ text: String) -> Node? {
-    guard case .success(let checked) = InputGuard.check(Array(text.utf8)) else { return nil }
+  /// Why a `--set` value is not a value: what was expected, and what was found when it is not
+  /// the value's text itself.
+  struct ValueProblem: Error {
+    var expected: String
+    var found: String?
+  }
+
+  /// The value as a YAML node without marks (so problems with it name the assignment); a value
+  /// too large or too deep once its aliases are expanded (an alias bomb) is refused here, before
+  /// it is copied or merged into the file.
+  static func composeValue(_ text: String) -> Result<Node, ValueProblem> {
+    guard case .success(let checked) = InputGuard.check(Array(text.utf8)) else { return .failure(ValueProblem(expected: "a YAML value")) }
     guard let node = try? Yams.compose(yaml: checked) else {
-      return (try? Yams.compose(yaml: "x: " + checked)) == nil ? nil : Node.scalar(.init("", .implicit, .plain))
+      return (try? Yams.compose(yaml: "x: " + checked)) == nil
+        ? .failure(ValueProblem(expected: "a YAML value")) : .success(Node.scalar(.init("", .implicit, .plain)))
     }
-    return unmarked(node)
+    if let (_, expected) = ScenarioLoader<NoSections>.treeProblem(node) {
+      return .failure(ValueProblem(expected: "a value of " + expected, found: "more"))
+    }
+    return .success(unmarked(node))
   }
 
   static func unmarked(_ node: Node) -> Node {

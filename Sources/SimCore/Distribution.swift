@@ -54,15 +54,28 @@ public enum Distribution: Hashable, Sendable {
   /// (Marsaglia–Tsang rejection); a mixture draws one uniform variate, then its component's.
   /// - Complexity: O(1), without allocation, for the parametric kinds; O(log n) for an
   ///   empirical distribution of n points; O(components) plus the component's cost for a mixture.
-  public func sample(_ stream: RandomStream) -> SimDuration {
-    let g = stream.generator
+  public func sample(_ stream: RandomStream) -> SimDuration { sample(stream.source) }
+
+  /// One variate drawn from `source` (a stream's plain-value handle, for a model's hot path).
+  /// A constant is answered inline (the model's filter, local-serve and registration times
+  /// usually are); every other case draws through GSL in `sampleGeneral`.
+  @inlinable public func sample(_ source: RandomSource) -> SimDuration {
+    switch self {
+    case .constant(let value): return value
+    default: return sampleGeneral(source)
+    }
+  }
+
+  /// One variate of any distribution, drawn through GSL.
+  @usableFromInline func sampleGeneral(_ source: RandomSource) -> SimDuration {
+    let g = source.generator
     switch self {
     case .constant(let value):
       return value
     case .uniform(let min, let max):
       return .seconds(gsl_ran_flat(g, min.seconds, max.seconds))
     case .exponential(let mean):
-      return .seconds(stream.exponentialSeconds(mean: mean.seconds))
+      return .seconds(source.exponentialSeconds(mean: mean.seconds))
     case .normal(let mean, let standardDeviation):
       // X = mean + Z with Z ~ N(0, sd²) conditioned on Z >= -mean.
       guard standardDeviation.nanoseconds > 0 else { return mean }
@@ -85,7 +98,7 @@ public enum Distribution: Hashable, Sendable {
       return empirical.value(atUniform: gsl_rng_uniform(g))
     case .mixture(let components):
       guard let index = Self.componentIndex(components, uniform: gsl_rng_uniform(g)) else { return .zero }
-      return components[index].distribution.sample(stream)
+      return components[index].distribution.sample(source)
     }
   }
 

@@ -30,6 +30,38 @@ public final class RandomStream {
 
   deinit { gsl_rng_free(generator) }
 
+  /// The stream as a plain value for a model's hot path (no reference counting when copied).
+  public var source: RandomSource { RandomSource(generator: generator) }
+
+  /// A uniform variate in [0, 1).
+  public func uniform() -> Double { source.uniform() }
+
+  /// A uniform variate in (0, 1): never exactly zero, safe for logarithms.
+  public func uniformPositive() -> Double { source.uniformPositive() }
+
+  /// A uniform integer in 0..<n (n ≥ 1).
+  public func integer(below n: Int) -> Int { source.integer(below: n) }
+
+  /// True with probability `p`.
+  public func bernoulli(_ p: Double) -> Bool { source.bernoulli(p) }
+
+  /// An exponential variate with the given mean.
+  public func exponential(mean: SimDuration) -> SimDuration { source.exponential(mean: mean) }
+
+  /// An exponential variate in seconds (see `RandomSource.exponentialSeconds(mean:)`).
+  func exponentialSeconds(mean: Double) -> Double { source.exponentialSeconds(mean: mean) }
+
+  /// A raw 32-bit output of the generator (for tests of the stream itself).
+  public func next32() -> UInt32 { UInt32(truncatingIfNeeded: gsl_rng_get(generator)) }
+}
+
+/// A `RandomStream`'s generator as a plain value: copying it costs no reference counting, so a
+/// model's components keep these in their tables and draw from them on every event. It draws from
+/// the stream that made it (`RandomStream.source`), and is valid only while that stream lives: a
+/// model keeps its `StreamRegistry` (which owns every stream) for its whole run.
+public struct RandomSource {
+  let generator: UnsafeMutablePointer<gsl_rng>
+
   /// A uniform variate in [0, 1).
   public func uniform() -> Double { gsl_rng_uniform(generator) }
 
@@ -57,12 +89,10 @@ public final class RandomStream {
   func exponentialSeconds(mean: Double) -> Double {
     gsl_cdf_exponential_Qinv(gsl_rng_uniform_pos(generator), mean)
   }
-
-  /// A raw 32-bit output of the generator (for tests of the stream itself).
-  public func next32() -> UInt32 { UInt32(truncatingIfNeeded: gsl_rng_get(generator)) }
 }
 
 @available(*, unavailable) extension RandomStream: Sendable {}
+@available(*, unavailable) extension RandomSource: Sendable {}
 
 /// GSL's error handler aborts the process by default; aggsim validates parameters before every
 /// GSL call and reads NaN results instead, so the handler is switched off once per process.

@@ -37,11 +37,20 @@ public struct CSVTable: Hashable, Sendable {
   /// The whole table as CSV text: header line, then one line per row, each ended by `\n`.
   public func rendered() -> String {
     var out = ""
-    CSVTable.appendLine(columns.lazy.map(CSVTable.quoted), to: &out)
-    for row in rows {
-      CSVTable.appendLine(row.lazy.map { CSVTable.quoted($0.unquoted) }, to: &out)
-    }
+    CSVTable.appendHeader(columns, to: &out)
+    for row in rows { CSVTable.appendRow(row, to: &out) }
     return out
+  }
+
+  /// Appends the header line of `columns` to `out`, as `rendered()` writes it.
+  static func appendHeader(_ columns: [String], to out: inout String) {
+    appendLine(columns.lazy.map(quoted), to: &out)
+  }
+
+  /// Appends `row` as one line to `out`, as `rendered()` writes it (`CSVFileWriter` writes the
+  /// same bytes row by row).
+  static func appendRow(_ row: [CSVValue], to out: inout String) {
+    appendLine(row.lazy.map { quoted($0.unquoted) }, to: &out)
   }
 
   /// The rendered text as UTF-8 bytes, ready for `OutputDirectory`.

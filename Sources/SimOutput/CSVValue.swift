@@ -55,3 +55,21 @@ extension CSVValue {
   /// `.integer` from an `Int` (a count, an index).
   public static func integer(_ i: Int) -> CSVValue { .integer(Int64(i)) }
 }
+
+extension CSVValue {
+  /// A time or duration of `nanoseconds` as exact decimal seconds, with no floating-point
+  /// rounding: the integer seconds, then the fraction without trailing zeros, e.g. 30 s → `30`,
+  /// 30.5 s → `30.5`, 1 ns → `0.000000001`, −1.25 s → `-1.25` (never `30.000000000000004`).
+  public static func seconds(nanoseconds: Int64) -> CSVValue {
+    let magnitude = nanoseconds.magnitude
+    let whole = magnitude / 1_000_000_000, fraction = magnitude % 1_000_000_000
+    var text = (nanoseconds < 0 ? "-" : "") + String(whole)
+    if fraction != 0 {
+      var digits = String(fraction)
+      digits = String(repeating: "0", count: 9 - digits.count) + digits
+      while digits.last == "0" { digits.removeLast() }
+      text += "." + digits
+    }
+    return .text(text)
+  }
+}

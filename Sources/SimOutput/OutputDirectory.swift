@@ -2,16 +2,20 @@
 /// failed or interrupted run never leaves a half-written result in place of a good one.
 ///
 /// `write(_:)` stages every file in the sibling directory `<root>/.<scenario>.partial-<pid>`
-/// (each file fsynced, then the directory), moves the previous result aside to
-/// `<root>/.<scenario>.old-<pid>`, renames the staged directory to `<root>/<scenario>`, and
-/// removes the old one. On any error before the swap the staging directory is removed and the
-/// previous result is untouched; if the final rename fails, the previous result is renamed back.
-/// A crash between the two renames leaves the previous result intact in `.<scenario>.old-<pid>`.
+/// (each file fsynced, then the directory); `write(streaming:)` does the same with files that a
+/// run streams there while it goes on (`StagedWrite`). Before anything runs, the write takes an
+/// exclusive lock on `<root>/.<scenario>.lock` (a second run into the same directory fails at
+/// once with `OutputError.busy`), refuses a target that is not a directory (never deleting it),
+/// checks the free space against the caller's estimate, and removes the staging and old
+/// directories of killed runs. The staged directory then takes the previous result's place in
+/// one `renameat2(RENAME_EXCHANGE)`, so that at every instant `<root>/<scenario>` holds either
+/// the whole previous result or the whole new one; the previous result, now in the staging
+/// directory's name, is removed. Where the file system cannot exchange, the previous result is
+/// moved aside to `<root>/.<scenario>.old-<pid>` first (a crash between the two renames then
+/// leaves it there). On any error before the swap the staging directory is removed and the
+/// previous result is untouched.
 ///
-/// Leftovers of killed runs (`.<scenario>.partial-<pid>` and `.<scenario>.old-<pid>` whose
-/// process no longer exists, or whose pid is this process's) are ignored while writing and
-/// removed after the next successful write. One process should write one scenario directory at a
-/// time; different scenarios, or different processes, may write under the same root concurrently.
+/// The lock file stays (removing a lock file races with a process about to lock it); it is empty.
 public struct OutputDirectory: Hashable, Sendable {
   /// Directory holding one subdirectory per scenario, e.g. `notebooks-out`.
   public let root: String
@@ -35,6 +39,9 @@ public struct OutputDirectory: Hashable, Sendable {
   /// `<root>/.<scenario>.partial-<pid>`: where this process stages a write.
   public var stagingPath: String { "\(root)/\(stagingPrefix)\(SystemCalls.processID)" }
 
+  /// `<root>/.<scenario>.lock`: the lock a write holds from its start to its end.
+  public var lockPath: String { "\(root)/.\(scenario).lock" }
+
   private var stagingPrefix: String { ".\(scenario).partial-" }
   private var oldPrefix: String { ".\(scenario).old-" }
   private var oldPath: String { "\(root)/\(oldPrefix)\(SystemCalls.processID)" }
@@ -45,6 +52,32 @@ public struct OutputDirectory: Hashable, Sendable {
   ///   failed system call (naming the path and the system error); the previous results are then
   ///   unchanged and no staging directory remains.
   public func write(_ files: [OutputFile]) throws(OutputError) {
+    try Self.checkNames(files)
+    try beginWrite(estimatedBytes: UInt64(files.reduce(0) { $0 + $1.bytes.count })).commit(files)
+  }
+
+  /// Replaces the scenario's results with the files `body` streams into the staging directory
+  /// (`StagedWrite.openPart(of:key:)`, `StagedWrite.joinParts(of:keys:)`) and the small files it
+  /// returns, creating `root` if needed. Nothing is in place until `body` has returned: when it
+  /// throws (or the process dies), the previous results are unchanged; the staging directory
+  /// is removed at once, or after the next good write when the process died.
+  /// - Throws: what `body` throws, or `OutputError` as `write(_:)` does.
+  /// `estimatedBytes` is what the files will take; a file system with less free space fails
+  /// before `body` runs.
+  public func write(estimatedBytes: UInt64 = 0, streaming body: (StagedWrite) async throws -> [OutputFile]) async throws {
+    let staged = try beginWrite(estimatedBytes: estimatedBytes)
+    let files: [OutputFile]
+    do {
+      files = try await body(staged)
+    } catch {
+      staged.discard()
+      throw error
+    }
+    try staged.commit(files)
+  }
+
+  /// Throws for a file name that is empty, `.`, `..`, or holds `/` or NUL, and for a name given twice.
+  static func checkNames(_ files: [OutputFile]) throws(OutputError) {
     var seen: Set<String> = []
     for file in files {
       let name = file.name
@@ -53,41 +86,69 @@ public struct OutputDirectory: Hashable, Sendable {
       }
       guard seen.insert(name).inserted else { throw .duplicateFileName(name) }
     }
-    try SystemCalls.makeDirectory(root, intermediates: true)
-    let staging = stagingPath
-    do {
-      try SystemCalls.removeTree(staging)
-      try SystemCalls.makeDirectory(staging)
-      for file in files { try SystemCalls.writeNewFile("\(staging)/\(file.name)", file.bytes) }
-      try SystemCalls.syncDirectory(staging)
-      try swapIntoPlace(staging)
-    } catch {
-      try? SystemCalls.removeTree(staging)
-      throw error
-    }
-    try? SystemCalls.removeTree(oldPath)
-    removeStaleLeftovers()
   }
 
-  /// Moves the current results aside and renames `staging` into their place.
-  private func swapIntoPlace(_ staging: String) throws(OutputError) {
-    let target = path, old = oldPath
-    try SystemCalls.removeTree(old)
-    let hadResults = try SystemCalls.kind(target) != nil
-    if hadResults { try SystemCalls.rename(target, old) }
-    do {
-      try SystemCalls.rename(staging, target)
+  /// Creates `root` if needed, takes the lock, checks the target and the free space, removes
+  /// killed runs' leftovers, and creates a fresh, empty staging directory (with its `.parts`).
+  func beginWrite(estimatedBytes: UInt64 = 0) throws(OutputError) -> StagedWrite {
+    try SystemCalls.makeDirectory(root, intermediates: true)
+    guard let lock = try SystemCalls.tryLock(lockPath) else { throw .busy(path: path, lockFile: lockPath) }
+    let staged = StagedWrite(directory: self, path: stagingPath, lock: lock)
+    do throws(OutputError) {
+      if try SystemCalls.kind(path) == .other { throw OutputError.notADirectory(path) }
+      if let free = SystemCalls.freeBytes(root), free < estimatedBytes {
+        throw OutputError.insufficientSpace(path: path, needed: estimatedBytes, available: free)
+      }
+      removeLeftovers()
+      try SystemCalls.removeTree(staged.path)
+      try SystemCalls.makeDirectory(staged.path)
+      try SystemCalls.makeDirectory(staged.partsPath)
     } catch {
-      if hadResults { try? SystemCalls.rename(old, target) }
+      staged.discard()
       throw error
+    }
+    return staged
+  }
+
+  /// Puts `staging` in the results' place: exchanged with the previous results in one step
+  /// (then removed, holding them), or renamed when there were none or the file system cannot
+  /// exchange (then with the previous results moved aside first, and back on failure).
+  func swapIntoPlace(_ staging: String) throws(OutputError) {
+    let target = path, old = oldPath
+    switch try SystemCalls.kind(target) {
+    case .other:
+      throw .notADirectory(target)
+    case .directory:
+      if try SystemCalls.exchange(staging, target) {
+        try SystemCalls.syncDirectory(root)
+        try? SystemCalls.removeTree(staging)
+        return
+      }
+      try SystemCalls.removeTree(old)
+      try SystemCalls.rename(target, old)
+      do {
+        try SystemCalls.rename(staging, target)
+      } catch {
+        try? SystemCalls.rename(old, target)
+        throw error
+      }
+    case nil:
+      try SystemCalls.rename(staging, target)
     }
     try SystemCalls.syncDirectory(root)
   }
 
-  /// Best effort: removes this scenario's `.partial-<pid>` and `.old-<pid>` entries whose
-  /// process is gone. Failures are ignored (the results are already in place).
-  private func removeStaleLeftovers() {
+  /// Best effort, under the lock: removes the previous results moved aside, and this scenario's
+  /// `.partial-<pid>` and `.old-<pid>` entries whose process is gone. A previous result that a
+  /// killed run had moved aside while the results' place is empty (a kill between the two
+  /// renames of the fallback) is first put back. Failures are ignored.
+  func removeLeftovers() {
+    try? SystemCalls.removeTree(oldPath)
     guard let names = try? SystemCalls.list(root) else { return }
+    if (try? SystemCalls.kind(path)) == .some(nil),
+       let movedAside = names.filter({ $0.hasPrefix(oldPrefix) }).sorted().last {
+      try? SystemCalls.rename("\(root)/\(movedAside)", path)
+    }
     for name in names {
       let suffix: Substring
       if name.hasPrefix(stagingPrefix) {

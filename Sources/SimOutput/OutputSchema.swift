@@ -56,7 +56,8 @@ extension String {
 /// observation per row, stable column order, times in seconds of simulated time.
 public enum OutputSchema {
   /// `summary.csv`: one row per (sweep point, replication or `all`, scope, metric). A
-  /// replication row fills `value`; the `all` row fills `mean`, `ci95_low`, `ci95_high` and `n`.
+  /// replication row fills `value`; the `all` row fills `mean`, `ci95_low`, `ci95_high`, `n`,
+  /// `min` and `max`.
   public static let summary = CSVSchema(
     fileName: "summary.csv",
     columns: [
@@ -71,6 +72,8 @@ public enum OutputSchema {
       .init("ci95_low", "lower end of the 95% Student-t interval of the mean (`all` row, n ≥ 2)"),
       .init("ci95_high", "upper end of the 95% Student-t interval of the mean (`all` row, n ≥ 2)"),
       .init("n", "number of replications with a finite value (`all` row only)"),
+      .init("min", "smallest finite value over the replications (`all` row only)"),
+      .init("max", "largest finite value over the replications (`all` row only)"),
     ])
 
   /// `timeseries.csv`: one row per (sweep point, replication, time bucket, scope, metric).
@@ -79,7 +82,7 @@ public enum OutputSchema {
     columns: [
       .init("sweep_point", "index of the sweep point, 0 when the scenario has no sweep"),
       .init("replication", "replication index from 0"),
-      .init("time_s", "end of the time bucket, seconds of simulated time"),
+      .init("time_s", "end of the time bucket, seconds of simulated time, exact to the nanosecond (e.g. `30`, `30.5`, `0.000000001`); the bucket width is `time_bucket_s` in metadata.json"),
       .init("scope_kind", "what the scope is: `client`, `apiservice`, `pod`, `instance`"),
       .init("scope", "the client, APIService, pod (`server/index`) or control-plane instance"),
       .init("metric", "metric name, e.g. `completions_200`, `mean_latency_s`, `available`, `proxies_available`, `discovery_stale_instances`, `terminating_namespaces`, `busy_workers`, `queue_length`, `in_flight`"),
@@ -111,8 +114,8 @@ public enum OutputSchema {
       .init("start_s", "when the client sent it, seconds of simulated time"),
       .init("end_s", "when the client got the answer, seconds of simulated time"),
       .init("latency_s", "end_s − start_s, seconds"),
-      .init("status", "HTTP status the client saw, e.g. 200, 429, 503, 504 (0: the client gave up)"),
-      .init("reason", "why, for a failure, e.g. `503_discovery_timeout`, `503_unavailable`, `client_timeout`"),
+      .init("status", "HTTP status the client saw, e.g. 200, 404, 429, 500, 503, 504 (0: no answer came)"),
+      .init("reason", "why it ended, empty for a 200: one of the reasons listed below the table, e.g. `504_deadline`, `503_discovery_timeout`, `client_timeout`"),
       .init("attempts", "number of attempts including retries"),
     ])
 

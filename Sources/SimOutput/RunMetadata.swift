@@ -2,7 +2,8 @@ public import Foundation
 
 /// What produced one scenario's results, written as `metadata.json` next to the CSVs: the
 /// program (version, git commit), the input (scenario name and fingerprint), the run's
-/// parameters (seed, replications, jobs, command line) and its cost (wall time, events).
+/// parameters (seed, replications, jobs, command line, time-bucket width) and its cost (wall
+/// time, events).
 ///
 /// This is the **only** output that holds wall-clock values (`startTime`, `wallTimeSeconds`,
 /// `eventsPerSecond`) or the thread count (`jobs`); the CSVs never do, so they are byte-identical
@@ -35,12 +36,15 @@ public struct RunMetadata: Hashable, Sendable, Codable {
   public var events: Int
   /// Anything else worth recording (sweep parameters, host, flags), key → value.
   public var extras: [String: String]
+  /// Width of the time buckets of `timeseries.csv`, seconds (`time_bucket_s`; nil, not written,
+  /// when unknown, e.g. in metadata written before it was recorded).
+  public var timeBucketSeconds: Double?
 
   /// The metadata of one run; `scenarioHash` is usually `Fingerprint.hex(scenarioFileBytes)`.
   public init(
     aggsimVersion: String, gitCommit: String, scenario: String, scenarioHash: String, seed: UInt32,
     replications: Int, jobs: Int, commandLine: [String], startTime: Date, wallTimeSeconds: Double,
-    events: Int, extras: [String: String] = [:]
+    events: Int, extras: [String: String] = [:], timeBucketSeconds: Double? = nil
   ) {
     self.aggsimVersion = aggsimVersion
     self.gitCommit = gitCommit
@@ -54,6 +58,7 @@ public struct RunMetadata: Hashable, Sendable, Codable {
     self.wallTimeSeconds = wallTimeSeconds
     self.events = events
     self.extras = extras
+    self.timeBucketSeconds = timeBucketSeconds
   }
 
   /// The file name the metadata is written under.
@@ -68,7 +73,7 @@ public struct RunMetadata: Hashable, Sendable, Codable {
     case aggsimVersion = "aggsim_version", gitCommit = "git_commit", scenario
     case scenarioHash = "scenario_hash", seed, replications, jobs, commandLine = "command_line"
     case startTime = "start_time", wallTimeSeconds = "wall_time_s", events
-    case eventsPerSecond = "events_per_s", extras
+    case eventsPerSecond = "events_per_s", extras, timeBucketSeconds = "time_bucket_s"
   }
 
   /// Encodes every field (`events_per_s` included, derived) under its snake_case key.
@@ -87,6 +92,7 @@ public struct RunMetadata: Hashable, Sendable, Codable {
     try c.encode(eventsPerSecond.isFinite ? eventsPerSecond : nil, forKey: .eventsPerSecond)
     try c.encode(events, forKey: .events)
     try c.encode(extras, forKey: .extras)
+    try c.encodeIfPresent(timeBucketSeconds, forKey: .timeBucketSeconds)
   }
 
   /// Decodes what `encode(to:)` wrote (`events_per_s` is ignored: it is derived).
@@ -109,6 +115,7 @@ public struct RunMetadata: Hashable, Sendable, Codable {
     wallTimeSeconds = try c.decodeIfPresent(Double.self, forKey: .wallTimeSeconds) ?? .nan
     events = try c.decode(Int.self, forKey: .events)
     extras = try c.decode([String: String].self, forKey: .extras)
+    timeBucketSeconds = try c.decodeIfPresent(Double.self, forKey: .timeBucketSeconds)
   }
 
   /// The metadata as JSON text (keys sorted, pretty-printed, trailing newline).

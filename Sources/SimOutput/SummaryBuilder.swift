@@ -2,7 +2,8 @@ import SimCore
 
 /// Collects per-replication values of summary metrics and emits the tidy rows of `summary.csv`
 /// (`OutputSchema.summary`): one row per replication with its `value`, then one `all` row with
-/// the mean, the 95% Student-t interval (`ConfidenceInterval.studentT`) and `n`.
+/// the mean, the 95% Student-t interval (`ConfidenceInterval.studentT`), `n`, and the min and
+/// max over replications.
 ///
 /// Determinism: metrics are kept in an array, never a `Dictionary` or `Set`, and rows come out
 /// sorted by sweep point, scope kind, scope and metric (String `<`, independent of locale), then
@@ -11,7 +12,8 @@ import SimCore
 ///
 /// The `all` row: `n` counts the finite values (NaN and ±∞, e.g. a percentile of no requests,
 /// are left out, as `ConfidenceInterval.studentT` does); `mean` is their mean (empty when
-/// n = 0); `ci95_low`/`ci95_high` are empty when n < 2.
+/// n = 0); `ci95_low`/`ci95_high` are empty when n < 2; `min`/`max` are the smallest and largest
+/// finite values (empty when n = 0).
 ///
 /// - Complexity: `rows()` O(m log m + total values) for m metrics.
 public struct SummaryBuilder: Sendable {
@@ -63,7 +65,7 @@ public struct SummaryBuilder: Sendable {
       let m = metrics[i]
       let key: [CSVValue] = [.text(m.scopeKind), .text(m.scope), .text(m.metric), .text(m.unit)]
       for (r, value) in m.values.enumerated() {
-        rows.append([.integer(m.sweepPoint), .integer(r)] + key + [.number(value), .empty, .empty, .empty, .empty])
+        rows.append([.integer(m.sweepPoint), .integer(r)] + key + [.number(value), .empty, .empty, .empty, .empty, .empty, .empty])
       }
       rows.append([.integer(m.sweepPoint), .text("all")] + key + allColumns(m.values))
     }
@@ -77,13 +79,14 @@ public struct SummaryBuilder: Sendable {
     return table
   }
 
-  /// `value, mean, ci95_low, ci95_high, n` of an `all` row.
+  /// `value, mean, ci95_low, ci95_high, n, min, max` of an `all` row.
   private func allColumns(_ values: [Double]) -> [CSVValue] {
     let finite = values.filter(\.isFinite)
+    let range: [CSVValue] = [.number(finite.min()), .number(finite.max())]
     if let ci = ConfidenceInterval.studentT(of: finite, level: level) {
-      return [.empty, .number(ci.mean), .number(ci.low), .number(ci.high), .integer(ci.count)]
+      return [.empty, .number(ci.mean), .number(ci.low), .number(ci.high), .integer(ci.count)] + range
     }
     let mean: CSVValue = finite.isEmpty ? .empty : .number(finite[0])  // n ≤ 1
-    return [.empty, mean, .empty, .empty, .integer(finite.count)]
+    return [.empty, mean, .empty, .empty, .integer(finite.count)] + range
   }
 }

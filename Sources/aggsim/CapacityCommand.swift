@@ -3,11 +3,15 @@ import ArgumentParser
 import Foundation
 import Scenario
 import SimCore
+import SimOutput
 
 /// `aggsim capacity`: the highest load (or the lowest replica count …) that still meets an SLO,
 /// by bisection. At each step the scenario runs with the parameter set to the midpoint; the SLO
 /// is met when the whole 95% interval of the metric's mean lies within the bound, so the answer
 /// holds with confidence, not just on average.
+///
+/// Every step is written to `<out>/<scenario>-capacity/capacity.csv` (atomically, with the run's
+/// metadata). Exit 0 with an answer; 1 when no value in the range meets the SLO.
 struct CapacityCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "capacity", abstract: "Find the highest (or lowest) parameter value that still meets an SLO, by bisection.")
@@ -16,66 +20,150 @@ struct CapacityCommand: AsyncParsableCommand {
 
   @Argument(help: "The scenario file (YAML).") var scenario: String
   @Option(help: "The parameter to search, as a key path, e.g. spec.clients[0].workload.poisson.") var param: String
-  @Option(help: "Lower end of the search range.") var low: Double
-  @Option(help: "Upper end of the search range.") var high: Double
+  @Option(parsing: .unconditional, help: "Lower end of the search range.") var low: Double
+  @Option(parsing: .unconditional, help: "Upper end of the search range.") var high: Double
   @Option(help: "Text appended to the number when it is set, e.g. /s for a rate.") var suffix = ""
   @Flag(help: "The parameter is an integer (replicas, workers).") var integer = false
   @Option(help: "highest: the largest value that meets the SLO (load); lowest: the smallest (replicas).") var find = Direction.highest
-  @Option(help: "The SLO's metric, as in summary.csv, e.g. latency_p99.") var metric: String
+  @Option(help: "The SLO's metric, as in summary.csv, e.g. latency_p99_s.") var metric: String
   @Option(help: "The SLO's scope: client/<name>, apiservice/<name>, pod/<server>/<i> or all.") var scope = "all"
-  @Option(help: "Upper bound of the metric.") var max: Double?
-  @Option(help: "Lower bound of the metric.") var min: Double?
-  @Option(help: "Bisection steps.") var iterations = 8
+  @Option(parsing: .unconditional, help: "Upper bound of the metric.") var max: Double?
+  @Option(parsing: .unconditional, help: "Lower bound of the metric.") var min: Double?
+  @Option(parsing: .unconditional, help: "Bisection steps.") var iterations = 8
+  @Option(help: "table (for people) or json (one document on stdout, for programs).") var format = OutputFormat.table
+
+  /// The search in `--format json`: its steps, the answer (nil when no value meets the SLO or the
+  /// whole range does) and the verdict's text.
+  struct Result: Encodable {
+    struct StepResult: Encodable {
+      var value: String
+      var mean, ciLow, ciHigh: Double?
+      var meets: Bool
+    }
+    var parameter, metric, scope, find, verdict: String
+    var steps: [StepResult]
+    var answer: String?
+  }
   @OptionGroup var options: RunOptions
 
   func validate() throws {
+    for (name, value) in [("--low", low), ("--high", high), ("--max", max), ("--min", min)] {
+      if let value, !value.isFinite { throw ValidationError("\(name) must be a finite number, found \(value)") }
+    }
+    if integer {
+      for (name, value) in [("--low", low), ("--high", high)] where value.rounded() != value || value < 1 {
+        throw ValidationError("with --integer, \(name) must be a whole number of at least 1, found \(value)")
+      }
+    }
     guard low < high else { throw ValidationError("--low must be below --high, found \(low) and \(high)") }
     guard max != nil || min != nil else { throw ValidationError("give the SLO bound: --max and/or --min") }
     guard (1...30).contains(iterations) else { throw ValidationError("--iterations must be in 1…30, found \(iterations)") }
+    guard let sloMetric = MetricCatalogue.summaryMetric(named: metric) else {
+      throw ValidationError("--metric must be a summary metric, found \(metric); metrics: "
+                            + MetricCatalogue.summary.map(\.name).joined(separator: ", "))
+    }
+    let kind = scope.split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
+    guard sloMetric.scopeKinds.contains(where: { $0.rawValue == kind && ($0 == .all) == (scope == "all") }) else {
+      throw ValidationError("--scope \(scope) has no \(metric); its scopes are "
+                            + sloMetric.scopeKinds.map(\.pattern).joined(separator: ", "))
+    }
   }
+
+  /// Exit code when no value in the range meets the SLO.
+  static let noValueMeetsExitCode: Int32 = 1
 
   func run() async throws {
     var good = find == .highest ? low : high   // the end expected to meet the SLO
     var bad = find == .highest ? high : low    // the end expected to miss it
-    var rows: [[String]] = []
-    /// Runs the scenario at `value`, adds its row and returns whether it meets the SLO.
+    var steps: [Step] = []
+    let clock = ContinuousClock.now
+    /// Runs the scenario at `value`, keeps its step and returns whether it meets the SLO.
     func step(_ value: Double) async throws -> Bool {
-      let (meets, mean, ci) = try await evaluate(value)
-      rows.append([text(value), CheckCommand.format(mean), ci, meets ? "meets" : "misses"])
-      return meets
+      let evaluated = try await evaluate(value, index: steps.count)
+      steps.append(evaluated)
+      return evaluated.meets
     }
     let goodEndMeets = try await step(good)
     let badEndMeets = try await step(bad)
-    guard goodEndMeets, !badEndMeets else {
-      print(TextTable.render(header: ["\(param)", "\(scope) \(metric) mean", "95% CI", "SLO"], rows: rows))
-      print(goodEndMeets ? "every value in the range meets the SLO: widen the range" : "no value in the range meets the SLO")
-      return
-    }
-    for _ in 0..<iterations {
-      var middle = (good + bad) / 2
-      if integer {
-        middle = middle.rounded(find == .highest ? .down : .up)
-        if middle == good || middle == bad { break }
+    let verdict: String
+    if !goodEndMeets {
+      verdict = "no value in the range meets the SLO: even \(text(good)) misses it"
+    } else if badEndMeets {
+      verdict = find == .highest
+        ? "\(text(bad)), the top of the range, meets the SLO: raise --high to find where it stops"
+        : "\(text(bad)), the bottom of the range, meets the SLO: lower --low to find where it stops"
+    } else {
+      for _ in 0..<iterations {
+        var middle = (good + bad) / 2
+        if integer {
+          middle = middle.rounded(find == .highest ? .down : .up)
+          if middle == good || middle == bad { break }
+        }
+        if try await step(middle) { good = middle } else { bad = middle }
       }
-      if try await step(middle) { good = middle } else { bad = middle }
+      verdict = "\(find.rawValue) value that meets the SLO: \(text(good)) (the nearest value that misses it: \(text(bad)))"
     }
-    print(TextTable.render(header: ["\(param)", "\(scope) \(metric) mean", "95% CI", "SLO"], rows: rows))
-    print("\(find.rawValue) value that meets the SLO: \(text(good)) (the nearest value that misses it: \(text(bad)))")
+    let console = CommandOutput(format: format)
+    console.say(TextTable.render(header: ["\(param)", "\(scope) \(metric) mean", "95% CI", "SLO"],
+                                 rows: steps.map { [text($0.value), CheckCommand.format($0.mean), $0.intervalText, $0.meets ? "meets" : "misses"] }))
+    console.say(verdict)
+    let path = try await write(steps, wall: (ContinuousClock.now - clock).seconds)
+    console.say("steps → \(path)/capacity.csv")
+    try console.emit(Result(parameter: param, metric: metric, scope: scope, find: find.rawValue, verdict: verdict,
+                            steps: steps.map { .init(value: text($0.value), mean: finite($0.mean), ciLow: finite($0.interval?.low),
+                                                     ciHigh: finite($0.interval?.high), meets: $0.meets) },
+                            answer: goodEndMeets && !badEndMeets ? text(good) : nil))
+    if !goodEndMeets { throw ExitCode(Self.noValueMeetsExitCode) }
+  }
+
+  /// One bisection step: the parameter's value, the metric's mean and 95% interval over the
+  /// replications, and whether the whole interval meets the SLO.
+  struct Step {
+    var value: Double
+    var mean: Double
+    var interval: ConfidenceInterval?
+    var meets: Bool
+    var events: Int
+
+    var intervalText: String {
+      interval.map { "\(CheckCommand.format($0.low)) … \(CheckCommand.format($0.high))" } ?? "–"
+    }
+  }
+
+  /// Writes `capacity.csv` (one row per step, in the order they ran) and the metadata into
+  /// `<out>/<scenario>-capacity/`, atomically; returns that directory.
+  func write(_ steps: [Step], wall: Double) async throws -> String {
+    let loaded = try ScenarioRunner.load(scenario, overrides: options.set + ["\(param)=\(text(steps[0].value))"])
+    let directory = try OutputDirectory(root: options.out, scenario: "\(loaded.file.name)-capacity")
+    var table = CSVTable(columns: ["step", "parameter", "value", "metric", "scope", "mean", "ci_low", "ci_high", "slo_min", "slo_max", "meets"])
+    for (index, step) in steps.enumerated() {
+      let number = { (x: Double?) -> CSVValue in x.map { $0.isFinite ? .number($0) : .empty } ?? .empty }
+      table.append([.integer(Int64(index)), .text(param), .text(text(step.value)), .text(metric), .text(scope), number(step.mean),
+                    number(step.interval?.low), number(step.interval?.high), number(min), number(max), .text(step.meets ? "true" : "false")])
+    }
+    let metadata = try options.metadata(for: loaded, replications: options.replications(of: loaded), seed: options.seed(of: loaded),
+                                        wall: wall, events: steps.reduce(0) { $0 + $1.events }).outputFile()
+    try directory.write([OutputFile(name: "capacity.csv", text: table.rendered()), metadata])
+    return directory.path
   }
 
   func text(_ value: Double) -> String { (integer ? String(Int(value)) : CheckCommand.format(value)) + suffix }
 
-  /// Runs the scenario at `value`: whether the SLO is met, the mean and the interval's text.
-  func evaluate(_ value: Double) async throws -> (Bool, Double, String) {
+  /// Runs the scenario at `value` (step `index`): the metric's estimate and whether the SLO is met.
+  func evaluate(_ value: Double, index: Int) async throws -> Step {
     let loaded = try ScenarioRunner.load(scenario, overrides: options.set + ["\(param)=\(text(value))"])
-    let results = await options.execute(loaded, label: "\(param)=\(text(value))")
-    guard let values = MetricLookup.values(results, scope: scope, metric: metric) else {
-      throw ValidationError("no metric \(metric) for scope \(scope); metrics: \(MetricLookup.scopeMetricNames.joined(separator: ", "))")
+    let outcomes = try await options.execute(loaded, label: "\(param)=\(text(value))")
+    let summaries = outcomes.map(\.summary)
+    let sloMetric = MetricCatalogue.summaryMetric(named: metric)!  // validated by `validate()`
+    guard let values = MetricLookup.values(summaries, scope: scope, metric: sloMetric) else {
+      let kind = sloMetric.scopeKinds.first { scope.hasPrefix($0.rawValue + "/") }
+      let names = kind.map { kind in summaries.first?.scopes(of: kind).map { "\(kind.rawValue)/\($0.name)" } ?? [] } ?? []
+      throw ValidationError("--scope \(scope) is not in the scenario; \(metric) has the scopes "
+                            + (names.isEmpty ? sloMetric.scopeKinds.map(\.pattern) : names).joined(separator: ", "))
     }
     let estimate = MetricLookup.estimate(values)
-    let mean = estimate?.mean ?? .nan
-    guard let ci = estimate?.interval else { return (false, mean, "–") }
-    let meets = (max.map { ci.high <= $0 } ?? true) && (min.map { ci.low >= $0 } ?? true)
-    return (meets, mean, "\(CheckCommand.format(ci.low)) … \(CheckCommand.format(ci.high))")
+    let interval = estimate?.interval
+    let meets = interval.map { ci in (max.map { ci.high <= $0 } ?? true) && (min.map { ci.low >= $0 } ?? true) } ?? false
+    return Step(value: value, mean: estimate?.mean ?? .nan, interval: interval, meets: meets, events: outcomes.eventsHandled)
   }
 }

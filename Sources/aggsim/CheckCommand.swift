@@ -3,63 +3,112 @@ import ArgumentParser
 import Foundation
 import Scenario
 import SimCore
+import SimOutput
 
 /// `aggsim check`: runs scenarios and evaluates their `expect:` assertions, the regression test
-/// of a timeout policy for a CI pipeline. Exit 0 when every assertion holds, 1 when one fails.
+/// of a timeout policy for a CI pipeline. Exit 0 when every assertion holds, 1 when one fails
+/// or is inconclusive (unless `--inconclusive pass`).
 ///
-/// An assertion holds when the mean over replications satisfies its bound; the table shows the
-/// 95% interval so a reader sees how close the margin is ("CI crosses" when it straddles it).
+/// An assertion bounds a figure over the replications (`over:`): by default the mean, which
+/// passes only when its whole interval (`confidence:`, 95%) meets the bound and is inconclusive
+/// when the interval straddles it; or the max, min, every replication, or a quantile.
 struct CheckCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "check", abstract: "Run scenarios and evaluate their expect: assertions (exit 1 if any fails).")
 
-  @Argument(help: "Scenario files (YAML).") var scenarios: [String]
+  enum InconclusivePolicy: String, ExpressibleByArgument, CaseIterable { case fail, pass }
+
+  @Argument(help: "Scenario files (YAML), or directories: every *.yaml in them (a regression suite).") var scenarios: [String]
+  @Option(help: "What an inconclusive expectation (the mean's interval straddles its bound) counts as.")
+  var inconclusive = InconclusivePolicy.fail
+  @Option(help: "Also write the results as JUnit XML to this file (one test case per expectation), for CI.") var junit: String?
+  @Option(help: "table (for people) or json (one document on stdout, for programs).") var format = OutputFormat.table
   @OptionGroup var options: RunOptions
 
-  func run() async throws {
-    var failures = 0
-    var rows: [[String]] = []
-    for path in scenarios {
-      let loaded = try ScenarioRunner.load(path, overrides: options.set)
-      let outcome = try await options.runAndWrite(loaded)
-      print(outcome.line)
-      for expectation in loaded.file.expectations {
-        let row = CheckCommand.evaluate(expectation, results: outcome.results, scenario: loaded.file.name)
-        if row.last?.hasPrefix("FAIL") == true { failures += 1 }
-        rows.append(row)
-      }
-    }
-    print(TextTable.render(header: ["scenario", "scope", "metric", "bound", "mean", "95% CI", "n", "result"], rows: rows))
-    if failures > 0 {
-      print("\(failures) of \(rows.count) expectations failed")
-      throw ExitCode.failure
-    }
-    print("all \(rows.count) expectations hold")
+  /// One expectation's result in `--format json`.
+  struct Result: Encodable {
+    var scenario, scope, metric, over: String
+    var min, max, value, ciLow, ciHigh: Double?
+    var n: Int
+    /// pass, fail or inconclusive.
+    var outcome: String
+    /// Where the expectation is written (file:line:column).
+    var location: String
   }
 
-  /// One table row: scenario, scope, metric, bound, mean, CI, n, result.
-  static func evaluate(_ expectation: Expectation, results: [ReplicationResult], scenario: String) -> [String] {
+  func run() async throws {
+    let console = CommandOutput(format: format)
+    var failures = 0
+    var rows: [[String]] = []
+    var results: [Result] = []
+    var report = JUnitReport(inconclusivePasses: inconclusive == .pass)
+    for path in try Self.scenarioFiles(scenarios) {
+      let loaded = try ScenarioRunner.load(path, overrides: options.set)
+      let outcome = try await options.runAndWrite(loaded)
+      console.say(outcome.line)
+      for expectation in loaded.file.expectations {
+        let (row, outcome, verdict) = CheckCommand.evaluate(expectation, summaries: outcome.summaries, scenario: loaded.file.name)
+        if outcome == .fail || (outcome == .inconclusive && inconclusive == .fail) { failures += 1 }
+        rows.append(row)
+        report.add(row: row, outcome: outcome, location: "\(expectation.location)")
+        results.append(Result(scenario: loaded.file.name, scope: row[1], metric: row[2], over: row[3], min: expectation.min,
+                              max: expectation.max, value: finite(verdict?.figure), ciLow: finite(verdict?.interval?.low),
+                              ciHigh: finite(verdict?.interval?.high), n: verdict?.count ?? 0, outcome: "\(outcome)",
+                              location: "\(expectation.location)"))
+      }
+    }
+    console.say(TextTable.render(header: ["scenario", "scope", "metric", "over", "bound", "value", "95% CI", "n", "result"], rows: rows))
+    if let junit {
+      try AtomicFileWriter.write(report.xml(), to: junit)
+      console.say("JUnit → \(junit)")
+    }
+    try console.emit(results)
+    if failures > 0 {
+      console.say("\(failures) of \(rows.count) expectations failed" + (inconclusive == .fail ? " or were inconclusive" : ""))
+      throw ExitCode.failure
+    }
+    console.say("all \(rows.count) expectations hold")
+  }
+
+  /// One table row (scenario, scope, metric, over, bound, value, CI, n, result) and the outcome.
+  static func evaluate(_ expectation: Expectation, summaries: [ReplicationSummary],
+                       scenario: String) -> (row: [String], outcome: ExpectationVerdict.Outcome, verdict: ExpectationVerdict?) {
     var bound: [String] = []
     if let min = expectation.min { bound.append("≥ \(format(min))") }
     if let max = expectation.max { bound.append("≤ \(format(max))") }
-    let boundText = bound.joined(separator: ", ")
-    guard let values = MetricLookup.values(results, scope: expectation.scope.description, metric: expectation.metric.rawValue) else {
-      return [scenario, expectation.scope.description, expectation.metric.rawValue, boundText, "–", "–", "0", "FAIL (no such scope or metric)"]
+    let scope = expectation.scope.description, metric = expectation.metric.name
+    let head = [scenario, scope, metric, expectation.over.description, bound.joined(separator: ", ")]
+    guard let values = MetricLookup.values(summaries, scope: scope, metric: expectation.metric) else {
+      return (head + ["–", "–", "0", "FAIL (no such scope or metric)"], .fail, nil)
     }
-    guard let estimate = MetricLookup.estimate(values) else {
-      return [scenario, expectation.scope.description, expectation.metric.rawValue, boundText, "–", "–", "0", "FAIL (no data)"]
+    guard let verdict = ExpectationVerdict.judge(expectation, values: values) else {
+      return (head + ["–", "–", "0", "FAIL (no data)"], .fail, nil)
     }
-    let mean = estimate.mean, ci = estimate.interval
-    let holds = (expectation.min.map { mean >= $0 } ?? true) && (expectation.max.map { mean <= $0 } ?? true)
-    let crosses = ci.map { ci in
-      (expectation.min.map { ci.low < $0 && ci.high >= $0 } ?? false) || (expectation.max.map { ci.low <= $0 && ci.high > $0 } ?? false)
-    } ?? false
-    let ciText = ci.map { "\(format($0.low)) … \(format($0.high))" } ?? "–"
-    let result = holds ? (crosses ? "pass (CI crosses)" : "pass") : (crosses ? "FAIL (CI crosses)" : "FAIL")
-    return [scenario, expectation.scope.description, expectation.metric.rawValue, boundText, format(mean), ciText, "\(estimate.count)", result]
+    let ciText = verdict.interval.map { "\(format($0.low)) … \(format($0.high))" } ?? "–"
+    let result: String
+    switch verdict.outcome {
+    case .pass: result = "pass"
+    case .fail: result = "FAIL"
+    case .inconclusive:
+      let halfWidth = verdict.interval.map { ($0.high - $0.low) / 2 } ?? .nan
+      result = "INCONCLUSIVE (the interval is ±\(format(halfWidth)): run more replications)"
+    }
+    return (head + [format(verdict.figure), ciText, "\(verdict.count)", result], verdict.outcome, verdict)
   }
 
   static func format(_ x: Double) -> String { String(format: "%.4g", x) }
+
+  /// The files named, a directory standing for its `*.yaml` files (sorted); a directory without
+  /// one is a usage error.
+  static func scenarioFiles(_ paths: [String]) throws -> [String] {
+    try paths.flatMap { path -> [String] in
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return [path] }
+      let files = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
+      guard !files.isEmpty else { throw ValidationError("\(path) is a directory without scenario files (*.yaml)") }
+      return files.map { (path.hasSuffix("/") ? path : path + "/") + $0 }
+    }
+  }
 }
 
 /// A plain left-aligned text table.

@@ -8,7 +8,9 @@ import SimOutput
 /// `aggsim compare A B`: the same workload under two policies or versions. Both run with the
 /// same seed, so each replication of A and of B draws the same variates for every component they
 /// share (common random numbers); the paired differences B − A per replication then give a much
-/// narrower interval than two independent runs would.
+/// narrower interval than two independent runs would. Every summary metric of every scope both
+/// have is compared (`PairedComparison`), significant differences listed first; `--expect`
+/// gates turn "B is not worse than A by more than x" into an exit code.
 struct CompareCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "compare", abstract: "Compare two scenarios with common random numbers: paired differences B − A with 95% intervals.")
@@ -25,43 +27,102 @@ struct CompareCommand: AsyncParsableCommand {
     }
   }
 
-  static let metrics = ["rate_200", "latency_p50_s", "latency_p99_s", "latency_max_s", "success_fraction", "fraction_429",
-                        "fraction_503_unavailable", "fraction_503_discovery_timeout", "fraction_503_unreachable",
-                        "fraction_504", "fraction_client_timeout"]
+  @Option(name: .customLong("expect"), parsing: .unconditionalSingleValue,
+          help: "A gate on B − A: SCOPE:METRIC:+X (B may exceed A by at most X) or SCOPE:METRIC:-X (B may fall below A by at most X), e.g. client/hpa:latency_p99_s:+0.05 (repeatable; exit 1 unless the whole 95% interval of the difference meets it).")
+  var gates: [String] = []
+  @Option(help: "table (for people) or json (one document on stdout, for programs).") var format = OutputFormat.table
+
+  /// The comparison in `--format json`: every metric's paired difference, then the gates.
+  struct Result: Encodable {
+    struct Difference: Encodable {
+      var scopeKind, scope, metric, verdict: String
+      var meanA, meanB, difference, ciLow, ciHigh: Double?
+      var n: Int
+    }
+    struct GateResult: Encodable {
+      var scope, metric, result: String
+      var limit: Double
+      var ciLow, ciHigh: Double?
+    }
+    var differences: [Difference]
+    var gates: [GateResult]
+  }
+
+  /// A gate of `--expect`: the paired difference B − A of `metric` in `scope` must stay at or
+  /// below `limit` (`limit` > 0, an increase) or at or above it (`limit` < 0, a decrease).
+  struct Gate: Equatable {
+    var scope: String
+    var metric: SummaryMetric
+    var limit: Double
+
+    init(parsing text: String) throws {
+      let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+      guard parts.count == 3, let limit = Double(parts[2]), limit.isFinite, limit != 0, parts[2].first == "+" || parts[2].first == "-" else {
+        throw ValidationError("--expect expects SCOPE:METRIC:+X or SCOPE:METRIC:-X, e.g. client/hpa:latency_p99_s:+0.05, found \(text)")
+      }
+      guard let metric = MetricCatalogue.summaryMetric(named: parts[1]) else {
+        throw ValidationError("--expect \(text): no summary metric \(parts[1]); metrics: " + MetricCatalogue.summary.map(\.name).joined(separator: ", "))
+      }
+      scope = parts[0]
+      self.metric = metric
+      self.limit = limit
+    }
+
+    /// pass, FAIL, or INCONCLUSIVE for a difference's 95% interval.
+    func verdict(_ ci: ConfidenceInterval?) -> String {
+      guard let ci else { return "FAIL (fewer than 2 paired replications)" }
+      let (near, far) = limit > 0 ? (ci.low, ci.high) : (-ci.high, -ci.low)
+      if far <= abs(limit) { return "pass" }
+      return near > abs(limit) ? "FAIL" : "INCONCLUSIVE (run more replications)"
+    }
+  }
 
   func run() async throws {
+    let gates = try self.gates.map(Gate.init(parsing:))
     let a = try ScenarioRunner.load(baseline, overrides: options.set + setA)
     let b = try ScenarioRunner.load(candidate ?? baseline, overrides: options.set + setB)
     // B runs with A's replications and seed, so that both draw the same variates.
     let replications = options.replications(of: a), seed = options.seed(of: a)
-    let resultsA = await ScenarioRunner.execute(a.model, name: a.file.name, replications: replications, seed: seed, jobs: options.jobs)
-    let resultsB = await ScenarioRunner.execute(b.model, name: b.file.name, replications: replications, seed: seed, jobs: options.jobs)
-    var scopes = ["all"]
-    for name in resultsA.first?.clientNames ?? [] where resultsB.first?.clientNames.contains(name) == true {
-      scopes.append("client/\(name)")
-    }
-    var table = CSVTable(columns: ["scope", "metric", "mean_a", "mean_b", "difference_mean", "ci95_low", "ci95_high", "n"])
-    var rows: [[String]] = []
-    for scope in scopes {
-      for metric in Self.metrics {
-        guard let x = MetricLookup.values(resultsA, scope: scope, metric: metric),
-              let y = MetricLookup.values(resultsB, scope: scope, metric: metric) else { continue }
-        let pairs = zip(x, y).filter { $0.0.isFinite && $0.1.isFinite }
-        guard !pairs.isEmpty else { continue }
-        let meanA = pairs.map(\.0).reduce(0, +) / Double(pairs.count)
-        let meanB = pairs.map(\.1).reduce(0, +) / Double(pairs.count)
-        let ci = ConfidenceInterval.studentT(of: pairs.map { $0.1 - $0.0 }, level: 0.95)
-        table.append([.text(scope), .text(metric), .number(meanA), .number(meanB), .number(meanB - meanA),
-                      .number(ci?.low), .number(ci?.high), .integer(pairs.count)])
-        let verdict = ci.map { $0.low > 0 ? "B higher" : ($0.high < 0 ? "B lower" : "no difference") } ?? "–"
-        rows.append([scope, metric, CheckCommand.format(meanA), CheckCommand.format(meanB), CheckCommand.format(meanB - meanA),
-                     ci.map { "\(CheckCommand.format($0.low)) … \(CheckCommand.format($0.high))" } ?? "–", verdict])
-      }
-    }
-    print(TextTable.render(header: ["scope", "metric", "A", "B", "B − A", "95% CI", "verdict"], rows: rows))
     let name = a.file.name == b.file.name ? "\(a.file.name)-compare" : "\(a.file.name)-vs-\(b.file.name)"
     let directory = try OutputDirectory(root: options.out, scenario: name)
-    try directory.write([OutputFile(name: "compare.csv", text: table.rendered())])
-    print("→ \(directory.path)/compare.csv")
+    var failedGates = 0
+    let console = CommandOutput(format: format)
+    var result = Result(differences: [], gates: [])
+    // The directory is locked and checked before the simulations, not after them.
+    try await directory.write { _ in
+      let outcomesA = try await ScenarioRunner.execute(a.model, name: a.file.name, replications: replications, seed: seed,
+                                                       jobs: options.jobs, budget: options.budget)
+      let outcomesB = try await ScenarioRunner.execute(b.model, name: b.file.name, replications: replications, seed: seed,
+                                                       jobs: options.jobs, budget: options.budget)
+      let comparison = PairedComparison(a: outcomesA.map(\.summary), b: outcomesB.map(\.summary))
+      comparison.warnAboutUnpairedScopes()
+      console.say(comparison.rendered())
+      result.differences = comparison.rows.map { row in
+        Result.Difference(scopeKind: row.kind.rawValue, scope: row.scope, metric: row.metric.name, verdict: row.verdict,
+                          meanA: finite(row.meanA), meanB: finite(row.meanB), difference: finite(row.meanB - row.meanA),
+                          ciLow: finite(row.interval?.low), ciHigh: finite(row.interval?.high), n: row.pairs)
+      }
+      if !gates.isEmpty {
+        let rows = gates.map { gate -> [String] in
+          let ci = comparison.difference(scope: gate.scope, metric: gate.metric)
+          let verdict = gate.verdict(ci)
+          if verdict != "pass" { failedGates += 1 }
+          result.gates.append(Result.GateResult(scope: gate.scope, metric: gate.metric.name, result: verdict, limit: gate.limit,
+                                                ciLow: finite(ci?.low), ciHigh: finite(ci?.high)))
+          return [gate.scope, gate.metric.name, (gate.limit > 0 ? "B − A ≤ " : "B − A ≥ ") + CheckCommand.format(gate.limit),
+                  ci.map { "\(CheckCommand.format($0.low)) … \(CheckCommand.format($0.high))" } ?? "–", verdict]
+        }
+        console.say(TextTable.render(header: ["scope", "metric", "gate", "95% CI of B − A", "result"], rows: rows))
+      }
+      return [OutputFile(name: "compare.csv", text: comparison.table().rendered()),
+              OutputFile(name: "summary-a.csv", bytes: SummaryTable(outcomes: [outcomesA]).file().bytes),
+              OutputFile(name: "summary-b.csv", bytes: SummaryTable(outcomes: [outcomesB]).file().bytes)]
+    }
+    console.say("→ \(directory.path)/compare.csv (and each side's summary-a.csv, summary-b.csv)")
+    try console.emit(result)
+    if failedGates > 0 {
+      console.say("\(failedGates) of \(gates.count) gates failed or were inconclusive")
+      throw ExitCode.failure
+    }
   }
 }

@@ -3,16 +3,23 @@ import Foundation
 import SimOutput
 
 /// `aggsim report`: a Markdown report of a finished run, read from its output directory
-/// (`notebooks-out/<scenario>/`), printed or written atomically to `--out`.
+/// (`notebooks-out/<scenario>/`), printed or written atomically to `--out`; and `report.html`
+/// (`HTMLReport`: tables and charts, self-contained) written atomically into that directory. A
+/// comparison's or capacity search's directory (no summary.csv) gets `report.html` alone.
 struct ReportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "report", abstract: "Write a Markdown report of a finished run from its output directory.")
+    commandName: "report", abstract: "Write a Markdown report of a finished run, and report.html into its output directory.")
 
   @Argument(help: "The run's output directory, e.g. notebooks-out/quickstart.") var directory: String
   @Option(help: "Write the report to this file (atomically) instead of printing it.") var out: String?
 
   func run() throws {
     do {
+      let html = try Self.writeHTML(directory: directory)
+      guard FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent("summary.csv")) else {
+        print("report → \(html)")
+        return
+      }
       let report = try Self.report(directory: directory)
       if let out {
         try AtomicFileWriter.write(report, to: out)
@@ -27,6 +34,13 @@ struct ReportCommand: ParsableCommand {
       FileHandle.standardError.write(Data("aggsim report: \(error)\n".utf8))
       throw ExitCode.failure
     }
+  }
+
+  /// Writes `report.html` into `directory` (atomically) and returns its path.
+  static func writeHTML(directory: String) throws -> String {
+    let path = (directory as NSString).appendingPathComponent("report.html")
+    try AtomicFileWriter.write(try HTMLReport(files: RunFiles(directory: directory)).render(), to: path)
+    return path
   }
 
   /// The report of the run in `directory`.

@@ -6,20 +6,25 @@ import SimCore
 import SimOutput
 
 /// `aggsim run`: runs scenario files and writes their CSVs and metadata into
-/// `<out>/<scenario name>/`, atomically.
+/// `<out>/<scenario name>/`, atomically; with `--report`, then `report.html` beside them.
 struct RunCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "run", abstract: "Run scenario files and write their results as CSV files.")
 
   @Argument(help: "Scenario files (YAML).") var scenarios: [String]
   @OptionGroup var options: RunOptions
+  @Flag(help: "Also write report.html (charts, no network) into each scenario's output directory.") var report = false
 
   func run() async throws {
     for path in scenarios {
       let loaded = try ScenarioRunner.load(path, overrides: options.set)
       let outcome = try await options.runAndWrite(loaded)
       print(outcome.line)
-      print(RunDigest.render(outcome.results))
+      print(RunDigest.render(outcome.summaries))
+      if report {
+        let directory = (options.out.hasSuffix("/") ? options.out : options.out + "/") + loaded.file.name
+        print("report → \(try ReportCommand.writeHTML(directory: directory))")
+      }
     }
   }
 }
@@ -27,11 +32,18 @@ struct RunCommand: AsyncParsableCommand {
 /// The options every command that runs scenarios takes.
 struct RunOptions: ParsableArguments {
   @Option(help: "Directory the results go into (one folder per scenario).") var out = "notebooks-out"
-  @Option(help: "Replications (overrides spec.run.replications; 1…1024).") var replications: Int?
-  @Option(help: "Seed of the run (overrides spec.run.seed; 0…4294967295).") var seed: UInt32?
-  @Option(help: "Replications run at once.") var jobs = ProcessInfo.processInfo.activeProcessorCount
+  @Option(parsing: .unconditional, help: "Replications (overrides spec.run.replications; 1…1024).") var replications: Int?
+  @Option(parsing: .unconditional, help: "Seed of the run (overrides spec.run.seed; 0…4294967295).") var seed: UInt32?
+  @Option(parsing: .unconditional, help: "Replications run at once.") var jobs = ProcessInfo.processInfo.activeProcessorCount
   @Option(name: .customLong("set"), help: "Override a scenario value: key.path=value (repeatable).") var set: [String] = []
-  @Option(help: "Fraction of requests written to requests.csv (0…1).") var traceSampling: Double?
+  @Option(parsing: .unconditional, help: "Fraction of requests written to requests.csv (0…1).") var traceSampling: Double?
+  @Option(parsing: .unconditional, help: "Events one replication may handle before the run stops (exit 70).")
+  var maxEvents: UInt64 = RunBudget.defaultMaxEvents
+  @Option(parsing: .unconditional, help: "Memory (MiB) the process may reach before the run stops (exit 70); default half the RAM, at most 8192.")
+  var maxMemory: UInt64 = RunBudget.defaultMaxMemoryBytes >> 20
+
+  /// The budget of every replication.
+  var budget: RunBudget { RunBudget(maxEvents: maxEvents, maxMemoryBytes: maxMemory << 20) }
 
   func validate() throws {
     if let replications, !(1...StreamSeeds.maxReplications).contains(replications) {
@@ -41,6 +53,8 @@ struct RunOptions: ParsableArguments {
     if let traceSampling, !(0...1).contains(traceSampling) {
       throw ValidationError("--trace-sampling must be in 0…1, found \(traceSampling)")
     }
+    guard maxEvents >= 1 else { throw ValidationError("--max-events must be at least 1, found \(maxEvents)") }
+    guard (64...(1 << 30)).contains(maxMemory) else { throw ValidationError("--max-memory must be in 64…1073741824 MiB, found \(maxMemory)") }
   }
 
   /// Replications of a run: the command line's, else the scenario's.
@@ -51,33 +65,50 @@ struct RunOptions: ParsableArguments {
   func tracesRequests(_ loaded: ScenarioRunner.Loaded) -> Bool { (traceSampling ?? loaded.model.requestTraceSampling) > 0 }
 
   /// Runs the replications of a loaded scenario with these options (replications, seed, jobs,
-  /// trace sampling); `label` names it in the progress line.
-  func execute(_ loaded: ScenarioRunner.Loaded, label: String? = nil) async -> [ReplicationResult] {
+  /// trace sampling), streaming their records to `records` when given; `label` names it in the
+  /// progress line.
+  func execute(_ loaded: ScenarioRunner.Loaded, label: String? = nil,
+               records: RecordFiles? = nil) async throws -> [ReplicationOutcome] {
     var model = loaded.model
     if let traceSampling { model.requestTraceSampling = traceSampling }
-    return await ScenarioRunner.execute(model, name: label ?? loaded.file.name, replications: replications(of: loaded),
-                                        seed: seed(of: loaded), jobs: jobs)
+    return try await ScenarioRunner.execute(model, name: label ?? loaded.file.name, replications: replications(of: loaded),
+                                            seed: seed(of: loaded), jobs: jobs, records: records, budget: budget)
   }
 
-  /// Runs one loaded scenario, writes its files, and returns a one-line summary with the results.
-  func runAndWrite(_ loaded: ScenarioRunner.Loaded) async throws -> (line: String, results: [ReplicationResult]) {
+  /// Runs one loaded scenario, streaming its record files and then writing the others, and
+  /// returns a one-line summary with the replications' summary metrics.
+  func runAndWrite(_ loaded: ScenarioRunner.Loaded) async throws -> (line: String, summaries: [ReplicationSummary]) {
     let count = replications(of: loaded)
     let runSeed = seed(of: loaded)
     let started = Date()
-    let clock = ContinuousClock.now
-    let results = await execute(loaded)
-    let wall = (ContinuousClock.now - clock).seconds
-    let tables = ResultTables(results: [results])
-    var files = tables.files(includeRequests: tracesRequests(loaded))
-    let events = results.reduce(0) { $0 + Int($1.eventsHandled) }
-    files.append(try metadata(for: loaded, replications: count, seed: runSeed, wall: wall, events: events, started: started)
-      .outputFile())
     let directory = try OutputDirectory(root: out, scenario: loaded.file.name)
-    try directory.write(files)
+    var outcomes: [ReplicationOutcome] = []
+    var wall = 0.0
+    try await directory.write(estimatedBytes: estimatedOutputBytes(loaded, replications: count)) { staged in
+      let records = RecordFiles(staged: staged, tracesRequests: tracesRequests(loaded))
+      let clock = ContinuousClock.now
+      outcomes = try await execute(loaded, records: records)
+      wall = (ContinuousClock.now - clock).seconds
+      try records.join(replications: [outcomes.count])
+      return [SummaryTable(outcomes: [outcomes]).file(),
+              try metadata(for: loaded, replications: count, seed: runSeed, wall: wall, events: outcomes.eventsHandled,
+                           started: started).outputFile()]
+    }
+    let events = outcomes.eventsHandled
     let rate = wall > 0 ? Double(events) / wall / 1e6 : 0
     let line = "\(loaded.file.name): \(count) replications, \(events) events in \(String(format: "%.2f", wall)) s "
       + "(\(String(format: "%.2f", rate)) M events/s) → \(directory.path)/"
-    return (line, results)
+    return (line, outcomes.map(\.summary))
+  }
+
+  /// A floor on what the outputs will take, checked against the free space before the run: the
+  /// time series (about 64 bytes a point) and 1 MB for the rest (requests.csv is not estimated:
+  /// its size depends on the load the run finds).
+  func estimatedOutputBytes(_ loaded: ScenarioRunner.Loaded, replications: Int) -> UInt64 {
+    let model = loaded.model
+    let buckets = UInt64(max(1, model.duration.nanoseconds / max(1, model.timeBucket.nanoseconds)))
+    let points = UInt64(replications) * buckets * UInt64(TimeSeriesMetric.pointsPerBucket(of: model))
+    return 1_000_000 + points.multipliedReportingOverflow(by: 64).partialValue
   }
 
   /// The run's metadata (the only output with wall-clock values in it).
@@ -86,7 +117,8 @@ struct RunOptions: ParsableArguments {
     RunMetadata(
       aggsimVersion: AggSimVersion.current, gitCommit: ScenarioRunner.gitCommit(), scenario: loaded.file.name,
       scenarioHash: Fingerprint.hex(loaded.bytes), seed: seed, replications: replications, jobs: jobs,
-      commandLine: CommandLine.arguments, startTime: started, wallTimeSeconds: wall, events: events)
+      commandLine: CommandLine.arguments, startTime: started, wallTimeSeconds: wall, events: events,
+      timeBucketSeconds: Double(loaded.model.timeBucket.nanoseconds) / 1e9)
   }
 }
 

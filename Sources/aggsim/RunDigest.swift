@@ -6,17 +6,19 @@ import SimCore
 /// rate, success fraction and latency percentiles, each as the mean over replications ± the
 /// half-width of its 95% interval. Everything else is in summary.csv.
 enum RunDigest {
-  static let columns = [("throughput_per_s", "req/s", 1.0), ("success_fraction", "ok %", 100), ("latency_p50_s", "p50 ms", 1000),
-                        ("latency_p99_s", "p99 ms", 1000), ("latency_max_s", "max ms", 1000)]
+  static let columns: [(SummaryMetric, String, Double)] = [
+    (.throughput, "req/s", 1), (.successFraction, "ok %", 100), (.latencyP50, "p50 ms", 1000), (.latencyP99, "p99 ms", 1000),
+    (.latencyMax, "max ms", 1000),
+  ]
 
-  static func render(_ results: [ReplicationResult]) -> String {
-    guard let first = results.first else { return "" }
-    let scopes = first.clientNames.map { "client/\($0)" } + ["all"]
+  static func render(_ summaries: [ReplicationSummary]) -> String {
+    guard let first = summaries.first else { return "" }
+    let scopes = first.scopes(of: .client).map { "client/\($0.name)" } + ["all"]
     var rows: [[String]] = []
     for scope in scopes {
       var row = [scope]
       for (metric, _, scale) in columns {
-        row.append(cell(MetricLookup.values(results, scope: scope, metric: metric) ?? [], scale: scale))
+        row.append(cell(MetricLookup.values(summaries, scope: scope, metric: metric) ?? [], scale: scale))
       }
       rows.append(row)
     }

@@ -1,3 +1,4 @@
+import AggregationModel
 import Foundation
 import SimOutput
 
@@ -21,42 +22,40 @@ struct RunReport {
   /// One table of the report: a title, the scope kinds it shows, and its columns (header, metric).
   struct Section {
     var title: String
-    var kinds: [String]
-    var columns: [(header: String, metric: String)]
+    var kinds: [ScopeKind]
+    var columns: [(header: String, metric: SummaryMetric)]
     /// Only scopes with a non-zero value of one of these metrics (nil: every scope).
-    var onlyIfNonZero: [String]? = nil
+    var onlyIfNonZero: [SummaryMetric]? = nil
   }
 
   static let sections: [Section] = [
-    Section(title: "Requests", kinds: ["client", "apiservice"], columns: [
-      ("req/s", "throughput_per_s"), ("success", "success_fraction"), ("p50 s", "latency_p50_s"), ("p99 s", "latency_p99_s"),
-      ("429", "fraction_429"), ("503 unavailable", "fraction_503_unavailable"),
-      ("503 discovery timeout", "fraction_503_discovery_timeout"), ("503 unreachable", "fraction_503_unreachable"),
-      ("504", "fraction_504"), ("client timeout", "fraction_client_timeout"),
+    Section(title: "Requests", kinds: [.client, .apiService], columns: [
+      ("req/s", .throughput), ("success", .successFraction), ("p50 s", .latencyP50), ("p99 s", .latencyP99),
+      ("429", .fraction(.tooManyRequests)), ("503 unavailable", .fraction(.unavailable)),
+      ("503 discovery timeout", .fraction(.discoveryTimeout)), ("503 unreachable", .fraction(.unreachable)),
+      ("504", .fraction(.deadlineExceeded)), ("client timeout", .fraction(.clientTimeout)),
     ]),
-    Section(title: "APIServices: Available condition and OpenAPI downloads", kinds: ["apiservice"], columns: [
-      ("unavailable", "unavailable_fraction"), ("transitions", "availability_transitions"), ("time to detect s", "time_to_detect_s"),
-      ("status → proxy max s", "status_propagation_max_s"), ("OpenAPI downloads", "openapi_downloads"),
-      ("failed", "openapi_failed_downloads"),
-    ], onlyIfNonZero: ["availability_transitions", "openapi_downloads", "unavailable_fraction"]),
-    Section(title: "Discovery clients", kinds: ["kubectl", "garbage_collector", "namespace_controller"], columns: [
-      ("invocations", "invocations"), ("partial", "discovery_partial_fraction"), ("p50 s", "discovery_latency_p50_s"),
-      ("p99 s", "discovery_latency_p99_s"), ("max s", "discovery_latency_max_s"),
+    Section(title: "APIServices: Available condition and OpenAPI downloads", kinds: [.apiService], columns: [
+      ("unavailable", .unavailableFraction), ("transitions", .availabilityTransitions), ("time to detect s", .timeToDetect),
+      ("status → proxy max s", .statusPropagationMax), ("OpenAPI downloads", .openAPIDownloads), ("failed", .openAPIFailedDownloads),
+    ], onlyIfNonZero: [.availabilityTransitions, .openAPIDownloads, .unavailableFraction]),
+    Section(title: "Discovery clients", kinds: [.kubectl, .garbageCollector, .namespaceController], columns: [
+      ("invocations", .invocations), ("partial", .discoveryPartialFraction), ("p50 s", .discoveryLatencyP50),
+      ("p99 s", .discoveryLatencyP99), ("max s", .discoveryLatencyMax),
     ]),
-    Section(title: "Namespaces", kinds: ["namespace_controller"], columns: [
-      ("deleted", "namespaces_deleted"), ("finalized", "namespaces_finalized"), ("Terminating mean s", "terminating_mean_s"),
-      ("max s", "terminating_max_s"), ("still Terminating", "still_terminating"), ("oldest s", "oldest_terminating_s"),
+    Section(title: "Namespaces", kinds: [.namespaceController], columns: [
+      ("deleted", .namespacesDeleted), ("finalized", .namespacesFinalized), ("Terminating mean s", .terminatingMean),
+      ("max s", .terminatingMax), ("still Terminating", .stillTerminating), ("oldest s", .oldestTerminating),
     ]),
-    Section(title: "Aggregated discovery (the discovery manager)", kinds: ["discovery"], columns: [
-      ("Stale fraction", "stale_fraction"), ("Stale s", "stale_s"), ("fetches", "fetches"), ("failed", "failed_fetches"),
-      ("fallbacks", "fallbacks"),
+    Section(title: "Aggregated discovery (the discovery manager)", kinds: [.discovery], columns: [
+      ("Stale fraction", .staleFraction), ("Stale s", .staleSeconds), ("fetches", .fetches), ("failed", .failedFetches),
+      ("fallbacks", .fallbacks),
     ]),
-    Section(title: "APF priority levels (those that dispatched or rejected)", kinds: ["priority_level"], columns: [
-      ("seats used", "seat_utilisation"), ("queue wait mean s", "queue_wait_mean_s"), ("rejected", "rejected"),
-      ("dispatched", "dispatched"),
-    ], onlyIfNonZero: ["dispatched", "rejected"]),
-    Section(title: "Pods", kinds: ["pod"], columns: [
-      ("utilisation", "pod_utilisation"), ("queue length mean", "pod_queue_length_mean"), ("served", "pod_served"),
+    Section(title: "APF priority levels (those that dispatched or rejected)", kinds: [.priorityLevel], columns: [
+      ("seats used", .seatUtilisation), ("queue wait mean s", .queueWaitMean), ("rejected", .rejected), ("dispatched", .dispatched),
+    ], onlyIfNonZero: [.dispatched, .rejected]),
+    Section(title: "Pods", kinds: [.pod], columns: [
+      ("utilisation", .podUtilisation), ("queue length mean", .podQueueLengthMean), ("served", .podServed),
     ]),
   ]
 
@@ -123,13 +122,13 @@ struct RunReport {
 
   static func table(_ section: Section, point: Int, index: Index) -> String {
     var rows: [String] = []
-    for kind in section.kinds {
+    for kind in section.kinds.map(\.rawValue) {
       for scope in index.scopes["\(point)\u{1}\(kind)"] ?? [] {
-        let estimates = section.columns.map { index.values[Index.key(point, kind, scope, $0.metric)] }
+        let estimates = section.columns.map { index.values[Index.key(point, kind, scope, $0.metric.name)] }
         guard estimates.contains(where: { $0 != nil }) else { continue }
         if let required = section.onlyIfNonZero {
           let nonZero = required.contains { metric in
-            guard let mean = index.values[Index.key(point, kind, scope, metric)]?.mean else { return false }
+            guard let mean = index.values[Index.key(point, kind, scope, metric.name)]?.mean else { return false }
             return mean != 0
           }
           guard nonZero else { continue }

@@ -11,7 +11,7 @@ struct ScenarioRunner {
   /// A scenario file read and validated, with the model it describes.
   struct Loaded {
     var path: String
-    var file: ScenarioFile
+    var file: ScenarioFile<ModelSections>
     var model: ModelSpec
     var bytes: [UInt8]
   }
@@ -23,7 +23,7 @@ struct ScenarioRunner {
   /// is not a valid scenario.
   static func load(_ path: String, overrides: [String]) throws -> Loaded {
     let bytes = FileManager.default.contents(atPath: path).map { [UInt8]($0) } ?? []
-    let file: ScenarioFile
+    let file: ScenarioFile<ModelSections>
     do {
       file = try ScenarioLoader.aggsim.load(path: path, overrides: overrides)
     } catch {
@@ -34,17 +34,53 @@ struct ScenarioRunner {
     return Loaded(path: path, file: file, model: file.modelSpec(), bytes: bytes)
   }
 
+  /// Simulated time between two hand-overs of a replication's records to its files: a
+  /// replication holds one simulated second of records at a time (the requests sampled in it,
+  /// the time-series buckets that close in it, its events), however long it runs.
+  static let stretch = SimDuration.seconds(1)
+
   /// Runs `replications` replications of `model` from `seed`, `jobs` at a time, reporting
-  /// progress on standard error when it is a terminal. Results come back in replication order.
-  static func execute(_ model: ModelSpec, name: String, replications: Int, seed: UInt32, jobs: Int) async -> [ReplicationResult] {
-    let progress = Progress(label: name, total: replications)
-    return await Replications.run(count: replications, jobs: jobs) { replication in
-      // The replication index is below 1024 (validated), so the streams cannot fail to seed.
-      var simulation = try! AggregationSimulation(spec: model, runSeed: seed, replication: replication)
-      let result = simulation.run()
-      progress.replicationDone()
-      return result
+  /// progress on standard error when it is a terminal. Each replication runs in stretches and
+  /// streams its records to its parts of `records`, or drops them when there is none (a caller
+  /// that reads only the summary). Outcomes come back in replication order.
+  /// - Throws: the first `OutputError` of a replication writing its records, or the first
+  ///   `BudgetOverrun` of a replication that exceeded `budget`.
+  static func execute(_ model: ModelSpec, name: String, replications: Int, seed: UInt32, jobs: Int,
+                      records: RecordFiles? = nil, budget: RunBudget = RunBudget()) async throws -> [ReplicationOutcome] {
+    let progress = Progress(label: name, replications: replications, duration: model.duration)
+    let outcomes = await Replications.run(count: replications, jobs: jobs) { replication in
+      Result { () throws -> ReplicationOutcome in
+        // The replication index is below 1024 (validated), so the streams cannot fail to seed.
+        var simulation = try! AggregationSimulation(spec: model, runSeed: seed, replication: replication)
+        let outcome = try run(&simulation, replication: replication, records: records, budget: budget, progress: progress)
+        progress.replicationDone()
+        return outcome
+      }
     }
+    return try outcomes.map { try $0.get() }
+  }
+
+  /// Runs `simulation` (replication `replication`) to its end in stretches of `stretch`, writing
+  /// each stretch's records to the replication's parts of `records` (nil: dropping them), and
+  /// keeps its outcome.
+  static func run(_ simulation: inout AggregationSimulation, replication: Int,
+                  records: RecordFiles?, budget: RunBudget, progress: Progress? = nil) throws -> ReplicationOutcome {
+    simulation.start()
+    var writer = try records?.writer(replication: replication, clientNames: simulation.clientNames,
+                                     apiServiceNames: simulation.apiServiceNames)
+    var time = SimTime.zero
+    repeat {
+      time = time + stretch
+      let before = simulation.eventsHandled
+      try simulation.advance(to: time, within: budget)
+      progress?.advanced(by: stretch, events: simulation.eventsHandled - before)
+      let taken = simulation.takeRecords()  // taken even when there is no writer: dropped
+      try writer?.write(taken)
+    } while time < simulation.end
+    let result = simulation.finish()  // its records are the ones not taken: none
+    try writer?.write(ReplicationRecords(events: result.events, trace: result.trace, timeSeries: result.timeSeries))
+    try writer?.close()
+    return ReplicationOutcome(result)
   }
 
   /// The git commit of the aggsim checkout the binary was built in, or `unknown`.
@@ -64,25 +100,3 @@ struct ScenarioRunner {
   }
 }
 
-/// Replications done so far, shown on standard error when it is a terminal.
-final class Progress: @unchecked Sendable {
-  let label: String
-  let total: Int
-  let isTerminal = isatty(STDERR_FILENO) != 0
-  private let lock = NSLock()
-  private var done = 0
-
-  init(label: String, total: Int) {
-    self.label = label
-    self.total = total
-  }
-
-  func replicationDone() {
-    guard isTerminal else { return }
-    lock.lock()
-    done += 1
-    let line = "\r\(label): \(done)/\(total) replications" + (done == total ? "\n" : "")
-    lock.unlock()
-    FileHandle.standardError.write(Data(line.utf8))
-  }
-}

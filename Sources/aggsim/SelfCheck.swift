@@ -10,10 +10,10 @@ struct SelfCheck: AsyncParsableCommand {
     commandName: "selfcheck",
     abstract: "Check the simulation engine against queueing theory (M/M/1, M/M/c, M/D/1, M/G/1, Erlang B).")
 
-  @Option(help: "Independent replications per model (2…\(StreamSeeds.maxReplications)).") var replications = 10
-  @Option(help: "Seed of the run (32 bits).") var seed: UInt32 = 20_261_124
-  @Option(help: "Replications run at once.") var jobs = ProcessInfo.processInfo.activeProcessorCount
-  @Option(help: "Confidence level of the intervals.") var level = 0.99
+  @Option(parsing: .unconditional, help: "Independent replications per model (2…\(StreamSeeds.maxReplications)).") var replications = 10
+  @Option(parsing: .unconditional, help: "Seed of the run (32 bits).") var seed: UInt32 = 20_261_124
+  @Option(parsing: .unconditional, help: "Replications run at once.") var jobs = ProcessInfo.processInfo.activeProcessorCount
+  @Option(parsing: .unconditional, help: "Confidence level of the intervals.") var level = 0.99
 
   func validate() throws {
     guard (2...StreamSeeds.maxReplications).contains(replications) else {

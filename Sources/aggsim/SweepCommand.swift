@@ -6,7 +6,8 @@ import SimCore
 import SimOutput
 
 /// `aggsim sweep`: runs a grid of parameter values (the scenario's `sweep:` or `--param`), one
-/// summary row set per point, into one `summary.csv` with a `sweep.csv` that names each point.
+/// summary row set per point, into one `summary.csv` with a `sweep.csv` that names each point,
+/// and prints the table across points (`SweepSummary`), also written as `sweep-summary.csv`.
 struct SweepCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "sweep", abstract: "Run a grid of parameter values and write one summary row set per point.")
@@ -19,26 +20,28 @@ struct SweepCommand: AsyncParsableCommand {
   func run() async throws {
     let base = try ScenarioRunner.load(scenario, overrides: options.set)
     let grid = try SweepGrid(fileParameters: base.file.sweep, commandLine: parameters)
-    var results: [[ReplicationResult]] = []
-    var pointsTable = CSVTable(columns: ["sweep_point", "parameter", "value"])
-    var events = 0
-    let clock = ContinuousClock.now
-    for (index, point) in grid.points.enumerated() {
-      let loaded = try ScenarioRunner.load(scenario, overrides: options.set + point.map { "\($0.path)=\($0.value)" })
-      let pointResults = await options.execute(loaded, label: "\(base.file.name) point \(index + 1)/\(grid.points.count)")
-      events += pointResults.reduce(0) { $0 + Int($1.eventsHandled) }
-      results.append(pointResults)
-      for assignment in point { pointsTable.append([.integer(index), .text(assignment.path), .text(assignment.value)]) }
-      print("point \(index): " + point.map { "\($0.path)=\($0.value)" }.joined(separator: " "))
-    }
-    let wall = (ContinuousClock.now - clock).seconds
-    let tables = ResultTables(results: results)
-    var files = tables.files(includeRequests: options.tracesRequests(base))
-    files.append(OutputFile(name: "sweep.csv", text: pointsTable.rendered()))
-    files.append(try options.metadata(for: base, replications: options.replications(of: base), seed: options.seed(of: base),
-                                      wall: wall, events: events).outputFile())
     let directory = try OutputDirectory(root: options.out, scenario: base.file.name)
-    try directory.write(files)
+    try await directory.write { staged in
+      let records = RecordFiles(staged: staged, tracesRequests: options.tracesRequests(base))
+      var outcomes: [[ReplicationOutcome]] = []
+      var pointsTable = CSVTable(columns: ["sweep_point", "parameter", "value"])
+      let clock = ContinuousClock.now
+      for (index, point) in grid.points.enumerated() {
+        let loaded = try ScenarioRunner.load(scenario, overrides: options.set + point.map { "\($0.path)=\($0.value)" })
+        outcomes.append(try await options.execute(loaded, label: "\(base.file.name) point \(index + 1)/\(grid.points.count)",
+                                                  records: records.at(point: index)))
+        for assignment in point { pointsTable.append([.integer(index), .text(assignment.path), .text(assignment.value)]) }
+        print("point \(index): " + point.map { "\($0.path)=\($0.value)" }.joined(separator: " "))
+      }
+      let wall = (ContinuousClock.now - clock).seconds
+      try records.join(replications: outcomes.map(\.count))
+      let table = SummaryTable(outcomes: outcomes)
+      let across = SweepSummary(points: grid.points, keys: SweepSummary.keys(of: base.file.expectations), summaries: table.summaries)
+      print(across.text())
+      return [table.file(), OutputFile(name: "sweep.csv", text: pointsTable.rendered()), across.file(),
+              try options.metadata(for: base, replications: options.replications(of: base), seed: options.seed(of: base),
+                                   wall: wall, events: outcomes.joined().eventsHandled).outputFile()]
+    }
     print("\(base.file.name): \(grid.points.count) sweep points → \(directory.path)/")
   }
 }

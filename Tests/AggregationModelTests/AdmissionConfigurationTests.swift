@@ -14,11 +14,24 @@ struct AdmissionConfigurationTests {
     #expect(shares == 245)
   }
 
-  @Test("max seats per request are max(1, min(ceil(0.15 CL), CL / handSize)) for each default level")
+  @Test("max seats per request are max(1, min(ceil(0.15 CL), CL / handSize)) for each default level with queues; exempt and catch-all have none")
   func maxSeatsPerLevel() throws {
     let apf = try PriorityAndFairness()
     #expect(Array(apf.maxSeats[1...6]) == [12, 15, 4, 15, 37, 8])
-    #expect(apf.maxSeats[7] == 2)   // catch-all: no hand size, ceil(0.15 × 13)
+    #expect(apf.maxSeats[0] == 0 && apf.maxSeats[7] == 0)   // no queues: apf_controller.go sets none (was 1 and 2)
+  }
+
+  /// 1.36: catch-all (13 seats, no max seats) and workload-low (max seats 37) both cap a wide
+  /// request at the estimators' 10 seats.
+  @Test("from 1.28 a level without max seats (catch-all), or with more than 10, caps a request at the estimators' 10 seats")
+  func estimatorCapOfTenSeats() throws {
+    var apf = try PriorityAndFairness()
+    let catchAll = PriorityAndFairness.Classification(level: 7, flowSchema: -1, flowHash: 0)
+    #expect(apf.admit(1, classification: catchAll, seats: 12, now: .zero, deadline: .zero + .seconds(60)) == .execute(level: 7))
+    #expect(apf.seatsInUse(level: 7) == 10)   // was 2, catch-all's former max seats
+    let workloadLow = apf.classify(.serviceAccount(namespace: "team-a", name: "builder"))
+    #expect(apf.admit(2, classification: workloadLow, seats: 20, now: .zero, deadline: .zero + .seconds(60)) == .execute(level: 5))
+    #expect(apf.seatsInUse(level: 5) == 10)   // was 20 (under its 37 max seats)
   }
 
   @Test("a request wider than its level's max seats is clamped to it, and a zero-seat request takes one seat")
@@ -56,10 +69,14 @@ struct AdmissionConfigurationTests {
     #expect(c.flowHash == flowHash(flowSchema: "global-default", distinguisher: "alice"))
   }
 
-  @Test("the flow hash is FNV-1a 64 of schema name, a zero byte and the distinguisher")
-  func flowHashIsFNV1a() {
-    #expect(flowHash(flowSchema: "a", distinguisher: "") == 0x089b_e207_b544_f1e4)
-    #expect(flowHash(flowSchema: "all", distinguisher: "alice") == 0x1db2_6cdd_07e7_9acc)
+  /// Expected values from python: `struct.unpack('<Q', hashlib.sha256(b'global-default\0alice').digest()[:8])`.
+  @Test("the flow hash is the first 8 bytes, little-endian, of SHA-256 of schema name, a zero byte and the distinguisher (apf_controller.go hashFlowID)")
+  func flowHashIsSHA256() {
+    #expect(flowHash(flowSchema: "a", distinguisher: "") == 0x04d5_a2a2_eaaa_e9ff)
+    #expect(flowHash(flowSchema: "all", distinguisher: "alice") == 0x4d4d_acc8_5573_a5a3)
+    #expect(flowHash(flowSchema: "global-default", distinguisher: "alice") == 0xf4de_3bd4_2ccd_f6b7)
+    // alice's hand in global-default (128 queues, hand size 6), as a real apiserver deals it.
+    #expect(ShuffleShardingDealer(deckSize: 128, handSize: 6).hand(0xf4de_3bd4_2ccd_f6b7) == [55, 62, 126, 125, 105, 1])
   }
 
   @Test("the dealer deals pinned, distinct queues for a given hash", arguments: [
@@ -83,6 +100,24 @@ struct AdmissionConfigurationTests {
       let cards = dealer.hand(hash)
       #expect(Set(cards).count == 6 && cards.allSatisfy { (0..<128).contains($0) })
       hash = hash &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+    }
+  }
+
+  /// 20 seats, 2 queues, hand 1: the level's max seats are max(1, min(ceil(0.15 × 20), 20 / 1)) = 3.
+  @Test("a request's seats are clamped to its level's max seats from 1.28 only: 10 seats take 10 in 1.27, 3 in 1.28")
+  func maxSeatsClampFrom128() throws {
+    for (minor, seats) in [(27, 10), (28, 3)] {
+      var configuration = PriorityAndFairness.Configuration()
+      configuration.serverConcurrencyLimit = 20
+      configuration.borrowing = false
+      configuration.priorityLevels = [.exempt(), .queued("tiny", shares: 1, lendablePercent: 0, queues: 2, handSize: 1)]
+      configuration.flowSchemas = [
+        FlowSchema(name: "all", matchingPrecedence: 1000, priorityLevel: "tiny", subjects: [.group("system:authenticated")]),
+      ]
+      var apf = try PriorityAndFairness(configuration: configuration, version: KubernetesVersion(major: 1, minor: minor))
+      #expect(apf.maxSeats[1] == 3)
+      #expect(apf.admit(0, subject: .user("alice"), seats: 10, now: .zero, deadline: .zero + .seconds(60)) == .execute(level: 1))
+      #expect(apf.seatsInUse(level: 1) == seats, "1.\(minor)")
     }
   }
 

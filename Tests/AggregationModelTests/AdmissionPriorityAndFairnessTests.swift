@@ -17,6 +17,8 @@ fileprivate func tinyPriorityAndFairness(seats: Int, queues: Int, handSize: Int,
 }
 
 fileprivate func at(_ seconds: Int) -> SimTime { .zero + .seconds(seconds) }
+/// A version before borrowing (1.26), whose levels keep their nominal limits.
+fileprivate let fixedLimits = KubernetesVersion(major: 1, minor: 25)
 
 @Suite("API Priority and Fairness: seats, queues, queue wait limit and fair dispatch")
 struct AdmissionPriorityAndFairnessTests {
@@ -25,7 +27,7 @@ struct AdmissionPriorityAndFairnessTests {
 
   @Test("a level with 49 seats executes 49 requests and queues the 50th; a finish dispatches it")
   func globalDefaultQueuesThe50th() throws {
-    var apf = try PriorityAndFairness()
+    var apf = try PriorityAndFairness(version: fixedLimits)
     for id in UInt32(0)..<49 {
       #expect(apf.admit(id, subject: alice, seats: 1, now: .zero, deadline: at(60)) == .execute(level: globalDefault))
     }
@@ -47,21 +49,21 @@ struct AdmissionPriorityAndFairnessTests {
   @Test("APF rejects with 429 once the hand's queue is full, while another flow still queues")
   func rejectsWhenQueueFull() throws {
     var apf = try tinyPriorityAndFairness(seats: 1, queues: 2, handSize: 1, queueLengthLimit: 2)
-    let bob = RequestSubject.user("bob")   // FNV flow hashes: alice deals queue 0, bob queue 1
+    let bob = RequestSubject.user("bob")   // SHA-256 flow hashes (odd, even): alice deals queue 1, bob queue 0
     #expect(apf.admit(1, subject: alice, seats: 1, now: .zero, deadline: at(60)) == .execute(level: 1))
     #expect(apf.admit(2, subject: alice, seats: 1, now: .zero, deadline: at(60)) == .queued(level: 1, queueWaitDeadline: at(15)))
     #expect(apf.admit(3, subject: alice, seats: 1, now: .zero, deadline: at(60)) == .queued(level: 1, queueWaitDeadline: at(15)))
     #expect(apf.admit(4, subject: alice, seats: 1, now: .zero, deadline: at(60)) == .rejected(level: 1, retryAfter: .seconds(1)))
     #expect(apf.admit(5, subject: bob, seats: 1, now: .zero, deadline: at(60)) == .queued(level: 1, queueWaitDeadline: at(15)))
-    #expect(apf.queueIndex(of: 2) == 0)
-    #expect(apf.queueIndex(of: 5) == 1)
+    #expect(apf.queueIndex(of: 2) == 1)
+    #expect(apf.queueIndex(of: 5) == 0)
     #expect(apf.queuedRequests(level: 1) == 3)
     #expect(apf.rejectedCount(level: 1) == 1)
   }
 
   @Test("the queue wait limit is a quarter of the remaining deadline, at most 1 min, 15 s without deadline")
   func queueWaitLimit() throws {
-    var apf = try PriorityAndFairness()
+    var apf = try PriorityAndFairness(version: fixedLimits)
     for id in UInt32(0)..<49 { _ = apf.admit(id, subject: alice, seats: 1, now: .zero, deadline: at(60)) }
     #expect(apf.admit(49, subject: alice, seats: 1, now: .zero, deadline: at(60)) == .queued(level: globalDefault, queueWaitDeadline: at(15)))
     #expect(apf.admit(50, subject: alice, seats: 1, now: at(5), deadline: at(65)) == .queued(level: globalDefault, queueWaitDeadline: at(20)))
@@ -72,7 +74,7 @@ struct AdmissionPriorityAndFairnessTests {
 
   @Test("an expired queue wait rejects a still-queued request once; a dispatched request's timer is stale")
   func queueWaitExpiry() throws {
-    var apf = try PriorityAndFairness()
+    var apf = try PriorityAndFairness(version: fixedLimits)
     for id in UInt32(0)..<49 { _ = apf.admit(id, subject: alice, seats: 1, now: .zero, deadline: at(60)) }
     _ = apf.admit(49, subject: alice, seats: 1, now: .zero, deadline: at(60))
     _ = apf.admit(50, subject: alice, seats: 1, now: at(5), deadline: at(65))
@@ -120,7 +122,7 @@ struct AdmissionPriorityAndFairnessTests {
     #expect(apf.queueWait(of: 100) == .seconds(1))
   }
 
-  @Test("fair queuing: a heavy flow dealt 2 queues takes 2 of the first 3 dispatches, and its own order interleaves")
+  @Test("fair queuing: a heavy flow dealt 2 queues takes 2 of the first 3 dispatches, then its two queues alternate")
   func handOfTwoSharesTwoQueues() throws {
     var apf = try tinyPriorityAndFairness(seats: 1, queues: 8, handSize: 2, queueLengthLimit: 50)
     let heavy = RequestSubject.user("heavy"), light = RequestSubject.user("light")
@@ -132,12 +134,14 @@ struct AdmissionPriorityAndFairnessTests {
       running = apf.finish(running, now: at(second))[0]
       order.append(running)
     }
-    // Ids 1, 3, 5 … wait in one queue of the hand, 2, 4, 6 … in the other (fewest waiting seats);
-    // the queue of 0 was charged 3 s of virtual work at its dispatch, so the other one goes first.
-    #expect(order == [0, 2, 100, 1, 4, 3, 6, 5, 8, 7, 9])
+    // 0 ran from the hand's first queue; 1, 3, 5 … wait in its second queue, 2, 4, 6 … in the first
+    // (fewest waiting seats, the scan starting at the first card, then the second, in turn). 0's
+    // queue is charged its real second when 0 ends, so the second queue goes next; then the light
+    // flow (its queue still at R 0), then the heavy queues in turn.
+    #expect(order == [0, 1, 100, 2, 3, 4, 5, 6, 7, 8, 9])
   }
 
-  /// 20 seats, 2 queues, hand 1 (alice deals queue 0, bob queue 1); bob holds 19 seats, alice's
+  /// 20 seats, 2 queues, hand 1 (alice deals queue 1, bob queue 0); bob holds 19 seats, alice's
   /// 3-seat request W (100) waits and has the smaller virtual finish, bob's 1-seat N (200) waits too.
   func blockedByWideHead() throws -> PriorityAndFairness {
     var apf = try tinyPriorityAndFairness(seats: 20, queues: 2, handSize: 1, queueLengthLimit: 50)
@@ -172,7 +176,7 @@ struct AdmissionPriorityAndFairnessTests {
 
   @Test("exempt requests always execute and are counted in the exempt level's seats")
   func exemptAlwaysExecutes() throws {
-    var apf = try PriorityAndFairness()
+    var apf = try PriorityAndFairness(version: fixedLimits)
     let admin = RequestSubject.user("admin", groups: ["system:masters"])
     for id in UInt32(0)..<1000 {
       #expect(apf.admit(id, subject: admin, seats: 1, now: .zero, deadline: at(60)) == .execute(level: 0))

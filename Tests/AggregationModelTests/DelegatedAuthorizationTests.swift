@@ -37,15 +37,17 @@ struct DelegatedAuthorizationTests {
   func reviewTimeoutGives500() {
     let result = F.run(Self.spec(times: [1], handling: .seconds(20)))
     #expect(result.trace.map(\.outcome) == [.backendError])
+    #expect(result.trace.map(\.reason) == [.authorizationFailed])
     // Handshakes 4 ms + request 1 ms, review timeout 10 s, answer 1 ms.
     #expect(result.trace.map(\.latency) == [.seconds(10) + .milliseconds(6)])
     #expect(Outcome.backendError.code == 500 && Outcome.backendError.description == "500")
   }
 
-  @Test("priority inversion: a review queued behind its own request's seat fails (10 s review timeout, or 429 at the 15 s wait limit when the timeout is 20 s) and the request gets 500", arguments: [
-    (10, SimDuration.seconds(10) + .milliseconds(6)), (20, SimDuration.seconds(15) + .milliseconds(8)),
+  @Test("priority inversion: a review queued behind its own request's seat is rejected at a quarter of its ?timeout= (2.5 s or 5 s), retried after Retry-After 1 s, until its own timeout; before 1.29 it waits 15 s, past its 10 s timeout or to a 429", arguments: [
+    ("1.36", 10, SimDuration.seconds(10) + .milliseconds(6), 3), ("1.36", 20, SimDuration.seconds(20) + .milliseconds(6), 3),
+    ("1.28", 10, SimDuration.seconds(10) + .milliseconds(6), 0), ("1.28", 20, SimDuration.seconds(20) + .milliseconds(6), 1),
   ])
-  func reviewQueuedBehindItsOwnRequest(timeoutSeconds: Int, latency: SimDuration) throws {
+  func reviewQueuedBehindItsOwnRequest(version: String, timeoutSeconds: Int, latency: SimDuration, rejected: Int) throws {
     // One level of one seat for everyone: the user's request holds the seat while its review queues.
     var configuration = PriorityAndFairness.Configuration()
     configuration.serverConcurrencyLimit = 1
@@ -53,14 +55,20 @@ struct DelegatedAuthorizationTests {
     configuration.flowSchemas = [FlowSchema(name: "everyone", matchingPrecedence: 100, priorityLevel: "tiny",
                                             subjects: [.group("system:authenticated")])]
     var spec = Self.spec(times: [1], admission: .priorityAndFairness(configuration))
+    spec.version = try KubernetesVersion(parsing: version)
     spec.extensionServers[0].authorization?.clientTimeout = .seconds(timeoutSeconds)
     let result = F.run(spec)
-    // The review queues at 1.006 s. 10 s timeout: the pod gives up at 11.006 s and answers (1 ms).
-    // 20 s timeout: 429 at 1.006 + 60/4 = 16.006 s, back to the pod (1 ms), answer (1 ms).
+    // The review leaves at 1.005 s (its call's timeout starts) and queues at 1.006 s.
+    // 1.36, 10 s: 429 at 3.506 s, back 3.507, again 4.507 → 4.508, 429 at 7.008, again 8.009 →
+    //   8.010, 429 at 10.510, again 11.511, but the timeout ends the call at 11.005: 500, 1 ms.
+    // 1.36, 20 s: 429 at 6.006, 12.008 and 18.010 (5 s waits); queued again at 19.012 when the
+    //   timeout ends it at 21.005.
+    // 1.28: a 15 s wait: the 10 s timeout ends it at 11.005; with 20 s, a 429 at 16.006, again at
+    //   17.007 → 17.008, queued when the timeout ends it at 21.005.
     #expect(result.trace.map(\.outcome) == [.backendError])
     #expect(result.trace.map(\.latency) == [latency])
     let tiny = try #require(result.priorityLevels.last)
-    #expect(tiny.rejected == (timeoutSeconds == 20 ? 1 : 0))
+    #expect(tiny.rejected == rejected)
     #expect(tiny.dispatched == 1)
   }
 }

@@ -84,11 +84,11 @@ struct DiscoveryConsumerTests {
     #expect(events.map(\.2) == ["namespaces/1", "namespaces/1", "namespaces/2", "namespaces/2", "namespaces/1"])
   }
 
-  @Test("with legacy discovery (1.14) and metrics.k8s.io Available=False, a namespace never finalizes: 18 failed syncs in 300 s")
+  @Test("with legacy discovery (1.16) and metrics.k8s.io Available=False, a namespace never finalizes: 18 failed syncs in 300 s")
   func namespaceNeverFinalizesWhileAPIServiceUnavailable() {
     // Synced at 15 s, then at 15 + 0.005 × (2ᵏ − 1) s up to the 15th (96.915 s), then every 60 s:
     // 156.915, 216.915, 276.915 s. Each legacy discovery gets 503 at once for metrics.k8s.io/v1beta1.
-    let result = F.run(Self.spec(duration: 300, available: false, clients: [Self.namespaces([10], discovery: .legacy)], minor: 14))
+    let result = F.run(Self.spec(duration: 300, available: false, clients: [Self.namespaces([10], discovery: .legacy)], minor: 16))
     let n = result.namespaces[0]
     #expect(n.deleted == 1 && n.finalized == 0)
     #expect(n.stillTerminating == 1 && n.oldestTerminating == .seconds(290))
@@ -102,7 +102,7 @@ struct DiscoveryConsumerTests {
     let times = Array(repeating: 10.0, count: 150)
     let clients = [Self.namespaces(times, discovery: .legacy)]
     func syncs(until seconds: Double) -> Int {
-      F.run(Self.spec(duration: seconds, available: false, clients: clients, minor: 14)).discovery[0].invocations
+      F.run(Self.spec(duration: seconds, available: false, clients: clients, minor: 16)).discovery[0].invocations
     }
     #expect(syncs(until: 15.004) == 150)
     #expect(syncs(until: 15.099) == 250)

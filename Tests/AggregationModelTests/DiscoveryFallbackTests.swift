@@ -25,8 +25,9 @@ struct DiscoveryFallbackTests {
   }
 
   /// One Agones APIService (plus `more`), its server (plus `moreServers`), the discovery manager
-  /// on, unlimited admission, local handlers that answer at once, Kubernetes 1.`minor`; the
-  /// availability and OpenAPI controllers off (their probes and downloads would reach the pods).
+  /// on, unlimited admission, local handlers that answer at once, Kubernetes 1.`minor` (1.28 is
+  /// 1.28.1 here, before the 1.28.2 backport of the wide fallback); the availability and
+  /// OpenAPI controllers off (their probes and downloads would reach the pods).
   static func spec(seconds: Double, minor: Int, server: ExtensionServerSpec = agones(), clients: [ClientSpec] = [],
                    more: [APIService] = [], moreServers: [ExtensionServerSpec] = []) -> ModelSpec {
     var spec = ModelSpec(duration: .seconds(seconds), apiServices: ([allocation] + more).map { APIServiceSpec($0) },
@@ -38,7 +39,7 @@ struct DiscoveryFallbackTests {
     spec.controlPlane.localHandlerTime = .constant(.zero)
     spec.discoveryManager.enabled = true
     spec.requestTraceSampling = 1
-    spec.version = KubernetesVersion(major: 1, minor: minor)
+    spec.version = KubernetesVersion(major: 1, minor: minor, patch: minor == 28 ? 1 : nil)
     return spec
   }
 
@@ -46,7 +47,7 @@ struct DiscoveryFallbackTests {
 
   @Test("the verdict on GET /apis: 503 and no answer are Stale in every version; 406 falls back in every version; 404, 429, 500 and a plain 200 fall back only from 1.29")
   func verdictTable() {
-    typealias S = AggregationSimulation
+    typealias S = DiscoveryManagers
     for wide in [false, true] {
       #expect(S.fetchVerdict(outcome: .ok, answer: .served, wideFallback: wide) == .current)
       #expect(S.fetchVerdict(outcome: .ok, answer: .notAcceptable, wideFallback: wide) == .fallback)
@@ -68,7 +69,7 @@ struct DiscoveryFallbackTests {
     }
   }
 
-  @Test("each answer to GET /apis over 90 s in 1.28 and 1.29: fetches at 0 and 60 s, Stale since 0.01 s only for a 404 in 1.28, a fallback per fetch otherwise where the version falls back", arguments: [
+  @Test("each answer to GET /apis over 90 s in 1.28.1 and 1.29: fetches at 0 and 60 s, Stale since 0.01 s only for a 404 in 1.28.1, a fallback per fetch otherwise where the version falls back", arguments: [
     (AggregatedDiscoverySupport.served, 28, Int64(0), 0, 2), (.served, 29, 0, 0, 2),
     (.notAcceptable, 28, 0, 2, 4), (.notAcceptable, 29, 0, 2, 4),
     (.notFound, 28, 89_990, 0, 2), (.notFound, 29, 0, 2, 4),
@@ -102,7 +103,7 @@ struct DiscoveryFallbackTests {
     #expect(later.fetches == 2 && later.fallbacks == 3)
   }
 
-  @Test("#119662: a namespace deleted at 20 s behind the Agones APIService finalizes at 25 s in 1.29 and is still Terminating after 280 s in 1.28, 18 failed syncs")
+  @Test("#119662: a namespace deleted at 20 s behind the Agones APIService finalizes at 25 s in 1.29 and is still Terminating after 280 s in 1.28.1, 18 failed syncs")
   func namespaceFinalizesOnlyWithTheWideFallback() {
     // 1.29: Current from 0.02 s (fallback). Deleted at 20 s, synced after the 5 s grace period:
     // aggregated discovery (two local requests answered at once) is complete, finalized at 25 s.
@@ -132,7 +133,7 @@ struct DiscoveryFallbackTests {
     #expect(events.map(\.1) == [.namespaceDeleted, .namespaceDiscoveryFailure])
   }
 
-  @Test("a hung backend times out the GET /apis at 5 s: 503, Stale at 5 s without a fallback, in 1.28 and in 1.29", arguments: [28, 29])
+  @Test("a hung backend times out the GET /apis at 5 s: 503, Stale at 5 s without a fallback, in 1.28.1 and in 1.29", arguments: [28, 29])
   func hungBackendIsStaleAfterFiveSecondsWithoutFallback(minor: Int) {
     // The TimeoutHandler answers 503 at 5 s, which is an error in every version: no fallback,
     // so not 5 s + 5 s. Stale from 5 s to the end of the 30 s run (the loop comes at 60 s).
@@ -201,7 +202,7 @@ struct DiscoveryFallbackTests {
     let fixed = Self.run(Self.reviewingSpec(minor: 29, seconds: 90))
     #expect(Self.reviews(fixed) == 2)
     #expect(fixed.discoveryManager[0].fallbacks == 2 && fixed.discoveryManager[0].staleTime == .zero)
-    // 1.28 (no fallback) and a server that serves aggregated discovery: system:masters only.
+    // 1.28.1 (no fallback) and a server that serves aggregated discovery: system:masters only.
     #expect(Self.reviews(Self.run(Self.reviewingSpec(minor: 28, seconds: 90))) == 0)
     #expect(Self.reviews(Self.run(Self.reviewingSpec(minor: 29, answer: .served, seconds: 90))) == 0)
   }

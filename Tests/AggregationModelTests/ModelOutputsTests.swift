@@ -34,7 +34,6 @@ struct ModelOutputsTests {
     #expect(tiny.rejected == 3)
     #expect(tiny.dispatched == 1)
     #expect(tiny.meanQueueWaitSeconds == 0)
-    #expect(PriorityLevelMetrics.scopeKind == "priority_level")
   }
 
   @Test("priority-level metrics restart at the end of the warm-up (31 s): seat held 30 s of 69 s, nothing queued or rejected")
@@ -133,6 +132,7 @@ struct ExtensionServerAdmissionTests {
     let result = F.run(F.spec(duration: .seconds(40), server: server,
                               clients: [F.client(workload: .open(.trace(Array(repeating: F.at(1), count: 4))))]))
     #expect(result.trace.map(\.outcome) == [.tooManyRequests, .ok, .tooManyRequests, .ok])
+    #expect(result.trace.map(\.reason) == [.backendTooManyRequests, .ok, .backendTooManyRequests, .ok])
     #expect(result.trace.map(\.latency) == [0, 10, 15, 20].map { SimDuration.seconds($0) })
   }
 }

@@ -77,6 +77,51 @@ struct OpenAPIControllerTests {
     #expect(free.availability[custom].propagationMax == .milliseconds(1))
   }
 
+  @Test("every 5 minutes the informer's resync puts each APIService into the registration queue again: one more (304) v2 download at 300 s, none with a 1-hour resync")
+  func resyncReentersRegistration() {
+    // Background v2 and v3 downloads at 1, 61.01, 121.02, 181.03, 241.04 s (10 ms each; the
+    // next are due at 301.05 s). 300 s: the resync; the worker installs the (unchanged) status
+    // at 300.001 s and downloads the v2 spec, answered at 300.011 s.
+    var spec = Self.spec(duration: 300.5)
+    #expect(Self.metrics(F.run(spec)) == OpenAPIMetrics(downloads: 11, failedDownloads: 0))
+    #expect(F.run(spec).pods[0].served == 11)
+    spec.controlPlane.availabilityController.registrationResync = .hours(1)
+    #expect(Self.metrics(F.run(spec)) == OpenAPIMetrics(downloads: 10, failedDownloads: 0))
+  }
+
+  /// metrics-server Available, its OpenAPI answered in 10 s, the rest in 10 ms, over a link that
+  /// carries the first v2 spec (1 MiB; nothing else has a body) in 25 s; a custom API whose pod
+  /// crashes at 144 s for 2 s (the availability controller's first resync far away).
+  static func v3LockSpec(v3: Bool) -> ModelSpec {
+    var spec = Self.headOfLineSpec(registrationDownloads: true)
+    let fast = Distribution.constant(.milliseconds(10))
+    spec.extensionServers[0] = F.metricsServer(serviceTimes: ServiceTimes(get: fast, list: fast, discovery: fast, probe: fast,
+                                                                         openAPI: .constant(.seconds(10))))
+    spec.extensionServers[0].responseBytes = ResponseSizes()
+    spec.extensionServers[0].responseBytes.probe = 0
+    spec.extensionServers[0].responseBytes.discovery = 0
+    spec.backendLinks = [BackendLinkSpec(server: "metrics-server", link: NetworkLinkSpec(
+      requestLatency: .constant(.zero), bandwidthBytesPerSecond: Double(ResponseSizes().openAPI) / 25))]
+    spec.extensionServers[1].faults = [FaultSpec(kind: .crash, start: .zero + .seconds(144), duration: .seconds(2))]
+    spec.controlPlane.openAPIController.v3 = v3
+    spec.duration = .seconds(160)
+    return spec
+  }
+
+  @Test("the registration worker takes the v3 lock after its v2 download (audit §7): with metrics-server's v3 download holding it from 141 to 151 s, the custom API's recovery (Passed at 146.010 s) reaches the proxy at 151.001 s, 1 ms after it without v3")
+  func registrationWaitsForTheV3Lock() {
+    // metrics-server: v2 at 1 s takes 10 s + 25 s (the spec's bytes): 1–36 s, then 304s: 96–106,
+    // 166–176 s; v3 (no body): 1–11, 71–81, 141–151 s. 144 s: the custom pod crashes; 145 s:
+    // NotReady, MissingEndpoints written and installed at 145.001 s; the v2 mutex is free, the
+    // registration download is answered 503 at once (False), then the worker waits for the v3
+    // lock. 146 s: the pod is back, its probes pass at 146.010 s: Passed written; the worker,
+    // free at 151 s, installs it at 151.001 s: 4.991 s after the write.
+    let locked = F.run(Self.v3LockSpec(v3: true))
+    let custom = locked.apiServiceNames.firstIndex(of: "v1.custom.example.com")!
+    #expect(locked.availability[custom].propagationMax == .milliseconds(4_991))
+    #expect(F.run(Self.v3LockSpec(v3: false)).availability[custom].propagationMax == .milliseconds(1))
+  }
+
   @Test("OpenAPI downloads use their own stream: turning them on leaves every client request's latency as it was (10 workers: no queueing)")
   func ownStream() {
     let client = F.client(workload: .open(.poisson(.perSecond(20))))

@@ -192,7 +192,7 @@ struct ReadinessProbeTests {
                       clients: [])
     func phases(_ replication: Int) throws -> [SimDuration] {
       let simulation = try AggregationSimulation(spec: spec, runSeed: 2026, replication: replication)
-      return simulation.servers[0].pods.map(\.probe.phase)
+      return simulation.prober.workers.map(\.phase)
     }
     let first = try phases(0), again = try phases(0), other = try phases(1)
     #expect(first == again)

@@ -177,4 +177,21 @@ struct RegistryTests {
     #expect(registry.apiServices.count == 1 && registry.apiServices[0].service?.namespace == "monitoring")
     #expect(registry.conditions[0]!.lastTransitionTime == .zero + .seconds(3))
   }
+
+  @Test("the built-in group-versions follow the release: 30 in 1.16, 27 in 1.22 (the v1beta1 removals of 1.22), 23 in 1.25, 20 in 1.36", arguments: [
+    ("1.16", 30), ("1.22", 27), ("1.25", 23), ("1.36", 20),
+  ])
+  func builtInGroupVersionsByRelease(version: String, count: Int) throws {
+    let local = APIService.builtInLocal(in: try KubernetesVersion(parsing: version))
+    #expect(local.count == count)
+    #expect(Set(local.map(\.name)).count == count)
+  }
+
+  @Test("1.22 still serves flowcontrol v1beta1 and discovery v1beta1, but no longer extensions/v1beta1; 1.36 is the newest list")
+  func builtInGroupVersionNames() throws {
+    let names = Set(APIService.builtInLocal(in: try KubernetesVersion(parsing: "1.22")).map(\.name))
+    #expect(names.contains("v1beta1.flowcontrol.apiserver.k8s.io") && names.contains("v1beta1.discovery.k8s.io"))
+    #expect(!names.contains("v1beta1.extensions") && names.contains("v1.policy"))
+    #expect(APIService.builtInLocal(in: .latest) == APIService.builtInLocal)
+  }
 }

@@ -13,7 +13,7 @@ struct RequestPathTests {
     let spec = F.spec(duration: .seconds(10), clients: [F.client(workload: .open(.trace([F.at(1)])))], available: false)
     let result = F.run(spec)
     #expect(result.trace.count == 1)
-    #expect(result.trace[0].outcome == .unavailable)
+    #expect(result.trace[0].outcome == .unavailable && result.trace[0].reason == .serviceUnavailable)
     #expect(result.trace[0].start == F.at(1) && result.trace[0].latency == .zero)
     #expect(result.pods[0].served == 0)
   }
@@ -30,6 +30,7 @@ struct RequestPathTests {
                                          workload: .open(.trace([F.at(1)])))])
     let result = F.run(spec)
     #expect(result.trace.map(\.outcome) == [outcome])
+    #expect(result.trace.map(\.reason) == [outcome == .ok ? .ok : .discoveryTimeout])
     #expect(result.trace.map(\.latency) == [.milliseconds(latencyMs)])
   }
 
@@ -53,15 +54,16 @@ struct RequestPathTests {
                       clients: [F.client(workload: .open(.trace([F.at(1)])))], admission: .kubernetesDefault)
     var simulation = try AggregationSimulation(spec: spec, runSeed: 1, replication: 0)
     simulation.start()
-    let level = try #require(simulation.admission[0].apf?.levelIndex(named: "global-default"))
+    let level = try #require(simulation.controlPlane.admission[0].apf?.levelIndex(named: "global-default"))
     simulation.runEvents(until: F.at(30))
-    #expect(simulation.admission[0].apf?.seatsInUse(level: level) == 1)
+    #expect(simulation.controlPlane.admission[0].apf?.seatsInUse(level: level) == 1)
     simulation.runEvents(until: F.at(60.999))
-    #expect(simulation.admission[0].apf?.seatsInUse(level: level) == 1)
+    #expect(simulation.controlPlane.admission[0].apf?.seatsInUse(level: level) == 1)
     simulation.runEvents(until: F.at(61))
-    #expect(simulation.admission[0].apf?.seatsInUse(level: level) == 0)
+    #expect(simulation.controlPlane.admission[0].apf?.seatsInUse(level: level) == 0)
     let result = simulation.result(at: F.at(90))
     #expect(result.trace.map(\.outcome) == [.deadlineExceeded])
+    #expect(result.trace.map(\.reason) == [.deadline])
     #expect(result.trace.map(\.latency) == [.seconds(60)])
   }
 
@@ -106,6 +108,7 @@ struct RequestPathTests {
     let byEnd = result.trace.map { ($0.outcome, $0.latency) }
     #expect(byEnd.map(\.0) == [.tooManyRequests, .tooManyRequests, .tooManyRequests, .deadlineExceeded])
     #expect(byEnd.map(\.1) == [.zero, .seconds(15), .seconds(15), .seconds(60)])
+    #expect(result.trace.map(\.reason) == [.admissionRejected, .queueWaitExpired, .queueWaitExpired, .deadline])
   }
 
   @Test("a crashed pod answers 503 at once (connection refused) and serves again after restarting")
@@ -115,6 +118,7 @@ struct RequestPathTests {
     let result = F.run(F.spec(duration: .seconds(40), server: F.metricsServer(faults: [crash]),
                               clients: [F.client(workload: .open(.trace(times)))]))
     #expect(result.trace.map(\.outcome) == [.ok, .unreachable, .unreachable, .unreachable, .unreachable, .ok])
+    #expect(result.trace.map(\.reason) == [.ok, .connectionRefused, .connectionRefused, .connectionRefused, .connectionRefused, .ok])
     #expect(result.trace.map(\.latency) == [.milliseconds(10), .zero, .zero, .zero, .zero, .milliseconds(10)])
   }
 
@@ -129,6 +133,22 @@ struct RequestPathTests {
                               clients: [F.client(workload: .open(.trace(times)))]))
     let entries = result.trace.sorted { $0.start < $1.start }
     #expect(entries.map(\.outcome) == [.ok, .unreachable, .unreachable, .ok])
+    #expect(entries.map(\.reason) == [.ok, .connectionLost, .connectionLost, .ok])
     #expect(entries.map(\.end) == [F.at(1.01), F.at(46.01), F.at(46.01), F.at(50.01)])
+  }
+
+  @Test("before the HTTP/2 health check (1.19.4), a silently dead connection is never closed: every request on it ends at its 60 s deadline with 504")
+  func deadConnectionWithoutHealthCheck() {
+    // As above, but 1.19.4 (no ReadIdleTimeout; apimachinery f364803c is in 1.19.5): the
+    // connection stays, so the requests at 12, 40 and 50 s ride it and are swallowed. Each ends at
+    // the control plane's deadline, 60 s after it arrived (the client's link is ideal), with 504.
+    let drop = FaultSpec(kind: .silentConnectionDrop, start: F.at(10))
+    let times = [1, 12, 40, 50].map { F.at(Double($0)) }
+    var spec = F.spec(duration: .seconds(120), server: F.metricsServer(faults: [drop]),
+                      clients: [F.client(workload: .open(.trace(times)))])
+    spec.version = KubernetesVersion(major: 1, minor: 19, patch: 4)
+    let entries = F.run(spec).trace.sorted { $0.start < $1.start }
+    #expect(entries.map(\.outcome) == [.ok, .deadlineExceeded, .deadlineExceeded, .deadlineExceeded])
+    #expect(entries.map(\.end) == [F.at(1.01), F.at(72), F.at(100), F.at(110)])
   }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `Scenarios/namespace-stuck-legacy-discovery.yaml` run by the built binary: an Agones-like
-/// extension server answers the discovery manager's `GET /apis` with 404. In 1.28 only a 406 falls
+/// extension server answers the discovery manager's `GET /apis` with 404. In 1.28.1 only a 406 falls
 /// back to legacy discovery, so the group-version is Stale for good and every namespace stays
 /// Terminating (kubernetes/kubernetes#119662); in 1.29 every answer but 304, 503 and an aggregated
 /// 200 falls back (#119870), and the namespaces finalize (research kube-aggregator.md §3.2, §9
@@ -16,11 +16,12 @@ struct LegacyFallbackScenarioTests {
   /// `replications: 3` in the file.
   static let replications = 3
 
-  /// 30 min; 3 namespaces deleted at 7, 14, 21 and 28 min; the 1-minute loop fetches at 0 … 29 min.
+  /// 30 min; 3 namespaces deleted at 7, 14, 21 and 28 min; the 1-minute loop fetches at 0 … 29 min,
+  /// and the registration worker's 5-minute resyncs (5 … 25 min) add one fetch each.
   static let duration = 1_800.0
   static let deleted = 12.0
   static let firstDeletion = 420.0
-  static let fetches = 30.0
+  static let fetches = 35.0
   /// The first 404 to `GET /apis`: handshakes 2 × 1 ms, then 0.5 + 5 + 0.5 ms.
   static let firstAnswer = 0.008
   /// Per namespace (deleted at 420, 840, 1260, 1680 s): 15 fast requeues, then one a minute.
@@ -65,8 +66,8 @@ struct LegacyFallbackScenarioTests {
     }
   }
 
-  @Test("1.28 (the file): the 404 is Stale at every refresh, 12 namespaces still Terminating after 30 min (the oldest 1,380 s), 306 failed syncs, no fallback; the file's expectations hold")
-  func stuckInOneTwentyEight() throws {
+  @Test("1.28.1 (the file): the 404 is Stale at every refresh, 12 namespaces still Terminating after 30 min (the oldest 1,380 s), 306 failed syncs, no fallback; the file's expectations hold")
+  func stuckBeforeTheBackport() throws {
     let out = try AggsimBinaryTests.temporaryDirectory()
     let check = try AggsimBinaryTests.aggsim(["check", Self.scenario, "--out", out])
     #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
@@ -87,7 +88,7 @@ struct LegacyFallbackScenarioTests {
     Self.expectEvery(d, "stale_fraction", (Self.duration - Self.firstAnswer) / Self.duration, tolerance: 1e-9)
   }
 
-  @Test("1.29: every refresh falls back to GET /apis/allocation.agones.dev/v1 (30 fallbacks), never Stale, and all 12 namespaces finalize 5.004 s after their deletion")
+  @Test("1.29: every refresh falls back to GET /apis/allocation.agones.dev/v1 (35 fallbacks), never Stale, and all 12 namespaces finalize 5.004 s after their deletion")
   func finalizedInOneTwentyNine() throws {
     let (n, d) = try Self.run(version: "1.29")
     Self.expectEvery(n, "namespaces_deleted", Self.deleted)
@@ -103,7 +104,16 @@ struct LegacyFallbackScenarioTests {
     Self.expectEvery(d, "stale_fraction", 0)
   }
 
-  @Test("aggsim check at 1.29 fails the file's 1.28 expectations (exit 1)")
+  @Test("the 1.28.2 backport (#120359) falls back like 1.29: 35 fallbacks, never Stale, all 12 namespaces finalized")
+  func finalizedWithTheBackport() throws {
+    let (n, d) = try Self.run(version: "1.28.2")
+    Self.expectEvery(n, "namespaces_finalized", Self.deleted)
+    Self.expectEvery(n, "namespace_discovery_failures", 0)
+    Self.expectEvery(d, "fallbacks", Self.fetches)
+    Self.expectEvery(d, "stale_s", 0)
+  }
+
+  @Test("aggsim check at 1.29 fails the file's 1.28.1 expectations (exit 1)")
   func checkFailsInOneTwentyNine() throws {
     let out = try AggsimBinaryTests.temporaryDirectory()
     let check = try AggsimBinaryTests.aggsim(["check", Self.scenario, "--out", out, "--set", "spec.run.kubernetesVersion=\"1.29\""])

@@ -1,6 +1,6 @@
+import AggregationModel
 import Foundation
 import Testing
-import Scenario
 
 /// `Scenarios/namespace-stuck-terminating.yaml` run by the built binary (kubernetes/kubernetes#75788):
 /// metrics-server is down from 9m30s to 29m30s; the namespaces deleted meanwhile stay
@@ -40,15 +40,13 @@ struct NamespaceScenarioTests {
     #expect(Self.perReplication(rows, "still_terminating") == [0, 0, 0])
   }
 
-  @Test("every metric expect: accepts is a summary.csv row of each of its scope kinds (the scenario has every kind)")
-  func expectVocabularyIsTheSummaryVocabulary() throws {
-    let rows = try Self.summary()
-    var present = Set<String>()
-    for row in rows { present.insert("\(row[2])|\(row[4])") }
-    for metric in ExpectationMetric.allCases {
-      for kind in metric.scopeKinds where kind != .all {
-        #expect(present.contains("\(kind.rawValue)|\(metric.rawValue)"), "no \(kind.rawValue) row of \(metric.rawValue)")
-      }
-    }
+  @Test("summary.csv has exactly the catalogue's metrics in each of their scope kinds, with their units (the scenario has every kind)")
+  func summaryRowsAreTheCatalogue() throws {
+    let present = Set(try Self.summary().map { "\($0[2]) \($0[4]) \($0[5])" })
+    let declared = Set(MetricCatalogue.summary.flatMap { metric in
+      metric.scopeKinds.filter { $0 != .all }.map { "\($0.rawValue) \(metric.name) \(metric.unit.rawValue)" }
+    })
+    #expect(present.subtracting(declared).sorted() == [], "rows of summary.csv the catalogue does not declare")
+    #expect(declared.subtracting(present).sorted() == [], "metrics of the catalogue summary.csv does not have")
   }
 }

@@ -14,14 +14,18 @@ struct Timing: ScenarioSection {
   }
 }
 
+/// A `spec` with only the `Timing` section.
+struct TimingSections: ScenarioSections {
+  var x: Timing?
+  static var fields: [SectionField<Self>] { [.section(\.x)] }
+}
+
 /// The distribution written as `serviceTime: <text>` (on line 7, column 18), or the problems.
 func readDistribution(_ text: String) -> Result<Distribution, ScenarioErrors> {
-  var loader = ScenarioLoader()
-  loader.register(Timing.self)
   let yaml = document(spec: "  run: {duration: 1m}\n  x:\n    serviceTime: \(text)")
   do {
-    let file = try loader.load(yaml: yaml, file: "lab.yaml")
-    return .success(file.section(Timing.self)!.serviceTime)
+    let file = try ScenarioLoader<TimingSections>().load(yaml: yaml, file: "lab.yaml")
+    return .success(file.sections.x!.serviceTime)
   } catch {
     return .failure(error)
   }

@@ -13,6 +13,7 @@ struct ModelAvailabilityControllerTests {
     #expect(controller.workers == 5 && controller.probes == 5 && controller.probeTimeout == .seconds(5))
     #expect(controller.backoffBase == .milliseconds(5) && controller.backoffMax == .seconds(30))
     #expect(controller.propagationDelay == .constant(.zero) && controller.registrationTime == .constant(.milliseconds(1)))
+    #expect(controller.registrationResync == .minutes(5))
   }
 
   @Test("every availabilityController key is read")
@@ -29,6 +30,7 @@ struct ModelAvailabilityControllerTests {
           backoff: {base: 10ms, max: 1m}
           propagationDelay: {exponential: {mean: 50ms}}
           registrationTime: 5ms
+          registrationResync: 10m
     """))
     var expected = AvailabilityControllerSpec()
     expected.enabled = false
@@ -41,10 +43,11 @@ struct ModelAvailabilityControllerTests {
     expected.backoffMax = .minutes(1)
     expected.propagationDelay = .exponential(mean: .milliseconds(50))
     expected.registrationTime = .constant(.milliseconds(5))
+    expected.registrationResync = .minutes(10)
     #expect(spec.controlPlane.availabilityController == expected)
   }
 
-  @Test("a backoff base above its max and a firstResync not below resync are rejected")
+  @Test("a backoff base above its max, a firstResync not below resync and a registrationResync of 0 are rejected")
   func rejected() {
     #expect(modelProblems(minimalModel(), overrides: ["spec.controlPlane.availabilityController={backoff: {base: 1m}}"]) == [
       "--set spec.controlPlane.availabilityController={backoff: {base: 1m}}: spec.controlPlane.availabilityController.backoff: expected backoff.base <= backoff.max (30s), found 1m",
@@ -53,6 +56,9 @@ struct ModelAvailabilityControllerTests {
       "--set spec.controlPlane.availabilityController={firstResync: 30s}: spec.controlPlane.availabilityController.firstResync: expected a firstResync < resync (30s), found 30s",
     ])
     #expect(modelProblems(minimalModel(), overrides: ["spec.controlPlane.availabilityController={firstResync: 29s}"]) == [])
+    #expect(modelProblems(minimalModel(), overrides: ["spec.controlPlane.availabilityController={registrationResync: 0s}"]) == [
+      "--set spec.controlPlane.availabilityController={registrationResync: 0s}: spec.controlPlane.availabilityController.registrationResync: expected a period of at least 1ms (a real cluster's fastest loop, client-go's workqueue backoff, starts at 5ms), found \"0s\"",
+    ])
   }
 
   @Test("Scenarios/ha-flapping.yaml loads without errors: 3 instances, instance 2 partitioned from minute 2 to 8")

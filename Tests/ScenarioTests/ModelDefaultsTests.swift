@@ -24,6 +24,13 @@ struct ModelDefaultsTests {
         retry: RetryPolicy(maxRetries: 10), timeout: nil, link: .ideal)])
     expected.version = KubernetesVersion(major: 1, minor: 36)
     expected.warmup = .zero
+    expected.controlPlane.proxy.discoveryCap = .after(.seconds(5))
+    expected.controlPlane.proxy.readIdleLimit = .after(.seconds(30))
+    var apfDefaults = PriorityAndFairness.Configuration.kubernetesDefaults
+    apfDefaults.borrowing = true  // from 1.26
+    apfDefaults.estimatedServiceDuration = .milliseconds(3)  // from 1.23
+    expected.controlPlane.admission = .priorityAndFairness(apfDefaults)
+    expected.discoveryManager.enabled = false
     #expect(spec == expected)
     // Pinned one by one, so a changed default names itself.
     let cp = spec.controlPlane
@@ -31,9 +38,10 @@ struct ModelDefaultsTests {
     #expect(cp.requestTimeout == .seconds(60))
     #expect(cp.filterOverhead == .constant(.zero))
     #expect(cp.localHandlerTime == .constant(.milliseconds(1)))
-    #expect(cp.admission == .priorityAndFairness(.kubernetesDefaults))
+    #expect(cp.admission == .priorityAndFairness(apfDefaults))
     guard case .priorityAndFairness(let apf) = cp.admission else { Issue.record("not APF"); return }
     #expect(apf.serverConcurrencyLimit == 600)
+    #expect(apf.borrowing == true)  // 1.36: levels borrow (from 1.26)
     #expect(apf.priorityLevels.map(\.name) == ["exempt", "system", "node-high", "leader-election", "workload-high",
                                                "workload-low", "global-default", "catch-all"])
     #expect(cp.proxy.routing == .clusterIP)
@@ -48,27 +56,41 @@ struct ModelDefaultsTests {
     #expect(spec.clients[0].retry.maxRetries == 10)
   }
 
-  @Test("the Kubernetes version sets the discovery cap and the HTTP/2 stream default")
+  @Test("the Kubernetes version sets the admission filter, the HTTP/2 health check and stream default, with backports")
   func versionDefaults() throws {
     let v136 = try model(minimalModel(version: "1.36"))
     #expect(v136.version == KubernetesVersion(major: 1, minor: 36))
     #expect(v136.controlPlane.proxy.discoveryTimeout == .seconds(5))
     #expect(v136.extensionServers[0].maxStreamsPerConnection == 100)
     let v128 = try model(minimalModel(version: "1.28"))
-    #expect(v128.controlPlane.proxy.discoveryTimeout == .seconds(5))
-    #expect(v128.extensionServers[0].maxStreamsPerConnection == 250)
-    let v115 = try model(minimalModel(version: "1.15"))
-    #expect(v115.controlPlane.proxy.discoveryTimeout == nil)
-    #expect(v115.extensionServers[0].maxStreamsPerConnection == 250)
+    #expect(v128.extensionServers[0].maxStreamsPerConnection == 100)  // the newest 1.28 patch has the 1.28.3 backport
+    let v1282 = try model(minimalModel(version: "1.28.2"))
+    #expect(v1282.extensionServers[0].maxStreamsPerConnection == 250)
+    let v119 = try model(minimalModel(version: "1.19.4"))
+    #expect(v119.controlPlane.admission == .maxInFlight(readOnly: 400, mutating: 200))
+    #expect(v119.controlPlane.proxy.readIdleTimeout == nil)
+    #expect(v119.controlPlane.proxy.discoveryTimeout == .seconds(5))
+    let v120 = try model(minimalModel(version: "1.20.0"))
+    var apf120 = PriorityAndFairness.Configuration.kubernetesDefaults
+    apf120.borrowing = false  // before 1.26
+    apf120.estimatedServiceDuration = .seconds(60)  // before 1.23
+    #expect(v120.controlPlane.admission == .priorityAndFairness(apf120))
+    #expect(v120.controlPlane.proxy.readIdleTimeout == .seconds(30))
   }
 
   @Test("values written in the file win over the version's defaults")
   func explicitOverVersion() throws {
-    let spec = try model(minimalModel(version: "1.15"), overrides: [
+    let spec = try model(minimalModel(version: "1.19"), overrides: [
       "spec.controlPlane.proxy.discoveryTimeout=2s", "spec.extensionServers[0].maxStreamsPerConnection=1000",
+      "spec.controlPlane.admission={priorityAndFairness: {}}", "spec.controlPlane.proxy.readIdleTimeout=none",
     ])
     #expect(spec.controlPlane.proxy.discoveryTimeout == .seconds(2))
     #expect(spec.extensionServers[0].maxStreamsPerConnection == 1000)
+    var apf119 = PriorityAndFairness.Configuration.kubernetesDefaults
+    apf119.borrowing = false  // before 1.26
+    apf119.estimatedServiceDuration = .seconds(60)  // before 1.23
+    #expect(spec.controlPlane.admission == .priorityAndFairness(apf119))
+    #expect(spec.controlPlane.proxy.readIdleTimeout == nil)
     let none = try model(minimalModel(version: "1.36"), overrides: ["spec.controlPlane.proxy.discoveryTimeout=none"])
     #expect(none.controlPlane.proxy.discoveryTimeout == nil)
   }

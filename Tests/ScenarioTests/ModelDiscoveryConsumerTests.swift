@@ -34,10 +34,10 @@ struct ModelDiscoveryConsumerTests {
     #expect(hpa.rateLimit == nil)
   }
 
-  @Test("garbageCollector: {} is a sync every 30 s with a random first phase, no target, as generic-garbage-collector")
+  @Test("garbageCollector: {} is a sync every 30 s with a random first phase and the version's discovery, no target, as generic-garbage-collector")
   func garbageCollectorDefaults() throws {
     let gc = try controller("workload: {garbageCollector: {}}")
-    #expect(gc.workload == .garbageCollector(GarbageCollectorSpec()))
+    #expect(gc.workload == .garbageCollector(GarbageCollectorSpec(discovery: .aggregated)))
     #expect(gc.target == ClientTarget.none)
     #expect(gc.identity == .serviceAccount(namespace: "kube-system", name: "generic-garbage-collector"))
     #expect(gc.rateLimit == .controllerManager)
@@ -49,7 +49,7 @@ struct ModelDiscoveryConsumerTests {
   @Test("namespaceDeletion maps every field and defaults to the namespace controller's constants (5 s grace, 5 ms..60 s, 10/100)")
   func namespaceDeletionFields() throws {
     let defaults = try controller("workload: {namespaceDeletion: {deletions: {poisson: 1/min}}}")
-    #expect(defaults.workload == .namespaceDeletion(NamespaceDeletionSpec(deletions: .poisson(.perSecond(1.0 / 60)))))
+    #expect(defaults.workload == .namespaceDeletion(NamespaceDeletionSpec(deletions: .poisson(.perSecond(1.0 / 60)), discovery: .aggregated)))
     #expect(defaults.identity == .serviceAccount(namespace: "kube-system", name: "namespace-controller"))
     let all = try controller("""
       workload: {namespaceDeletion: {deletions: {constant: 1/h}, workers: 2, gracePeriod: 0s, contentDeletion: {exponential: {mean: 2s}}, \
@@ -66,7 +66,7 @@ struct ModelDiscoveryConsumerTests {
     let yaml = Self.withController("target: {apiService: v1beta1.metrics.k8s.io}, workload: {garbageCollector: {period: 0s}}")
     #expect(modelProblems(yaml).map { $0.replacingOccurrences(of: #"^lab\.yaml:\d+:\d+: "#, with: "", options: .regularExpression) } == [
       "spec.clients[1].target: expected no target: a garbage collector or namespace controller sends only discovery requests, found \"target\"",
-      "spec.clients[1].workload.garbageCollector.period: expected a duration > 0s, found \"0s\"",
+      "spec.clients[1].workload.garbageCollector.period: expected a period of at least 1ms (a real cluster's fastest loop, client-go's workqueue backoff, starts at 5ms), found \"0s\"",
     ])
     let deletions = Self.withController("workload: {namespaceDeletion: {gracePeriod: 1s}}")
     #expect(modelProblems(deletions) == ["lab.yaml:23:56: spec.clients[1].workload.namespaceDeletion: expected key \"deletions\", found nothing"])
@@ -77,8 +77,8 @@ struct ModelDiscoveryConsumerTests {
     #expect(modelProblems(minimalModel(), overrides: ["spec.clients[0].workload={constant: 10000000000/s}"]) == [
       "--set spec.clients[0].workload={constant: 10000000000/s}: spec.clients[0].workload.constant: expected a rate of at most 1000000/s (one client; the model would need years of wall time beyond), found \"10000000000/s\"",
     ])
-    #expect(modelProblems(minimalModel(), overrides: ["spec.clients[0].workload={hpa: {autoscalers: 1000000, period: 1ns}}"]) == [
-      "--set spec.clients[0].workload={hpa: {autoscalers: 1000000, period: 1ns}}: spec.clients[0].workload.hpa: expected at most 1000000 polls per second (autoscalers / period), found 1000000 per 1ns",
+    #expect(modelProblems(minimalModel(), overrides: ["spec.clients[0].workload={hpa: {autoscalers: 1000000, period: 1ms}}"]) == [
+      "--set spec.clients[0].workload={hpa: {autoscalers: 1000000, period: 1ms}}: spec.clients[0].workload.hpa: expected at most 1000000 polls per second (autoscalers / period), found 1000000 per 1ms",
     ])
   }
 }

@@ -9,10 +9,11 @@ struct ModelKubectlTests {
     try model(minimalModel(), overrides: ["spec.clients[0].workload=\(value)"]).clients[0].workload
   }
 
-  @Test("a kubectl workload with only invocations leaves discovery mode, cache TTL and rate limit to the version")
+  @Test("a kubectl workload with only invocations gets the version's discovery mode, cache TTL and rate limit")
   func kubectlDefaults() throws {
-    #expect(try workload("{kubectl: {invocations: {poisson: 1/min}}}")
-            == .kubectl(KubectlSpec(invocations: .poisson(.perSecond(1.0 / 60)))))
+    #expect(try workload("{kubectl: {invocations: {poisson: 1/min}}}") == .kubectl(KubectlSpec(
+      invocations: .poisson(.perSecond(1.0 / 60)), discovery: .aggregated, cacheTTL: .hours(6),
+      discoveryRateLimit: RateLimitSpec(qps: .perSecond(50), burst: 300))))
   }
 
   @Test("every kubectl field maps onto KubectlSpec")
@@ -23,9 +24,11 @@ struct ModelKubectlTests {
       resource: .get, discoveryRateLimit: RateLimitSpec(qps: .perSecond(5), burst: 10))))
   }
 
-  @Test("spec.discovery sets the discovery manager; without it the defaults hold")
+  @Test("spec.discovery sets the discovery manager; without it the defaults hold and it runs only for an aggregated discovery client")
   func discoveryManager() throws {
-    #expect(try model(minimalModel()).discoveryManager == DiscoveryManagerSpec())
+    #expect(try model(minimalModel()).discoveryManager == DiscoveryManagerSpec(enabled: false))
+    let kubectl = try model(minimalModel(), overrides: ["spec.clients[0].workload={kubectl: {invocations: {poisson: 1/min}}}"])
+    #expect(kubectl.discoveryManager == DiscoveryManagerSpec(enabled: true))
     let spec = try model(minimalModel(extra: "  discovery: {enabled: true, workers: 4, fetchTimeout: 2s, refresh: 30s}"))
     #expect(spec.discoveryManager == DiscoveryManagerSpec(enabled: true, workers: 4, fetchTimeout: .seconds(2), refresh: .seconds(30)))
   }
@@ -47,6 +50,9 @@ struct ModelKubectlTests {
 
 @Suite("Scenarios: kubectl discovery")
 struct DiscoveryScenarioTests {
+  /// kubectl's discovery token bucket in 1.36, which both scenarios run: QPS 50, burst 300.
+  static let kubectl136 = RateLimitSpec(qps: .perSecond(50), burst: 300)
+
   static func path(_ name: String) -> String {
     var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
     parts.removeLast(3)   // Tests/ScenarioTests/<this file>
@@ -60,7 +66,7 @@ struct DiscoveryScenarioTests {
     #expect(spec.extensionServers[0].faults == [FaultSpec(kind: .hang, start: SimTime(since: .minutes(2)), duration: .minutes(5))])
     #expect(spec.controlPlane.proxy.discoveryTimeout == .seconds(5))
     #expect(spec.clients[0].workload == .kubectl(KubectlSpec(invocations: .poisson(.perMinute(2)), discovery: .legacy,
-                                                             cacheTTL: .seconds(1), resource: .get)))
+                                                             cacheTTL: .seconds(1), resource: .get, discoveryRateLimit: Self.kubectl136)))
   }
 
   @Test("discovery-storm.yaml loads: two legacy kubectl clients with 1,900 extra group-versions")
@@ -70,9 +76,9 @@ struct DiscoveryScenarioTests {
     #expect(spec.clients.map(\.name) == ["ci-kubectl", "developer-kubectl"])
     #expect(spec.clients.map(\.workload) == [
       .kubectl(KubectlSpec(invocations: .poisson(.perMinute(1)), discovery: .legacy, cacheTTL: .seconds(1),
-                           extraLocalGroupVersions: 1_900, resource: .get)),
+                           extraLocalGroupVersions: 1_900, resource: .get, discoveryRateLimit: Self.kubectl136)),
       .kubectl(KubectlSpec(invocations: .poisson(.perMinute(2)), discovery: .legacy, cacheTTL: .minutes(10),
-                           extraLocalGroupVersions: 1_900, resource: .get)),
+                           extraLocalGroupVersions: 1_900, resource: .get, discoveryRateLimit: Self.kubectl136)),
     ])
   }
 }

@@ -26,8 +26,10 @@ struct ModelSectionsTests {
     apf.serverConcurrencyLimit = 1200
     apf.priorityLevels[6] = .queued("global-default", shares: 40, lendablePercent: 50, queues: 64, handSize: 8, queueLengthLimit: 100)
     apf.priorityLevels[7].shares = 10
+    apf.borrowing = true  // 1.36's defaults, filled in by resolution
+    apf.estimatedServiceDuration = .milliseconds(3)
     #expect(cp.admission == .priorityAndFairness(apf))
-    var proxy = ProxySpec(routing: .endpoints, discoveryTimeout: .seconds(5))
+    var proxy = ProxySpec(routing: .endpoints, discoveryCap: .after(.seconds(5)))
     proxy.dialTimeout = .seconds(1)
     proxy.tlsHandshakeTimeout = .seconds(2)
     proxy.readIdleTimeout = .seconds(3)
@@ -105,18 +107,20 @@ struct ModelSectionsTests {
       Expectation(metric: .successFraction, scope: .all, min: 0.99, max: 1,
                   location: SourceLocation(file: "lab.yaml", line: 28, column: 7, keyPath: "spec.expect[1]")),
     ])
-    #expect(ExpectationMetric.allCases.map(\.rawValue) == [
-      "requests", "retries", "latency_mean_s", "latency_p50_s", "latency_p90_s", "latency_p99_s", "latency_p999_s",
-      "latency_max_s", "throughput_per_s", "rate_200", "success_fraction", "fraction_429", "fraction_503_unavailable",
+    #expect(MetricCatalogue.summary.map(\.name) == [
+      "requests", "retries", "dropped_offered", "latency_mean_s", "latency_p50_s", "latency_p90_s", "latency_p99_s", "latency_p999_s",
+      "latency_max_s", "success_latency_mean_s", "success_latency_p50_s", "success_latency_p90_s", "success_latency_p99_s",
+      "success_latency_p999_s", "success_latency_max_s", "throughput_per_s", "rate_200", "success_fraction", "fraction_429", "fraction_503_unavailable",
       "fraction_503_discovery_timeout", "fraction_503_unreachable", "fraction_504", "fraction_client_timeout", "fraction_500",
       "unavailable_fraction", "availability_transitions", "time_to_detect_s", "status_propagation_max_s", "openapi_downloads",
       "openapi_failed_downloads", "pod_utilisation", "pod_queue_length_mean",
       "pod_served", "invocations", "cache_hits", "discovery_complete", "discovery_partial", "discovery_partial_fraction",
+      "discovery_stale_dropped", "resource_type_unknown",
       "discovery_latency_p50_s", "discovery_latency_p99_s", "discovery_latency_max_s", "namespaces_deleted",
       "namespaces_finalized", "namespace_discovery_failures", "terminating_mean_s", "terminating_p50_s", "terminating_p99_s",
       "terminating_max_s", "still_terminating", "oldest_terminating_s", "stale_fraction", "stale_s", "stale_to_current",
       "fetches", "failed_fetches", "fallbacks", "seat_utilisation", "queue_length_mean", "queue_wait_mean_s", "rejected", "dispatched",
-      "concurrency_limit",
+      "concurrency_limit", "concurrency_limit_mean",
     ])
   }
 
@@ -140,6 +144,22 @@ struct ModelSectionsTests {
       "lab.yaml:25:45: spec.expect[1].scope: expected a scope of the form apiservice/<name> for unavailable_fraction, found \"all\"",
       "lab.yaml:26:49: spec.expect[2].scope: expected a scope of the form apiservice/<name> for availability_transitions, found \"pod/metrics-server/0\"",
     ])
+  }
+
+  @Test("a time-series metric or an instance scope (timeseries.csv only) is not a metric or scope of expect:")
+  func timeSeriesVocabularyIsNotExpectVocabulary() {
+    let yaml = minimalModel(extra: """
+      expect:
+        - {metric: in_flight, scope: all, max: 10}
+        - {metric: requests, scope: instance/0, max: 10}
+    """)
+    let problems = modelProblems(yaml)
+    #expect(problems.count == 2)
+    #expect(problems.first?.hasPrefix("lab.yaml:24:16: spec.expect[0].metric: expected one of requests, retries,") == true)
+    #expect(problems.first?.hasSuffix(", concurrency_limit, concurrency_limit_mean, found \"in_flight\"") == true)
+    #expect(problems.last == "lab.yaml:25:33: spec.expect[1].scope: expected all, client/<name>, apiservice/<name>, pod/<server>/<index>, "
+      + "kubectl/<client>, garbage_collector/<client>, namespace_controller/<client>, discovery/<apiservice> or "
+      + "priority_level/<instance>/<level>, found \"instance/0\"")
   }
 
   @Test("a file with several model mistakes reports them all at once")
@@ -177,15 +197,72 @@ struct ModelSectionsTests {
       "lab.yaml:17:16: spec.extensionServers[0].faults[0]: expected key \"factor\", found nothing",
       "lab.yaml:17:59: spec.extensionServers[0].faults[1].factor: expected no factor for a crash fault (only slowDown has one), found \"factor\"",
       "lab.yaml:18:35: spec.links.clients.requestLatency: expected either latency or requestLatency/responseLatency (latency is given), found \"requestLatency\"",
-      "lab.yaml:18:62: spec.links.clients.loss: expected a probability in [0, 1), found 1",
+      "lab.yaml:18:62: spec.links.clients.loss: expected a finite number in [0, 0.99], found 1",
       "lab.yaml:21:58: spec.clients[0].target.kind: expected one of get, list, discovery, found \"watch\"",
       "lab.yaml:22:17: spec.clients[0].workload: expected exactly one of poisson, constant, bursts, timeVarying, trace, closed, kubectl, hpa, garbageCollector, namespaceDeletion (a workload), found an empty mapping",
       "lab.yaml:23:16: spec.clients[0].retries: expected an integer in [0, 1000], found -1",
       "lab.yaml:24:18: spec.sweep[0].path: expected a key path under spec such as spec.clients[0].workload.poisson (not under spec.sweep or spec.expect), found \"spec.sweep[0].values\"",
       "lab.yaml:24:50: spec.sweep[0].values: expected at least one value, found an empty sequence",
-      "lab.yaml:25:21: spec.expect[0].metric: expected one of requests, retries, latency_mean_s, latency_p50_s, latency_p90_s, latency_p99_s, latency_p999_s, latency_max_s, throughput_per_s, rate_200, success_fraction, fraction_429, fraction_503_unavailable, fraction_503_discovery_timeout, fraction_503_unreachable, fraction_504, fraction_client_timeout, fraction_500, unavailable_fraction, availability_transitions, time_to_detect_s, status_propagation_max_s, openapi_downloads, openapi_failed_downloads, pod_utilisation, pod_queue_length_mean, pod_served, invocations, cache_hits, discovery_complete, discovery_partial, discovery_partial_fraction, discovery_latency_p50_s, discovery_latency_p99_s, discovery_latency_max_s, namespaces_deleted, namespaces_finalized, namespace_discovery_failures, terminating_mean_s, terminating_p50_s, terminating_p99_s, terminating_max_s, still_terminating, oldest_terminating_s, stale_fraction, stale_s, stale_to_current, fetches, failed_fetches, fallbacks, seat_utilisation, queue_length_mean, queue_wait_mean_s, rejected, dispatched, concurrency_limit (did you mean \"latency_p90_s\"?), found \"latency_p95_s\"",
+      "lab.yaml:25:21: spec.expect[0].metric: expected one of requests, retries, dropped_offered, latency_mean_s, latency_p50_s, latency_p90_s, latency_p99_s, latency_p999_s, latency_max_s, success_latency_mean_s, success_latency_p50_s, success_latency_p90_s, success_latency_p99_s, success_latency_p999_s, success_latency_max_s, throughput_per_s, rate_200, success_fraction, fraction_429, fraction_503_unavailable, fraction_503_discovery_timeout, fraction_503_unreachable, fraction_504, fraction_client_timeout, fraction_500, unavailable_fraction, availability_transitions, time_to_detect_s, status_propagation_max_s, openapi_downloads, openapi_failed_downloads, pod_utilisation, pod_queue_length_mean, pod_served, invocations, cache_hits, discovery_complete, discovery_partial, discovery_partial_fraction, discovery_stale_dropped, resource_type_unknown, discovery_latency_p50_s, discovery_latency_p99_s, discovery_latency_max_s, namespaces_deleted, namespaces_finalized, namespace_discovery_failures, terminating_mean_s, terminating_p50_s, terminating_p99_s, terminating_max_s, still_terminating, oldest_terminating_s, stale_fraction, stale_s, stale_to_current, fetches, failed_fetches, fallbacks, seat_utilisation, queue_length_mean, queue_wait_mean_s, rejected, dispatched, concurrency_limit, concurrency_limit_mean (did you mean \"latency_p90_s\"?), found \"latency_p95_s\"",
       "lab.yaml:25:43: spec.expect[0].scope: expected all, client/<name>, apiservice/<name>, pod/<server>/<index>, kubectl/<client>, garbage_collector/<client>, namespace_controller/<client>, discovery/<apiservice> or priority_level/<instance>/<level>, found \"everything\"",
       "lab.yaml:25:89: spec.expect[1].scope: expected a scope of the form all or pod/<server>/<index> for pod_utilisation, found \"client/hpa\"",
+    ])
+  }
+
+  @Test("an unknown key under spec lists every model section; the sections given are read into their properties, the others stay nil")
+  func unknownSpecKeyAndPartialSections() throws {
+    #expect(modelProblems(minimalModel(extra: "  chaos: []")) == [
+      "lab.yaml:23:3: spec.chaos: expected a key of spec (one of run, apiServices, clients, controlPlane, discovery, expect, "
+        + "extensionServers, faults, links, sweep), found \"chaos\"",
+    ])
+    let file = try ScenarioLoader.aggsim.load(yaml: minimalModel(extra: "  links: {clients: {latency: 2ms}}"), file: "lab.yaml")
+    #expect(file.sections.links?.clients == .constant(.milliseconds(2)))
+    #expect(file.sections.extensionServers?.entries.map(\.name.value) == ["metrics-server"])
+    #expect(file.sections.controlPlane == nil && file.sections.sweep == nil)
+  }
+}
+
+@Suite("controlPlane.admission.priorityAndFairness: borrowing and background demand")
+struct ModelBackgroundDemandTests {
+  @Test("borrowing on or off; a level's background demand as seats from the start or as steps")
+  func backgroundDemand() throws {
+    let spec = try model(minimalModel(version: "1.25", extra: """
+        controlPlane:
+          admission:
+            priorityAndFairness:
+              borrowing: true
+              levels:
+                - {name: workload-low, background: 40}
+                - {name: catch-all, background: [{start: 0s, seats: 5}, {start: 1m, seats: 13}]}
+      """))
+    guard case .priorityAndFairness(let apf) = spec.controlPlane.admission else { Issue.record("not APF"); return }
+    #expect(apf.borrowing == true)  // given: not 1.25's default
+    #expect(apf.priorityLevels[5].background == [.init(start: .zero, seats: 40)])
+    #expect(apf.priorityLevels[7].background == [.init(start: .zero, seats: 5), .init(start: .minutes(1), seats: 13)])
+    #expect(apf.priorityLevels[6].background == [])
+    guard case .priorityAndFairness(let resolved) = try model(minimalModel(version: "1.25")).controlPlane.admission else { return }
+    #expect(resolved.borrowing == false)  // 1.25's default
+  }
+
+  @Test("bad background demand is reported where it is written")
+  func badBackground() {
+    let yaml = minimalModel(extra: """
+        controlPlane:
+          admission:
+            priorityAndFairness:
+              borrowing: maybe
+              levels:
+                - {name: workload-low, background: 10001}
+                - {name: exempt, background: 1}
+                - {name: catch-all, background: [{start: 1m, seats: 5}, {start: 30s, seats: 1}, {start: 2m, seats: -1}, {seats: 2}]}
+      """)
+    #expect(modelProblems(yaml) == [
+      "lab.yaml:26:20: spec.controlPlane.admission.priorityAndFairness.borrowing: expected true or false, found \"maybe\"",
+      "lab.yaml:28:46: spec.controlPlane.admission.priorityAndFairness.levels[0].background: expected an integer in [0, 10000], found 10001",
+      "lab.yaml:29:28: spec.controlPlane.admission.priorityAndFairness.levels[1].background: expected no background for the exempt level, which has no limit, found \"background\"",
+      "lab.yaml:30:75: spec.controlPlane.admission.priorityAndFairness.levels[2].background[1].start: expected a start after the previous step's (1m), found \"30s\"",
+      "lab.yaml:30:110: spec.controlPlane.admission.priorityAndFairness.levels[2].background[2].seats: expected an integer in [0, 10000], found -1",
+      "lab.yaml:30:115: spec.controlPlane.admission.priorityAndFairness.levels[2].background[3]: expected key \"start\", found nothing",
     ])
   }
 }

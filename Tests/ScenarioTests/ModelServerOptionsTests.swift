@@ -90,7 +90,7 @@ struct ModelServerOptionsTests {
               failureTreshold: 3
       """)
     #expect(modelProblems(yaml) == [
-      "lab.yaml:11:32: spec.extensionServers[0].readinessProbe.period: expected a duration > 0s, found \"0s\"",
+      "lab.yaml:11:32: spec.extensionServers[0].readinessProbe.period: expected a period of at least 1ms (a real cluster's fastest loop, client-go's workqueue backoff, starts at 5ms), found \"0s\"",
       "lab.yaml:11:45: spec.extensionServers[0].readinessProbe.timeout: expected a duration with a unit (ns, us, ms, s, m, h), e.g. 250ms or 1m30s, found 1",
       "lab.yaml:11:66: spec.extensionServers[0].readinessProbe.failureThreshold: expected an integer in [1, 1000000], found 0",
       "lab.yaml:17:21: spec.extensionServers[1].readinessProbe.firstProbe: expected a firstProbe < period (10s), found 10s",

@@ -64,6 +64,20 @@ struct ModelWorkloadTests {
     #expect(kubelet.identity == .node("n1"))
   }
 
+  @Test("requestTimeout is the ?timeout= of a client's requests, apart from its timeout: none by default, a duration in (0s, 24h]")
+  func requestTimeoutParameter() throws {
+    #expect(try model(minimalModel()).clients[0].requestTimeout == nil)
+    let spec = try model(minimalModel(), overrides: ["spec.clients[0].requestTimeout=10s"])
+    #expect(spec.clients[0].requestTimeout == .seconds(10) && spec.clients[0].timeout == nil)
+    #expect(try model(minimalModel(), overrides: ["spec.clients[0].requestTimeout=none"]).clients[0].requestTimeout == nil)
+    #expect(modelProblems(minimalModel(), overrides: ["spec.clients[0].requestTimeout=0s"]) == [
+      "--set spec.clients[0].requestTimeout=0s: spec.clients[0].requestTimeout: expected a duration > 0s, found \"0s\"",
+    ])
+    #expect(modelProblems(minimalModel(), overrides: ["spec.clients[0].requestTimeout=25h"]) == [
+      "--set spec.clients[0].requestTimeout=25h: spec.clients[0].requestTimeout: expected a duration in (0s, 24h], found \"25h\"",
+    ])
+  }
+
   @Test("workload mistakes, each at its value")
   func workloadMistakes() {
     // Lines 25-38 of the document; the client entries are indented by 6.
@@ -89,7 +103,7 @@ struct ModelWorkloadTests {
       "lab.yaml:25:17: spec.clients[1].workload: expected exactly one of poisson, constant, bursts, timeVarying, trace, closed, kubectl, hpa, garbageCollector, namespaceDeletion (a workload), found keys poisson, constant",
       "lab.yaml:28:40: spec.clients[2].workload.timeVarying[0].start: expected 0s (the first segment starts at the beginning of the run), found \"1s\"",
       "lab.yaml:31:33: spec.clients[3].workload.bursts.size: expected an integer in [1, 1000000], found 0",
-      "lab.yaml:31:43: spec.clients[3].workload.bursts.every: expected a duration > 0s, found \"0s\"",
+      "lab.yaml:31:43: spec.clients[3].workload.bursts.every: expected a period of at least 1ms (a real cluster's fastest loop, client-go's workqueue backoff, starts at 5ms), found \"0s\"",
       "lab.yaml:34:32: spec.clients[4].workload.trace.file: expected a readable UTF-8 file (looked for missing.csv), found \"missing.csv\"",
       "lab.yaml:36:34: spec.clients[5].identity.serviceAccount: expected <namespace>/<name>, e.g. kube-system/horizontal-pod-autoscaler, found \"hpa\"",
       "lab.yaml:38:27: spec.clients[5].workload.poisson: expected a rate with a unit (/s, /min, /h), e.g. 50/s, found 10",

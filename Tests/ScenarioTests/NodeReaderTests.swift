@@ -21,12 +21,16 @@ struct Typed: ScenarioSection, Equatable {
   }
 }
 
+/// A `spec` with only the `Typed` section.
+struct TypedSections: ScenarioSections {
+  var typed: Typed?
+  static var fields: [SectionField<Self>] { [.section(\.typed)] }
+}
+
 func typedLoad(_ body: String) -> Result<Typed, ScenarioErrors> {
-  var loader = ScenarioLoader()
-  loader.register(Typed.self)
   do {
-    let file = try loader.load(yaml: document(spec: "  run: {duration: 1m}\n  typed: \(body)"), file: "lab.yaml")
-    return .success(file.section(Typed.self)!)
+    let file = try ScenarioLoader<TypedSections>().load(yaml: document(spec: "  run: {duration: 1m}\n  typed: \(body)"), file: "lab.yaml")
+    return .success(file.sections.typed!)
   } catch {
     return .failure(error)
   }

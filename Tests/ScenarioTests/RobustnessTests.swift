@@ -3,7 +3,7 @@ import Scenario
 
 func byteProblems(_ bytes: [UInt8]) -> [String] {
   do {
-    _ = try ScenarioLoader().load(bytes: bytes, file: "lab.yaml")
+    _ = try ScenarioLoader<NoSections>().load(bytes: bytes, file: "lab.yaml")
     return ["loaded"]
   } catch {
     return error.errors.map(\.description)

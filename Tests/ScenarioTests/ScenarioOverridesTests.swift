@@ -8,7 +8,7 @@ struct ScenarioOverridesTests {
 
   @Test("an override replaces a value and inserts a missing one, with YAML typing")
   func replaceAndInsert() throws {
-    let file = try ScenarioLoader().load(yaml: base, file: "lab.yaml",
+    let file = try ScenarioLoader<NoSections>().load(yaml: base, file: "lab.yaml",
                                          overrides: ["spec.run.seed=7", "spec.run.warmup=10s", "metadata.description=fast"])
     #expect(file.run.seed == 7)
     #expect(file.run.warmup == .seconds(10))
@@ -26,7 +26,7 @@ struct ScenarioOverridesTests {
       "spec.extensionServers[1]={name: b, serviceTime: 1s}",
     ])
     #expect(file.run.seed == 8)
-    #expect(file.section(Servers.self)?.servers == [
+    #expect(file.sections.servers?.servers == [
       .init(name: "a", replicas: 3, workers: 1, serviceTime: .exponential(mean: .milliseconds(20))),
       .init(name: "b", replicas: 1, workers: 1, serviceTime: .constant(.seconds(1))),
     ])

@@ -33,16 +33,18 @@ struct Servers: ScenarioSection {
   }
 }
 
-var sectionLoader: ScenarioLoader {
-  var loader = ScenarioLoader()
-  loader.register(Probe.self)
-  loader.register(Servers.self)
-  return loader
+/// A `spec` with the `Probe` and `Servers` sections.
+struct TestSections: ScenarioSections {
+  var probe: Probe?
+  var servers: Servers?
+  static var fields: [SectionField<Self>] { [.section(\.probe), .section(\.servers)] }
 }
 
-@Suite("Registered spec sections")
+let sectionLoader = ScenarioLoader<TestSections>()
+
+@Suite("Typed spec sections")
 struct ScenarioSectionTests {
-  @Test("a registered section is read and returned by type")
+  @Test("a section present in the file is read into its property, one left out stays nil")
   func registeredSectionIsRead() throws {
     let yaml = document(spec: """
         run: {duration: 1m}
@@ -52,13 +54,13 @@ struct ScenarioSectionTests {
             serviceTime: {exponential: {mean: 20ms}}
       """)
     let file = try sectionLoader.load(yaml: yaml, file: "lab.yaml")
-    #expect(file.section(Servers.self)?.servers == [
+    #expect(file.sections.servers?.servers == [
       .init(name: "metrics", replicas: 2, workers: 1, serviceTime: .exponential(mean: .milliseconds(20))),
     ])
-    #expect(file.section(Probe.self) == nil)
+    #expect(file.sections.probe == nil)
   }
 
-  @Test("an unknown spec key is matched against the registered sections")
+  @Test("an unknown spec key is matched against the sections' keys")
   func unknownSpecKey() {
     let yaml = document(spec: "  run: {duration: 1m}\n  extensionServer: []")
     #expect(problems(yaml, loader: sectionLoader) == [

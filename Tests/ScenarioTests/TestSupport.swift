@@ -1,7 +1,13 @@
 import Scenario
 
-/// The descriptions of the problems of `yaml` (named `lab.yaml`), one per element; empty if it loads.
-func problems(_ yaml: String, overrides: [String] = [], loader: ScenarioLoader = ScenarioLoader()) -> [String] {
+/// The descriptions of the problems of `yaml` (named `lab.yaml`) read with a loader of only
+/// `spec.run`, one per element; empty if it loads.
+func problems(_ yaml: String, overrides: [String] = []) -> [String] {
+  problems(yaml, overrides: overrides, loader: ScenarioLoader<NoSections>())
+}
+
+/// The descriptions of the problems of `yaml` (named `lab.yaml`) read with `loader`, one per element; empty if it loads.
+func problems<Sections>(_ yaml: String, overrides: [String] = [], loader: ScenarioLoader<Sections>) -> [String] {
   do {
     _ = try loader.load(yaml: yaml, file: "lab.yaml", overrides: overrides)
     return []

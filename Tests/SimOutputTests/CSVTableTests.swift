@@ -71,7 +71,7 @@ struct CSVTableTests {
     #expect(
       OutputSchema.summary.columnNames == [
         "sweep_point", "replication", "scope_kind", "scope", "metric", "unit", "value", "mean", "ci95_low",
-        "ci95_high", "n",
+        "ci95_high", "n", "min", "max",
       ])
     #expect(
       OutputSchema.timeseries.columnNames == [

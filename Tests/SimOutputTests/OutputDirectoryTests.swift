@@ -33,12 +33,12 @@ struct OutputDirectoryTests {
     defer { scratch.cleanUp() }
     let out = try OutputDirectory(root: "\(scratch.path)/notebooks-out", scenario: "smoke")
     try out.write(good)
-    #expect(try scratch.list("notebooks-out") == ["smoke"])
+    #expect(try scratch.list("notebooks-out") == [".smoke.lock", "smoke"])
     #expect(try scratch.list("notebooks-out/smoke") == ["metadata.json", "summary.csv"])
     #expect(try scratch.read("notebooks-out/smoke/summary.csv") == "a,b\n1,2\n")
 
     try out.write([OutputFile(name: "events.csv", text: "x\n")])  // replaces the whole set
-    #expect(try scratch.list("notebooks-out") == ["smoke"])
+    #expect(try scratch.list("notebooks-out") == [".smoke.lock", "smoke"])
     #expect(try scratch.list("notebooks-out/smoke") == ["events.csv"])
   }
 
@@ -55,7 +55,7 @@ struct OutputDirectoryTests {
     #expect(throws: expected) {
       try out.write(bad)
     }
-    #expect(try scratch.list() == ["smoke"])
+    #expect(try scratch.list() == [".smoke.lock", "smoke"])
     #expect(try scratch.list("smoke") == ["metadata.json", "summary.csv"])
     #expect(try scratch.read("smoke/summary.csv") == "a,b\n1,2\n")
     #expect(try scratch.read("smoke/metadata.json") == "{}\n")
@@ -75,7 +75,7 @@ struct OutputDirectoryTests {
     try out.write([summary, metadata])
     #expect(try scratch.read("e2e/summary.csv") == first)
     #expect(first == builder.table().rendered())
-    #expect(first.contains("0,0,client,\"kubectl, \"\"admin\"\"\",latency_p50,s,0.1,,,,\n"))
+    #expect(first.contains("0,0,client,\"kubectl, \"\"admin\"\"\",latency_p50,s,0.1,,,,,,\n"))
     #expect(try scratch.read("e2e/metadata.json") == RunMetadataTests.sample.json())
   }
 
@@ -112,7 +112,7 @@ struct OutputDirectoryTests {
     }
     try fm.createDirectory(atPath: "\(scratch.path)/.other.partial-\(deadPID)", withIntermediateDirectories: false)
     try out.write(good)
-    #expect(try scratch.list() == [".other.partial-\(deadPID)", "smoke"])
+    #expect(try scratch.list() == [".other.partial-\(deadPID)", ".smoke.lock", "smoke"])
     #expect(try scratch.read("smoke/summary.csv") == "a,b\n1,2\n")
   }
 

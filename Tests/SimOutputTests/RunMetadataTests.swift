@@ -9,7 +9,7 @@ struct RunMetadataTests {
     scenarioHash: Fingerprint.hex(Array("a".utf8)), seed: 42, replications: 10, jobs: 2,
     commandLine: ["aggsim", "run", "Scenarios/discovery-timeout.yaml", "--out", "notebooks-out"],
     startTime: Date(timeIntervalSince1970: 1_795_485_182.125), wallTimeSeconds: 2.5, events: 10_000_000,
-    extras: ["zone": "eu", "host": "ci-1"])
+    extras: ["zone": "eu", "host": "ci-1"], timeBucketSeconds: 0.1)
 
   @Test("FNV-1a 64 matches the published test vectors, as 16 lowercase hex digits")
   func fingerprintVectors() {
@@ -46,6 +46,7 @@ struct RunMetadataTests {
           "scenario_hash" : "af63dc4c8601ec8c",
           "seed" : 42,
           "start_time" : "2026-11-24T01:53:02.125Z",
+          "time_bucket_s" : 0.1,
           "wall_time_s" : 2.5
         }
 
@@ -58,6 +59,15 @@ struct RunMetadataTests {
     let decoded = try JSONDecoder().decode(RunMetadata.self, from: data)
     #expect(decoded == Self.sample)
     #expect(decoded.eventsPerSecond == 4_000_000)
+  }
+
+  @Test("metadata without time_bucket_s (written before it was recorded) decodes with none and writes none")
+  func noTimeBucket() throws {
+    var metadata = Self.sample
+    metadata.timeBucketSeconds = nil
+    let json = try metadata.json()
+    #expect(!json.contains("time_bucket_s"))
+    #expect(try JSONDecoder().decode(RunMetadata.self, from: Data(json.utf8)) == metadata)
   }
 
   @Test("a zero wall time gives null events per second instead of failing to encode")

@@ -17,7 +17,7 @@ struct SummaryBuilderTests {
     #expect(abs(gsl - closedForm) <= 2 * closedForm.ulp)
   }
 
-  @Test("three replications give one row each and an `all` row with mean and 95% Student-t interval")
+  @Test("three replications give one row each and an `all` row with mean, 95% Student-t interval, min and max")
   func threeReplications() {
     var builder = SummaryBuilder()
     builder.add(scopeKind: "client", scope: "kubectl", metric: "latency_p99", unit: "s", values: [2, 4, 6])
@@ -26,15 +26,15 @@ struct SummaryBuilderTests {
       values: [10, 10, 10])
     #expect(
       builder.table().rendered() == """
-        sweep_point,replication,scope_kind,scope,metric,unit,value,mean,ci95_low,ci95_high,n
-        0,0,api_service,v1beta1.metrics.k8s.io,throughput,1/s,10.0,,,,
-        0,1,api_service,v1beta1.metrics.k8s.io,throughput,1/s,10.0,,,,
-        0,2,api_service,v1beta1.metrics.k8s.io,throughput,1/s,10.0,,,,
-        0,all,api_service,v1beta1.metrics.k8s.io,throughput,1/s,,10.0,10.0,10.0,3
-        0,0,client,kubectl,latency_p99,s,2.0,,,,
-        0,1,client,kubectl,latency_p99,s,4.0,,,,
-        0,2,client,kubectl,latency_p99,s,6.0,,,,
-        0,all,client,kubectl,latency_p99,s,,4.0,-0.9682754235006596,8.96827542350066,3
+        sweep_point,replication,scope_kind,scope,metric,unit,value,mean,ci95_low,ci95_high,n,min,max
+        0,0,api_service,v1beta1.metrics.k8s.io,throughput,1/s,10.0,,,,,,
+        0,1,api_service,v1beta1.metrics.k8s.io,throughput,1/s,10.0,,,,,,
+        0,2,api_service,v1beta1.metrics.k8s.io,throughput,1/s,10.0,,,,,,
+        0,all,api_service,v1beta1.metrics.k8s.io,throughput,1/s,,10.0,10.0,10.0,3,10.0,10.0
+        0,0,client,kubectl,latency_p99,s,2.0,,,,,,
+        0,1,client,kubectl,latency_p99,s,4.0,,,,,,
+        0,2,client,kubectl,latency_p99,s,6.0,,,,,,
+        0,all,client,kubectl,latency_p99,s,,4.0,-0.9682754235006596,8.96827542350066,3,2.0,6.0
 
         """)
   }
@@ -79,7 +79,7 @@ struct SummaryBuilderTests {
 
   /// Replications 1 and 2 are finite: mean 2, s² = 0.5, half-width t(0.975, 1) · √(0.5/2) with
   /// GSL's t(0.975, 1) = 12.706204736174696 (exact tan(0.475π) = 12.7062047361747…).
-  @Test("with one finite value the `all` row has its mean and n = 1 but no interval; with none, no mean")
+  @Test("with one finite value the `all` row has its mean, n = 1, min = max and no interval; with none, no mean, min or max")
   func fewerThanTwo() {
     var builder = SummaryBuilder()
     builder.add(scopeKind: "client", scope: "c", metric: "latency_max", unit: "s", values: [0.25])
@@ -87,18 +87,32 @@ struct SummaryBuilderTests {
     builder.add(scopeKind: "client", scope: "c", metric: "latency_p99", unit: "s", values: [.nan, 1.5, 2.5, .infinity])
     #expect(
       builder.table().rendered() == """
-        sweep_point,replication,scope_kind,scope,metric,unit,value,mean,ci95_low,ci95_high,n
-        0,0,client,c,latency_max,s,0.25,,,,
-        0,all,client,c,latency_max,s,,0.25,,,1
-        0,0,client,c,latency_p99,s,,,,,
-        0,1,client,c,latency_p99,s,1.5,,,,
-        0,2,client,c,latency_p99,s,2.5,,,,
-        0,3,client,c,latency_p99,s,inf,,,,
-        0,all,client,c,latency_p99,s,,2.0,-4.353102368087348,8.353102368087349,2
-        0,0,client,c,latency_p999,s,,,,,
-        0,1,client,c,latency_p999,s,,,,,
-        0,all,client,c,latency_p999,s,,,,,0
+        sweep_point,replication,scope_kind,scope,metric,unit,value,mean,ci95_low,ci95_high,n,min,max
+        0,0,client,c,latency_max,s,0.25,,,,,,
+        0,all,client,c,latency_max,s,,0.25,,,1,0.25,0.25
+        0,0,client,c,latency_p99,s,,,,,,,
+        0,1,client,c,latency_p99,s,1.5,,,,,,
+        0,2,client,c,latency_p99,s,2.5,,,,,,
+        0,3,client,c,latency_p99,s,inf,,,,,,
+        0,all,client,c,latency_p99,s,,2.0,-4.353102368087348,8.353102368087349,2,1.5,2.5
+        0,0,client,c,latency_p999,s,,,,,,,
+        0,1,client,c,latency_p999,s,,,,,,,
+        0,all,client,c,latency_p999,s,,,,,0,,
 
         """)
+  }
+
+  @Test("CSVValue.seconds writes integer nanoseconds as exact decimal seconds, trailing zeros dropped")
+  func exactSeconds() {
+    #expect(CSVValue.seconds(nanoseconds: 30_000_000_000).unquoted == "30")
+    #expect(CSVValue.seconds(nanoseconds: 30_500_000_000).unquoted == "30.5")
+    #expect(CSVValue.seconds(nanoseconds: 0).unquoted == "0")
+    #expect(CSVValue.seconds(nanoseconds: 1).unquoted == "0.000000001")
+    #expect(CSVValue.seconds(nanoseconds: 100_000_000).unquoted == "0.1")
+    #expect(CSVValue.seconds(nanoseconds: 123_456_789_012).unquoted == "123.456789012")
+    #expect(CSVValue.seconds(nanoseconds: -1_250_000_000).unquoted == "-1.25")
+    #expect(CSVValue.seconds(nanoseconds: .min).unquoted == "-9223372036.854775808")
+    // 30 s as a Double sum of 0.1 s buckets is 30.000000000000004 s; the exact form has no such tail.
+    #expect((0..<300).reduce(0.0) { sum, _ in sum + 0.1 } != 30)
   }
 }

@@ -12,6 +12,8 @@ struct AdmissionRequestTable {
   var seats: [Int32] = []
   var admitted: [SimTime] = []
   var dispatched: [SimTime] = []
+  /// The level's virtual time `R` when the request entered its queue (`arrivalR`).
+  var arrivalR: [Double] = []
 
   init(capacity: Int = 1024) { grow(to: capacity) }
 
@@ -31,6 +33,7 @@ struct AdmissionRequestTable {
     seats.append(contentsOf: repeatElement(0, count: extra))
     admitted.append(contentsOf: repeatElement(.zero, count: extra))
     dispatched.append(contentsOf: repeatElement(.zero, count: extra))
+    arrivalR.append(contentsOf: repeatElement(0, count: extra))
   }
 
   func phase(of request: UInt32) -> Phase {

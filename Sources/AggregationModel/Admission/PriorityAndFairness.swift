@@ -13,11 +13,15 @@ public import SimCore
 /// already holds `queueLengthLimit` requests (as k8s does); a `.reject` level rejects whenever the
 /// request does not fit. Fair queuing between queues is described on `PriorityLevelQueueSet`.
 ///
-/// Simplifications versus a real apiserver: no borrowing/lending between levels (each level uses
-/// its nominal concurrency limit); the work estimate of a request is `seats × 3 s` (no final-phase
-/// seats or extra latency of mutating requests: the caller passes the seat count); flow hash
-/// FNV-1a 64 instead of SHA-256; FlowSchema rules reduced to `RequestSubject.Purpose`; a request no
-/// FlowSchema matches goes to the level named "catch-all" (else the last level).
+/// From 1.26 the levels lend and borrow seats: every 10 s each level's current concurrency limit is
+/// re-allocated from its seat demand (`PriorityAndFairness+Borrowing.swift`); before, each level
+/// keeps its nominal limit.
+///
+/// Simplifications versus a real apiserver: the work estimate of a request is `seats × G` (no final-phase
+/// seats or extra latency of mutating requests: the caller passes the seat count); FlowSchema rules
+/// reduced to `RequestSubject.Purpose`; a request no FlowSchema matches goes to the level named
+/// "catch-all" (else the last level), its flow hashed as the catch-all FlowSchema's
+/// (apf_controller.go `startRequest`, :1038-1051).
 ///
 /// - Complexity: `admit` O(handSize² + queues), `finish` O(queues) per dispatched request,
 ///   `queueWaitExpired` O(queue length); no allocation per request once ids and queues have grown.
@@ -28,8 +32,9 @@ public struct PriorityAndFairness {
     public var serverConcurrencyLimit = 600
     public var priorityLevels = PriorityLevelConfiguration.kubernetesDefaults
     public var flowSchemas = FlowSchema.kubernetesDefaults
-    /// `G`, the fair-queuing work estimate per seat (k8s queueset: 3 s).
-    public var estimatedServiceDuration: SimDuration = .seconds(3)
+    /// `G`, the fair-queuing work estimate per seat (`VersionDefaults.apfWorkEstimate`: 3 ms from
+    /// 1.23, 60 s before); nil: the version's default.
+    public var estimatedServiceDuration: SimDuration?
     /// The queue wait is the remaining deadline divided by this...
     public var queueWaitDivisor: Int64 = 4
     /// ...capped at this.
@@ -38,6 +43,12 @@ public struct PriorityAndFairness {
     public var defaultQueueWait: SimDuration = .seconds(15)
     /// The largest Retry-After (whole seconds).
     public var maximumRetryAfter: SimDuration = .seconds(32)
+    /// Whether levels lend and borrow seats (`VersionDefaults.apfBorrowing`: from 1.26); nil: the
+    /// version's default.
+    public var borrowing: Bool?
+    /// How often the borrowing controller re-allocates the seats (`borrowingAdjustmentPeriod`,
+    /// apiserver:pkg/util/flowcontrol/apf_controller.go:79, since 1.26).
+    public var borrowingPeriod: SimDuration = .seconds(10)
 
     public init() {}
 
@@ -51,6 +62,15 @@ public struct PriorityAndFairness {
     public var level: Int
     public var flowSchema: Int
     public var flowHash: UInt64
+    /// The flow's hand of queues dealt once (`prepareHand`), as an index into its level's table
+    /// of hands; -1: dealt per request.
+    public var hand: Int32 = -1
+
+    public init(level: Int, flowSchema: Int, flowHash: UInt64) {
+      self.level = level
+      self.flowSchema = flowSchema
+      self.flowHash = flowHash
+    }
   }
 
   public let configuration: Configuration
@@ -58,17 +78,29 @@ public struct PriorityAndFairness {
   public let levelNames: [String]
   /// Nominal concurrency limit (seats) per level; 0 for exempt levels.
   public let concurrencyLimits: [Int]
-  /// Widest request per level (seats); wider requests are clamped.
+  /// Whether the levels lend and borrow seats (resolved for the version).
+  public let borrows: Bool
+  /// The version's fair-queuing and seat switches (anti-windup bound, rotating queue choice, max-seats clamp).
+  let behaviour: VersionBehaviour
+  /// Σ nominal limits (602 with the defaults), the seats the borrowing controller shares out.
+  let nominalConcurrencyLimitSum: Int
+  /// The borrowing controller's solver, kept so that an adjustment allocates nothing.
+  var allocator: ConcurrencyAllocator
+  /// Widest request per level (seats); from 1.28 wider requests are clamped.
   public let maxSeats: [Int]
 
-  private var levels: [PriorityLevelQueueSet]
-  private var table = AdmissionRequestTable()
+  var levels: [PriorityLevelQueueSet]
+  var table = AdmissionRequestTable()
   /// FlowSchema indices, lowest matching precedence first (ties by name).
   private let schemaOrder: [Int]
   private let schemaLevel: [Int]
   private let fallbackLevel: Int
 
-  public init(configuration: Configuration = .kubernetesDefaults, now: SimTime = .zero) throws(AdmissionConfigurationError) {
+  /// An instance's filter as it starts at `now`, with the defaults of `version` for what the
+  /// configuration leaves to it. With borrowing, the first allocation runs at once with zero
+  /// demand (apf_controller.go:910).
+  public init(configuration: Configuration = .kubernetesDefaults, version: KubernetesVersion = .latest,
+              now: SimTime = .zero) throws(AdmissionConfigurationError) {
     let levelConfigs = configuration.priorityLevels
     guard !levelConfigs.isEmpty else { throw AdmissionConfigurationError("at least one priority level is required") }
     guard configuration.serverConcurrencyLimit > 0 else {
@@ -95,14 +127,17 @@ public struct PriorityAndFairness {
       schemaLevel.append(index)
     }
     let limits = PriorityLevelConfiguration.nominalConcurrencyLimits(levelConfigs, serverConcurrencyLimit: configuration.serverConcurrencyLimit)
+    var configuration = configuration
+    VersionDefaults.apfBorrowing.fill(&configuration.borrowing, in: version)
+    VersionDefaults.apfWorkEstimate.fill(&configuration.estimatedServiceDuration, in: version)
+    behaviour = VersionBehaviour(version)
     self.configuration = configuration
     levelNames = names
     concurrencyLimits = limits
-    levels = zip(levelConfigs, limits).map { config, limit in
-      PriorityLevelQueueSet(configuration: config, concurrencyLimit: limit,
-                            estimatedServiceDuration: configuration.estimatedServiceDuration,
-                            maximumRetryAfter: configuration.maximumRetryAfter, now: now)
-    }
+    borrows = configuration.borrowing.resolved
+    nominalConcurrencyLimitSum = limits.reduce(0, +)
+    allocator = ConcurrencyAllocator(capacity: levelConfigs.count)
+    levels = Self.freshLevels(configuration, limits: limits, tracksDemand: borrows, behaviour: behaviour, now: now)
     maxSeats = levels.map(\.maxSeats)
     let schemas = configuration.flowSchemas
     schemaOrder = schemas.indices.sorted {
@@ -110,6 +145,20 @@ public struct PriorityAndFairness {
     }
     self.schemaLevel = schemaLevel
     fallbackLevel = names.firstIndex(of: "catch-all") ?? names.count - 1
+    if borrows { allocateSeats(now: now) }
+  }
+
+  /// Every level empty, at its nominal limit.
+  static func freshLevels(_ configuration: Configuration, limits: [Int], tracksDemand: Bool, behaviour: VersionBehaviour,
+                          now: SimTime) -> [PriorityLevelQueueSet] {
+    zip(configuration.priorityLevels, limits).map { config, limit in
+      PriorityLevelQueueSet(configuration: config, concurrencyLimit: limit, serverConcurrencyLimit: configuration.serverConcurrencyLimit,
+                            tracksDemand: tracksDemand, antiWindup: behaviour.fairQueuingAntiWindup,
+                            rotatesQueueChoice: behaviour.fairQueuingRotatingQueueChoice,
+                            clampsToMaxSeats: behaviour.perLevelMaxSeats,
+                            estimatedServiceDuration: configuration.estimatedServiceDuration.resolved,
+                            maximumRetryAfter: configuration.maximumRetryAfter, now: now)
+    }
   }
 
   /// The index of the level named `name`.
@@ -123,7 +172,14 @@ public struct PriorityAndFairness {
                             flowHash: flowHash(flowSchema: schema.name, distinguisher: schema.distinguisher(of: subject)))
     }
     return Classification(level: fallbackLevel, flowSchema: -1,
-                          flowHash: flowHash(flowSchema: "", distinguisher: subject.userName))
+                          flowHash: flowHash(flowSchema: "catch-all", distinguisher: subject.userName))
+  }
+
+  /// Deals the classification's hand of queues once, so that its requests skip the dealing:
+  /// the hand depends only on the flow's hash (shuffle sharding), and the same cards are tried
+  /// in the same order.
+  public mutating func prepareHand(_ classification: inout Classification) {
+    classification.hand = levels[classification.level].rememberHand(of: classification.flowHash)
   }
 
   /// Admits a request from `subject` needing `seats` seats, whose deadline is `deadline`
@@ -155,7 +211,8 @@ public struct PriorityAndFairness {
       }
       return .rejected(level: l, retryAfter: levels[l].reject(now: now))
     }
-    guard levels[l].enqueue(request, seats: width, hash: classification.flowHash, now: now, table: &table) else {
+    guard levels[l].enqueue(request, seats: width, hash: classification.flowHash, hand: Int(classification.hand), now: now,
+                            table: &table) else {
       return .rejected(level: l, retryAfter: levels[l].reject(now: now))
     }
     // One fair-queuing choice, taken only if it is this request: only its queue changed, so nothing
@@ -221,6 +278,22 @@ public struct PriorityAndFairness {
 
   /// Forgets every level's statistics (seats in use, queue length, queue waits, 429 count)
   /// gathered before `now`, the end of a warm-up; seats and queues are kept.
+  /// The apiserver process restarted at `now`: every seat and queue is empty again, as in a new
+  /// filter, while the statistics go on (seats in use and queue lengths drop to 0 at `now`;
+  /// rejections and queue waits counted so far stay).
+  /// With borrowing, the new process allocates with zero demand again; the cluster's background
+  /// traffic comes back at once.
+  public mutating func restarted(at now: SimTime) {
+    let old = levels
+    levels = Self.freshLevels(configuration, limits: concurrencyLimits, tracksDemand: borrows, behaviour: behaviour, now: now)
+    if borrows { allocateSeats(now: now) }
+    for index in levels.indices {
+      levels[index].carryStatistics(from: old[index], at: now)
+      if old[index].backgroundSeats > 0 { levels[index].setBackgroundSeats(old[index].backgroundSeats, now: now) }
+    }
+    table = AdmissionRequestTable()
+  }
+
   public mutating func resetStatistics(at now: SimTime) {
     for index in levels.indices { levels[index].resetStatistics(at: now) }
   }
@@ -228,9 +301,15 @@ public struct PriorityAndFairness {
   // MARK: Introspection
 
   public func seatsInUse(level: Int) -> Int { levels[level].seatsInUse }
+  /// The level's current concurrency limit (seats): nominal, or as the last borrowing adjustment set it.
+  public func currentConcurrencyLimit(level: Int) -> Int { levels[level].concurrencyLimit }
+  /// Time-weighted current concurrency limit.
+  public func concurrencyLimitStatistic(level: Int) -> TimeWeightedStatistic { levels[level].concurrencyLimitStatistic }
+  /// Seats the cluster's other traffic holds at the level.
+  public func backgroundSeats(level: Int) -> Int { levels[level].backgroundSeats }
   public func executingRequests(level: Int) -> Int { levels[level].executing }
   public func queuedRequests(level: Int) -> Int { levels[level].waiting }
-  /// Time-weighted seats in use (recorded at each change).
+  /// Time-weighted seats in use, the background's included (recorded at each change).
   public func seatsInUseStatistic(level: Int) -> TimeWeightedStatistic { levels[level].seatsInUseStatistic }
   /// Time-weighted number of waiting requests.
   public func queueLengthStatistic(level: Int) -> TimeWeightedStatistic { levels[level].queueLengthStatistic }

@@ -1,3 +1,5 @@
+public import SimCore
+
 /// One API Priority and Fairness priority level of a kube-apiserver, as in a
 /// `PriorityLevelConfiguration` object: its share of the server's seats and how requests wait
 /// for them.
@@ -5,11 +7,25 @@
 /// The nominal concurrency limit (seats) is `ceil(serverConcurrencyLimit × shares / Σshares)`, the
 /// sum running over the non-exempt levels (`nominalConcurrencyLimits(serverConcurrencyLimit:)`).
 ///
-/// Limit of this model: borrowing and lending between levels (`lendablePercent`, the 10 s
-/// borrowing adjustment of apf_controller.go) is **not** modelled; each level always uses exactly
-/// its nominal limit. `lendablePercent` is kept so a scenario can state it and a later version
-/// can use it.
+/// From 1.26 a level lends up to `lendablePercent` of its nominal limit and may borrow up to the
+/// server's limit (no bootstrap level sets `borrowingLimitPercent`): see
+/// `PriorityAndFairness+Borrowing.swift`.
+///
+/// `background` is not part of the Kubernetes object: it stands for the cluster's other traffic
+/// at this level, which aggsim does not simulate request by request.
 public struct PriorityLevelConfiguration: Hashable, Sendable {
+  /// From `start` (since the start of the run) on, the cluster's other traffic holds `seats`
+  /// seats of the level at every instance, until the next step.
+  public struct BackgroundStep: Hashable, Sendable {
+    public var start: SimDuration
+    public var seats: Int
+
+    public init(start: SimDuration, seats: Int) {
+      self.start = start
+      self.seats = seats
+    }
+  }
+
   /// How a limited level holds requests that find no free seat.
   public enum Limited: Hashable, Sendable {
     /// Shuffle-sharded queues: `queues` queues, a flow is dealt `handSize` of them, each queue
@@ -22,12 +38,16 @@ public struct PriorityLevelConfiguration: Hashable, Sendable {
   public var name: String
   /// Nominal concurrency shares (0 for the exempt level).
   public var shares: Int
-  /// Percentage of the nominal limit other levels may borrow (not modelled, see the type comment).
+  /// Percentage of the nominal limit other levels may borrow (from 1.26).
   public var lendablePercent: Int
   /// What happens to a request that must wait; ignored when `isExempt`.
   public var limited: Limited
   /// An exempt level has no limit: its requests always execute at once.
   public var isExempt: Bool
+  /// Seats held by the cluster's other traffic, in steps by increasing `start` (empty: none).
+  /// They count as in use: the scenario's requests get what they leave of the current limit,
+  /// and as seat demand for borrowing.
+  public var background: [BackgroundStep] = []
 
   public init(name: String, shares: Int, lendablePercent: Int = 0, limited: Limited, isExempt: Bool = false) {
     self.name = name
@@ -74,19 +94,21 @@ public struct PriorityLevelConfiguration: Hashable, Sendable {
     }
   }
 
-  /// The widest request (in seats) this level admits when its limit is `concurrencyLimit`:
-  /// `max(1, min(ceil(0.15 × CL), CL / handSize))` (request/config.go; integer arithmetic). A level
-  /// without queues has no hand size and uses `max(1, ceil(0.15 × CL))`. Wider requests are
-  /// clamped to this. Defaults: 12, 15, 4, 15, 37, 8 (catch-all: 2).
+  /// The widest request (in seats) this level admits from 1.28 (`MaxSeatsTracker`), from its
+  /// nominal limit `concurrencyLimit`: `max(1, min(ceil(0.15 × CL), CL / handSize))` for a level with
+  /// queues (integer arithmetic; apiserver pkg/util/flowcontrol/apf_controller.go :880-894 at HEAD,
+  /// from v0.28.0). A level without queues (exempt, catch-all) gets none: 0, and its requests keep
+  /// the estimators' global cap (`maximumSeatsLimit`, 10). Defaults: 12, 15, 4, 15, 37, 8 (exempt
+  /// and catch-all: 0). Fidelity audit §2.3.
   public func maxSeats(concurrencyLimit: Int) -> Int {
-    let fraction = (15 * concurrencyLimit + 99) / 100
-    switch limited {
-    case .queuing(_, let handSize, _) where handSize > 0:
-      return max(1, min(fraction, concurrencyLimit / handSize))
-    default:
-      return max(1, fraction)
-    }
+    guard !isExempt, case .queuing(_, let handSize, _) = limited, handSize > 0 else { return 0 }
+    return max(1, min((15 * concurrencyLimit + 99) / 100, concurrencyLimit / handSize))
   }
+
+  /// The work estimators' cap on a request's seats when its level has no max seats, and above
+  /// them (`maximumSeatsLimit` = 10: apiserver pkg/util/flowcontrol/request/config.go, from
+  /// v0.28.0; list_work_estimator.go `if maxSeats == 0 || maxSeats > MaximumSeatsLimit`).
+  public static let estimatorSeatsLimit = 10
 }
 
 /// Why an API Priority and Fairness configuration cannot be used.

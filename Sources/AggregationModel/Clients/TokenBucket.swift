@@ -28,7 +28,9 @@ public struct TokenBucket: Hashable, Sendable {
     precondition(burst >= 1, "token bucket burst must be at least 1, got \(burst)")
     self.qps = qps
     self.burst = burst
-    self.interval = .nanoseconds(max(1, Int64((1e9 / qps.perSecond).rounded())))
+    // Capped at 10¹⁵ ns (11.6 days per token): a scenario's rates are at least 0.001/s, and an
+    // absurd rate must not overflow the conversion.
+    self.interval = .nanoseconds(Int64(min(1e15, max(1, (1e9 / qps.perSecond).rounded()))))
     self.fullAt = start
   }
 
@@ -40,8 +42,8 @@ public struct TokenBucket: Hashable, Sendable {
   /// (client-go discovery `setDiscoveryDefaults`, research §1e).
   public static func discoveryClientDefault(start: SimTime = .zero) -> TokenBucket { TokenBucket(qps: .perSecond(5), burst: 300, start: start) }
 
-  /// kubectl's discovery client: 50 QPS, burst 300 since 1.23 (research §1e; burst was 100
-  /// before, `VersionBehaviour.kubectlDiscoveryBurst`).
+  /// kubectl's discovery client: 50 QPS, burst 300 since 1.23 (research §1e; 5 QPS and burst
+  /// 100 before, `VersionDefaults.kubectlDiscoveryRateLimit`).
   public static func kubectlDiscovery(burst: Int = 300, start: SimTime = .zero) -> TokenBucket { TokenBucket(qps: .perSecond(50), burst: burst, start: start) }
 
   /// Takes one token for a request that wants to go at `now` and returns when it may be sent

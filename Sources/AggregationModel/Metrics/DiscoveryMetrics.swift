@@ -21,6 +21,11 @@ public struct DiscoveryMetrics: Sendable {
   public var complete = 0
   /// Discoveries that ended with `unable to retrieve the complete list of server APIs`.
   public var partial = 0
+  /// kubectl: complete discoveries that silently left out a Stale group-version (its disk cache).
+  public var staleDropped = 0
+  /// kubectl: invocations that ended with `the server doesn't have a resource type` (its target's
+  /// group-version was left out), without sending the GET.
+  public var resourceTypeUnknown = 0
   /// From the invocation's start to the last discovery answer.
   public var latency = LatencyHistogram()
 

@@ -8,5 +8,6 @@ extension ScopeMetrics {
     latency.merge(other.latency)
     successLatency.merge(other.successLatency)
     retries += other.retries
+    droppedOffered += other.droppedOffered
   }
 }

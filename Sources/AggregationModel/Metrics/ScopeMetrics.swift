@@ -6,12 +6,15 @@ public struct ScopeMetrics: Sendable {
   /// Requests ended, per `Outcome` (indexed by its raw value).
   public var outcomes: [Int] = Array(repeating: 0, count: Outcome.allCases.count)
   /// Latency seen by the client, from its first send to the final answer (retries included),
-  /// of every request that ended.
+  /// of every request that ended (a client timeout counts at the time the client gave up).
   public var latency = LatencyHistogram()
-  /// The same, of the requests that ended with 200.
+  /// The same, of the requests answered 200 only.
   public var successLatency = LatencyHistogram()
   /// Retries sent (after a 429 with Retry-After).
   public var retries = 0
+  /// Arrivals of an open workload not sent because the client already had `maxOutstanding`
+  /// requests in progress.
+  public var droppedOffered = 0
 
   public init() {}
 
@@ -52,25 +55,30 @@ public struct RequestTraceEntry: Hashable, Sendable {
   /// First send by the client, and the end (answer or client timeout).
   public var start: SimTime
   public var end: SimTime
-  public var outcome: Outcome
+  /// Why it ended (`requests.csv`'s `reason` and `status`).
+  public var reason: EndReason
   public var attempts: Int
   /// Instance and pod of the last attempt (-1: it never reached one).
   public var instance: Int
   public var pod: Int
 
   public var latency: SimDuration { end - start }
+  /// The summary's category of how it ended.
+  public var outcome: Outcome { reason.outcome }
 }
 
 /// One APF priority level of one control-plane instance, after the warm-up (summary rows with
 /// `scope_kind = priority_level`, `scope = <instance>/<level>`).
 public struct PriorityLevelMetrics: Sendable {
-  /// The `scope_kind` column of these rows.
-  public static let scopeKind = "priority_level"
   public var instance: Int
   public var level: String
   /// Nominal concurrency limit (seats); 0 for an exempt level.
   public var concurrencyLimit: Int
-  /// Time-weighted seats in use / concurrency limit (0 for an exempt level).
+  /// Time-weighted current concurrency limit (seats): the nominal one without borrowing; 0 for
+  /// an exempt level.
+  public var meanConcurrencyLimit: Double
+  /// Time-weighted seats in use (background included) / time-weighted current concurrency limit
+  /// (0 for an exempt level).
   public var seatUtilisation: Double
   /// Time-weighted number of requests waiting in the level's queues.
   public var meanQueueLength: Double
@@ -87,14 +95,8 @@ public struct PriorityLevelMetrics: Sendable {
 
 /// One value of `timeseries.csv`: a metric of one scope over the bucket that ends at `time`.
 ///
-/// Scope kinds and metrics: `client` and `apiservice` (`completions_<outcome>` per `Outcome`,
-/// requests that ended in the bucket; `mean_latency_s`, NaN when none ended); a service-backed
-/// `apiservice` also `available` (the fraction of the bucket its shared status was True),
-/// `proxies_available` (instances whose proxy holds it available at the bucket end) and, when the
-/// discovery manager runs, `discovery_stale_instances` (instances publishing it Stale at the end);
-/// a namespace-deletion `client` also `terminating_namespaces` (at the end); `pod`
-/// (`busy_workers`, time-weighted over the bucket; `queue_length` at its end); `instance`
-/// (`in_flight`: client requests between arrival and answer at the bucket end).
+/// `scopeKind` is a `ScopeKind`'s raw value and `metric` the name of a `TimeSeriesMetric`, with its
+/// unit, scope kinds and meaning in `MetricCatalogue.timeSeries`.
 public struct TimeSeriesPoint: Hashable, Sendable {
   public var time: SimTime
   public var scopeKind: String

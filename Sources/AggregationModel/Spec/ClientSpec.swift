@@ -63,6 +63,37 @@ public enum Workload: Hashable, Sendable {
     }
   }
 
+  /// The discovery mode of a discovery consumer; nil for open and closed workloads, and for a
+  /// consumer that leaves it to the version until `ModelSpec.resolved()`.
+  public var discoveryMode: KubectlSpec.DiscoveryMode? {
+    switch self {
+    case .kubectl(let kubectl): kubectl.discovery
+    case .garbageCollector(let collector): collector.discovery
+    case .namespaceDeletion(let namespaces): namespaces.discovery
+    case .open, .closed: nil
+    }
+  }
+
+  /// Fills the version defaults of a discovery consumer (`VersionDefaults`): its discovery
+  /// mode, and kubectl's cache TTL and discovery rate limit. Given values stay.
+  mutating func resolve(in version: KubernetesVersion) {
+    switch self {
+    case .kubectl(var kubectl):
+      VersionDefaults.discoveryMode.fill(&kubectl.discovery, in: version)
+      VersionDefaults.kubectlCacheTTL.fill(&kubectl.cacheTTL, in: version)
+      VersionDefaults.kubectlDiscoveryRateLimit.fill(&kubectl.discoveryRateLimit, in: version)
+      self = .kubectl(kubectl)
+    case .garbageCollector(var collector):
+      VersionDefaults.discoveryMode.fill(&collector.discovery, in: version)
+      self = .garbageCollector(collector)
+    case .namespaceDeletion(var namespaces):
+      VersionDefaults.discoveryMode.fill(&namespaces.discovery, in: version)
+      self = .namespaceDeletion(namespaces)
+    case .open, .closed:
+      break
+    }
+  }
+
   /// The arrival process of an open workload, of kubectl invocations or of namespace deletions;
   /// nil for a closed loop and the garbage collector (which schedule themselves).
   public var arrivals: ArrivalProcess? {
@@ -83,17 +114,33 @@ public struct ClientSpec: Hashable, Sendable {
   public var identity: RequestSubject
   public var target: ClientTarget
   public var workload: Workload
-  /// client-go's token bucket (QPS, burst); nil = not rate limited (research §1e: 5/10 default).
+  /// client-go's token bucket (QPS, burst); nil = not rate limited (default `.clientGo`, 5/10).
   public var rateLimit: RateLimitSpec?
   public var retry: RetryPolicy
-  /// The client gives up after this long (counted from the first send of the request); nil = never.
+  /// The client gives up after this long, counted from when the request's first attempt leaves
+  /// (after the token bucket; retries included); nil = never. client-go's `rest.Config.Timeout`.
   public var timeout: SimDuration?
+  /// The `?timeout=` parameter its requests carry (nil = none): kube-apiserver's deadline for
+  /// them is the smaller of it and `controlPlane.requestTimeout` (from 1.21), and APF's queue-wait
+  /// limit a quarter of that (from 1.29). A client-go client with `rest.Config.Timeout` sends both
+  /// (`timeout` and `requestTimeout` equal); a scenario may set either alone.
+  public var requestTimeout: SimDuration?
   /// The link from this client to the control plane.
   public var link: NetworkLinkSpec
+  /// An open workload's most requests in progress at once: an arrival beyond it is not sent
+  /// and counts as `dropped_offered`. Whatever generates open load has finite workers or
+  /// connections (k6's constant-arrival-rate `maxVUs`, whose excess arrivals it counts as
+  /// `dropped_iterations`; client-go instead blocks its caller, a closed loop), so an overloaded
+  /// run holds at most this many waiting requests per client, not an ever-growing backlog.
+  public var maxOutstanding: Int = ClientSpec.defaultMaxOutstanding
+
+  /// `maxOutstanding`'s default: 100,000 requests per client (a few tens of MB of state);
+  /// far above any open workload that the aggregation layer can serve (10⁴/s for 10 s).
+  public static let defaultMaxOutstanding = 100_000
 
   public init(name: String, identity: RequestSubject, target: ClientTarget, workload: Workload,
-              rateLimit: RateLimitSpec? = RateLimitSpec(qps: .perSecond(5), burst: 10), retry: RetryPolicy = .clientGo,
-              timeout: SimDuration? = nil, link: NetworkLinkSpec = .ideal) {
+              rateLimit: RateLimitSpec? = .clientGo, retry: RetryPolicy = .clientGo,
+              timeout: SimDuration? = nil, requestTimeout: SimDuration? = nil, link: NetworkLinkSpec = .ideal) {
     self.name = name
     self.identity = identity
     self.target = target
@@ -101,6 +148,7 @@ public struct ClientSpec: Hashable, Sendable {
     self.rateLimit = rateLimit
     self.retry = retry
     self.timeout = timeout
+    self.requestTimeout = requestTimeout
     self.link = link
   }
 }
@@ -114,4 +162,7 @@ public struct RateLimitSpec: Hashable, Sendable {
     self.qps = qps
     self.burst = burst
   }
+
+  /// client-go's default bucket (`rest.Config` QPS 5, burst 10; research §1e).
+  public static let clientGo = RateLimitSpec(qps: .perSecond(5), burst: 10)
 }

@@ -24,19 +24,36 @@ public struct ProxySpec: Hashable, Sendable {
   }
 
   public var routing: Routing = .clusterIP
-  /// The cap on proxied `/apis/<g>/<v>` requests; nil = no cap (before 1.16). Default from the version.
-  public var discoveryTimeout: SimDuration?
+  /// The cap on proxied `/apis/<g>/<v>` requests (`controlPlane.proxy.discoveryTimeout`); nil =
+  /// the version's default, `VersionDefaults.discoveryTimeout` (5 s from 1.16, unlimited before).
+  public var discoveryCap: TimeLimit?
   public var dialTimeout: SimDuration = .seconds(30)
   public var tlsHandshakeTimeout: SimDuration = .seconds(10)
-  /// HTTP/2 health check: PING after this long without a frame (`HTTP2_READ_IDLE_TIMEOUT_SECONDS`).
-  public var readIdleTimeout: SimDuration = .seconds(30)
+  /// HTTP/2 health check: PING after this long without a frame (`HTTP2_READ_IDLE_TIMEOUT_SECONDS`);
+  /// `.unlimited`: no health check. nil = the version's default, `VersionDefaults.readIdleTimeout`
+  /// (30 s from 1.20, 1.19.5 and 1.18.18; none before).
+  public var readIdleLimit: TimeLimit?
   /// Close the connection if the PING is not answered within this (`HTTP2_PING_TIMEOUT_SECONDS`).
   public var pingTimeout: SimDuration = .seconds(15)
   public var atStreamCap: StreamCapRule = .openConnection
 
-  public init(routing: Routing = .clusterIP, discoveryTimeout: SimDuration? = .seconds(5)) {
+  public init(routing: Routing = .clusterIP, discoveryCap: TimeLimit? = nil) {
     self.routing = routing
-    self.discoveryTimeout = discoveryTimeout
+    self.discoveryCap = discoveryCap
+  }
+
+  /// The HTTP/2 read-idle timeout in force, nil for no health check: read only from a resolved
+  /// spec. Setting it gives it explicitly (nil: no health check).
+  public var readIdleTimeout: SimDuration? {
+    get { readIdleLimit.resolved.duration }
+    set { readIdleLimit = TimeLimit(newValue) }
+  }
+
+  /// The discovery cap in force, nil for none: read only from a resolved spec
+  /// (`ModelSpec.resolved()`). Setting it gives the cap explicitly (nil: none).
+  public var discoveryTimeout: SimDuration? {
+    get { discoveryCap.resolved.duration }
+    set { discoveryCap = TimeLimit(newValue) }
   }
 }
 
@@ -46,12 +63,17 @@ public enum AdmissionSpec: Hashable, Sendable {
   case unlimited
   /// API Priority and Fairness (the default since 1.20; locked on since 1.29).
   case priorityAndFairness(PriorityAndFairness.Configuration)
-  /// The legacy max-in-flight filter (`--enable-priority-and-fairness=false`): 400 read-only
-  /// and 200 mutating requests at once, 429 with Retry-After 1 s beyond.
+  /// The legacy max-in-flight filter (`--enable-priority-and-fairness=false`): `readOnly`
+  /// read-only and `mutating` mutating requests at once (defaults 400 and 200), 429 with
+  /// Retry-After 1 s beyond.
   case maxInFlight(readOnly: Int, mutating: Int)
 
   /// APF with the Kubernetes defaults (600 seats).
   public static let kubernetesDefault = AdmissionSpec.priorityAndFairness(.kubernetesDefaults)
+  /// kube-apiserver's `--max-requests-inflight` default (research §1d).
+  public static let defaultReadOnlyInFlight = 400
+  /// kube-apiserver's `--max-mutating-requests-inflight` default (research §1d).
+  public static let defaultMutatingInFlight = 200
 }
 
 /// The kube-apiserver instances that run the aggregator (one or more, for HA).
@@ -63,7 +85,9 @@ public struct ControlPlaneSpec: Hashable, Sendable {
   public var filterOverhead: Distribution = .constant(.zero)
   /// Time the in-process handler takes for a local request (built-in or CRD group).
   public var localHandlerTime: Distribution = .constant(.milliseconds(1))
-  public var admission: AdmissionSpec = .kubernetesDefault
+  /// The admission filter; nil = the version's default, `VersionDefaults.admission` (APF from
+  /// 1.20, max-in-flight before).
+  public var admissionPolicy: AdmissionSpec?
   public var proxy = ProxySpec()
   /// The remote availability controller each instance runs (research §4).
   public var availabilityController = AvailabilityControllerSpec()
@@ -71,6 +95,12 @@ public struct ControlPlaneSpec: Hashable, Sendable {
   public var openAPIController = OpenAPIControllerSpec()
 
   public init() {}
+
+  /// The admission filter in force: read only from a resolved spec. Setting it gives it explicitly.
+  public var admission: AdmissionSpec {
+    get { admissionPolicy.resolved }
+    set { admissionPolicy = newValue }
+  }
 }
 
 /// The remote availability controller of every kube-apiserver instance and the path by which
@@ -96,13 +126,20 @@ public struct AvailabilityControllerSpec: Hashable, Sendable {
   /// (research §1c, §4.1: 5 ms → 30 s); a successful sync forgets it.
   public var backoffBase: SimDuration = .milliseconds(5)
   public var backoffMax: SimDuration = .seconds(30)
-  /// Status write → watch event → the instance's informer (research §4.3, network and informer
-  /// latency not given there: default 0).
+  /// The informer delay: status write → watch event → each instance's informer, whose update
+  /// event then reaches the availability controller (a re-check) and the registration queue
+  /// (research §4.3, fidelity audit §4; network and informer latency not given there: default 0).
   public var propagationDelay: Distribution = .constant(.zero)
   /// Time the single worker of the APIServiceRegistrationController spends per APIService
   /// before the proxy's cached `serviceAvailable` changes (research §1c, §2.2, §4.3; 1 ms
   /// assumed; the synchronous OpenAPI v2 download after it is `OpenAPIControllerSpec`'s).
   public var registrationTime: Distribution = .constant(.milliseconds(1))
+  /// The resync of the registration controller's informer handler: every APIService re-enters
+  /// the registration queue this often, each service-backed one with a synchronous OpenAPI v2
+  /// download and the v3 lock (fidelity audit §5, §7; kube-aggregator `pkg/apiserver/apiserver.go`
+  /// `NewSharedInformerFactory(…, 5*time.Minute)` and `apiservice_controller.go`
+  /// `AddEventHandler`, which inherits it; the same from 1.16 to 1.36).
+  public var registrationResync: SimDuration = .minutes(5)
 
   public init() {}
 
@@ -116,59 +153,5 @@ public struct AvailabilityControllerSpec: Hashable, Sendable {
   /// The delay of the requeue after the `failures`-th consecutive failed check (1-based).
   public func backoff(afterFailures failures: Int) -> SimDuration {
     ExponentialBackoff(base: backoffBase, cap: backoffMax).delay(afterFailures: failures)
-  }
-}
-
-/// Everything one simulation run needs, as plain values: what the Scenario layer produces.
-public struct ModelSpec: Hashable, Sendable {
-  public var version: KubernetesVersion = .latest
-  public var duration: SimDuration
-  /// Statistics are collected from the end of the warm-up on.
-  public var warmup: SimDuration = .zero
-  public var controlPlane = ControlPlaneSpec()
-  /// The APIServices (built-in local ones need not be listed) and their initial Available condition.
-  public var apiServices: [APIServiceSpec]
-  public var extensionServers: [ExtensionServerSpec]
-  /// Links between the control plane and each extension server's pods, per server name; a
-  /// server without one uses `.ideal`. `instance` nil applies to every instance.
-  public var backendLinks: [BackendLinkSpec] = []
-  public var clients: [ClientSpec]
-  /// Width of the buckets of `ReplicationResult.timeSeries` (10 s; 0 = no time series).
-  public var timeBucket: SimDuration = .seconds(10)
-  /// Fraction of requests (0…1) recorded in the request trace.
-  public var requestTraceSampling = 0.0
-  /// The aggregated-discovery manager of each instance.
-  public var discoveryManager = DiscoveryManagerSpec()
-
-  public init(duration: SimDuration, apiServices: [APIServiceSpec], extensionServers: [ExtensionServerSpec],
-              clients: [ClientSpec]) {
-    self.duration = duration
-    self.apiServices = apiServices
-    self.extensionServers = extensionServers
-    self.clients = clients
-  }
-}
-
-/// An APIService of the scenario with its Available condition at the start of the run.
-public struct APIServiceSpec: Hashable, Sendable {
-  public var apiService: APIService
-  public var initiallyAvailable: Bool
-
-  public init(_ apiService: APIService, initiallyAvailable: Bool = true) {
-    self.apiService = apiService
-    self.initiallyAvailable = initiallyAvailable
-  }
-}
-
-/// The link from one control-plane instance (or all) to the pods of one extension server.
-public struct BackendLinkSpec: Hashable, Sendable {
-  public var server: String
-  public var instance: Int?
-  public var link: NetworkLinkSpec
-
-  public init(server: String, instance: Int? = nil, link: NetworkLinkSpec) {
-    self.server = server
-    self.instance = instance
-    self.link = link
   }
 }

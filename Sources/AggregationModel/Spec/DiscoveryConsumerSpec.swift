@@ -12,7 +12,7 @@ public struct GarbageCollectorSpec: Hashable, Sendable {
   /// When the first sync starts; nil: a uniform phase in [0, `period`) drawn per replication
   /// (the controller manager started at some moment unrelated to the run's faults).
   public var firstSync: SimDuration?
-  /// nil: aggregated when the version serves it (1.27+), legacy before.
+  /// nil: the version's, `VersionDefaults.discoveryMode` (aggregated from 1.27, legacy before).
   public var discovery: KubectlSpec.DiscoveryMode?
   /// CRD (and other local) group-versions besides the built-in ones (legacy: one request each).
   public var extraLocalGroupVersions: Int
@@ -55,7 +55,7 @@ public struct NamespaceDeletionSpec: Hashable, Sendable {
   public var retryCap: SimDuration
   /// The overall requeue bucket shared by all namespaces (10 QPS, burst 100).
   public var requeueRateLimit: RateLimitSpec
-  /// nil: aggregated when the version serves it (1.27+), legacy before.
+  /// nil: the version's, `VersionDefaults.discoveryMode` (aggregated from 1.27, legacy before).
   public var discovery: KubectlSpec.DiscoveryMode?
   public var extraLocalGroupVersions: Int
 

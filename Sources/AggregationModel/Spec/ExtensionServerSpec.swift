@@ -218,7 +218,7 @@ public struct ExtensionServerSpec: Hashable, Sendable {
   public var serviceTimes: ServiceTimes
   /// Concurrent HTTP/2 streams the server grants per client connection: 100 for
   /// kube-apiserver-style servers and metrics-server (1.29+), 1000 for `NewRecommendedOptions`
-  /// servers (research §1b); nil = the version's default.
+  /// servers (research §1b); nil = the version's default, `VersionDefaults.streamsPerConnection`.
   public var maxStreamsPerConnection: Int?
   public var faults: [FaultSpec]
   /// Random faults (MTBF/MTTR), each pod on its own.

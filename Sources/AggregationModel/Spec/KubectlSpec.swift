@@ -24,16 +24,16 @@ public struct KubectlSpec: Hashable, Sendable {
 
   /// When invocations start.
   public var invocations: ArrivalProcess
-  /// nil: aggregated when the version serves it (1.27+), legacy before.
+  /// nil: the version's, `VersionDefaults.discoveryMode` (aggregated from 1.27, legacy before).
   public var discovery: DiscoveryMode?
-  /// Disk cache lifetime; nil: `VersionBehaviour.kubectlDiscoveryCacheTTL` (6 h, 10 min before 1.24).
+  /// Disk cache lifetime; nil: the version's, `VersionDefaults.kubectlCacheTTL` (6 h, 10 min before 1.24).
   public var cacheTTL: SimDuration?
   /// CRD (and other local) group-versions besides the built-in ones: one local request each in
   /// legacy discovery (e.g. 1,900 for kubernetes/kubectl#1126).
   public var extraLocalGroupVersions: Int
   public var resource: ResourceRequest
-  /// The discovery client's token bucket; nil: kubectl's, QPS 50 and burst
-  /// `VersionBehaviour.kubectlDiscoveryBurst` (300, 100 before 1.23).
+  /// The discovery client's token bucket; nil: the version's kubectl bucket,
+  /// `VersionDefaults.kubectlDiscoveryRateLimit` (QPS 50, burst 300; 100 before 1.23).
   public var discoveryRateLimit: RateLimitSpec?
 
   public init(invocations: ArrivalProcess, discovery: DiscoveryMode? = nil, cacheTTL: SimDuration? = nil,
@@ -52,8 +52,9 @@ public struct KubectlSpec: Hashable, Sendable {
 /// proxied `GET /apis` with a `fetchTimeout` cap; a failed fetch publishes the group-version
 /// Stale until a fetch succeeds (retried with backoff from 1.36, at the next `refresh` loop before).
 public struct DiscoveryManagerSpec: Hashable, Sendable {
-  /// nil: runs when some kubectl client uses aggregated discovery (so that scenarios without one
-  /// see no background fetches).
+  /// nil: decided by `ModelSpec.resolved()`: runs when some discovery client (kubectl, garbage
+  /// collector, namespace controller) uses aggregated discovery, so that scenarios without one
+  /// see no background fetches.
   public var enabled: Bool?
   public var workers: Int = 2
   public var fetchTimeout: SimDuration = .seconds(5)

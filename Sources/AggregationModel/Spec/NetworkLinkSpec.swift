@@ -10,8 +10,12 @@ public import SimCore
 public struct NetworkLinkSpec: Hashable, Sendable {
   public var requestLatency: Distribution
   public var responseLatency: Distribution
-  /// Probability that one transmission of a message is lost, in [0, 1).
+  /// Probability that one transmission of a message is lost, in [0, `maximumLoss`].
   public var loss: Double
+  /// The largest loss a scenario may give a link or a loss burst: 0.99, a mean of 100
+  /// transmissions per message. Real TCP is unusable long before (throughput falls as
+  /// 1/√loss, Mathis et al. 1997); beyond, each message would cost unbounded events.
+  public static let maximumLoss = 0.99
   /// Delay before a lost message is sent again (TCP's minimum RTO is 200 ms on Linux).
   public var retransmissionDelay: SimDuration
   /// Bytes per second; nil = unlimited.

@@ -16,14 +16,22 @@ public import AggregationModel
 ///     rateLimit: {qps: 5, burst: 10}          # client-go's token bucket (default 5/10; 20/30, the
 ///     #   controller manager's, for hpa, garbageCollector and namespaceDeletion); none disables
 ///     retries: 10                             # 429/5xx with Retry-After (default 10); 0 disables
-///     timeout: none                           # client-side timeout, > 0; default none
+///     timeout: none                           # client-side timeout, > 0; default none; from when the
+///     #   first attempt leaves (after the token bucket), retries included
+///     requestTimeout: none                    # the `?timeout=` its requests carry, in (0s, 24h]; default
+///     #   none. kube-apiserver's deadline is the smaller of it and controlPlane.requestTimeout
+///     #   (from 1.21), APF's queue wait a quarter of that (from 1.29). client-go sends both from
+///     #   rest.Config.Timeout; kubectl's --request-timeout sets both. Discovery consumers' discovery
+///     #   requests default to client-go's 32 s for both (kubectl; controllers before 1.23)
 ///     link: {latency: 2ms}                    # default links.clients
+///     maxOutstanding: 100000                  # open workloads: requests in progress at most, in
+///     #   [1, 1000000]; an arrival beyond is not sent and counts as dropped_offered (k6's maxVUs)
 /// ```
 public struct ClientsSection: ScenarioSection, Hashable {
   public static let key = "clients"
 
   public struct Entry: Hashable, Sendable {
-    /// The client; `link` is `.ideal` unless `link:` was given (see `hasOwnLink`).
+    /// The client; `link` is `ClientSpec`'s default unless `link:` was given (see `hasOwnLink`).
     public var spec: ClientSpec
     public var name: Located<String>
     /// The target APIService (nil for a discovery consumer, which has no target).
@@ -34,11 +42,22 @@ public struct ClientsSection: ScenarioSection, Hashable {
 
   public var entries: [Entry]
 
-  static let keys = ["name", "identity", "target", "workload", "rateLimit", "retries", "timeout", "link"]
+  static let keys = ["name", "identity", "target", "workload", "rateLimit", "retries", "timeout", "requestTimeout", "link",
+                     "maxOutstanding"]
 
   public init?(reading node: NodeReader) {
     guard let entries = node.array(Self.entry) else { return nil }
     self.entries = entries
+  }
+
+  /// The clients, each without its own `link:` given `defaultLink` (`links.clients`; nil keeps
+  /// `ClientSpec`'s default link).
+  public func specs(defaultLink: NetworkLinkSpec?) -> [ClientSpec] {
+    entries.map { entry in
+      var spec = entry.spec
+      if !entry.hasOwnLink, let defaultLink { spec.link = defaultLink }
+      return spec
+    }
   }
 
   static func entry(_ node: NodeReader) -> Entry? {
@@ -49,15 +68,26 @@ public struct ClientsSection: ScenarioSection, Hashable {
     let role = workloadNode.flatMap(Self.role)
     let identity = m.optionalValue("identity") { $0.identity() }
     let target = Self.target(m, role: role, at: workloadNode)
-    let defaultLimit = role == nil ? RateLimitSpec(qps: .perSecond(5), burst: 10) : .controllerManager
+    let defaultLimit = role == nil ? RateLimitSpec.clientGo : .controllerManager
     let rateLimit = m.read("rateLimit", default: defaultLimit) { $0.noneOr(Self.rateLimit) }
     let retries = m.read("retries", default: RetryPolicy.clientGo.maxRetries) { $0.integer(in: 0...1000) }
     let timeout = m.read("timeout", default: nil) { $0.noneOr { $0.positiveDuration() } }
+    let requestTimeout = m.read("requestTimeout", default: nil) { $0.noneOr(Self.timeoutParameter) }
     let link = m.optionalValue("link") { $0.networkLink() }
-    guard let name, let identity, let target, let workload, let rateLimit, let retries, let timeout, let link else { return nil }
-    let spec = ClientSpec(name: name.value, identity: identity ?? role?.identity ?? .user(name.value), target: target.0,
+    let maxOutstanding = m.read("maxOutstanding", default: ClientSpec.defaultMaxOutstanding) { n -> Int? in
+      guard case .open = workload else {
+        n.report(expected: "no maxOutstanding: it bounds an open workload (poisson, constant, bursts, timeVarying, trace or hpa)")
+        return nil
+      }
+      return n.integer(in: 1...1_000_000)
+    }
+    guard let name, let identity, let target, let workload, let rateLimit, let retries, let timeout, let requestTimeout, let link,
+          let maxOutstanding else { return nil }
+    var spec = ClientSpec(name: name.value, identity: identity ?? role?.identity ?? .user(name.value), target: target.0,
                           workload: workload, rateLimit: rateLimit, retry: RetryPolicy(maxRetries: retries), timeout: timeout,
-                          link: link ?? .ideal)
+                          requestTimeout: requestTimeout)
+    if let link { spec.link = link }
+    spec.maxOutstanding = maxOutstanding
     return Entry(spec: spec, name: name, apiService: target.1, hasOwnLink: link != nil)
   }
 
@@ -114,16 +144,41 @@ public struct ClientsSection: ScenarioSection, Hashable {
     }
   }
 
+  /// The longest `?timeout=` accepted: kube-apiserver caps a request's deadline at its
+  /// `--request-timeout` (60 s by default) anyway, so a day is more than any cluster honours.
+  static let maximumTimeoutParameter = SimDuration.hours(24)
+
+  /// A `?timeout=` in (0s, 24h]: the server parses any positive Go duration
+  /// (`request_deadline.go` `parseTimeout`) and uses it when below its `--request-timeout`.
+  static func timeoutParameter(_ node: NodeReader) -> SimDuration? {
+    guard let value = node.positiveDuration() else { return nil }
+    guard value <= maximumTimeoutParameter else { node.report(expected: "a duration in (0s, 24h]"); return nil }
+    return value
+  }
+
+  /// `{qps, burst}`; a key left out takes client-go's (`RateLimitSpec.clientGo`). `qps` (a
+  /// number per second, or a rate such as `3/min`) lies in [0.001, 1000000]: below one token
+  /// every 1000 s no real client is limited (client-go's defaults are 5 and 50), and the bucket's
+  /// arithmetic in nanoseconds stays exact; `burst` in [1, 1000000].
   static func rateLimit(_ node: NodeReader) -> RateLimitSpec? {
     guard let m = node.mapping(knownKeys: ["qps", "burst"]) else { return nil }
-    let qps = m.read("qps", default: Rate.perSecond(5)) { n -> Rate? in
-      if case .string = n.scalarKind { return n.rate() }
-      return n.number(in: Double.leastNonzeroMagnitude...1e9).map(Rate.perSecond)
+    let defaults = RateLimitSpec.clientGo
+    let qps = m.read("qps", default: defaults.qps) { n -> Rate? in
+      let bounds = minimumQPS...NodeReader.maximumRate
+      if case .string = n.scalarKind {
+        guard let rate = n.rate() else { return nil }
+        guard bounds.contains(rate.perSecond) else { n.report(expected: "a rate of at least 0.001/s"); return nil }
+        return rate
+      }
+      return n.number(in: bounds).map(Rate.perSecond)
     }
-    let burst = m.read("burst", default: 10) { $0.integer(in: 1...1_000_000) }
+    let burst = m.read("burst", default: defaults.burst) { $0.integer(in: 1...1_000_000) }
     guard let qps, let burst else { return nil }
     return RateLimitSpec(qps: qps, burst: burst)
   }
+
+  /// The smallest token-bucket rate a scenario may give, per second.
+  static let minimumQPS = 0.001
 }
 
 extension NodeReader {

@@ -9,11 +9,16 @@ public import AggregationModel
 ///   requestTimeout: 60s          # > 0: --request-timeout, 504 after it
 ///   filterOverhead: 0s           # distribution: authn/audit/authz before admission
 ///   localHandlerTime: 1ms        # distribution: in-process handler of a local group
-///   admission:                   # exactly one of:
-///     priorityAndFairness:       # the default: the Kubernetes priority levels and flow schemas
+///   admission:                   # exactly one of (default: the version's, APF from 1.20, maxInFlight before):
+///     priorityAndFairness:       # the Kubernetes priority levels and flow schemas
 ///       serverConcurrencyLimit: 600     # >= 1 seats (--max-requests-inflight + --max-mutating-requests-inflight)
+///       borrowing: true          # levels lend and borrow seats every 10 s; default the version's (from 1.26)
 ///       levels:                  # optional overrides of default levels, by name
 ///         - {name: global-default, shares: 20, lendablePercent: 50, queues: 128, handSize: 6, queueLengthLimit: 50}
+///         - name: workload-low   # background: seats the cluster's other traffic holds at the level
+///           background: 40       #   (at every instance): in use, and seat demand for borrowing;
+///         - name: workload-high  #   integer seats in [0, 10000], or steps from a start time:
+///           background: [{start: 0s, seats: 20}, {start: 5m, seats: 300}]   # starts >= 0s, increasing
 ///     # maxInFlight: {readOnly: 400, mutating: 200}
 ///     # unlimited: {}
 ///   proxy:
@@ -21,7 +26,8 @@ public import AggregationModel
 ///     discoveryTimeout: 5s       # or none; default the version's (5s from 1.16, none before)
 ///     dialTimeout: 30s
 ///     tlsHandshakeTimeout: 10s
-///     readIdleTimeout: 30s       # HTTP/2 health check: PING after this long without a frame
+///     readIdleTimeout: 30s       # or none; HTTP/2 health check: PING after this long without a frame
+///                                # (default the version's: 30s from 1.20, 1.19.5, 1.18.18; none before)
 ///     pingTimeout: 15s           # close the connection if the PING is not answered
 ///     atStreamCap: openConnection   # or queue
 ///   availabilityController:      # each instance's remote availability controller (research §4)
@@ -34,6 +40,7 @@ public import AggregationModel
 ///     backoff: {base: 5ms, max: 30s}   # requeue after a failed check: base x 2^n, capped at max
 ///     propagationDelay: 0s       # distribution: status write -> watch -> each instance's informer
 ///     registrationTime: 1ms      # distribution: the 1-worker registration queue, per APIService
+///     registrationResync: 5m     # >= 1ms: every APIService re-enters the registration queue this often
 ///   openAPIController:           # each instance's OpenAPI v2/v3 aggregation (research §4.3, §8)
 ///     enabled: true              # false: no background downloads
 ///     v3: true                   # also the v3 controller
@@ -45,11 +52,9 @@ public import AggregationModel
 /// ```
 public struct ControlPlaneSection: ScenarioSection, Hashable {
   public static let key = "controlPlane"
-  /// The control plane with the file's values; `proxy.discoveryTimeout` is the file's value
-  /// if `discoveryTimeoutGiven`, else filled from the Kubernetes version by `modelSpec()`.
+  /// The control plane with the file's values; `proxy.discoveryCap` is nil unless
+  /// `proxy.discoveryTimeout` was written (the version's default, filled by `ModelSpec.resolved()`).
   public var spec: ControlPlaneSpec
-  /// Whether `proxy.discoveryTimeout` was written (a duration or `none`).
-  public var discoveryTimeoutGiven: Bool
 
   static let keys = ["instances", "requestTimeout", "filterOverhead", "localHandlerTime", "admission", "proxy", "availabilityController",
                      "openAPIController"]
@@ -61,8 +66,8 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     let timeout = m.read("requestTimeout", default: spec.requestTimeout) { $0.positiveDuration() }
     let overhead = m.read("filterOverhead", default: spec.filterOverhead) { $0.distribution() }
     let handler = m.read("localHandlerTime", default: spec.localHandlerTime) { $0.distribution() }
-    let admission = m.read("admission", default: spec.admission, Self.admission)
-    let proxy = m.read("proxy", default: (ProxySpec(), false), Self.proxy)
+    let admission = m.read("admission", default: spec.admissionPolicy) { n -> AdmissionSpec?? in Self.admission(n).map { .some($0) } }
+    let proxy = m.read("proxy", default: spec.proxy, Self.proxy)
     let availability = m.read("availabilityController", default: spec.availabilityController, Self.availabilityController)
     let openAPI = m.read("openAPIController", default: spec.openAPIController, Self.openAPIController)
     guard let instances, let timeout, let overhead, let handler, let admission, let proxy, let availability, let openAPI else { return nil }
@@ -72,10 +77,9 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     spec.requestTimeout = timeout
     spec.filterOverhead = overhead
     spec.localHandlerTime = handler
-    spec.admission = admission
-    spec.proxy = proxy.0
+    spec.admissionPolicy = admission
+    spec.proxy = proxy
     self.spec = spec
-    discoveryTimeoutGiven = proxy.1
   }
 
   static func admission(_ node: NodeReader) -> AdmissionSpec? {
@@ -88,8 +92,8 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
       return .unlimited
     case "maxInFlight":
       guard let b = body.mapping(knownKeys: ["readOnly", "mutating"]) else { return nil }
-      let readOnly = b.read("readOnly", default: 400) { $0.integer(in: 1...Int(Int32.max)) }
-      let mutating = b.read("mutating", default: 200) { $0.integer(in: 1...Int(Int32.max)) }
+      let readOnly = b.read("readOnly", default: AdmissionSpec.defaultReadOnlyInFlight) { $0.integer(in: 1...Int(Int32.max)) }
+      let mutating = b.read("mutating", default: AdmissionSpec.defaultMutatingInFlight) { $0.integer(in: 1...Int(Int32.max)) }
       guard let readOnly, let mutating else { return nil }
       return .maxInFlight(readOnly: readOnly, mutating: mutating)
     default:
@@ -100,10 +104,11 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
   static func priorityAndFairness(_ node: NodeReader) -> PriorityAndFairness.Configuration? {
     var configuration = PriorityAndFairness.Configuration.kubernetesDefaults
     if node.isNull { return configuration }
-    guard let m = node.mapping(knownKeys: ["serverConcurrencyLimit", "levels"]) else { return nil }
+    guard let m = node.mapping(knownKeys: ["serverConcurrencyLimit", "borrowing", "levels"]) else { return nil }
     let limit = m.read("serverConcurrencyLimit", default: configuration.serverConcurrencyLimit) {
       $0.integer(in: 1...Int(Int32.max))
     }
+    let borrowing = m.read("borrowing", default: configuration.borrowing) { $0.bool().map(Optional.some) }
     var levels = configuration.priorityLevels
     let names = levels.map(\.name)
     var ok = true
@@ -113,7 +118,7 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
       if let list = levelsNode.sequence() { elements = list } else { ok = false }
     }
     for element in elements {
-      guard let l = element.mapping(knownKeys: ["name", "shares", "lendablePercent", "queues", "handSize", "queueLengthLimit"]),
+      guard let l = element.mapping(knownKeys: ["name", "shares", "lendablePercent", "queues", "handSize", "queueLengthLimit", "background"]),
             let nameNode = l.required("name"), let name = nameNode.string() else { ok = false; continue }
       guard let index = names.firstIndex(of: name) else {
         let hint = KeySuggestion.suggest(name, among: names).map { " (did you mean \"\($0)\"?)" } ?? ""
@@ -129,8 +134,9 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
       seen[name] = nameNode.location
       if !readLevel(l, into: &levels[index]) { ok = false }
     }
-    guard ok, let limit else { return nil }
+    guard ok, let limit, let borrowing else { return nil }
     configuration.serverConcurrencyLimit = limit
+    configuration.borrowing = borrowing
     configuration.priorityLevels = levels
     return configuration
   }
@@ -139,6 +145,12 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
   static func readLevel(_ l: MappingReader, into level: inout PriorityLevelConfiguration) -> Bool {
     let shares = l.read("shares", default: level.shares) { $0.integer(in: 0...10_000) }
     let lendable = l.read("lendablePercent", default: level.lendablePercent) { $0.integer(in: 0...100) }
+    if level.isExempt, l.contains("background") {
+      l.reportKey("background", expected: "no background for the exempt level, which has no limit", found: FoundText.quoted("background"))
+      return false
+    }
+    guard let background = l.read("background", default: level.background, Self.background) else { return false }
+    level.background = background
     guard case .queuing(let q, let h, let limit) = level.limited, !level.isExempt else {
       for key in ["queues", "handSize", "queueLengthLimit"] where l.contains(key) {
         l.reportKey(key, expected: "no queuing parameter for priority level \(level.name), which does not queue",
@@ -168,6 +180,39 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     return true
   }
 
+  /// The most background seats a level can hold: its current limit (at most nominal + the
+  /// server's 600 seats by default) plus what its queues hold (128 × 50 requests at most in the
+  /// bootstrap levels) stays under 10,000.
+  static let maximumBackgroundSeats = 10_000
+
+  /// A level's background demand: an integer (seats from the start) or steps
+  /// `[{start: <duration>, seats: <integer>}, …]` with increasing starts (at most 1,000).
+  static func background(_ node: NodeReader) -> [PriorityLevelConfiguration.BackgroundStep]? {
+    let seatsRange = 0...maximumBackgroundSeats
+    if node.scalarKind != nil {
+      return node.integer(in: seatsRange).map { [.init(start: .zero, seats: $0)] }
+    }
+    guard let elements = node.sequence() else { return nil }
+    guard elements.count <= 1_000 else {
+      node.report(expected: "at most 1000 background steps", found: "\(elements.count)")
+      return nil
+    }
+    var steps: [PriorityLevelConfiguration.BackgroundStep] = []
+    var ok = true
+    for element in elements {
+      guard let e = element.mapping(knownKeys: ["start", "seats"]), let startNode = e.required("start"),
+            let seatsNode = e.required("seats") else { ok = false; continue }
+      guard let start = startNode.duration(), let seats = seatsNode.integer(in: seatsRange) else { ok = false; continue }
+      if let previous = steps.last, start <= previous.start {
+        startNode.report(expected: "a start after the previous step's (\(previous.start))")
+        ok = false
+        continue
+      }
+      steps.append(.init(start: start, seats: seats))
+    }
+    return ok ? steps : nil
+  }
+
   /// The OpenAPI controllers' settings (research §4.3, §8).
   static func openAPIController(_ node: NodeReader) -> OpenAPIControllerSpec? {
     let keys = ["enabled", "v3", "interval", "backoffMax", "timeout", "firstDownload", "registrationDownloads"]
@@ -175,8 +220,8 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     var spec = OpenAPIControllerSpec()
     let enabled = m.read("enabled", default: spec.enabled) { $0.bool() }
     let v3 = m.read("v3", default: spec.v3) { $0.bool() }
-    let interval = m.read("interval", default: spec.interval) { $0.positiveDuration() }
-    let backoffMax = m.read("backoffMax", default: spec.backoffMax) { $0.positiveDuration() }
+    let interval = m.read("interval", default: spec.interval) { $0.period() }
+    let backoffMax = m.read("backoffMax", default: spec.backoffMax) { $0.period() }
     let timeout = m.read("timeout", default: spec.timeout) { $0.positiveDuration() }
     let first = m.read("firstDownload", default: spec.firstDownload) { $0.duration() }
     let registration = m.read("registrationDownloads", default: spec.registrationDownloads) { $0.bool() }
@@ -197,19 +242,20 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
 
   /// The availability controller's settings (research §1c, §4).
   static func availabilityController(_ node: NodeReader) -> AvailabilityControllerSpec? {
-    let keys = ["enabled", "resync", "firstResync", "workers", "probes", "probeTimeout", "backoff", "propagationDelay", "registrationTime"]
+    let keys = ["enabled", "resync", "firstResync", "workers", "probes", "probeTimeout", "backoff", "propagationDelay", "registrationTime",
+                "registrationResync"]
     guard let m = node.mapping(knownKeys: keys) else { return nil }
     var spec = AvailabilityControllerSpec()
     let enabled = m.read("enabled", default: spec.enabled) { $0.bool() }
-    let resync = m.read("resync", default: spec.resync) { $0.positiveDuration() }
-    let first = m.read("firstResync", default: Optional<SimDuration>.none) { $0.duration().map(Optional.some) }
+    let resync = m.read("resync", default: spec.resync) { $0.period() }
+    let first = m.read("firstResync", default: spec.firstResync) { $0.duration().map(Optional.some) }
     let workers = m.read("workers", default: spec.workers) { $0.integer(in: 1...1_000) }
     let probes = m.read("probes", default: spec.probes) { $0.integer(in: 1...1_000) }
     let timeout = m.read("probeTimeout", default: spec.probeTimeout) { $0.positiveDuration() }
     let backoff = m.read("backoff", default: (spec.backoffBase, spec.backoffMax)) { n -> (SimDuration, SimDuration)? in
       guard let b = n.mapping(knownKeys: ["base", "max"]) else { return nil }
-      let base = b.read("base", default: spec.backoffBase) { $0.positiveDuration() }
-      let max = b.read("max", default: spec.backoffMax) { $0.positiveDuration() }
+      let base = b.read("base", default: spec.backoffBase) { $0.period() }
+      let max = b.read("max", default: spec.backoffMax) { $0.period() }
       guard let base, let max else { return nil }
       guard base <= max else {
         n.report(expected: "backoff.base <= backoff.max (\(max))", found: "\(base)")
@@ -219,7 +265,9 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     }
     let propagation = m.read("propagationDelay", default: spec.propagationDelay) { $0.distribution() }
     let registration = m.read("registrationTime", default: spec.registrationTime) { $0.distribution() }
-    guard let enabled, let resync, let first, let workers, let probes, let timeout, let backoff, let propagation, let registration
+    let registrationResync = m.read("registrationResync", default: spec.registrationResync) { $0.period() }
+    guard let enabled, let resync, let first, let workers, let probes, let timeout, let backoff, let propagation, let registration,
+          let registrationResync
     else { return nil }
     if let first, first >= resync, let node = m.optional("firstResync") {
       node.report(expected: "a firstResync < resync (\(resync))", found: "\(first)")
@@ -235,33 +283,38 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     spec.backoffMax = backoff.1
     spec.propagationDelay = propagation
     spec.registrationTime = registration
+    spec.registrationResync = registrationResync
     return spec
   }
 
-  /// The proxy settings, and whether `discoveryTimeout` was written.
-  static func proxy(_ node: NodeReader) -> (ProxySpec, Bool)? {
+  /// The proxy settings; `discoveryCap` nil unless `discoveryTimeout` is written (a duration or `none`).
+  static func proxy(_ node: NodeReader) -> ProxySpec? {
     let keys = ["routing", "discoveryTimeout", "dialTimeout", "tlsHandshakeTimeout", "readIdleTimeout", "pingTimeout", "atStreamCap"]
     guard let m = node.mapping(knownKeys: keys) else { return nil }
     var proxy = ProxySpec()
     let routing = m.read("routing", default: proxy.routing) { n in
       n.oneOf(["clusterIP", "endpoints"]).map { $0 == "clusterIP" ? ProxySpec.Routing.clusterIP : .endpoints }
     }
-    let discovery = m.read("discoveryTimeout", default: proxy.discoveryTimeout) { $0.noneOr { $0.positiveDuration() } }
+    let discovery = m.read("discoveryTimeout", default: proxy.discoveryCap) { n -> TimeLimit?? in
+      n.noneOr { $0.positiveDuration() }.map { Optional(TimeLimit($0)) }
+    }
     let dial = m.read("dialTimeout", default: proxy.dialTimeout) { $0.positiveDuration() }
     let tls = m.read("tlsHandshakeTimeout", default: proxy.tlsHandshakeTimeout) { $0.positiveDuration() }
-    let idle = m.read("readIdleTimeout", default: proxy.readIdleTimeout) { $0.positiveDuration() }
+    let idle = m.read("readIdleTimeout", default: proxy.readIdleLimit) { n -> TimeLimit?? in
+      n.noneOr { $0.positiveDuration() }.map { Optional(TimeLimit($0)) }
+    }
     let ping = m.read("pingTimeout", default: proxy.pingTimeout) { $0.positiveDuration() }
     let cap = m.read("atStreamCap", default: proxy.atStreamCap) { n in
       n.oneOf(["openConnection", "queue"]).map { $0 == "queue" ? ProxySpec.StreamCapRule.queue : .openConnection }
     }
     guard let routing, let discovery, let dial, let tls, let idle, let ping, let cap else { return nil }
     proxy.routing = routing
-    proxy.discoveryTimeout = discovery
+    proxy.discoveryCap = discovery
     proxy.dialTimeout = dial
     proxy.tlsHandshakeTimeout = tls
-    proxy.readIdleTimeout = idle
+    proxy.readIdleLimit = idle
     proxy.pingTimeout = ping
     proxy.atStreamCap = cap
-    return (proxy, m.contains("discoveryTimeout"))
+    return proxy
   }
 }

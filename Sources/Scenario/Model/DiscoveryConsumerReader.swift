@@ -12,10 +12,11 @@ extension NodeReader {
   /// ```
   func garbageCollectorWorkload() -> GarbageCollectorSpec? {
     guard let m = mapping(knownKeys: ["period", "firstSync", "discovery", "extraLocalGroupVersions"]) else { return nil }
-    let period = m.read("period", default: SimDuration.seconds(30)) { $0.positiveDuration() }
+    let defaults = GarbageCollectorSpec()
+    let period = m.read("period", default: defaults.period) { $0.period() }
     let first = m.optionalValue("firstSync") { $0.duration() }
     let mode = m.optionalValue("discovery") { $0.oneOf(KubectlSpec.DiscoveryMode.self) }
-    let extra = m.read("extraLocalGroupVersions", default: 0) { $0.integer(in: 0...1_000_000) }
+    let extra = m.read("extraLocalGroupVersions", default: defaults.extraLocalGroupVersions) { $0.extraGroupVersions() }
     guard let period, let first, let mode, let extra else { return nil }
     return GarbageCollectorSpec(period: period, firstSync: first, discovery: mode, extraLocalGroupVersions: extra)
   }
@@ -37,15 +38,16 @@ extension NodeReader {
   func namespaceDeletionWorkload() -> NamespaceDeletionSpec? {
     guard let m = mapping(knownKeys: ["deletions", "workers", "gracePeriod", "contentDeletion", "retryBase", "retryMax",
                                       "requeueRateLimit", "discovery", "extraLocalGroupVersions"]) else { return nil }
+    let defaults = NamespaceDeletionSpec(deletions: .trace([]))
     let deletions = m.required("deletions").flatMap { $0.openArrivals() }
-    let workers = m.read("workers", default: 10) { $0.integer(in: 1...10_000) }
-    let grace = m.read("gracePeriod", default: SimDuration.seconds(5)) { $0.duration() }
-    let content = m.read("contentDeletion", default: Distribution.constant(.zero)) { $0.distribution() }
-    let base = m.read("retryBase", default: SimDuration.milliseconds(5)) { $0.positiveDuration() }
-    let cap = m.read("retryMax", default: SimDuration.seconds(60)) { $0.positiveDuration() }
-    let bucket = m.read("requeueRateLimit", default: RateLimitSpec(qps: .perSecond(10), burst: 100)) { ClientsSection.rateLimit($0) }
+    let workers = m.read("workers", default: defaults.workers) { $0.integer(in: 1...10_000) }
+    let grace = m.read("gracePeriod", default: defaults.gracePeriod) { $0.duration() }
+    let content = m.read("contentDeletion", default: defaults.contentDeletion) { $0.distribution() }
+    let base = m.read("retryBase", default: defaults.retryBase) { $0.period() }
+    let cap = m.read("retryMax", default: defaults.retryCap) { $0.period() }
+    let bucket = m.read("requeueRateLimit", default: defaults.requeueRateLimit) { ClientsSection.rateLimit($0) }
     let mode = m.optionalValue("discovery") { $0.oneOf(KubectlSpec.DiscoveryMode.self) }
-    let extra = m.read("extraLocalGroupVersions", default: 0) { $0.integer(in: 0...1_000_000) }
+    let extra = m.read("extraLocalGroupVersions", default: defaults.extraLocalGroupVersions) { $0.extraGroupVersions() }
     guard let deletions, let workers, let grace, let content, let base, let cap, let bucket, let mode, let extra else { return nil }
     return NamespaceDeletionSpec(deletions: deletions, workers: workers, gracePeriod: grace, contentDeletion: content, retryBase: base, retryCap: cap,
                                  requeueRateLimit: bucket, discovery: mode, extraLocalGroupVersions: extra)
@@ -60,7 +62,7 @@ extension NodeReader {
   func hpaWorkload() -> Workload? {
     guard let m = mapping(knownKeys: ["autoscalers", "period"]) else { return nil }
     let count = m.required("autoscalers")?.integer(in: 1...1_000_000)
-    let period = m.read("period", default: SimDuration.seconds(15)) { $0.positiveDuration() }
+    let period = m.read("period", default: SimDuration.seconds(15)) { $0.period() }
     guard let count, let period else { return nil }
     let rate = Double(count) * 1e9 / Double(period.nanoseconds)
     guard rate <= NodeReader.maximumRate else {
@@ -73,7 +75,28 @@ extension NodeReader {
   /// One of the open arrival forms of `workload()` (kubectl invocations, namespace deletions).
   func openArrivals() -> ArrivalProcess? {
     guard let kinds = mapping(knownKeys: Self.arrivalKinds),
-          kinds.exactlyOne(of: Self.arrivalKinds, what: "an arrival process") != nil else { return nil }
-    return workload()?.arrivals
+          kinds.exactlyOne(of: Self.arrivalKinds, what: "an arrival process") != nil,
+          let arrivals = workload()?.arrivals else { return nil }
+    let peak: Double
+    switch arrivals {
+    case .poisson(let rate), .constant(let rate): peak = rate.perSecond
+    case .bursts(let size, let period): peak = Double(size) * 1e9 / Double(period.nanoseconds)
+    case .timeVarying(let segments): peak = segments.map(\.perSecond).max() ?? 0
+    case .trace: peak = 0  // bounded by the trace file's size
+    }
+    guard peak <= Self.maximumInvocationRate else {
+      report(expected: "at most 1000 invocations/s (each one is a kubectl process or a namespace deletion, walking every group-version)")
+      return nil
+    }
+    return arrivals
   }
+
+  /// The largest rate of kubectl invocations or namespace deletions, per second: each one walks
+  /// discovery (tens of requests, thousands with many CRDs), and 1000 a second is beyond any
+  /// real fleet of users, CI jobs or namespace churn.
+  static let maximumInvocationRate = 1_000.0
+
+  /// `extraLocalGroupVersions`: CRD group-versions besides the built-ins, at most 10,000 (the
+  /// largest clusters reported hold a few thousand CRDs: #106016 has 1,900).
+  func extraGroupVersions() -> Int? { integer(in: 0...10_000) }
 }

@@ -21,7 +21,7 @@ public struct DiscoverySection: ScenarioSection, Hashable {
     let enabled = m.optionalValue("enabled") { $0.bool() }
     let workers = m.read("workers", default: defaults.workers) { $0.integer(in: 1...1_000) }
     let timeout = m.read("fetchTimeout", default: defaults.fetchTimeout) { $0.positiveDuration() }
-    let refresh = m.read("refresh", default: defaults.refresh) { $0.positiveDuration() }
+    let refresh = m.read("refresh", default: defaults.refresh) { $0.period() }
     guard let enabled, let workers, let timeout, let refresh else { return nil }
     spec = DiscoveryManagerSpec(enabled: enabled, workers: workers, fetchTimeout: timeout, refresh: refresh)
   }

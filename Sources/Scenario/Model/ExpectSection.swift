@@ -1,40 +1,24 @@
+public import AggregationModel
+
 /// `spec.expect`: assertions on the output metrics, evaluated by the CLI after the run (the
 /// regression test of a timeout policy). Each bounds one metric in one scope with `min` and/or
-/// `max` (inclusive), applied to the mean over replications.
+/// `max` (inclusive), applied to a figure over the replications (`over:`, `ExpectationAggregate`):
+/// `mean` (default: passes when the whole `confidence` interval of the mean meets the bound,
+/// default 0.95, `none` for the mean alone; inconclusive when the interval straddles it),
+/// `max`, `min`, `every` (each replication) or `quantile(q)`.
 /// ```yaml
 /// expect:
 ///   - {metric: latency_p99_s, scope: client/hpa, max: 1.0}
+///   - {metric: terminating_max_s, scope: namespace_controller/namespaces, max: 120, over: every}
+///   - {metric: latency_p99_s, scope: all, max: 0.5, over: quantile(0.9)}
+///   - {metric: success_fraction, scope: all, min: 0.99, confidence: 0.99}
 ///   - {metric: success_fraction, scope: all, min: 0.999}
 ///   - {metric: pod_utilisation, scope: pod/metrics-server/0, max: 0.8}
 ///   - {metric: time_to_detect_s, scope: apiservice/v1beta1.metrics.k8s.io, max: 36}
 ///   - {metric: terminating_max_s, scope: namespace_controller/namespaces, max: 120}
 /// ```
-/// The scopes and metrics are those of `summary.csv` (`scope_kind/scope`, `ScopeKind`):
-/// - `all` (every client request), `client/<client>`, `apiservice/<APIService>` (the requests of
-///   the clients targeting it): `requests`, `retries`, `latency_mean_s`, `latency_p50_s`,
-///   `latency_p90_s`, `latency_p99_s`, `latency_p999_s`, `latency_max_s` (as the client sees it,
-///   retries included), `throughput_per_s`, `rate_200`, `success_fraction`, `fraction_429`,
-///   `fraction_503_unavailable`, `fraction_503_discovery_timeout`, `fraction_503_unreachable`,
-///   `fraction_504`, `fraction_client_timeout`, `fraction_500` (fractions of the requests
-///   completed in the scope after warm-up);
-/// - `apiservice/<APIService>` also: `unavailable_fraction`, `availability_transitions`,
-///   `time_to_detect_s` (from its server's first fault to the first Available=False),
-///   `status_propagation_max_s` (the longest from a status write to a proxy following it),
-///   `openapi_downloads`, `openapi_failed_downloads` (the OpenAPI controllers', all instances);
-/// - `pod/<server>/<index>` and `all` (the mean over pods): `pod_utilisation`,
-///   `pod_queue_length_mean`, `pod_served`;
-/// - `kubectl/<client>`, `garbage_collector/<client>`, `namespace_controller/<client>`:
-///   `invocations`, `cache_hits`, `discovery_complete`, `discovery_partial`,
-///   `discovery_partial_fraction`, `discovery_latency_p50_s`, `discovery_latency_p99_s`,
-///   `discovery_latency_max_s`;
-/// - `namespace_controller/<client>` also: `namespaces_deleted`, `namespaces_finalized`,
-///   `namespace_discovery_failures`, `terminating_mean_s`, `terminating_p50_s`,
-///   `terminating_p99_s`, `terminating_max_s`, `still_terminating`, `oldest_terminating_s`;
-/// - `discovery/<APIService>` (the discovery manager): `stale_fraction`, `stale_s`,
-///   `stale_to_current`, `fetches`, `failed_fetches`, `fallbacks` (syncs that went on to the
-///   legacy fallback `GET /apis/<group>/<version>`);
-/// - `priority_level/<instance>/<level>` (APF): `seat_utilisation`, `queue_length_mean`,
-///   `queue_wait_mean_s`, `rejected`, `dispatched`, `concurrency_limit`.
+/// The scopes and metrics are those of `summary.csv` (`scope_kind/scope`, `ScopeKind.pattern`,
+/// and `all`): each metric of `MetricCatalogue.summary`, in a scope of one of its `scopeKinds`.
 public struct ExpectSection: ScenarioSection, Hashable {
   public static let key = "expect"
   public var expectations: [Expectation]
@@ -48,13 +32,19 @@ public struct ExpectSection: ScenarioSection, Hashable {
   }
 
   static func expectation(_ node: NodeReader) -> (Expectation, SourceLocation)? {
-    guard let m = node.mapping(knownKeys: ["metric", "scope", "min", "max"]) else { return nil }
-    let metric = m.required("metric")?.oneOf(ExpectationMetric.self)
+    guard let m = node.mapping(knownKeys: ["metric", "scope", "min", "max", "over", "confidence"]) else { return nil }
+    let metric = m.required("metric")?.oneOf(MetricCatalogue.summary.map(\.name)).flatMap(MetricCatalogue.summaryMetric(named:))
     let scopeNode = m.required("scope")
     let scope = scopeNode.flatMap(Self.scope)
     let low = m.optionalValue("min") { $0.number() }
     let high = m.optionalValue("max") { $0.number() }
-    guard let metric, let scopeNode, let scope, let low, let high else { return nil }
+    let over = m.read("over", default: ExpectationAggregate.mean) { $0.aggregate() }
+    let confidence = m.read("confidence", default: Expectation.defaultConfidence) { $0.noneOr { $0.number(in: 0.5...0.9999) } }
+    guard let metric, let scopeNode, let scope, let low, let high, let over, let confidence else { return nil }
+    if confidence != Expectation.defaultConfidence, over != .mean, let node = m.optional("confidence") {
+      node.report(expected: "no confidence: it is the level of the mean's interval (over: mean), not of \(over)")
+      return nil
+    }
     if low == nil && high == nil {
       node.report(expected: "a bound: min, max or both", found: "neither")
       return nil
@@ -64,137 +54,49 @@ public struct ExpectSection: ScenarioSection, Hashable {
       return nil
     }
     guard metric.scopeKinds.contains(scope.value.kind) else {
-      scopeNode.report(expected: "a scope of the form \(ScopeKind.patterns(metric.scopeKinds)) for \(metric.rawValue)")
+      scopeNode.report(expected: "a scope of the form \(ScopeKind.patterns(metric.scopeKinds)) for \(metric.name)")
       return nil
     }
-    return (Expectation(metric: metric, scope: scope.value, min: low, max: high, location: node.location), scope.location)
+    return (Expectation(metric: metric, scope: scope.value, min: low, max: high, over: over, confidence: confidence,
+                        location: node.location), scope.location)
   }
 
   static func scope(_ node: NodeReader) -> Located<ExpectationScope>? {
     guard let text = node.string() else { return nil }
     guard let scope = ExpectationScope(text) else {
-      node.report(expected: ScopeKind.patterns(ScopeKind.allCases))
+      node.report(expected: ScopeKind.patterns(MetricCatalogue.summaryScopeKinds))
       return nil
     }
     return Located(scope, at: node.location)
   }
 }
 
-/// The kinds of scope of `summary.csv` (its `scope_kind` column) that expectations can name.
-public enum ScopeKind: String, CaseIterable, Hashable, Sendable {
-  case all
-  case client
-  case apiService = "apiservice"
-  case pod
-  case kubectl
-  case garbageCollector = "garbage_collector"
-  case namespaceController = "namespace_controller"
-  case discovery
-  case priorityLevel = "priority_level"
-
-  /// How a scope of this kind is written.
-  public var pattern: String {
-    switch self {
-    case .all: "all"
-    case .client: "client/<name>"
-    case .apiService: "apiservice/<name>"
-    case .pod: "pod/<server>/<index>"
-    case .kubectl, .garbageCollector, .namespaceController: "\(rawValue)/<client>"
-    case .discovery: "discovery/<apiservice>"
-    case .priorityLevel: "priority_level/<instance>/<level>"
+extension NodeReader {
+  /// `mean`, `max`, `min`, `every` or `quantile(q)` with 0 < q < 1.
+  func aggregate() -> ExpectationAggregate? {
+    let expected = "one of mean, max, min, every, quantile(q) with 0 < q < 1"
+    guard let text = string() else { return nil }
+    switch text {
+    case "mean": return .mean
+    case "max": return .max
+    case "min": return .min
+    case "every": return .every
+    default:
+      guard text.hasPrefix("quantile("), text.hasSuffix(")"), let q = Double(text.dropFirst(9).dropLast()), q > 0, q < 1 else {
+        report(expected: expected)
+        return nil
+      }
+      return .quantile(q)
     }
   }
+}
 
+extension ScopeKind {
   /// `a, b or c` of the kinds' patterns, in declaration order.
   static func patterns(_ kinds: some Collection<ScopeKind>) -> String {
     let list = allCases.filter(kinds.contains).map(\.pattern)
     return list.count < 2 ? list.joined() : list.dropLast().joined(separator: ", ") + " or " + list.last!
   }
-}
-
-/// What an expectation bounds (see `ExpectSection` for the meaning and unit of each).
-public enum ExpectationMetric: String, CaseIterable, Hashable, Sendable {
-  case requests
-  case retries
-  case latencyMean = "latency_mean_s"
-  case latencyP50 = "latency_p50_s"
-  case latencyP90 = "latency_p90_s"
-  case latencyP99 = "latency_p99_s"
-  case latencyP999 = "latency_p999_s"
-  case latencyMax = "latency_max_s"
-  case throughput = "throughput_per_s"
-  case rate200 = "rate_200"
-  case successFraction = "success_fraction"
-  case fraction429 = "fraction_429"
-  case fraction503Unavailable = "fraction_503_unavailable"
-  case fraction503DiscoveryTimeout = "fraction_503_discovery_timeout"
-  case fraction503Unreachable = "fraction_503_unreachable"
-  case fraction504 = "fraction_504"
-  case fractionClientTimeout = "fraction_client_timeout"
-  case fraction500 = "fraction_500"
-  case unavailableFraction = "unavailable_fraction"
-  case availabilityTransitions = "availability_transitions"
-  case timeToDetect = "time_to_detect_s"
-  case statusPropagationMax = "status_propagation_max_s"
-  case openAPIDownloads = "openapi_downloads"
-  case openAPIFailedDownloads = "openapi_failed_downloads"
-  case podUtilisation = "pod_utilisation"
-  case podQueueLengthMean = "pod_queue_length_mean"
-  case podServed = "pod_served"
-  case invocations
-  case cacheHits = "cache_hits"
-  case discoveryComplete = "discovery_complete"
-  case discoveryPartial = "discovery_partial"
-  case discoveryPartialFraction = "discovery_partial_fraction"
-  case discoveryLatencyP50 = "discovery_latency_p50_s"
-  case discoveryLatencyP99 = "discovery_latency_p99_s"
-  case discoveryLatencyMax = "discovery_latency_max_s"
-  case namespacesDeleted = "namespaces_deleted"
-  case namespacesFinalized = "namespaces_finalized"
-  case namespaceDiscoveryFailures = "namespace_discovery_failures"
-  case terminatingMean = "terminating_mean_s"
-  case terminatingP50 = "terminating_p50_s"
-  case terminatingP99 = "terminating_p99_s"
-  case terminatingMax = "terminating_max_s"
-  case stillTerminating = "still_terminating"
-  case oldestTerminating = "oldest_terminating_s"
-  case staleFraction = "stale_fraction"
-  case staleSeconds = "stale_s"
-  case staleToCurrent = "stale_to_current"
-  case fetches
-  case failedFetches = "failed_fetches"
-  case fallbacks
-  case seatUtilisation = "seat_utilisation"
-  case queueLengthMean = "queue_length_mean"
-  case queueWaitMean = "queue_wait_mean_s"
-  case rejected
-  case dispatched
-  case concurrencyLimit = "concurrency_limit"
-
-  /// The kinds of scope that have this metric.
-  public var scopeKinds: Set<ScopeKind> {
-    switch self {
-    case .requests, .retries, .latencyMean, .latencyP50, .latencyP90, .latencyP99, .latencyP999, .latencyMax, .throughput,
-         .rate200, .successFraction, .fraction429, .fraction503Unavailable, .fraction503DiscoveryTimeout,
-         .fraction503Unreachable, .fraction504, .fractionClientTimeout, .fraction500:
-      [.all, .client, .apiService]
-    case .unavailableFraction, .availabilityTransitions, .timeToDetect, .statusPropagationMax, .openAPIDownloads,
-         .openAPIFailedDownloads:
-      [.apiService]
-    case .podUtilisation, .podQueueLengthMean, .podServed: [.pod, .all]
-    case .invocations, .cacheHits, .discoveryComplete, .discoveryPartial, .discoveryPartialFraction, .discoveryLatencyP50,
-         .discoveryLatencyP99, .discoveryLatencyMax:
-      [.kubectl, .garbageCollector, .namespaceController]
-    case .namespacesDeleted, .namespacesFinalized, .namespaceDiscoveryFailures, .terminatingMean, .terminatingP50,
-         .terminatingP99, .terminatingMax, .stillTerminating, .oldestTerminating:
-      [.namespaceController]
-    case .staleFraction, .staleSeconds, .staleToCurrent, .fetches, .failedFetches, .fallbacks: [.discovery]
-    case .seatUtilisation, .queueLengthMean, .queueWaitMean, .rejected, .dispatched, .concurrencyLimit: [.priorityLevel]
-    }
-  }
-
-  /// Whether the metric is of a pod (else of requests, discovery or the control plane).
-  public var isPodMetric: Bool { scopeKinds.contains(.pod) }
 }
 
 /// Which part of the results an expectation looks at.
@@ -210,7 +112,7 @@ public enum ExpectationScope: Hashable, Sendable, CustomStringConvertible {
   case priorityLevel(instance: Int, level: String)
 
   /// Parses `all`, `client/hpa`, `pod/metrics-server/0`, `priority_level/0/global-default` …
-  /// (nil when the text is none of `ScopeKind`'s patterns).
+  /// (nil when the text is none of the patterns of `MetricCatalogue.summaryScopeKinds`).
   public init?(_ text: String) {
     let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
     func index(_ s: String) -> Int? { s.allSatisfy(\.isASCII) ? Int(s).flatMap { $0 >= 0 ? $0 : nil } : nil }
@@ -259,20 +161,30 @@ public enum ExpectationScope: Hashable, Sendable, CustomStringConvertible {
   }
 }
 
-/// One assertion of `spec.expect`: `min <= metric(scope) <= max`.
+/// One assertion of `spec.expect`: `min <= over(metric(scope)) <= max`.
 public struct Expectation: Hashable, Sendable {
-  public var metric: ExpectationMetric
+  public var metric: SummaryMetric
   public var scope: ExpectationScope
   public var min: Double?
   public var max: Double?
+  /// The figure over the replications that the bounds apply to.
+  public var over: ExpectationAggregate
+  /// The level of the mean's interval (`over: mean`); nil judges the mean alone.
+  public var confidence: Double?
   /// Where the expectation was written (for the CLI's report of a failed one).
   public var location: SourceLocation
 
-  public init(metric: ExpectationMetric, scope: ExpectationScope, min: Double?, max: Double?, location: SourceLocation) {
+  /// `confidence:` when it is not given: a 95% interval.
+  public static let defaultConfidence: Double? = 0.95
+
+  public init(metric: SummaryMetric, scope: ExpectationScope, min: Double?, max: Double?, over: ExpectationAggregate = .mean,
+              confidence: Double? = Expectation.defaultConfidence, location: SourceLocation) {
     self.metric = metric
     self.scope = scope
     self.min = min
     self.max = max
+    self.over = over
+    self.confidence = confidence
     self.location = location
   }
 

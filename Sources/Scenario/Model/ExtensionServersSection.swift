@@ -43,7 +43,7 @@ public struct ExtensionServersSection: ScenarioSection, Hashable {
   public static let key = "extensionServers"
 
   public struct Entry: Hashable, Sendable {
-    /// The server; `maxStreamsPerConnection` nil = the version's default, filled by `modelSpec()`.
+    /// The server; `maxStreamsPerConnection` nil = the version's default, filled by `ModelSpec.resolved()`.
     public var spec: ExtensionServerSpec
     public var name: Located<String>
     public var service: Located<ServiceReference>
@@ -62,28 +62,36 @@ public struct ExtensionServersSection: ScenarioSection, Hashable {
 
   static func entry(_ node: NodeReader) -> Entry? {
     guard let m = node.mapping(knownKeys: keys) else { return nil }
+    // A server with placeholders for the required keys, for the defaults of the others.
+    var spec = ExtensionServerSpec(name: "", service: ServiceReference(namespace: "", name: ""), serviceTimes: .uniform(.constant(.zero)))
     let name = m.required("name")?.located { $0.name() }
     let service = m.required("service")?.located(APIServicesSection.service)
     if let service, !APIService.portRange.contains(service.value.port), let port = m.optional("service")?.child("port") {
       port.report(expected: "an integer in 1...65535")
     }
-    let replicas = m.read("replicas", default: 1) { $0.integer(in: 1...10_000) }
-    let workers = m.read("workers", default: 100) { $0.integer(in: 1...1_000_000) }
-    let queueLimit = m.read("queueLimit", default: nil) { $0.noneOr { $0.integer(in: 0...Int(Int32.max)) } }
-    let streams = m.read("maxStreamsPerConnection", default: nil) { $0.noneOr { $0.integer(in: 1...1_000_000) } }
+    let replicas = m.read("replicas", default: spec.replicas) { $0.integer(in: 1...10_000) }
+    let workers = m.read("workers", default: spec.workers) { $0.integer(in: 1...1_000_000) }
+    let queueLimit = m.read("queueLimit", default: spec.queueLimit) { $0.noneOr { $0.integer(in: 0...Int(Int32.max)) } }
+    let streams = m.read("maxStreamsPerConnection", default: spec.maxStreamsPerConnection) { $0.noneOr { $0.integer(in: 1...1_000_000) } }
     let times = m.required("serviceTime").flatMap(Self.serviceTimes)
-    let faults = m.read("faults", default: []) { list in list.array { Self.fault($0, replicas: replicas) } }
-    let processes = m.read("faultProcesses", default: []) { list in list.array { Self.faultProcess($0, replicas: replicas) } }
-    let authorization = m.read("authorization", default: nil) { $0.noneOr(Self.authorization) }
-    let ownAdmission = m.read("ownAdmission", default: nil) { $0.noneOr(ControlPlaneSection.admission) }
-    let sizes = m.read("responseBytes", default: ResponseSizes()) { Self.responseSizes($0) }
-    let aggregated = m.read("aggregatedDiscovery", default: AggregatedDiscoverySupport.served) { $0.oneOf(AggregatedDiscoverySupport.self) }
-    let readiness = m.read("readinessProbe", default: nil) { $0.noneOr(Self.readinessProbe) }
+    let faults = m.read("faults", default: spec.faults) { list in list.array { Self.fault($0, replicas: replicas) } }
+    let processes = m.read("faultProcesses", default: spec.faultProcesses) { list in list.array { Self.faultProcess($0, replicas: replicas) } }
+    let authorization = m.read("authorization", default: spec.authorization) { $0.noneOr(Self.authorization) }
+    let ownAdmission = m.read("ownAdmission", default: spec.ownAdmission) { $0.noneOr(ControlPlaneSection.admission) }
+    let sizes = m.read("responseBytes", default: spec.responseBytes) { Self.responseSizes($0) }
+    let aggregated = m.read("aggregatedDiscovery", default: spec.aggregatedDiscovery) { $0.oneOf(AggregatedDiscoverySupport.self) }
+    let readiness = m.read("readinessProbe", default: spec.readinessProbe) { $0.noneOr(Self.readinessProbe) }
     guard let name, let service, APIService.portRange.contains(service.value.port), let replicas, let workers,
           let queueLimit, let streams, let times, let faults, let processes, let authorization, let ownAdmission,
           let sizes, let readiness, let aggregated else { return nil }
-    var spec = ExtensionServerSpec(name: name.value, service: service.value, replicas: replicas, workers: workers,
-                                   queueLimit: queueLimit, serviceTimes: times, maxStreamsPerConnection: streams, faults: faults)
+    spec.name = name.value
+    spec.service = service.value
+    spec.replicas = replicas
+    spec.workers = workers
+    spec.queueLimit = queueLimit
+    spec.serviceTimes = times
+    spec.maxStreamsPerConnection = streams
+    spec.faults = faults
     spec.faultProcesses = processes
     spec.authorization = authorization
     spec.ownAdmission = ownAdmission
@@ -99,12 +107,12 @@ public struct ExtensionServersSection: ScenarioSection, Hashable {
     let keys = ["period", "timeout", "failureThreshold", "successThreshold", "initialDelay", "firstProbe"]
     guard let m = node.mapping(knownKeys: keys) else { return nil }
     var spec = ReadinessProbeSpec()
-    let period = m.read("period", default: spec.period) { $0.positiveDuration() }
+    let period = m.read("period", default: spec.period) { $0.period() }
     let timeout = m.read("timeout", default: spec.timeout) { $0.positiveDuration() }
     let failures = m.read("failureThreshold", default: spec.failureThreshold) { $0.integer(in: 1...1_000_000) }
     let successes = m.read("successThreshold", default: spec.successThreshold) { $0.integer(in: 1...1_000_000) }
     let delay = m.read("initialDelay", default: spec.initialDelay) { $0.duration() }
-    let first = m.read("firstProbe", default: Optional<SimDuration>.none) { $0.duration().map(Optional.some) }
+    let first = m.read("firstProbe", default: spec.firstProbe) { $0.duration().map(Optional.some) }
     guard let period, let timeout, let failures, let successes, let delay, let first else { return nil }
     if let first, first >= period, let node = m.optional("firstProbe") {
       node.report(expected: "a firstProbe < period (\(period))", found: "\(first)")
@@ -122,17 +130,19 @@ public struct ExtensionServersSection: ScenarioSection, Hashable {
   /// `{serviceAccount: ns/name, cacheTTL: 10s, timeout: 10s, handlingTime: 1ms}`.
   static func authorization(_ node: NodeReader) -> DelegatedAuthorizationSpec? {
     guard let m = node.mapping(knownKeys: ["serviceAccount", "cacheTTL", "timeout", "handlingTime"]) else { return nil }
+    // The identity is a placeholder until `serviceAccount` is read.
+    var spec = DelegatedAuthorizationSpec.serviceAccount(namespace: "", name: "")
     let account = m.required("serviceAccount")?.string()
-    let ttl = m.read("cacheTTL", default: .seconds(10)) { $0.positiveDuration() }
-    let timeout = m.read("timeout", default: .seconds(10)) { $0.positiveDuration() }
-    let handling = m.read("handlingTime", default: .constant(.milliseconds(1))) { $0.distribution() }
+    let ttl = m.read("cacheTTL", default: spec.allowCacheTTL) { $0.positiveDuration() }
+    let timeout = m.read("timeout", default: spec.clientTimeout) { $0.positiveDuration() }
+    let handling = m.read("handlingTime", default: spec.handlingTime) { $0.distribution() }
     guard let account, let ttl, let timeout, let handling else { return nil }
     let parts = account.split(separator: "/", omittingEmptySubsequences: false)
     guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
       m.reportKey("serviceAccount", expected: "namespace/name", found: "\"\(account)\"")
       return nil
     }
-    var spec = DelegatedAuthorizationSpec(identity: .serviceAccount(namespace: String(parts[0]), name: String(parts[1])))
+    spec.identity = .serviceAccount(namespace: String(parts[0]), name: String(parts[1]))
     spec.allowCacheTTL = ttl
     spec.denyCacheTTL = ttl
     spec.clientTimeout = timeout

@@ -18,11 +18,12 @@ extension NodeReader {
   func kubectlWorkload() -> KubectlSpec? {
     guard let m = mapping(knownKeys: ["invocations", "discovery", "cacheTTL", "extraLocalGroupVersions", "resource",
                                       "discoveryRateLimit"]) else { return nil }
+    let defaults = KubectlSpec(invocations: .trace([]))
     let invocations = m.required("invocations").flatMap { $0.openArrivals() }
     let mode = m.optionalValue("discovery") { $0.oneOf(KubectlSpec.DiscoveryMode.self) }
     let ttl = m.optionalValue("cacheTTL") { $0.positiveDuration() }
-    let extra = m.read("extraLocalGroupVersions", default: 0) { $0.integer(in: 0...1_000_000) }
-    let resource = m.read("resource", default: KubectlSpec.ResourceRequest.none) { $0.oneOf(KubectlSpec.ResourceRequest.self) }
+    let extra = m.read("extraLocalGroupVersions", default: defaults.extraLocalGroupVersions) { $0.extraGroupVersions() }
+    let resource = m.read("resource", default: defaults.resource) { $0.oneOf(KubectlSpec.ResourceRequest.self) }
     let limit = m.optionalValue("discoveryRateLimit") { ClientsSection.rateLimit($0) }
     guard let invocations, let mode, let ttl, let extra, let resource, let limit else { return nil }
     return KubectlSpec(invocations: invocations, discovery: mode, cacheTTL: ttl, extraLocalGroupVersions: extra,

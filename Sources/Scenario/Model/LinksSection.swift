@@ -16,8 +16,8 @@ public import AggregationModel
 /// latency: 1ms                 # distribution, both directions; or requestLatency/responseLatency
 /// requestLatency: 1ms          # client → server direction (default 0s)
 /// responseLatency: 2ms         # server → client direction (default: requestLatency)
-/// loss: 0.001                  # probability a transmission is lost, in [0, 1)
-/// retransmissionDelay: 200ms   # after a loss
+/// loss: 0.001                  # probability a transmission is lost, in [0, 0.99]
+/// retransmissionDelay: 200ms   # after a loss, >= 1ms (Linux's minimum RTO is 200 ms)
 /// bandwidth: 100Mi             # bytes/s: a number, or with K, M, G (×1000) or Ki, Mi, Gi (×1024); default unlimited
 /// partitions: [{start: 1m, duration: 30s}]   # windows during which every message is dropped
 /// ```
@@ -72,19 +72,18 @@ extension NodeReader {
         conflict = true
       }
     }
+    let defaults = NetworkLinkSpec.ideal
     let both = m.optionalValue("latency") { $0.distribution() }
     let request = m.optionalValue("requestLatency") { $0.distribution() }
     let response = m.optionalValue("responseLatency") { $0.distribution() }
-    let loss = m.read("loss", default: 0) { n -> Double? in
-      guard let x = n.number(in: 0...1) else { return nil }
-      guard x < 1 else { n.report(expected: "a probability in [0, 1)"); return nil }
-      return x
+    let loss = m.read("loss", default: defaults.loss) { n -> Double? in
+      n.number(in: 0...NetworkLinkSpec.maximumLoss)
     }
-    let retransmission = m.read("retransmissionDelay", default: .milliseconds(200)) { $0.duration() }
-    let bandwidth = m.read("bandwidth", default: nil) { $0.noneOr { $0.bandwidth() } }
-    let partitions = m.read("partitions", default: []) { $0.array(Self.partition) }
+    let retransmission = m.read("retransmissionDelay", default: defaults.retransmissionDelay) { $0.period() }
+    let bandwidth = m.read("bandwidth", default: defaults.bandwidthBytesPerSecond) { $0.noneOr { $0.bandwidth() } }
+    let partitions = m.read("partitions", default: defaults.partitions) { $0.array(Self.partition) }
     guard !conflict, let both, let request, let response, let loss, let retransmission, let bandwidth, let partitions else { return nil }
-    let requestLatency = both ?? request ?? .constant(.zero)
+    let requestLatency = both ?? request ?? defaults.requestLatency
     return NetworkLinkSpec(requestLatency: requestLatency, responseLatency: both ?? response ?? requestLatency, loss: loss,
                            retransmissionDelay: retransmission, bandwidthBytesPerSecond: bandwidth, partitions: partitions)
   }

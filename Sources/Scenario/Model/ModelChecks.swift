@@ -7,12 +7,12 @@ import AggregationModel
 /// an unknown client, APIService, server or pod. A reference into a section that had problems
 /// of its own is not checked (those problems are reported instead).
 enum ModelChecks {
-  static func run(_ read: SectionsRead) -> [ScenarioError] {
+  static func run(_ read: SectionsRead<ModelSections>) -> [ScenarioError] {
     var errors: [ScenarioError] = []
-    let apiServices = read.section(APIServicesSection.self)?.entries ?? []
-    let servers = read.section(ExtensionServersSection.self)?.entries ?? []
-    let clients = read.section(ClientsSection.self)?.entries ?? []
-    let instances = read.section(ControlPlaneSection.self)?.spec.instances
+    let apiServices = read.sections.apiServices?.entries ?? []
+    let servers = read.sections.extensionServers?.entries ?? []
+    let clients = read.sections.clients?.entries ?? []
+    let instances = read.sections.controlPlane?.spec.instances
 
     errors += duplicates(apiServices.map(\.name), what: "name of an APIService")
     errors += duplicates(servers.map(\.name), what: "name of an extension server")
@@ -40,7 +40,7 @@ enum ModelChecks {
     }
 
     let serverNames = servers.map(\.name.value)
-    if let links = read.section(LinksSection.self) {
+    if let links = read.sections.links {
       for backend in links.backends {
         if read.checkable(ExtensionServersSection.self), !serverNames.contains(backend.server.value) {
           errors.append(unknown(backend.server, what: "an extension server", among: serverNames))
@@ -52,7 +52,7 @@ enum ModelChecks {
       }
     }
 
-    if let expect = read.section(ExpectSection.self) {
+    if let expect = read.sections.expect {
       let clientNames = clients.map(\.name.value)
       for (expectation, location) in zip(expect.expectations, expect.scopeLocations) {
         let found = FoundText.quoted(expectation.scope.description)
@@ -77,7 +77,7 @@ enum ModelChecks {
           }
         case .discoveryClient(let kind, let name):
           guard read.checkable(ClientsSection.self) else { break }
-          let matching = clients.filter { $0.spec.workload.discoveryConsumer?.rawValue == kind.rawValue }.map(\.name.value)
+          let matching = clients.filter { $0.spec.workload.discoveryConsumer.map(ScopeKind.init) == kind }.map(\.name.value)
           if !matching.contains(name) {
             errors.append(location.error(expected: "\(kind.pattern) of a client with a \(Self.workloadName(of: kind)) workload"
                                          + hint(name, matching), found: found))
@@ -97,6 +97,7 @@ enum ModelChecks {
         }
       }
     }
+    errors += FaultsSection.check(read)
     return errors
   }
 

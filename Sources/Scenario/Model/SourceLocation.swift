@@ -39,19 +39,6 @@ public struct Located<Value: Hashable & Sendable>: Hashable, Sendable {
   }
 }
 
-/// What the checks across sections see: the sections that were read without a problem, and
-/// the keys present in the file (a key present but missing from `sections` had problems of
-/// its own, already reported, so references into it are not checked).
-struct SectionsRead {
-  var sections: [String: any ScenarioSection]
-  var present: Set<String>
-  var run: RunControl?
-
-  func section<S: ScenarioSection>(_ type: S.Type) -> S? { sections[S.key] as? S }
-  /// Whether references into `S` can be checked: it was read, or it is absent from the file.
-  func checkable<S: ScenarioSection>(_ type: S.Type) -> Bool { sections[S.key] != nil || !present.contains(S.key) }
-}
-
 extension DiagnosticSink {
   /// The place a problem at `mark`/`keyPath` is reported at (see `report(at:keyPath:expected:found:)`).
   func location(at mark: Mark?, keyPath: String) -> SourceLocation {
@@ -82,6 +69,23 @@ extension NodeReader {
   func positiveDuration() -> SimDuration? {
     guard let value = duration() else { return nil }
     guard value > .zero else { report(expected: "a duration > 0s"); return nil }
+    return value
+  }
+
+  /// The shortest period a scenario may give a control loop, a backoff, a retry or a
+  /// retransmission: 1 ms. A real cluster's fastest loops are far slower (client-go's workqueue
+  /// backoff starts at 5 ms, the 1.36 discovery manager retries after 500 ms, Linux's minimum
+  /// TCP retransmission timeout is 200 ms); below a millisecond a loop only multiplies events
+  /// (a 1 ns resync would be 10⁹ events per simulated second and never finish).
+  static let shortestPeriod = SimDuration.milliseconds(1)
+
+  /// The period of a loop, a backoff, a retry or a retransmission: at least `shortestPeriod`.
+  func period() -> SimDuration? {
+    guard let value = duration() else { return nil }
+    guard value >= Self.shortestPeriod else {
+      report(expected: "a period of at least 1ms (a real cluster's fastest loop, client-go's workqueue backoff, starts at 5ms)")
+      return nil
+    }
     return value
   }
 

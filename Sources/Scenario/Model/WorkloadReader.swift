@@ -10,7 +10,8 @@ extension NodeReader {
   /// ```yaml
   /// poisson: 10/s                     # open: Poisson arrivals (rates: /s, /min, /h)
   /// constant: 10/s                    # open: evenly spaced arrivals
-  /// bursts: {size: 20, every: 1m}     # open: `size` requests at once every `every` (the first at `every`)
+  /// bursts: {size: 20, every: 1m}     # open: `size` requests at once every `every` (the first at `every`);
+  ///                                   #   every >= 1ms, size/every <= 1000000/s
   /// timeVarying: [{start: 0s, rate: 5/s}, {start: 1h, rate: 50/s}]   # Poisson, piecewise-constant rate;
   ///                                   #   starts increase from 0s; rate 0 pauses
   /// trace: {file: trace.csv}          # open: one arrival per line, in seconds (1.5) or a duration (1500ms);
@@ -30,8 +31,13 @@ extension NodeReader {
     case "bursts":
       guard let b = body.mapping(knownKeys: ["size", "every"]) else { return nil }
       let size = b.required("size")?.integer(in: 1...1_000_000)
-      let every = b.required("every")?.positiveDuration()
-      guard let size, let every else { return nil }
+      let everyNode = b.required("every")
+      let every = everyNode?.period()
+      guard let size, let every, let everyNode else { return nil }
+      guard Double(size) * 1e9 / Double(every.nanoseconds) <= Self.maximumRate else {
+        everyNode.report(expected: "a period of at least \(DurationFormat.format(.nanoseconds(Int64(size) * 1_000))) for bursts of \(size) (at most 1000000 requests/s on average)")
+        return nil
+      }
       return .open(.bursts(size: size, period: every))
     case "timeVarying": return body.rateSegments().map { .open(.timeVarying($0)) }
     case "trace": return body.trace().map { .open(.trace($0)) }
@@ -80,7 +86,20 @@ extension NodeReader {
   func trace() -> [SimTime]? {
     guard let m = mapping(knownKeys: ["file"]), let fileNode = m.required("file"), let path = fileNode.name() else { return nil }
     let resolved = path.hasPrefix("/") ? path : Self.directory(of: fileName) + path
-    guard let data = FileManager.default.contents(atPath: resolved), let text = String(bytes: data, encoding: .utf8) else {
+    // Only a regular file of at most 16 MiB: a device (/dev/zero, /dev/stdin) or a FIFO could
+    // be read forever or block.
+    if let attributes = try? FileManager.default.attributesOfItem(atPath: resolved) {
+      guard attributes[.type] as? FileAttributeType == .typeRegular else {
+        fileNode.report(expected: "a regular file (looked for \(resolved))")
+        return nil
+      }
+      if let size = attributes[.size] as? Int, size > InputGuard.maximumBytes {
+        fileNode.report(expected: "a trace file of at most 16 MiB", found: "\(size) bytes in \(resolved)")
+        return nil
+      }
+    }
+    guard let data = InputGuard.read(path: resolved), data.count <= InputGuard.maximumBytes,
+          let text = String(bytes: data, encoding: .utf8) else {
       fileNode.report(expected: "a readable UTF-8 file (looked for \(resolved))")
       return nil
     }

@@ -76,10 +76,12 @@ struct CapacityCommand: AsyncParsableCommand {
     var good = find == .highest ? low : high   // the end expected to meet the SLO
     var bad = find == .highest ? high : low    // the end expected to miss it
     var steps: [Step] = []
+    var first: ScenarioRunner.Loaded?  // the scenario as the first step read it: its name and metadata
     let clock = ContinuousClock.now
     /// Runs the scenario at `value`, keeps its step and returns whether it meets the SLO.
     func step(_ value: Double) async throws -> Bool {
-      let evaluated = try await evaluate(value, index: steps.count)
+      let (evaluated, loaded) = try await evaluate(value)
+      if first == nil { first = loaded }
       steps.append(evaluated)
       return evaluated.meets
     }
@@ -107,7 +109,7 @@ struct CapacityCommand: AsyncParsableCommand {
     console.say(TextTable.render(header: ["\(param)", "\(scope) \(metric) mean", "95% CI", "SLO"],
                                  rows: steps.map { [text($0.value), CheckCommand.format($0.mean), $0.intervalText, $0.meets ? "meets" : "misses"] }))
     console.say(verdict)
-    let path = try await write(steps, wall: (ContinuousClock.now - clock).seconds)
+    let path = try write(steps, of: first!, wall: (ContinuousClock.now - clock).seconds)  // two steps ran
     console.say("steps → \(path)/capacity.csv")
     try console.emit(Result(parameter: param, metric: metric, scope: scope, find: find.rawValue, verdict: verdict,
                             steps: steps.map { .init(value: text($0.value), mean: finite($0.mean), ciLow: finite($0.interval?.low),
@@ -132,12 +134,11 @@ struct CapacityCommand: AsyncParsableCommand {
 
   /// Writes `capacity.csv` (one row per step, in the order they ran) and the metadata into
   /// `<out>/<scenario>-capacity/`, atomically; returns that directory.
-  func write(_ steps: [Step], wall: Double) async throws -> String {
-    let loaded = try ScenarioRunner.load(scenario, overrides: options.set + ["\(param)=\(text(steps[0].value))"])
+  func write(_ steps: [Step], of loaded: ScenarioRunner.Loaded, wall: Double) throws -> String {
     let directory = try OutputDirectory(root: options.out, scenario: "\(loaded.file.name)-capacity")
     var table = CSVTable(columns: ["step", "parameter", "value", "metric", "scope", "mean", "ci_low", "ci_high", "slo_min", "slo_max", "meets"])
     for (index, step) in steps.enumerated() {
-      let number = { (x: Double?) -> CSVValue in x.map { $0.isFinite ? .number($0) : .empty } ?? .empty }
+      let number = { (x: Double?) -> CSVValue in finite(x).map(CSVValue.number) ?? .empty }
       table.append([.integer(Int64(index)), .text(param), .text(text(step.value)), .text(metric), .text(scope), number(step.mean),
                     number(step.interval?.low), number(step.interval?.high), number(min), number(max), .text(step.meets ? "true" : "false")])
     }
@@ -149,8 +150,9 @@ struct CapacityCommand: AsyncParsableCommand {
 
   func text(_ value: Double) -> String { (integer ? String(Int(value)) : CheckCommand.format(value)) + suffix }
 
-  /// Runs the scenario at `value` (step `index`): the metric's estimate and whether the SLO is met.
-  func evaluate(_ value: Double, index: Int) async throws -> Step {
+  /// Runs the scenario at `value`: the metric's estimate and whether the SLO is met (its whole
+  /// interval within the bounds, as `expect:` judges a mean), and the scenario as loaded.
+  func evaluate(_ value: Double) async throws -> (Step, ScenarioRunner.Loaded) {
     let loaded = try ScenarioRunner.load(scenario, overrides: options.set + ["\(param)=\(text(value))"])
     let outcomes = try await options.execute(loaded, label: "\(param)=\(text(value))")
     let summaries = outcomes.map(\.summary)
@@ -163,7 +165,10 @@ struct CapacityCommand: AsyncParsableCommand {
     }
     let estimate = MetricLookup.estimate(values)
     let interval = estimate?.interval
-    let meets = interval.map { ci in (max.map { ci.high <= $0 } ?? true) && (min.map { ci.low >= $0 } ?? true) } ?? false
-    return Step(value: value, mean: estimate?.mean ?? .nan, interval: interval, meets: meets, events: outcomes.eventsHandled)
+    let mean = estimate?.mean ?? .nan
+    let meets = interval.map { ci in
+      ExpectationVerdict.judge(ci, mean: mean) { x in (min.map { x >= $0 } ?? true) && (max.map { x <= $0 } ?? true) } == .pass
+    } ?? false
+    return (Step(value: value, mean: mean, interval: interval, meets: meets, events: outcomes.eventsHandled), loaded)
   }
 }

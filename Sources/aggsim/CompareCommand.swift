@@ -68,12 +68,16 @@ struct CompareCommand: AsyncParsableCommand {
       self.limit = limit
     }
 
-    /// pass, FAIL, or INCONCLUSIVE for a difference's 95% interval.
-    func verdict(_ ci: ConfidenceInterval?) -> String {
-      guard let ci else { return "FAIL (fewer than 2 paired replications)" }
-      let (near, far) = limit > 0 ? (ci.low, ci.high) : (-ci.high, -ci.low)
-      if far <= abs(limit) { return "pass" }
-      return near > abs(limit) ? "FAIL" : "INCONCLUSIVE (run more replications)"
+    /// pass, FAIL, or INCONCLUSIVE for a difference's 95% interval (the rule of `expect:`'s
+    /// mean, `ExpectationVerdict.judge`), and the outcome.
+    func verdict(_ ci: ConfidenceInterval?) -> (text: String, outcome: ExpectationVerdict.Outcome) {
+      guard let ci else { return ("FAIL (fewer than 2 paired replications)", .fail) }
+      let outcome = ExpectationVerdict.judge(ci, mean: (ci.low + ci.high) / 2) { limit > 0 ? $0 <= limit : $0 >= limit }
+      switch outcome {
+      case .pass: return ("pass", outcome)
+      case .fail: return ("FAIL", outcome)
+      case .inconclusive: return ("INCONCLUSIVE (run more replications)", outcome)
+      }
     }
   }
 
@@ -105,8 +109,8 @@ struct CompareCommand: AsyncParsableCommand {
       if !gates.isEmpty {
         let rows = gates.map { gate -> [String] in
           let ci = comparison.difference(scope: gate.scope, metric: gate.metric)
-          let verdict = gate.verdict(ci)
-          if verdict != "pass" { failedGates += 1 }
+          let (verdict, outcome) = gate.verdict(ci)
+          if outcome != .pass { failedGates += 1 }
           result.gates.append(Result.GateResult(scope: gate.scope, metric: gate.metric.name, result: verdict, limit: gate.limit,
                                                 ciLow: finite(ci?.low), ciHigh: finite(ci?.high)))
           return [gate.scope, gate.metric.name, (gate.limit > 0 ? "B − A ≤ " : "B − A ≥ ") + CheckCommand.format(gate.limit),

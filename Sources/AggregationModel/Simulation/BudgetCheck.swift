@@ -47,8 +47,7 @@ extension AggregationSimulation {
       let client: Int
       switch e {
       case .fires(let c, _): client = Int(c)
-      case .retry(let id, _), .send(let id, _), .answer(let id, _): client = Int(kernel.requests[id].client)
-      case .timeout(let id, _): client = Int(kernel.requests[id].client)
+      case .retry(let id, _), .send(let id, _), .answer(let id, _), .timeout(let id, _): client = Int(kernel.requests[id].client)
       }
       return client >= 0 && client < kernel.spec.clients.count ? "client/\(kernel.spec.clients[client].name)" : "clients"
     case .controlPlane: return "control plane (filters, admission)"

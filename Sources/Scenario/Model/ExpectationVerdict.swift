@@ -46,6 +46,14 @@ public struct ExpectationVerdict: Hashable, Sendable {
   /// Finite per-replication values the figure comes from.
   public var count: Int
 
+  /// An estimate's interval against a bound (`holds`, true for the values that meet it): pass
+  /// when the whole interval meets it, fail when none of it (nor the mean) does, inconclusive
+  /// when it straddles the bound. The rule of `over: mean` and of `compare --expect`.
+  public static func judge(_ interval: ConfidenceInterval, mean: Double, holds: (Double) -> Bool) -> Outcome {
+    if holds(interval.low) && holds(interval.high) { return .pass }
+    return holds(mean) || holds(interval.low) || holds(interval.high) ? .inconclusive : .fail
+  }
+
   /// Judges `expectation` on the metric's per-replication `values` (non-finite ones are left
   /// out, as a replication in which the metric is undefined); nil when none is finite.
   public static func judge(_ expectation: Expectation, values: [Double]) -> ExpectationVerdict? {
@@ -59,10 +67,8 @@ public struct ExpectationVerdict: Hashable, Sendable {
             let interval = ConfidenceInterval.studentT(of: finite, level: level) else {
         return ExpectationVerdict(outcome: expectation.holds(for: mean) ? .pass : .fail, figure: mean, interval: nil, count: finite.count)
       }
-      let outcome: Outcome = expectation.holds(for: interval.low) && expectation.holds(for: interval.high) ? .pass
-        : expectation.holds(for: mean) || expectation.holds(for: interval.low) || expectation.holds(for: interval.high) ? .inconclusive
-        : .fail
-      return ExpectationVerdict(outcome: outcome, figure: mean, interval: interval, count: finite.count)
+      return ExpectationVerdict(outcome: judge(interval, mean: mean, holds: expectation.holds(for:)), figure: mean,
+                                interval: interval, count: finite.count)
     case .max: figure = last
     case .min: figure = first
     case .every:

@@ -65,11 +65,13 @@ let package = Package(
     .executableTarget(
       name: "aggsim",
       dependencies: [
-        "SimCore", "QueueingModels", "AggregationModel", "Scenario", "SimOutput",
+        "SimCore", "QueueingModels", "AggregationModel", "Scenario", "SimOutput", "CProcessMemory",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
     ),
+    // The allocator's bytes in use (glibc `mallinfo2`), for the peak heap in metadata.json.
+    .target(name: "CProcessMemory"),
     // `make fuzz`: libFuzzer over the scenario reader and a budgeted run (a replayer otherwise).
     .target(name: "CFuzzerDriver"),
     .executableTarget(

@@ -39,12 +39,19 @@ public struct RunMetadata: Hashable, Sendable, Codable {
   /// Width of the time buckets of `timeseries.csv`, seconds (`time_bucket_s`; nil, not written,
   /// when unknown, e.g. in metadata written before it was recorded).
   public var timeBucketSeconds: Double?
+  /// The largest heap the allocator had in use during the run, in bytes (`peak_heap_bytes`,
+  /// sampled once every simulated second of each replication; nil, not written, when unknown).
+  public var peakHeapBytes: UInt64?
+  /// The process's peak resident set, in bytes (`peak_resident_bytes`, from `getrusage`: the
+  /// heap plus the binary's and the libraries' pages; nil, not written, when unknown).
+  public var peakResidentBytes: UInt64?
 
   /// The metadata of one run; `scenarioHash` is usually `Fingerprint.hex(scenarioFileBytes)`.
   public init(
     aggsimVersion: String, gitCommit: String, scenario: String, scenarioHash: String, seed: UInt32,
     replications: Int, jobs: Int, commandLine: [String], startTime: Date, wallTimeSeconds: Double,
-    events: Int, extras: [String: String] = [:], timeBucketSeconds: Double? = nil
+    events: Int, extras: [String: String] = [:], timeBucketSeconds: Double? = nil,
+    peakHeapBytes: UInt64? = nil, peakResidentBytes: UInt64? = nil
   ) {
     self.aggsimVersion = aggsimVersion
     self.gitCommit = gitCommit
@@ -59,6 +66,8 @@ public struct RunMetadata: Hashable, Sendable, Codable {
     self.events = events
     self.extras = extras
     self.timeBucketSeconds = timeBucketSeconds
+    self.peakHeapBytes = peakHeapBytes
+    self.peakResidentBytes = peakResidentBytes
   }
 
   /// The file name the metadata is written under.
@@ -74,6 +83,7 @@ public struct RunMetadata: Hashable, Sendable, Codable {
     case scenarioHash = "scenario_hash", seed, replications, jobs, commandLine = "command_line"
     case startTime = "start_time", wallTimeSeconds = "wall_time_s", events
     case eventsPerSecond = "events_per_s", extras, timeBucketSeconds = "time_bucket_s"
+    case peakHeapBytes = "peak_heap_bytes", peakResidentBytes = "peak_resident_bytes"
   }
 
   /// Encodes every field (`events_per_s` included, derived) under its snake_case key.
@@ -93,6 +103,8 @@ public struct RunMetadata: Hashable, Sendable, Codable {
     try c.encode(events, forKey: .events)
     try c.encode(extras, forKey: .extras)
     try c.encodeIfPresent(timeBucketSeconds, forKey: .timeBucketSeconds)
+    try c.encodeIfPresent(peakHeapBytes, forKey: .peakHeapBytes)
+    try c.encodeIfPresent(peakResidentBytes, forKey: .peakResidentBytes)
   }
 
   /// Decodes what `encode(to:)` wrote (`events_per_s` is ignored: it is derived).
@@ -116,6 +128,8 @@ public struct RunMetadata: Hashable, Sendable, Codable {
     events = try c.decode(Int.self, forKey: .events)
     extras = try c.decode([String: String].self, forKey: .extras)
     timeBucketSeconds = try c.decodeIfPresent(Double.self, forKey: .timeBucketSeconds)
+    peakHeapBytes = try c.decodeIfPresent(UInt64.self, forKey: .peakHeapBytes)
+    peakResidentBytes = try c.decodeIfPresent(UInt64.self, forKey: .peakResidentBytes)
   }
 
   /// The metadata as JSON text (keys sorted, pretty-printed, trailing newline).

@@ -118,7 +118,8 @@ struct RunOptions: ParsableArguments {
       aggsimVersion: AggSimVersion.current, gitCommit: ScenarioRunner.gitCommit(), scenario: loaded.file.name,
       scenarioHash: Fingerprint.hex(loaded.bytes), seed: seed, replications: replications, jobs: jobs,
       commandLine: CommandLine.arguments, startTime: started, wallTimeSeconds: wall, events: events,
-      timeBucketSeconds: Double(loaded.model.timeBucket.nanoseconds) / 1e9)
+      timeBucketSeconds: Double(loaded.model.timeBucket.nanoseconds) / 1e9,
+      peakHeapBytes: ProcessMemory.peakHeapBytes, peakResidentBytes: ProcessMemory.peakResidentBytes)
   }
 }
 

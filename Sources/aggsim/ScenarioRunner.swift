@@ -75,6 +75,7 @@ struct ScenarioRunner {
       try simulation.advance(to: time, within: budget)
       progress?.advanced(by: stretch, events: simulation.eventsHandled - before)
       let taken = simulation.takeRecords()  // taken even when there is no writer: dropped
+      ProcessMemory.sampleHeap()  // the stretch's records are held: the replication's high point
       try writer?.write(taken)
     } while time < simulation.end
     let result = simulation.finish()  // its records are the ones not taken: none

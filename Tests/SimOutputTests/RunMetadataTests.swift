@@ -9,7 +9,8 @@ struct RunMetadataTests {
     scenarioHash: Fingerprint.hex(Array("a".utf8)), seed: 42, replications: 10, jobs: 2,
     commandLine: ["aggsim", "run", "Scenarios/discovery-timeout.yaml", "--out", "notebooks-out"],
     startTime: Date(timeIntervalSince1970: 1_795_485_182.125), wallTimeSeconds: 2.5, events: 10_000_000,
-    extras: ["zone": "eu", "host": "ci-1"], timeBucketSeconds: 0.1)
+    extras: ["zone": "eu", "host": "ci-1"], timeBucketSeconds: 0.1,
+    peakHeapBytes: 16_631_808, peakResidentBytes: 51_675_136)
 
   @Test("FNV-1a 64 matches the published test vectors, as 16 lowercase hex digits")
   func fingerprintVectors() {
@@ -41,6 +42,8 @@ struct RunMetadataTests {
           },
           "git_commit" : "7518a2c",
           "jobs" : 2,
+          "peak_heap_bytes" : 16631808,
+          "peak_resident_bytes" : 51675136,
           "replications" : 10,
           "scenario" : "discovery-timeout",
           "scenario_hash" : "af63dc4c8601ec8c",

@@ -38,7 +38,7 @@ public struct RunBudget: Hashable, Sendable {
   static let sampleSize = 65_536
 
   /// The process's peak resident memory so far, in bytes (`getrusage`: no allocation).
-  static func peakResidentBytes() -> UInt64 {
+  public static func peakResidentBytes() -> UInt64 {
     var usage = rusage()
     guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
     return UInt64(max(0, usage.ru_maxrss)) * 1_024  // kilobytes on Linux

@@ -117,6 +117,16 @@ public enum OutputSchema {
       .init("status", "HTTP status the client saw, e.g. 200, 404, 429, 500, 503, 504 (0: no answer came)"),
       .init("reason", "why it ended, empty for a 200: one of the reasons listed below the table, e.g. `504_deadline`, `503_discovery_timeout`, `client_timeout`"),
       .init("attempts", "number of attempts including retries"),
+      // Where its time went: the stages add up to latency_s (aggsim's RequestStage, in its order).
+      .init("stage_throttle_s", "seconds waiting for a token of the client's token bucket"),
+      .init("stage_retry_backoff_s", "seconds waiting before retries (Retry-After of a 429)"),
+      .init("stage_network_out_s", "seconds on the network towards the server (client → kube-apiserver → pod)"),
+      .init("stage_filters_s", "seconds in kube-apiserver's filters (authentication, authorization, audit)"),
+      .init("stage_apf_queue_s", "seconds waiting in an APF queue"),
+      .init("stage_connection_wait_s", "seconds the proxy waited for a connection to the pod (stream cap, dial, TLS)"),
+      .init("stage_pod_queue_s", "seconds waiting at the pod (its own APF queue, its queue for a worker)"),
+      .init("stage_service_s", "seconds being served (a pod's worker with its authorization reviews, or kube-apiserver's own handler)"),
+      .init("stage_network_back_s", "seconds on the network back (pod → kube-apiserver → client)"),
     ])
 
   /// Every schema, in the order the README lists them.

@@ -89,7 +89,7 @@ struct ReplicationRecordWriter {
         point, replication, .integer(requestNumber), .text(clientNames[entry.client]), apiService,
         .text(entry.kind.description), .number(entry.start.seconds), .number(entry.end.seconds), .number(entry.latency.seconds),
         .integer(entry.reason.code), .text(entry.reason.name), .integer(entry.attempts),
-      ])
+      ] + RequestStage.allCases.map { .seconds(nanoseconds: entry.stages[$0].nanoseconds) })
       requestNumber += 1
     }
   }

@@ -143,9 +143,9 @@ struct ScopeMetricsTests {
   @Test("merging two scopes adds their outcome counts and pools their latencies")
   func mergeAddsUp() {
     var a = ScopeMetrics(), b = ScopeMetrics()
-    a.record(.ok, latency: .milliseconds(10))
-    a.record(.deadlineExceeded, latency: .seconds(60))
-    b.record(.ok, latency: .milliseconds(30))
+    a.record(.ok, latency: .milliseconds(10), stages: StageDurations())
+    a.record(.deadlineExceeded, latency: .seconds(60), stages: StageDurations())
+    b.record(.ok, latency: .milliseconds(30), stages: StageDurations())
     b.retries = 2
     a.merge(b)
     #expect(a.count(.ok) == 2 && a.count(.deadlineExceeded) == 1 && a.completed == 3)

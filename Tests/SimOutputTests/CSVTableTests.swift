@@ -81,7 +81,9 @@ struct CSVTableTests {
     #expect(
       OutputSchema.requests.columnNames == [
         "sweep_point", "replication", "request", "client", "api_service", "kind", "start_s", "end_s", "latency_s",
-        "status", "reason", "attempts",
+        "status", "reason", "attempts", "stage_throttle_s", "stage_retry_backoff_s", "stage_network_out_s",
+        "stage_filters_s", "stage_apf_queue_s", "stage_connection_wait_s", "stage_pod_queue_s", "stage_service_s",
+        "stage_network_back_s",
       ])
     #expect(OutputSchema.all.map(\.fileName) == ["summary.csv", "timeseries.csv", "events.csv", "requests.csv"])
     #expect(CSVTable(schema: OutputSchema.events).rendered() == "sweep_point,replication,time_s,kind,subject,detail\n")

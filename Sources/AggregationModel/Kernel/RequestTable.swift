@@ -5,6 +5,23 @@ import SimCore
 enum RequestPhase: UInt8 {
   case free, waitingForToken, toControlPlane, inFilters, queuedForAdmission, inLocalHandler,
        waitingForConnection, toPod, inPod, toControlPlaneFromPod, toClient, waitingForRetry
+
+  /// The stage of the latency a request in this phase is in (`inPod` starts in the pod's
+  /// queues; taking a worker moves it to `service`); nil for a free record.
+  var stage: RequestStage? {
+    switch self {
+    case .free: nil
+    case .waitingForToken: .throttle
+    case .toControlPlane, .toPod: .networkOut
+    case .inFilters: .filters
+    case .queuedForAdmission: .apfQueue
+    case .inLocalHandler: .service
+    case .waitingForConnection: .connectionWait
+    case .inPod: .podQueue
+    case .toControlPlaneFromPod, .toClient: .networkBack
+    case .waitingForRetry: .retryBackoff
+    }
+  }
 }
 
 /// Who sent a request, and so who hears how it ended. Every switch over it is exhaustive, so a
@@ -49,7 +66,14 @@ enum RequestOrigin: Equatable {
 /// requests in flight. `generation` moves on with every attempt and whenever the control plane
 /// finishes with an attempt, so that events of an earlier attempt are recognised and dropped.
 struct RequestRecord {
+  /// Set through `RequestTable.setPhase(_:_:at:)`, which keeps `stages` (the record's own
+  /// assignment is only `release`'s `.free`).
   var phase = RequestPhase.free
+  /// The stage the request is in now (nil before its first phase), since `stageSince`.
+  var stage: RequestStage?
+  var stageSince = SimTime.zero
+  /// The time spent in each stage until `stageSince`.
+  var stages = StageDurations()
   var generation: UInt32 = 0
   /// Counts the uses of this record, so that the client timeout (which spans attempts) can tell
   /// its request from a later one that reuses the record.
@@ -134,6 +158,28 @@ struct RequestTable {
     }
     records.append(RequestRecord())
     return UInt32(records.count - 1)
+  }
+
+  /// Moves request `id` to `phase` at `now`, closing its current stage and opening the phase's.
+  mutating func setPhase(_ id: UInt32, _ phase: RequestPhase, at now: SimTime) {
+    records[Int(id)].phase = phase
+    enter(phase.stage, id, at: now)
+  }
+
+  /// Request `id` is in `stage` from `now`: the time since the current stage began is added to it.
+  mutating func enter(_ stage: RequestStage?, _ id: UInt32, at now: SimTime) {
+    if let current = records[Int(id)].stage {
+      records[Int(id)].stages[current] = records[Int(id)].stages[current] + (now - records[Int(id)].stageSince)
+    }
+    records[Int(id)].stage = stage
+    records[Int(id)].stageSince = now
+  }
+
+  /// The time request `id` spent in each stage until `now` (its current stage counted to `now`).
+  func stages(of id: UInt32, at now: SimTime) -> StageDurations {
+    var stages = records[Int(id)].stages
+    if let current = records[Int(id)].stage { stages[current] = stages[current] + (now - records[Int(id)].stageSince) }
+    return stages
   }
 
   mutating func release(_ id: UInt32) {

@@ -6,7 +6,7 @@ public enum MetricCatalogue {
   /// Every summary metric, in the order `expect:` lists them: a scope's requests, an APIService's
   /// condition, pods, discovery clients, namespaces, the discovery manager, APF priority levels.
   public static let summary: [SummaryMetric] =
-    SummaryMetric.requestFamily + SummaryMetric.availabilityFamily + SummaryMetric.podFamily
+    SummaryMetric.requestFamily + SummaryMetric.stageFamily + SummaryMetric.availabilityFamily + SummaryMetric.podFamily
     + SummaryMetric.discoveryClientFamily + SummaryMetric.namespaceFamily + SummaryMetric.discoveryManagerFamily
     + SummaryMetric.priorityLevelFamily
 

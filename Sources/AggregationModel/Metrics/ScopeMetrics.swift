@@ -15,6 +15,9 @@ public struct ScopeMetrics: Sendable {
   /// Arrivals of an open workload not sent because the client already had `maxOutstanding`
   /// requests in progress.
   public var droppedOffered = 0
+  /// Time spent in each `RequestStage` by every request that ended (indexed by the stage's raw
+  /// value; 2 significant digits: 1% is plenty for a breakdown, and 32 kB a histogram).
+  public var stageTimes = RequestStage.allCases.map { _ in LatencyHistogram(significantDigits: 2) }
 
   public init() {}
 
@@ -23,10 +26,11 @@ public struct ScopeMetrics: Sendable {
 
   public func count(_ outcome: Outcome) -> Int { outcomes[outcome.rawValue] }
 
-  mutating func record(_ outcome: Outcome, latency d: SimDuration) {
+  mutating func record(_ outcome: Outcome, latency d: SimDuration, stages: StageDurations) {
     outcomes[outcome.rawValue] += 1
     latency.record(d)
     if outcome == .ok { successLatency.record(d) }
+    for stage in RequestStage.allCases { stageTimes[stage.rawValue].record(stages[stage]) }
   }
 
   mutating func reset() {
@@ -61,6 +65,8 @@ public struct RequestTraceEntry: Hashable, Sendable {
   /// Instance and pod of the last attempt (-1: it never reached one).
   public var instance: Int
   public var pod: Int
+  /// The time it spent in each stage; they add up to `latency`.
+  public var stages = StageDurations()
 
   public var latency: SimDuration { end - start }
   /// The summary's category of how it ended.

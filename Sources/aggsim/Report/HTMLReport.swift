@@ -30,6 +30,7 @@ struct HTMLReport {
         + "<p>Each figure is the mean over the replications ± the half-width of its 95% confidence interval.</p>\n"
       body += summaryTables(index: index, point: index.points.first ?? 0)
       body += latencyChart(index: index, point: index.points.first ?? 0)
+      body += stageChart(index: index, point: index.points.first ?? 0)
       body += seatChart(index: index, point: index.points.first ?? 0)
       body += timeSeriesSection()
     }
@@ -100,6 +101,19 @@ struct HTMLReport {
     }
     return "<h2>Latency per client</h2>\n" + SVGChart.bars(title: "Latency percentiles per client (mean over replications)", yLabel: "seconds",
                                                            categories: clients, series: series)
+  }
+
+  /// Where each client's mean latency goes: its stages' means stacked (they add up to it).
+  func stageChart(index: RunReport.Index, point: Int) -> String {
+    let clients = index.scopes["\(point)\u{1}client"] ?? []
+    guard !clients.isEmpty else { return "" }
+    let series = RequestStage.allCases.map { stage in
+      (name: stage.name, values: clients.map { index.values[RunReport.Index.key(point, "client", $0, "stage_\(stage.name)_mean_s")]?.mean })
+    }
+    guard series.contains(where: { $0.values.contains { ($0 ?? 0) > 0 } }) else { return "" }
+    return "<h2>Where the time goes</h2>\n<p>Each client's mean latency split into the stages of its requests (mean over replications; "
+      + "stage_&lt;name&gt;_mean_s in summary.csv, per request in requests.csv).</p>\n"
+      + SVGChart.stackedBars(title: "Mean latency per client by stage", yLabel: "seconds", categories: clients, series: series)
   }
 
   /// Seat use of each APF priority level that dispatched or rejected, bars.

@@ -79,6 +79,30 @@ enum SVGChart {
     return out + "</svg>\n"
   }
 
+  /// Stacked bars: one bar per category, its segments the series' values stacked in order
+  /// (nil or not positive: no segment), e.g. where each client's mean latency goes.
+  static func stackedBars(title: String, yLabel: String, categories: [String], series: [(name: String, values: [Double?])]) -> String {
+    let totals = categories.indices.map { c in series.reduce(0.0) { $0 + max($1.values[c] ?? 0, 0) } }
+    let y = Scale(values: totals + [0], from: height - bottom, to: top)
+    let right = right(legend: series.map(\.name))
+    let x = Scale(values: [0, Double(max(categories.count, 1))], from: left, to: width - right)
+    var out = open(title: title)
+    let fits = max(Int((x[1] - x[0]) / 5.5), 3)
+    let labels = categories.map { $0.count > fits ? String($0.prefix(fits - 1)) + "…" : $0 }
+    out += axes(x: x, y: y, right: right, xLabel: "", yLabel: yLabel, ticks: labels.enumerated().map { (Double($0.offset) + 0.5, $0.element) })
+    for (c, category) in categories.enumerated() {
+      var base = 0.0
+      for (s, entry) in series.enumerated() {
+        guard let value = entry.values[c], value.isFinite, value > 0 else { continue }
+        let left = x[Double(c)] + (x[1] - x[0]) * 0.2
+        out += "<rect class=\"data\" x=\"\(f(left))\" y=\"\(f(y[base + value]))\" width=\"\(f((x[1] - x[0]) * 0.6))\" height=\"\(f(max(y[base] - y[base + value], 0.5)))\" fill=\"\(palette[s % palette.count])\"><title>\(escape(category)) \(escape(entry.name)): \(number(value))</title></rect>\n"
+        base += value
+      }
+    }
+    out += legend(series.map(\.name))
+    return out + "</svg>\n"
+  }
+
   /// Dot-and-whisker rows: each row's estimate and interval on a common horizontal axis with 0
   /// marked, and a dashed `reference` line (an SLO bound) when given.
   static func whiskers(title: String, rows: [(label: String, mean: Double, low: Double, high: Double)],

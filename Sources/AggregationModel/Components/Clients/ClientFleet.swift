@@ -148,7 +148,7 @@ struct ClientFleet {
     let sendAt = kernel.requests[id].usesDiscoveryBucket ? runBuckets[Int(kernel.requests[id].discoveryRun)]!.reserve(now: now)
       : clients[client].tokenBucket?.reserve(now: now) ?? now
     if sendAt > now {
-      kernel.requests[id].phase = .waitingForToken
+      kernel.requests.setPhase(id, .waitingForToken, at: kernel.now)
       kernel.schedule(Event.send(request: id, generation: kernel.requests[id].generation), at: sendAt)
     } else {
       send(id, &kernel)
@@ -169,7 +169,7 @@ struct ClientFleet {
     for _ in 0..<kernel.instances where !kernel.instanceUp[instance] { instance = (instance + 1) % kernel.instances }
     clients[client].nextInstance = (instance + 1) % kernel.instances
     kernel.requests[id].instance = Int32(instance)
-    kernel.requests[id].phase = .toControlPlane
+    kernel.requests.setPhase(id, .toControlPlane, at: kernel.now)
     let generation = kernel.requests[id].generation
     if let delay = kernel.links.clientDelay(client, at: kernel.now, isRequest: true) {
       kernel.schedule(ControlPlane.Event.arrive(request: id, generation: generation), after: delay,
@@ -177,7 +177,7 @@ struct ClientFleet {
     } else {
       // A partitioned client link: the client's dial fails after client-go's 30 s dial timeout.
       kernel.requests[id].reason = .apiserverDialTimeout
-      kernel.requests[id].phase = .toClient
+      kernel.requests.setPhase(id, .toClient, at: kernel.now)
       kernel.schedule(Event.answer(request: id, generation: generation), after: dialTimeout)
     }
   }
@@ -192,7 +192,7 @@ struct ClientFleet {
        case .retry(let after) = clients[client].spec.retry.decision(status: 429, retryAfter: record.retryAfter,
                                                                      attempt: Int(record.attempt)) {
       kernel.requests[id].generation &+= 1
-      kernel.requests[id].phase = .waitingForRetry
+      kernel.requests.setPhase(id, .waitingForRetry, at: kernel.now)
       metrics[client].retries += 1
       kernel.schedule(Event.retry(request: id, generation: kernel.requests[id].generation), after: after)
       return .retrying
@@ -237,16 +237,18 @@ struct ClientFleet {
     let record = kernel.requests[id]
     let outcome = reason.outcome
     let latency = kernel.now - record.firstSent
+    let stages = kernel.requests.stages(of: id, at: kernel.now)
+    assert(stages.total == latency, "the stages of request \(id) add up to \(stages.total), its latency is \(latency)")
     let client = Int(record.client), apiService = Int(record.apiService)
     if case .client(let user) = record.origin, user < 0 { outstanding[client] -= 1 }
-    metrics[client].record(outcome, latency: latency)
-    if apiService >= 0 { apiServiceMetrics[apiService].record(outcome, latency: latency) }
+    metrics[client].record(outcome, latency: latency, stages: stages)
+    if apiService >= 0 { apiServiceMetrics[apiService].record(outcome, latency: latency, stages: stages) }
     countInBucket(scope: client, outcome: outcome, latency: latency)
     if apiService >= 0 { countInBucket(scope: clients.count + apiService, outcome: outcome, latency: latency) }
     if kernel.recorder.samplesRequest() {
       kernel.recorder.trace.append(RequestTraceEntry(
         client: client, apiService: apiService, kind: record.kind, start: record.firstSent, end: kernel.now,
-        reason: reason, attempts: Int(record.attempt), instance: Int(record.instance), pod: Int(record.pod)))
+        reason: reason, attempts: Int(record.attempt), instance: Int(record.instance), pod: Int(record.pod), stages: stages))
     }
   }
 

@@ -15,7 +15,7 @@ extension ControlPlane {
       answerReview(id, .refused, &kernel)
       return
     }
-    kernel.requests[id].phase = .inFilters
+    kernel.requests.setPhase(id, .inFilters, at: kernel.now)
     let deadline = kernel.now + queueWaitBasis(of: kernel.requests[id])
     switch admission[instance].admitReview(id, server: server, reviewer: reviewer, now: kernel.now, deadline: deadline) {
     case .execute:
@@ -31,7 +31,7 @@ extension ControlPlane {
 
   /// Admitted: the control plane evaluates the review for `handlingTime` (drawn now).
   mutating func reviewExecutes(_ id: UInt32, handlingTime: Distribution, _ kernel: inout Kernel) {
-    kernel.requests[id].phase = .inLocalHandler
+    kernel.requests.setPhase(id, .inLocalHandler, at: kernel.now)
     kernel.schedule(Event.reviewHandled(review: id, generation: kernel.requests[id].generation),
                     after: handlingTime.sample(reviewStream))
   }
@@ -45,7 +45,7 @@ extension ControlPlane {
   /// limit; refused by an instance that is down) goes back to the pod over its backend link (a
   /// partition drops it: the pod's review timeout ends it). The caller has released the seat.
   mutating func answerReview(_ id: UInt32, _ verdict: ReviewVerdict, _ kernel: inout Kernel) {
-    kernel.requests[id].phase = .toPod
+    kernel.requests.setPhase(id, .toPod, at: kernel.now)
     let record = kernel.requests[id]
     if let delay = kernel.links.backendDelay(instance: record.instance, server: record.server, at: kernel.now, isRequest: true) {
       kernel.schedule(ExtensionServers.Event.reviewAnswer(review: id, generation: record.generation, verdict: verdict), after: delay,

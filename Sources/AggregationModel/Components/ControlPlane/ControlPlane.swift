@@ -103,7 +103,7 @@ struct ControlPlane {
       return
     }
     let generation = kernel.requests[id].generation
-    kernel.requests[id].phase = .inFilters
+    kernel.requests.setPhase(id, .inFilters, at: kernel.now)
     inFlight[Int(kernel.requests[id].instance)] += 1
     let deadline = deadline(of: kernel.requests[id])
     kernel.requests[id].deadline = kernel.scheduleCancellable(
@@ -151,7 +151,7 @@ struct ControlPlane {
   /// APF queued the request: it holds its place in the queue until dispatched or `until`.
   mutating func waitInQueue(_ id: UInt32, until: SimTime, _ kernel: inout Kernel) {
     kernel.requests[id].holdsAdmission = true
-    kernel.requests[id].phase = .queuedForAdmission
+    kernel.requests.setPhase(id, .queuedForAdmission, at: kernel.now)
     kernel.schedule(Event.queueWaitExpires(request: id, generation: kernel.requests[id].generation), at: until)
   }
 
@@ -186,7 +186,7 @@ struct ControlPlane {
     // An unknown group-version: a fast local 404, counted with the unreachable targets.
     guard apiService >= 0 || record.servedLocally else { return .finish(.notFound) }
     guard !record.servedLocally, kernel.registry.isServiceBacked(apiService) else {
-      kernel.requests[id].phase = .inLocalHandler
+      kernel.requests.setPhase(id, .inLocalHandler, at: kernel.now)
       kernel.schedule(Event.localHandlerDone(request: id, generation: record.generation),
                       after: spec.localHandlerTime.sample(localHandlerStream), lane: localLane)
       return .local
@@ -198,7 +198,7 @@ struct ControlPlane {
       kernel.requests[id].discoveryCap = kernel.scheduleCancellable(
         Event.discoveryCapExpires(request: id, generation: record.generation), after: cap, lane: capLane)
     }
-    kernel.requests[id].phase = .waitingForConnection
+    kernel.requests.setPhase(id, .waitingForConnection, at: kernel.now)
     return .proxy(server: record.server)
   }
 
@@ -229,7 +229,7 @@ struct ControlPlane {
   /// client's dial fails after the dial timeout). Later events of the attempt are stale.
   private func answerClient(_ id: UInt32, _ kernel: inout Kernel) {
     kernel.requests[id].generation &+= 1
-    kernel.requests[id].phase = .toClient
+    kernel.requests.setPhase(id, .toClient, at: kernel.now)
     let client = Int(kernel.requests[id].client)
     let answer = ClientFleet.Event.answer(request: id, generation: kernel.requests[id].generation)
     if let delay = kernel.links.clientDelay(client, at: kernel.now, isRequest: false) {

@@ -107,7 +107,7 @@ extension ExtensionServers {
   /// timeout ends it).
   private mutating func transmitReview(_ review: UInt32, _ kernel: inout Kernel) {
     kernel.requests[review].attempt += 1
-    kernel.requests[review].phase = .toControlPlane
+    kernel.requests.setPhase(review, .toControlPlane, at: kernel.now)
     let record = kernel.requests[review]
     if let delay = kernel.links.backendDelay(instance: record.instance, server: record.server, at: kernel.now, isRequest: false) {
       kernel.schedule(ControlPlane.Event.reviewArrives(review: review, generation: record.generation), after: delay,
@@ -171,7 +171,7 @@ extension ExtensionServers {
   /// The review waits `after`, then `resendReview`. Events of the request that ended are stale.
   private func retryLater(_ id: UInt32, after: SimDuration, newCall: Bool, _ kernel: inout Kernel) {
     kernel.requests[id].generation &+= 1
-    kernel.requests[id].phase = .waitingForRetry
+    kernel.requests.setPhase(id, .waitingForRetry, at: kernel.now)
     kernel.schedule(Event.reviewResend(review: id, generation: kernel.requests[id].generation, newCall: newCall), after: after)
   }
 }

@@ -77,7 +77,7 @@ struct ExtensionServers {
   mutating func arrive(_ id: UInt32, _ kernel: inout Kernel, transport: Transport) {
     let record = kernel.requests[id]
     let server = Int(record.server), pod = Int(record.pod), p = index(server, pod)
-    kernel.requests[id].phase = .inPod
+    kernel.requests.setPhase(id, .inPod, at: kernel.now)
     if pods[p].admission != nil && !record.origin.isControlPlaneOwn {
       let deadline = kernel.now + requestTimeout
       switch pods[p].admission!.admit(id, client: Int(record.client), kind: record.kind, now: kernel.now, deadline: deadline) {
@@ -117,6 +117,7 @@ struct ExtensionServers {
     let p = index(server, pod)
     pods[p].busyWorkers += 1
     recordBusy(p, at: kernel.now)
+    if kernel.requests.isCurrent(job.request, job.generation) { kernel.requests.enter(.service, job.request, at: kernel.now) }
     if servers[server].spec.authorization != nil {
       let subject = reviewSubject(job.request, server: server, kernel)
       if subject >= 0 && kernel.now >= pods[p].authorizedUntil[subject] {
@@ -175,7 +176,7 @@ struct ExtensionServers {
   /// partitioned: then it never arrives and the control plane's timers end the request).
   mutating func respond(_ id: UInt32, reply: BackendReply, _ kernel: inout Kernel, transport: Transport) {
     releaseOwnAdmission(id, &kernel, transport: transport)
-    kernel.requests[id].phase = .toControlPlaneFromPod
+    kernel.requests.setPhase(id, .toControlPlaneFromPod, at: kernel.now)
     guard transport.canAnswer(id, kernel) else { return }
     let record = kernel.requests[id]
     let bytes = reply == .ok && !record.bodyless ? servers[Int(record.server)].spec.responseBytes[record.kind] : 0

@@ -74,7 +74,7 @@ struct Transport {
       kernel.requests[id].deadline = kernel.scheduleCancellable(
         ControlPlane.Event.deadlineExpires(request: id, generation: generation), after: timeout, lane: kernel.lanes.lane(for: timeout))
     }
-    kernel.requests[id].phase = .waitingForConnection
+    kernel.requests.setPhase(id, .waitingForConnection, at: kernel.now)
     return acquireStream(id, _: &kernel, pods: pods)
   }
 
@@ -129,7 +129,7 @@ struct Transport {
     kernel.requests[id].connection = Int32(c)
     kernel.requests[id].setupConnection = -1
     kernel.requests[id].pod = connections[c].pod
-    kernel.requests[id].phase = .toPod
+    kernel.requests.setPhase(id, .toPod, at: kernel.now)
     let record = kernel.requests[id]
     guard connections[c].state == .ready,
           let delay = kernel.links.backendDelay(instance: record.instance, server: record.server, at: kernel.now, isRequest: true)

@@ -35,6 +35,6 @@ struct NotebookTests {
     #expect(result.status == 0, "\(result.stderr.suffix(3000))")
     #expect(result.stdout.contains("executed"))
     let drawn = Set((try? FileManager.default.contentsOfDirectory(atPath: figures)) ?? [])
-    #expect(drawn == ["latency.png", "seats.png", "availability.png", "throughput.png", "in_flight.png", "queue_length.png", "busy_workers.png"])
+    #expect(drawn == ["latency.png", "stages.png", "seats.png", "availability.png", "throughput.png", "in_flight.png", "queue_length.png", "busy_workers.png"])
   }
 }

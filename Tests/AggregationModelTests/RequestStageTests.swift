@@ -65,9 +65,48 @@ struct RequestStageTests {
     a.rateLimit = RateLimitSpec(qps: .perSecond(1), burst: 1)
     let result = F.run(Self.spec(clients: [a, F.client("b", workload: .open(.trace([F.at(1)])))]))
     for metrics in result.clients {
-      let sum = RequestStage.allCases.map { metrics.stageTimes[$0.rawValue].mean.nanoseconds }.reduce(0, +)
-      #expect(abs(sum - metrics.latency.mean.nanoseconds) <= Int64(RequestStage.allCases.count))
+      let sum = RequestStage.allCases.map { metrics.stages.meanSeconds($0) }.reduce(0, +)
+      #expect(abs(sum - metrics.latency.mean.seconds) < 1e-9)
     }
   }
 }
 
+
+/// The stage statistics keep zeros as a count beside a histogram of the other times: their
+/// percentiles must be those of one histogram holding every time, zeros included.
+@Suite("Request stages: statistics")
+struct StageStatisticsTests {
+  @Test("p50, p90, p99 of a stage equal one histogram's of every time, zeros included, for any share of zeros",
+        arguments: [0.0, 0.3, 0.5, 0.9, 0.98, 0.99, 0.995, 1.0])
+  func percentilesMatchOneHistogram(zeroShare: Double) {
+    var generator = SplitMix64(seed: UInt64(zeroShare * 1_000) + 7)
+    var statistics = StageStatistics()
+    var reference = LatencyHistogram(significantDigits: 2)
+    for count in 1...1_000 {
+      var stages = StageDurations()
+      let zero = Double(generator.next() % 1_000_000) / 1_000_000 < zeroShare
+      stages[.podQueue] = zero ? .zero : .nanoseconds(Int64(1 + generator.next() % 50_000_000))
+      statistics.record(stages)
+      reference.record(stages[.podQueue])
+      if [1, 2, 7, 99, 100, 101, 1_000].contains(count) {
+        for p in [50.0, 90, 99] {
+          #expect(statistics.percentileSeconds(.podQueue, p) == reference.percentile(p).seconds, "n \(count), p\(p)")
+        }
+        #expect(abs(statistics.meanSeconds(.podQueue) - reference.mean.seconds) < 1e-9)
+      }
+    }
+  }
+}
+
+/// A small seeded generator (SplitMix64) for test data.
+private struct SplitMix64: RandomNumberGenerator {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}

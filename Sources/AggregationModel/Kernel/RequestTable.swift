@@ -129,6 +129,19 @@ struct RequestRecord {
   /// The summary's category of how it ended.
   var outcome: Outcome { reason.outcome }
 
+  /// Moves to `phase` at `now`, and to its stage.
+  @inline(__always) mutating func setPhase(_ phase: RequestPhase, at now: SimTime) {
+    self.phase = phase
+    enter(phase.stage, at: now)
+  }
+
+  /// In `stage` from `now`: the time since the current stage began is added to the current one.
+  @inline(__always) mutating func enter(_ stage: RequestStage?, at now: SimTime) {
+    if let current = self.stage { stages[current] = stages[current] + (now - stageSince) }
+    self.stage = stage
+    stageSince = now
+  }
+
   /// The discovery run it belongs to, or -1.
   var discoveryRun: Int32 {
     if case .discoveryRun(let run) = origin { return run }
@@ -161,18 +174,13 @@ struct RequestTable {
   }
 
   /// Moves request `id` to `phase` at `now`, closing its current stage and opening the phase's.
-  mutating func setPhase(_ id: UInt32, _ phase: RequestPhase, at now: SimTime) {
-    records[Int(id)].phase = phase
-    enter(phase.stage, id, at: now)
+  @inline(__always) mutating func setPhase(_ id: UInt32, _ phase: RequestPhase, at now: SimTime) {
+    records[Int(id)].setPhase(phase, at: now)
   }
 
   /// Request `id` is in `stage` from `now`: the time since the current stage began is added to it.
-  mutating func enter(_ stage: RequestStage?, _ id: UInt32, at now: SimTime) {
-    if let current = records[Int(id)].stage {
-      records[Int(id)].stages[current] = records[Int(id)].stages[current] + (now - records[Int(id)].stageSince)
-    }
-    records[Int(id)].stage = stage
-    records[Int(id)].stageSince = now
+  @inline(__always) mutating func enter(_ stage: RequestStage?, _ id: UInt32, at now: SimTime) {
+    records[Int(id)].enter(stage, at: now)
   }
 
   /// The time request `id` spent in each stage until `now` (its current stage counted to `now`).

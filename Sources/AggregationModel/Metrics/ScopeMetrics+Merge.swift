@@ -7,7 +7,7 @@ extension ScopeMetrics {
     for index in outcomes.indices { outcomes[index] += other.outcomes[index] }
     latency.merge(other.latency)
     successLatency.merge(other.successLatency)
-    for index in stageTimes.indices { stageTimes[index].merge(other.stageTimes[index]) }
+    stages.merge(other.stages)
     retries += other.retries
     droppedOffered += other.droppedOffered
   }

@@ -15,9 +15,8 @@ public struct ScopeMetrics: Sendable {
   /// Arrivals of an open workload not sent because the client already had `maxOutstanding`
   /// requests in progress.
   public var droppedOffered = 0
-  /// Time spent in each `RequestStage` by every request that ended (indexed by the stage's raw
-  /// value; 2 significant digits: 1% is plenty for a breakdown, and 32 kB a histogram).
-  public var stageTimes = RequestStage.allCases.map { _ in LatencyHistogram(significantDigits: 2) }
+  /// Time spent in each `RequestStage` by every request that ended.
+  public var stages = StageStatistics()
 
   public init() {}
 
@@ -30,7 +29,7 @@ public struct ScopeMetrics: Sendable {
     outcomes[outcome.rawValue] += 1
     latency.record(d)
     if outcome == .ok { successLatency.record(d) }
-    for stage in RequestStage.allCases { stageTimes[stage.rawValue].record(stages[stage]) }
+    self.stages.record(stages)
   }
 
   mutating func reset() {

@@ -9,5 +9,8 @@ extension ScopeMetrics {
     successLatency.merge(other.successLatency)
     retries += other.retries
     droppedOffered += other.droppedOffered
+    offered += other.offered
+    sent += other.sent
+    streamCapHits += other.streamCapHits
   }
 }

@@ -15,6 +15,15 @@ public struct ScopeMetrics: Sendable {
   /// Arrivals of an open workload not sent because the client already had `maxOutstanding`
   /// requests in progress.
   public var droppedOffered = 0
+  /// New requests the client made (open-workload arrivals, those dropped at `maxOutstanding`
+  /// included; a closed loop's sends; a discovery run's requests), counted when made; retries
+  /// are not new requests.
+  public var offered = 0
+  /// Attempts that left the client past its token bucket (retries included), counted when sent.
+  public var sent = 0
+  /// Requests that ended and whose attempts found, at least once, every HTTP/2 connection they
+  /// could use at its stream cap (the transport opened another connection or queued them).
+  public var streamCapHits = 0
 
   public init() {}
 
@@ -23,8 +32,9 @@ public struct ScopeMetrics: Sendable {
 
   public func count(_ outcome: Outcome) -> Int { outcomes[outcome.rawValue] }
 
-  mutating func record(_ outcome: Outcome, latency d: SimDuration) {
+  mutating func record(_ outcome: Outcome, latency d: SimDuration, metStreamCap: Bool = false) {
     outcomes[outcome.rawValue] += 1
+    if metStreamCap { streamCapHits += 1 }
     latency.record(d)
     if outcome == .ok { successLatency.record(d) }
   }
@@ -44,6 +54,9 @@ public struct PodMetrics: Sendable {
   public var served: Int
   /// Time-weighted number of requests waiting in the pod's FIFO queue.
   public var meanQueueLength: Double
+  /// `served` over the requests served by every pod of the same server (NaN when none served
+  /// any): how evenly routing spread the load.
+  public var requestShare: Double = .nan
 }
 
 /// One request in the sampled request trace (`requests.csv`).

@@ -83,7 +83,7 @@ struct CSVTableTests {
         "sweep_point", "replication", "request", "client", "api_service", "kind", "start_s", "end_s", "latency_s",
         "status", "reason", "attempts",
       ])
-    #expect(OutputSchema.all.map(\.fileName) == ["summary.csv", "timeseries.csv", "events.csv", "requests.csv"])
+    #expect(OutputSchema.all.map(\.fileName) == ["summary.csv", "timeseries.csv", "events.csv", "requests.csv", "findings.csv"])
     #expect(CSVTable(schema: OutputSchema.events).rendered() == "sweep_point,replication,time_s,kind,subject,detail\n")
     #expect(OutputSchema.summary.index(of: "ci95_low") == 8)
   }

@@ -23,6 +23,9 @@ struct FindingsScenarioTests {
     #expect(run.stdout.contains("findings:\n  \(Self.hpa)\n"), "\(run.stdout)")
     #expect(try AggsimBinaryTests.read("\(out)/hpa-throttled/findings.csv") == Self.header + "\n"
       + "0,client_rate_limit,client/hpa,sent_per_s,20.0,\"rateLimit qps 20, burst 30\",spec.clients[0].rateLimit,\"\(Self.hpa)\"\n")
+    let report = try AggsimBinaryTests.aggsim(["report", "\(out)/hpa-throttled"])
+    #expect(report.stdout.contains("\n## Findings\n\n- \(Self.hpa)\n"), "\(report.stdout)")
+    #expect(try AggsimBinaryTests.read("\(out)/hpa-throttled/report.html").contains("<td>client_rate_limit</td><td>\(Self.hpa)</td>"))
     let raised = try AggsimBinaryTests.aggsim(["run", "Scenarios/hpa-throttled.yaml", "--out", out, "--replications", "2",
                                                "--set", "spec.clients[0].rateLimit={qps: 50, burst: 100}"])
     #expect(raised.status == 0, "\(raised.stderr)")
@@ -81,6 +84,7 @@ struct FindingsScenarioTests {
     #expect(try AggsimBinaryTests.read("\(out)/quickstart/findings.csv") == Self.header + "\n")
     let report = try AggsimBinaryTests.aggsim(["report", "\(out)/quickstart"])
     #expect(report.status == 0, "\(report.stderr)")
+    #expect(report.stdout.contains("\n## Findings\n\nNone: nothing limits.\n"), "\(report.stdout)")
     #expect(try AggsimBinaryTests.read("\(out)/quickstart/report.html").contains("<h2>Findings</h2>\n<p>None: nothing limits.</p>"))
   }
 }

@@ -6,7 +6,7 @@
 public struct Finding: Hashable, Sendable {
   /// What limits, as `findings.csv`'s `kind` column writes it.
   public enum Kind: String, CaseIterable, Hashable, Sendable {
-    /// An open client offers more than its client-go token bucket lets through.
+    /// A client offers more than its client-go token bucket lets through.
     case clientRateLimit = "client_rate_limit"
     /// The same, with client-go's default bucket (5 QPS, burst 10) that the scenario did not
     /// raise: "the silent 5 QPS".
@@ -27,7 +27,7 @@ public struct Finding: Hashable, Sendable {
 
   public var kind: Kind
   /// As `summary.csv` writes it: `client/hpa`, `pod/custom-apiserver/0`, `priority_level/0/workload-low`,
-  /// `apiservice/<name>`, `kubectl/<client>`; for pinning, `pod/<server>` (the server's pods).
+  /// `apiservice/<name>`, `kubectl/<client>`; for pinning, the busiest pod of the first replication.
   public var scope: String
   /// The summary metric the finding rests on.
   public var evidence: SummaryMetric

@@ -21,8 +21,7 @@ public enum FindingRules {
   /// server's requests (even spreading over 2 or more pods gives each at most 50%) …
   public static let pinningShare = 0.8
   /// … and its workers were busy at least half the time: below that the pinned pod still serves
-  /// the load with little queueing, and the pinning is no bottleneck (the quickstart's two
-  /// custom-apiserver pods: one serves all, 6% busy).
+  /// the load with little queueing (M/M/c with ρ < 0.5), and the pinning is no bottleneck.
   public static let pinningUtilisation = 0.5
   /// A pod is saturated when its workers are busy 90% of the time: queueing delay grows as
   /// 1/(1 − ρ) (M/M/c), tenfold the service time at 90%.

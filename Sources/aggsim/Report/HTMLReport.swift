@@ -4,12 +4,13 @@ import SimOutput
 
 /// `report.html` (issue 11 item 3): one self-contained page of a finished run, with no script and
 /// no network (inline CSS and SVG, `SVGChart`), readable in a browser and in a CI artifact viewer.
-/// A run: its bottleneck findings (`findings.csv`), the summary tables with 95% intervals, latency percentiles per client, APF seat use per
-/// level, and from the first replication's time series the availability of each APIService with
-/// its events marked, throughput, in-flight requests and pod queues. A sweep adds the what-if
-/// charts (each key metric against the sweep point with its 95% band) and the table across
-/// points; a comparison the paired differences B − A with their intervals; a capacity search its
-/// bisection steps and the answer. Pure: the same files give the same page.
+/// A run: its bottleneck findings (`findings.csv`), the summary tables with 95% intervals, latency
+/// percentiles per client, APF seat use per level, and from the first replication's time series
+/// the availability of each APIService with its events marked, throughput, in-flight requests and
+/// pod queues. A sweep adds the what-if charts (each key metric against the sweep point with its
+/// 95% band) and the table across points; a comparison the paired differences B − A with their
+/// intervals; a capacity search its bisection steps and the answer. Pure: the same files give the
+/// same page.
 struct HTMLReport {
   let files: RunFiles
 

@@ -6,7 +6,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN_DIR     = $(shell $(SWIFT) build -c release --show-bin-path)
 VENV       := Benchmarks/.venv
 
-.PHONY: all deps build run test bench selfcheck golden clean fuzz
+.PHONY: all deps build run test bench selfcheck golden clean fuzz screenshot
 
 all: build
 
@@ -69,3 +69,12 @@ golden: deps
 	rm -rf .build/golden && $(shell $(SWIFT) build --show-bin-path)/aggsim run Scenarios/quickstart.yaml --out .build/golden \
 	  --jobs 1 --replications 2 --set spec.run.duration=2m --set spec.run.warmup=10s --trace-sampling 0.01
 	cp .build/golden/quickstart/summary.csv Tests/EndToEndTests/Golden/quickstart-summary.csv
+
+## screenshot: the README's picture of report.html, from the quickstart (needs Debian's chromium).
+screenshot: deps
+	$(SWIFT) build --product aggsim
+	rm -rf .build/screenshot && $(shell $(SWIFT) build --show-bin-path)/aggsim run Scenarios/quickstart.yaml --out .build/screenshot \
+	  --jobs 1 --report
+	mkdir -p docs && chromium --headless=new --disable-gpu --no-sandbox --hide-scrollbars --window-size=1200,2375 \
+	  --user-data-dir=.build/screenshot/chromium --screenshot=docs/report-quickstart.png \
+	  file://$(CURDIR)/.build/screenshot/quickstart/report.html

@@ -129,6 +129,21 @@ public enum OutputSchema {
       .init("stage_network_back_s", "seconds on the network back (pod → kube-apiserver → client)"),
     ])
 
+  /// `findings.csv`: the bottlenecks the summary metrics point to (`FindingRules`), one row per
+  /// finding, by sweep point; a header alone when nothing limits.
+  public static let findings = CSVSchema(
+    fileName: "findings.csv",
+    columns: [
+      .init("sweep_point", "index of the sweep point, 0 when the scenario has no sweep"),
+      .init("kind", "what limits: `client_rate_limit`, `client_default_rate_limit` (client-go's 5 QPS / burst 10 left as is), `pod_pinning`, `pod_saturated`, `priority_level_saturated`, `priority_level_rejecting`, `stream_cap`, `too_few_samples`"),
+      .init("scope", "where, as summary.csv writes it: `client/<name>`, `pod/<server>/<index>`, `priority_level/<instance>/<level>`, `apiservice/<name>`, `kubectl/<client>`"),
+      .init("evidence", "the summary metric the finding rests on, e.g. `sent_per_s`, `pod_request_share`, `seat_utilisation`"),
+      .init("figure", "its mean over the replications with a finite value (`too_few_samples`: how many replications measured it)"),
+      .init("knob", "the setting that moves it, with its value, e.g. `rateLimit qps 20, burst 30`"),
+      .init("key_path", "where a scenario sets it, e.g. `spec.clients[0].rateLimit` (usable with --set)"),
+      .init("message", "the finding in one line, as printed after run, check and sweep"),
+    ])
+
   /// Every schema, in the order the README lists them.
-  public static let all: [CSVSchema] = [summary, timeseries, events, requests]
+  public static let all: [CSVSchema] = [summary, timeseries, events, requests, findings]
 }

@@ -46,6 +46,7 @@ struct CheckCommand: AsyncParsableCommand {
       let loaded = try ScenarioRunner.load(path, overrides: options.set)
       let outcome = try await options.runAndWrite(loaded)
       console.say(outcome.line)
+      console.say(outcome.findings.text())
       for expectation in loaded.file.expectations {
         let (row, outcome, verdict) = CheckCommand.evaluate(expectation, summaries: outcome.summaries, scenario: loaded.file.name)
         if outcome == .fail || (outcome == .inconclusive && inconclusive == .fail) { failures += 1 }

@@ -55,7 +55,7 @@ struct ReportCommand: ParsableCommand {
     }
     let name = URL(fileURLWithPath: directory).lastPathComponent
     return try RunReport(summary: summary, metadata: metadata, sweep: try read(base + "sweep.csv"),
-                         events: try read(base + "events.csv")).render(name: name)
+                         events: try read(base + "events.csv"), findings: try read(base + OutputSchema.findings.fileName)).render(name: name)
   }
 
   /// The CSV file at `path`, or nil when there is none.

@@ -21,6 +21,7 @@ struct RunCommand: AsyncParsableCommand {
       let outcome = try await options.runAndWrite(loaded)
       print(outcome.line)
       print(RunDigest.render(outcome.summaries))
+      print(outcome.findings.text())
       if report {
         let directory = (options.out.hasSuffix("/") ? options.out : options.out + "/") + loaded.file.name
         print("report → \(try ReportCommand.writeHTML(directory: directory))")
@@ -76,21 +77,24 @@ struct RunOptions: ParsableArguments {
   }
 
   /// Runs one loaded scenario, streaming its record files and then writing the others, and
-  /// returns a one-line summary with the replications' summary metrics.
-  func runAndWrite(_ loaded: ScenarioRunner.Loaded) async throws -> (line: String, summaries: [ReplicationSummary]) {
+  /// returns a one-line summary with the replications' summary metrics and the findings.
+  func runAndWrite(_ loaded: ScenarioRunner.Loaded) async throws
+    -> (line: String, summaries: [ReplicationSummary], findings: FindingsTable) {
     let count = replications(of: loaded)
     let runSeed = seed(of: loaded)
     let started = Date()
     let directory = try OutputDirectory(root: out, scenario: loaded.file.name)
     var outcomes: [ReplicationOutcome] = []
     var wall = 0.0
+    var findings = FindingsTable(models: [], summaries: [])
     try await directory.write(estimatedBytes: estimatedOutputBytes(loaded, replications: count)) { staged in
       let records = RecordFiles(staged: staged, tracesRequests: tracesRequests(loaded))
       let clock = ContinuousClock.now
       outcomes = try await execute(loaded, records: records)
       wall = (ContinuousClock.now - clock).seconds
       try records.join(replications: [outcomes.count])
-      return [SummaryTable(outcomes: [outcomes]).file(),
+      findings = FindingsTable(models: [loaded.model], summaries: [outcomes.map(\.summary)])
+      return [SummaryTable(outcomes: [outcomes]).file(), findings.file(),
               try metadata(for: loaded, replications: count, seed: runSeed, wall: wall, events: outcomes.eventsHandled,
                            started: started).outputFile()]
     }
@@ -98,7 +102,7 @@ struct RunOptions: ParsableArguments {
     let rate = wall > 0 ? Double(events) / wall / 1e6 : 0
     let line = "\(loaded.file.name): \(count) replications, \(events) events in \(String(format: "%.2f", wall)) s "
       + "(\(String(format: "%.2f", rate)) M events/s) → \(directory.path)/"
-    return (line, outcomes.map(\.summary))
+    return (line, outcomes.map(\.summary), findings)
   }
 
   /// A floor on what the outputs will take, checked against the free space before the run: the

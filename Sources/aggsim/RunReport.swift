@@ -3,7 +3,8 @@ import Foundation
 import SimOutput
 
 /// A Markdown report of one finished run, built from the files it wrote (`summary.csv`, and
-/// `metadata.json`, `sweep.csv`, `events.csv` when present): per sweep point, tables of the
+/// `metadata.json`, `sweep.csv`, `events.csv`, `findings.csv` when present): its bottleneck
+/// findings, then per sweep point, tables of the
 /// figures a platform engineer looks at first (each the mean over replications ± the half-width
 /// of its 95% interval), then the first replication's events. Pure: the same files give the same
 /// text.
@@ -12,6 +13,8 @@ struct RunReport {
   let metadata: RunMetadata?
   let sweep: CSVDocument?
   let events: CSVDocument?
+  /// `findings.csv` (nil: none written, e.g. by an older aggsim).
+  var findings: CSVDocument? = nil
 
   /// The `all` rows of summary.csv: (sweep point, scope kind, scope, metric) → (mean, half-width, n).
   struct Estimate {
@@ -69,6 +72,7 @@ struct RunReport {
     }
     out += "Each figure is the mean over the replications ± the half-width of its 95% confidence interval; "
       + "fractions are of the requests (or time) measured after the warm-up.\n"
+    out += findingsSection()
     for point in index.points {
       if index.points.count > 1 {
         out += "\n## Sweep point \(point)\(sweepLabel(point))\n"
@@ -79,6 +83,15 @@ struct RunReport {
     }
     out += eventsSection()
     return out
+  }
+
+  /// `## Findings`: one bullet per row of findings.csv (`point N:` first in a sweep), or
+  /// `None: nothing limits.`; nothing without findings.csv.
+  func findingsSection() -> String {
+    guard let findings, let point = findings.column("sweep_point"), let message = findings.column("message") else { return "" }
+    guard !findings.rows.isEmpty else { return "\n## Findings\n\nNone: nothing limits.\n" }
+    let sweep = findings.rows.contains { $0[point] != "0" }
+    return "\n## Findings\n\n" + findings.rows.map { "- " + (sweep ? "point \($0[point]): " : "") + $0[message] + "\n" }.joined()
   }
 
   /// `: parameter=value, …` of a sweep point, from sweep.csv.

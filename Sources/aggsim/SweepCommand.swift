@@ -24,12 +24,14 @@ struct SweepCommand: AsyncParsableCommand {
     try await directory.write { staged in
       let records = RecordFiles(staged: staged, tracesRequests: options.tracesRequests(base))
       var outcomes: [[ReplicationOutcome]] = []
+      var models: [ModelSpec] = []
       var pointsTable = CSVTable(columns: ["sweep_point", "parameter", "value"])
       let clock = ContinuousClock.now
       for (index, point) in grid.points.enumerated() {
         let loaded = try ScenarioRunner.load(scenario, overrides: options.set + point.map { "\($0.path)=\($0.value)" })
         outcomes.append(try await options.execute(loaded, label: "\(base.file.name) point \(index + 1)/\(grid.points.count)",
                                                   records: records.at(point: index)))
+        models.append(loaded.model)
         for assignment in point { pointsTable.append([.integer(index), .text(assignment.path), .text(assignment.value)]) }
         print("point \(index): " + point.map { "\($0.path)=\($0.value)" }.joined(separator: " "))
       }
@@ -38,7 +40,9 @@ struct SweepCommand: AsyncParsableCommand {
       let table = SummaryTable(outcomes: outcomes)
       let across = SweepSummary(points: grid.points, keys: SweepSummary.keys(of: base.file.expectations), summaries: table.summaries)
       print(across.text())
-      return [table.file(), OutputFile(name: "sweep.csv", text: pointsTable.rendered()), across.file(),
+      let findings = FindingsTable(models: models, summaries: table.summaries)
+      print(findings.text())
+      return [table.file(), findings.file(), OutputFile(name: "sweep.csv", text: pointsTable.rendered()), across.file(),
               try options.metadata(for: base, replications: options.replications(of: base), seed: options.seed(of: base),
                                    wall: wall, events: outcomes.joined().eventsHandled).outputFile()]
     }

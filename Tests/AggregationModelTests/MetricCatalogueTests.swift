@@ -26,10 +26,10 @@ struct MetricCatalogueTests {
     #expect(MetricCatalogue.summaryScopeKinds == [.all, .client, .apiService, .pod, .kubectl, .garbageCollector, .namespaceController,
                                                   .discovery, .priorityLevel])
     #expect(MetricCatalogue.summaryMetrics(of: .instance).isEmpty)
-    #expect(MetricCatalogue.summaryMetrics(of: .pod).map(\.name) == ["pod_utilisation", "pod_queue_length_mean", "pod_served"])
-    // 25 request metrics, and the mean and p99 of each of the 9 stages of a request's latency.
-    #expect(MetricCatalogue.summaryMetrics(of: .all).count == 25 + 2 * RequestStage.allCases.count + 3)
-    #expect(MetricCatalogue.summaryMetrics(of: .apiService).count == 25 + 2 * RequestStage.allCases.count + 6)
+    #expect(MetricCatalogue.summaryMetrics(of: .pod).map(\.name) == ["pod_utilisation", "pod_queue_length_mean", "pod_served", "pod_request_share"])
+    // 28 request metrics, and the mean and p99 of each of the 9 stages of a request's latency.
+    #expect(MetricCatalogue.summaryMetrics(of: .all).count == 28 + 2 * RequestStage.allCases.count + 4)
+    #expect(MetricCatalogue.summaryMetrics(of: .apiService).count == 28 + 2 * RequestStage.allCases.count + 6)
   }
 
   @Test("every time-series metric the model emits is declared with its scope kind, and every declaration is emitted")

@@ -69,7 +69,7 @@ struct AggsimBinaryTests {
     #expect(first.status == 0, "\(first.stderr)")
     let second = try Self.quickstart(jobs: 2, out: two)
     #expect(second.status == 0, "\(second.stderr)")
-    for file in ["summary.csv", "timeseries.csv", "events.csv", "requests.csv"] {
+    for file in ["summary.csv", "timeseries.csv", "events.csv", "requests.csv", "findings.csv"] {
       let a = try Self.read("\(one)/quickstart/\(file)"), b = try Self.read("\(two)/quickstart/\(file)")
       #expect(a == b, "\(file) differs between --jobs 1 and --jobs 2")
     }

@@ -98,7 +98,8 @@ struct StreamedOutputTests {
       #expect(try AggsimBinaryTests.read("\(outs[1])/quickstart/\(file)") == one, "\(file) differs between --jobs 1 and 2")
     }
     #expect(try FileManager.default.contentsOfDirectory(atPath: "\(outs[0])/quickstart").sorted()
-            == ["events.csv", "metadata.json", "requests.csv", "summary.csv", "sweep-summary.csv", "sweep.csv", "timeseries.csv"])
+            == ["events.csv", "findings.csv", "metadata.json", "requests.csv", "summary.csv", "sweep-summary.csv", "sweep.csv",
+                "timeseries.csv"])
   }
 
   @Test("a sweep that fails at its second point, after the first streamed its records, leaves the previous result and no staging directory")

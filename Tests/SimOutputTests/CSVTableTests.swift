@@ -85,7 +85,7 @@ struct CSVTableTests {
         "stage_filters_s", "stage_apf_queue_s", "stage_connection_wait_s", "stage_pod_queue_s", "stage_service_s",
         "stage_network_back_s",
       ])
-    #expect(OutputSchema.all.map(\.fileName) == ["summary.csv", "timeseries.csv", "events.csv", "requests.csv"])
+    #expect(OutputSchema.all.map(\.fileName) == ["summary.csv", "timeseries.csv", "events.csv", "requests.csv", "findings.csv"])
     #expect(CSVTable(schema: OutputSchema.events).rendered() == "sweep_point,replication,time_s,kind,subject,detail\n")
     #expect(OutputSchema.summary.index(of: "ci95_low") == 8)
   }

@@ -110,6 +110,9 @@ struct RequestRecord {
   var servedLocally = false
   /// Waits for its discovery run's token bucket instead of the client's ordinary one.
   var usesDiscoveryBucket = false
+  /// An attempt found every connection it could use at the HTTP/2 stream cap (the transport
+  /// opened another connection or queued it): counted as `stream_cap_hits` when it ends.
+  var metStreamCap = false
   /// How the attempt ended (set when it ends; its `outcome` is the summary's category).
   var reason = EndReason.ok
   var retryAfter = SimDuration.zero

@@ -10,5 +10,8 @@ extension ScopeMetrics {
     stages.merge(other.stages)
     retries += other.retries
     droppedOffered += other.droppedOffered
+    offered += other.offered
+    sent += other.sent
+    streamCapHits += other.streamCapHits
   }
 }

@@ -17,6 +17,15 @@ public struct ScopeMetrics: Sendable {
   public var droppedOffered = 0
   /// Time spent in each `RequestStage` by every request that ended.
   public var stages = StageStatistics()
+  /// New requests the client made (open-workload arrivals, those dropped at `maxOutstanding`
+  /// included; a closed loop's sends; a discovery run's requests), counted when made; retries
+  /// are not new requests.
+  public var offered = 0
+  /// Attempts that left the client past its token bucket (retries included), counted when sent.
+  public var sent = 0
+  /// Requests that ended and whose attempts found, at least once, every HTTP/2 connection they
+  /// could use at its stream cap (the transport opened another connection or queued them).
+  public var streamCapHits = 0
 
   public init() {}
 
@@ -25,8 +34,9 @@ public struct ScopeMetrics: Sendable {
 
   public func count(_ outcome: Outcome) -> Int { outcomes[outcome.rawValue] }
 
-  mutating func record(_ outcome: Outcome, latency d: SimDuration, stages: StageDurations) {
+  mutating func record(_ outcome: Outcome, latency d: SimDuration, stages: StageDurations, metStreamCap: Bool = false) {
     outcomes[outcome.rawValue] += 1
+    if metStreamCap { streamCapHits += 1 }
     latency.record(d)
     if outcome == .ok { successLatency.record(d) }
     self.stages.record(stages)
@@ -47,6 +57,9 @@ public struct PodMetrics: Sendable {
   public var served: Int
   /// Time-weighted number of requests waiting in the pod's FIFO queue.
   public var meanQueueLength: Double
+  /// `served` over the requests served by every pod of the same server (NaN when none served
+  /// any): how evenly routing spread the load.
+  public var requestShare: Double = .nan
 }
 
 /// One request in the sampled request trace (`requests.csv`).

@@ -8,8 +8,13 @@ extension SummaryMetric {
   public static let podServed = SummaryMetric(
     "pod_served", .count, "requests whose service completed", .pod { Double($0.served) })
 
+  public static let podRequestShare = SummaryMetric(
+    "pod_request_share", .ratio,
+    "pod_served over the requests served by every pod of its server (NaN: none served any; all: the mean over pods)",
+    .pod(\.requestShare))
+
   /// A pod's metrics, in the order `expect:` lists them.
-  static let podFamily: [SummaryMetric] = [podUtilisation, podQueueLengthMean, podServed]
+  static let podFamily: [SummaryMetric] = [podUtilisation, podQueueLengthMean, podServed, podRequestShare]
 
   public static let seatUtilisation = SummaryMetric(
     "seat_utilisation", .ratio,

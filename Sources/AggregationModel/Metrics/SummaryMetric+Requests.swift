@@ -35,6 +35,17 @@ extension SummaryMetric {
   public static let rate200 = SummaryMetric(
     "rate_200", .perSecond, "requests answered 200, per second", .requests { m, d in ratio(Double(m.count(.ok)), d.seconds) })
   public static let successFraction = fraction(.ok)
+  public static let offeredRate = SummaryMetric(
+    "offered_per_s", .perSecond,
+    "new requests made per second (open-workload arrivals, those dropped at maxOutstanding included; closed-loop and discovery sends), retries not",
+    .requests { m, d in ratio(Double(m.offered), d.seconds) })
+  public static let sentRate = SummaryMetric(
+    "sent_per_s", .perSecond, "attempts that left the client past its token bucket per second, retries included",
+    .requests { m, d in ratio(Double(m.sent), d.seconds) })
+  public static let streamCapHits = SummaryMetric(
+    "stream_cap_hits", .count,
+    "requests that ended and found, at least once, every HTTP/2 connection they could use at its stream cap (another connection opened, or queued)",
+    .requests { m, _ in Double(m.streamCapHits) })
 
   /// `success_fraction`, `fraction_429`, `fraction_503_discovery_timeout`, `fraction_client_timeout` …:
   /// the fraction of the requests that ended with `outcome`.
@@ -72,7 +83,7 @@ extension SummaryMetric {
   /// The metrics of a scope's requests, in the order `expect:` lists them.
   static let requestFamily: [SummaryMetric] =
     [requests, retries, droppedOffered, latencyMean, latencyP50, latencyP90, latencyP99, latencyP999, latencyMax, successLatencyMean, successLatencyP50,
-     successLatencyP90, successLatencyP99, successLatencyP999, successLatencyMax, throughput, rate200]
+     successLatencyP90, successLatencyP99, successLatencyP999, successLatencyMax, throughput, rate200, offeredRate, sentRate, streamCapHits]
     + outcomeFractions
 
   public static let unavailableFraction = SummaryMetric(

@@ -4,12 +4,13 @@ import SimOutput
 
 /// `report.html` (issue 11 item 3): one self-contained page of a finished run, with no script and
 /// no network (inline CSS and SVG, `SVGChart`), readable in a browser and in a CI artifact viewer.
-/// A run: the summary tables with 95% intervals, latency percentiles per client, APF seat use per
-/// level, and from the first replication's time series the availability of each APIService with
-/// its events marked, throughput, in-flight requests and pod queues. A sweep adds the what-if
-/// charts (each key metric against the sweep point with its 95% band) and the table across
-/// points; a comparison the paired differences B − A with their intervals; a capacity search its
-/// bisection steps and the answer. Pure: the same files give the same page.
+/// A run: its bottleneck findings (`findings.csv`), the summary tables with 95% intervals, latency
+/// percentiles per client, APF seat use per level, and from the first replication's time series
+/// the availability of each APIService with its events marked, throughput, in-flight requests and
+/// pod queues. A sweep adds the what-if charts (each key metric against the sweep point with its
+/// 95% band) and the table across points; a comparison the paired differences B − A with their
+/// intervals; a capacity search its bisection steps and the answer. Pure: the same files give the
+/// same page.
 struct HTMLReport {
   let files: RunFiles
 
@@ -21,6 +22,7 @@ struct HTMLReport {
         + "\(RunReport.number(m.wallTimeSeconds)) s; aggsim \(SVGChart.escape(m.aggsimVersion))"
         + "\(m.gitCommit.isEmpty ? "" : " (\(SVGChart.escape(m.gitCommit)))"), scenario hash \(m.scenarioHash).</p>\n"
     }
+    body += findingsSection()
     if files.compare != nil { body += compareSection() }
     if files.capacity != nil { body += capacitySection() }
     if let summary = files.summary {
@@ -58,6 +60,21 @@ struct HTMLReport {
     </html>
 
     """
+  }
+
+  /// The findings of `findings.csv` (what limits, and the knob that moves it), or a line saying
+  /// nothing limits; nothing when the directory has no findings.csv (an older run, a comparison).
+  func findingsSection() -> String {
+    guard let findings = files.findings else { return "" }
+    let records = RunFiles.records(findings)
+    guard !records.isEmpty else { return "<h2>Findings</h2>\n<p>None: nothing limits.</p>\n" }
+    let sweep = records.contains { $0["sweep_point"] != "0" }
+    var out = "<h2>Findings</h2>\n<table>\n<tr>" + (sweep ? "<th>sweep point</th>" : "") + "<th>kind</th><th>finding</th></tr>\n"
+    for r in records {
+      out += "<tr>" + (sweep ? "<td class=\"n\">\(SVGChart.escape(r["sweep_point"] ?? ""))</td>" : "")
+        + "<td>\(SVGChart.escape(r["kind"] ?? ""))</td><td>\(SVGChart.escape(r["message"] ?? ""))</td></tr>\n"
+    }
+    return out + "</table>\n"
   }
 
   /// The Markdown report's tables (`RunReport.sections`) as HTML, for one sweep point.

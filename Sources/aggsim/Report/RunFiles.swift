@@ -2,7 +2,7 @@ import Foundation
 import SimOutput
 
 /// The files of one output directory that `report.html` reads, each nil when absent: a run's
-/// `summary.csv`, `timeseries.csv`, `events.csv`, `metadata.json`; a sweep's `sweep.csv` and
+/// `summary.csv`, `timeseries.csv`, `events.csv`, `findings.csv`, `metadata.json`; a sweep's `sweep.csv` and
 /// `sweep-summary.csv`; a comparison's `compare.csv`; a capacity search's `capacity.csv`.
 struct RunFiles {
   var name: String
@@ -10,6 +10,7 @@ struct RunFiles {
   var summary: CSVDocument?
   var timeseries: CSVDocument?
   var events: CSVDocument?
+  var findings: CSVDocument?
   var sweep: CSVDocument?
   var sweepSummary: CSVDocument?
   var compare: CSVDocument?
@@ -27,6 +28,7 @@ struct RunFiles {
     summary = try ReportCommand.read(base + "summary.csv")
     timeseries = try ReportCommand.read(base + "timeseries.csv")
     events = try ReportCommand.read(base + "events.csv")
+    findings = try ReportCommand.read(base + OutputSchema.findings.fileName)
     sweep = try ReportCommand.read(base + "sweep.csv")
     sweepSummary = try ReportCommand.read(base + SweepSummary.fileName)
     compare = try ReportCommand.read(base + "compare.csv")

@@ -114,7 +114,11 @@ struct ClientFleet {
     if user < 0 {
       guard outstanding[client] < clients[client].spec.maxOutstanding else {
         metrics[client].droppedOffered += 1
-        if apiService >= 0 { apiServiceMetrics[Int(apiService)].droppedOffered += 1 }
+        metrics[client].offered += 1
+        if apiService >= 0 {
+          apiServiceMetrics[Int(apiService)].droppedOffered += 1
+          apiServiceMetrics[Int(apiService)].offered += 1
+        }
         return
       }
       outstanding[client] += 1
@@ -135,6 +139,9 @@ struct ClientFleet {
   /// Sends a request whose record is filled in (a client's, or a discovery run's, with its
   /// `timeoutParameter` and `clientTimeout`): its first attempt.
   mutating func submit(_ id: UInt32, _ kernel: inout Kernel) {
+    metrics[Int(kernel.requests[id].client)].offered += 1
+    let apiService = Int(kernel.requests[id].apiService)
+    if apiService >= 0 { apiServiceMetrics[apiService].offered += 1 }
     sendAttempt(id, &kernel)
   }
 
@@ -170,6 +177,8 @@ struct ClientFleet {
     clients[client].nextInstance = (instance + 1) % kernel.instances
     kernel.requests[id].instance = Int32(instance)
     kernel.requests.setPhase(id, .toControlPlane, at: kernel.now)
+    metrics[client].sent += 1
+    if kernel.requests[id].apiService >= 0 { apiServiceMetrics[Int(kernel.requests[id].apiService)].sent += 1 }
     let generation = kernel.requests[id].generation
     if let delay = kernel.links.clientDelay(client, at: kernel.now, isRequest: true) {
       kernel.schedule(ControlPlane.Event.arrive(request: id, generation: generation), after: delay,
@@ -241,8 +250,8 @@ struct ClientFleet {
     assert(stages.total == latency, "the stages of request \(id) add up to \(stages.total), its latency is \(latency)")
     let client = Int(record.client), apiService = Int(record.apiService)
     if case .client(let user) = record.origin, user < 0 { outstanding[client] -= 1 }
-    metrics[client].record(outcome, latency: latency, stages: stages)
-    if apiService >= 0 { apiServiceMetrics[apiService].record(outcome, latency: latency, stages: stages) }
+    metrics[client].record(outcome, latency: latency, stages: stages, metStreamCap: record.metStreamCap)
+    if apiService >= 0 { apiServiceMetrics[apiService].record(outcome, latency: latency, stages: stages, metStreamCap: record.metStreamCap) }
     countInBucket(scope: client, outcome: outcome, latency: latency)
     if apiService >= 0 { countInBucket(scope: clients.count + apiService, outcome: outcome, latency: latency) }
     if kernel.recorder.samplesRequest() {

@@ -243,11 +243,13 @@ struct ExtensionServers {
   /// Each pod's load over the measured time, server by server.
   func podMetrics(at end: SimTime) -> [PodMetrics] {
     servers.indices.flatMap { server in
-      (0..<podCount(server)).map { pod in
+      let total = (0..<podCount(server)).reduce(0) { $0 + pods[index(server, $1)].served }
+      return (0..<podCount(server)).map { pod in
         let state = pods[index(server, pod)]
         return PodMetrics(server: servers[server].spec.name, pod: pod,
                           utilisation: state.busy.mean(upTo: end) / Double(servers[server].spec.workers), served: state.served,
-                          meanQueueLength: state.queueLength.mean(upTo: end))
+                          meanQueueLength: state.queueLength.mean(upTo: end),
+                          requestShare: total > 0 ? Double(state.served) / Double(total) : .nan)
       }
     }
   }

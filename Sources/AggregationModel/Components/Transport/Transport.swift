@@ -93,6 +93,7 @@ struct Transport {
       kernel.requests[id].pod = pod
     }
     let cap = streamCaps[server]
+    var atCap = false
     for c in pools[p].connections {
       let connection = connections[Int(c)]
       if pod >= 0 && connection.pod != pod { continue }
@@ -102,16 +103,19 @@ struct Transport {
           useStream(id, connection: Int(c), &kernel)
           return nil
         }
+        atCap = true
       case .settingUp:
         if connection.activeStreams + connection.waiting.count < cap {
           connections[Int(c)].waiting.append(id)
           kernel.requests[id].setupConnection = c
           return nil
         }
+        atCap = true
       case .closed:
         continue
       }
     }
+    if atCap { kernel.requests[id].metStreamCap = true }
     if proxy.atStreamCap == .queue && !pools[p].connections.isEmpty {
       pools[p].waitingForStream.append(id)
       return nil

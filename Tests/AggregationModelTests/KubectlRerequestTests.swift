@@ -91,6 +91,23 @@ struct KubectlRerequestTests {
     #expect(result.discovery[0].resourceTypeUnknown == 1)
   }
 
+  @Test("kubectl get of a healthy target (deployments.apps: a group without a dot, 3 calls) while metrics.k8s.io answers 503: 1.36 asks metrics 4 times, 1.25 and 1.24 3 times, then the GET of apps/v1 goes",
+        arguments: [("1.36", 4), ("1.25", 3), ("1.24", 3)])
+  func healthyTargetAnotherGroupVersionFails(version: String, asks: Int) throws {
+    let fault = FaultSpec(kind: .hang, start: .zero)
+    var kubectl = DiscoveryTests.kubectl([1], discovery: .legacy, resource: .get)
+    kubectl.target = .resource(apiService: "v1.apps", kind: .get)
+    var spec = F.spec(duration: .seconds(60), server: F.metricsServer(faults: [fault]), clients: [kubectl])
+    spec.version = try KubernetesVersion(parsing: version)
+    spec.controlPlane.localHandlerTime = .constant(.zero)
+    let result = F.run(spec)
+    #expect(Self.metricsRequests(result) == Self.consecutive(asks, from: 1_000, each: 5_000))
+    let apps = result.apiServiceNames.firstIndex(of: "v1.apps")
+    let end = Int64(1_000 + 5_000 * asks)
+    #expect(result.trace.filter { $0.apiService == apps && $0.kind == .get }.map { [$0.start.nanoseconds / 1_000_000, $0.end.nanoseconds / 1_000_000] } == [[end, end]])
+    #expect(result.discovery[0].resourceTypeUnknown == 0)
+  }
+
   @Test("kubectl api-resources: one call, so a 503ing group-version is asked twice from 1.26 (10 s) and once before (5 s)",
         arguments: [("1.36", 2), ("1.25", 1), ("1.20", 1)])
   func apiResources(version: String, asks: Int) throws {

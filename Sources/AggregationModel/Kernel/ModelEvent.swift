@@ -97,7 +97,7 @@ extension AggregationSimulation {
       case .retrying: return
       case .abandoned: break
       case .completed(let run, let outcome):
-        if run >= 0 { consumers.requestEnded(run: run, outcome, &kernel, fleet: &clients) }
+        if run >= 0 { consumers.requestEnded(run: run, apiService: kernel.requests[id].apiService, outcome, &kernel, fleet: &clients) }
         clients.continueUser(of: id, &kernel)
       }
       kernel.requests.release(id)

@@ -71,7 +71,7 @@ extension AggregationSimulation {
   /// the wire is dropped when it arrives; an answer already on its way back is ignored.
   mutating func clientTimedOut(_ id: UInt32, incarnation: UInt32) {
     guard let run = clients.timeoutExpired(id, incarnation: incarnation, &kernel) else { return }
-    if run >= 0 { consumers.requestEnded(run: run, .clientTimeout, &kernel, fleet: &clients) }
+    if run >= 0 { consumers.requestEnded(run: run, apiService: kernel.requests[id].apiService, .clientTimeout, &kernel, fleet: &clients) }
     clients.continueUser(of: id, &kernel)
     switch kernel.requests[id].phase {
     case .waitingForRetry, .waitingForToken:

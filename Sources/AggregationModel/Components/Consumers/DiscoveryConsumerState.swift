@@ -29,6 +29,10 @@ struct DiscoveryClientState {
   /// controller manager's clientsets (`controllerDiscoveryTimeout`: 32 s before 1.23, none from 1.23).
   let discoveryTimeoutParameter: SimDuration
   let discoveryClientTimeout: SimDuration
+  /// kubectl's asks again for failed group-versions within an invocation (nil: each once).
+  let rerequests: KubectlRerequests?
+  /// kubectl's target APIService (registry index; -1: none).
+  let target: Int32
   /// The disk cache is fresh before this instant (never written: `.zero`).
   var cacheFreshUntil = SimTime.zero
   /// The disk cache was written while kubectl's target group-version was Stale, so without it.
@@ -57,13 +61,18 @@ struct DiscoveryClientState {
   }
 
   /// The discovery client of `client`, or nil when its workload runs no discoveries.
-  init?(_ client: ClientSpec, version: VersionBehaviour, streams: StreamRegistry) {
+  init?(_ client: ClientSpec, version: VersionBehaviour, registry: APIServiceRegistry, streams: StreamRegistry) {
     guard let consumer = client.workload.discoveryConsumer else { return nil }
     let discoveryDefault: SimDuration?
+    var targetIndex: Int?
+    if case .resource(let name, _) = client.target { targetIndex = registry.index(named: name) }
+    target = Int32(targetIndex ?? -1)
     switch client.workload {
     case .kubectl(let k):
       role = .kubectl(k.resource)
       mode = k.discovery.resolved
+      rerequests = KubectlRerequests(version, mode: mode, resource: k.resource,
+                                     targetGroup: targetIndex.map { registry.apiServices[$0].group })
       extraLocalGroupVersions = k.extraLocalGroupVersions
       cacheTTL = k.cacheTTL.resolved
       invocationRateLimit = k.discoveryRateLimit.resolved
@@ -74,6 +83,7 @@ struct DiscoveryClientState {
       extraLocalGroupVersions = gc.extraLocalGroupVersions
       cacheTTL = .zero
       invocationRateLimit = nil
+      rerequests = nil
       discoveryDefault = version.controllerDiscoveryTimeout
     case .namespaceDeletion(let namespaces):
       role = .namespaceController(namespaces)
@@ -81,6 +91,7 @@ struct DiscoveryClientState {
       extraLocalGroupVersions = namespaces.extraLocalGroupVersions
       cacheTTL = .zero
       invocationRateLimit = nil
+      rerequests = nil
       discoveryDefault = version.controllerDiscoveryTimeout
     case .open, .closed:
       return nil
@@ -103,8 +114,16 @@ struct DiscoveryRun {
   var partial = false
   /// kubectl's aggregated discovery silently left out a Stale group-version (disk cache).
   var droppedStale = false
-  /// ... and that group-version is kubectl's target's: its resource type is unknown.
+  /// ... and that group-version is kubectl's target's: its resource type is unknown (also: kubectl's
+  /// mapper was built while the target's group-version had failed, `KubectlRerequests`).
   var lacksTarget = false
+  /// kubectl's asks again (`KubectlRerequests`): the rounds done after the discovery, the
+  /// group-versions to ask for at the next (a list in `DiscoveryConsumers.asks`, -1: none), whether
+  /// the target's group-version's last request failed, and whether it had when the mapper was built.
+  var round = 0
+  var asks: Int32 = -1
+  var targetFailed = false
+  var mapperLacksTarget = false
   /// A kubectl process: its requests wait for the run's own discovery token bucket
   /// (`ClientFleet.startRunBucket`).
   var hasBucket = false

@@ -19,11 +19,12 @@ import SimCore
 ///
 /// Simplifications: the disk cache is written only by a complete discovery (a partial one leaves
 /// it stale, so the next invocation discovers again; client-go would re-fetch only the failed
-/// group-versions); invocations that overlap a discovery in progress do their own; each failed
-/// group-version is asked for once per discovery (kubectl's in-memory client asks again for one
-/// that failed with a 5xx or 429 at each later `ServerGroupsAndResources` of the invocation:
-/// client-go `memcache.go` `isTransientError`; not modelled). Discovery requests carry client-go's discovery timeout (32 s for
-/// kubectl; for the controllers before 1.23) as their `?timeout=` and client-side timeout.
+/// group-versions); invocations that overlap a discovery in progress do their own. A kubectl with
+/// legacy discovery asks again for failed group-versions at each later `ServerGroupsAndResources`
+/// of the invocation, in sequential rounds after the discovery, and skips its GET when its target
+/// was unknown to its mapper (`KubectlRerequests`); the controllers ask once per discovery.
+/// Discovery requests carry client-go's discovery timeout (32 s for kubectl; for the controllers
+/// before 1.23) as their `?timeout=` and client-side timeout.
 struct DiscoveryConsumers {
   enum Event: ComponentEvent {
     /// The namespace controller syncs a Terminating namespace (after the grace period or a requeue).
@@ -37,6 +38,8 @@ struct DiscoveryConsumers {
   /// Indexed like the model's clients; nil for clients that run no discoveries.
   var clients: [DiscoveryClientState?]
   var runs = SlotPool(empty: DiscoveryRun())
+  /// The group-versions kubectl invocations ask for again at their next call (`KubectlRerequests`).
+  var asks = SlotPool(empty: PendingAsk())
   var namespaces = SlotPool(empty: TerminatingNamespace())
   /// Namespaces deleted so far in the run (their names in events are `<client>/<number>`).
   var namespacesNamed = 0
@@ -47,7 +50,7 @@ struct DiscoveryConsumers {
   /// The consumers of `spec` (creates each consumer's stream `client/<name>/controller`).
   init(_ spec: ModelSpec, registry: RegistryView, streams: StreamRegistry) {
     let version = VersionBehaviour(spec.version)
-    clients = spec.clients.map { DiscoveryClientState($0, version: version, streams: streams) }
+    clients = spec.clients.map { DiscoveryClientState($0, version: version, registry: registry.registry, streams: streams) }
     namespaceMetrics = spec.clients.map { client in
       guard case .namespaceDeletion = client.workload else { return nil }
       return NamespaceMetrics(client: client.name)
@@ -160,8 +163,9 @@ struct DiscoveryConsumers {
     runs[run].lacksTarget = stale && managers.isStale(target, instance: instance)
   }
 
-  /// A request of a run ended (answer or client timeout): the run moves on.
-  mutating func requestEnded(run: Int32, _ outcome: Outcome, _ kernel: inout Kernel, fleet: inout ClientFleet) {
+  /// A request of a run ended (answer or client timeout; `apiService`: its registry index): the
+  /// run moves on.
+  mutating func requestEnded(run: Int32, apiService: Int32, _ outcome: Outcome, _ kernel: inout Kernel, fleet: inout ClientFleet) {
     let client = Int(runs[run].client)
     if outcome != .ok { runs[run].partial = true }
     switch runs[run].step {
@@ -183,7 +187,8 @@ struct DiscoveryConsumers {
       if count == 0 { runDone(run, recorded: true, &kernel, fleet: &fleet) }
     case .groupVersions:
       runs[run].pending -= 1
-      if runs[run].pending == 0 { runDone(run, recorded: true, &kernel, fleet: &fleet) }
+      groupVersionEnded(run, apiService: apiService, outcome)
+      if runs[run].pending == 0, nextRound(run, &kernel, fleet: &fleet) { runDone(run, recorded: true, &kernel, fleet: &fleet) }
     case .resource, .free:
       runs.release(run)
     }

@@ -49,8 +49,14 @@ struct RecordFiles: Sendable {
   /// Writes each file from its parts: sweep point 0's replications in order, then point 1's …;
   /// `replications[p]` is how many replications point `p` ran.
   func join(replications: [Int]) throws(OutputError) {
-    let keys = replications.enumerated().flatMap { point, count in
-      (0..<count).map { Self.key(point: point, replication: $0) }
+    try join(ranges: replications.map { 0..<$0 })
+  }
+
+  /// Writes each file from its parts: sweep point 0's replications `ranges[0]` in order, then
+  /// point 1's `ranges[1]` … (a shard runs a share of them, `Shard`).
+  func join(ranges: [Range<Int>]) throws(OutputError) {
+    let keys = ranges.enumerated().flatMap { point, range in
+      range.map { Self.key(point: point, replication: $0) }
     }
     for schema in schemas { try staged.joinParts(of: schema, keys: keys) }
   }

@@ -136,7 +136,11 @@ struct RunOptions: ParsableArguments {
   /// time series (about 64 bytes a point) and 1 MB for the rest (requests.csv is not estimated:
   /// its size depends on the load the run finds).
   func estimatedOutputBytes(_ loaded: ScenarioRunner.Loaded, replications: Int) -> UInt64 {
-    let model = loaded.model
+    Self.estimatedOutputBytes(loaded.model, replications: replications)
+  }
+
+  /// `estimatedOutputBytes(_:replications:)` of a model.
+  static func estimatedOutputBytes(_ model: ModelSpec, replications: Int) -> UInt64 {
     let buckets = UInt64(max(1, model.duration.nanoseconds / max(1, model.timeBucket.nanoseconds)))
     let points = UInt64(replications) * buckets * UInt64(TimeSeriesMetric.pointsPerBucket(of: model))
     return 1_000_000 + points.multipliedReportingOverflow(by: 64).partialValue

@@ -35,6 +35,7 @@ struct MergeCommand: AsyncParsableCommand {
     } catch let refusal as MergeRefusal {
       throw Self.refuse(refusal)
     }
+    if set.command == "compare" { return try await mergeComparison(set) }
     let overrides = Self.list(set.extra("overrides"))
     let loaded = try ScenarioRunner.load("\(set.members[0].directory)/\(ShardUnits.scenarioFileName)", overrides: overrides)
     let directory = try OutputDirectory(root: out, scenario: loaded.file.name)
@@ -65,6 +66,29 @@ struct MergeCommand: AsyncParsableCommand {
     var verdicts = CheckVerdicts(judging: judging)
     verdicts.add(loaded, summaries: merged[0].map(\.summary))
     try verdicts.finish()
+  }
+
+  /// Merges the shards of a `compare`: its files (compare.csv, summary-a.csv, summary-b.csv)
+  /// from the paired replications of every shard, its gates judged as `compare` judges them.
+  func mergeComparison(_ set: ShardSet) async throws {
+    let gateTexts = Self.list(set.extra("gates"))
+    let gates = try gateTexts.map(CompareCommand.Gate.init(parsing:))
+    let directory = try OutputDirectory(root: out, scenario: set.extra("output_name"))
+    let console = CommandOutput(format: judging.format)
+    var conclusion: CompareCommand.Conclusion?
+    do {
+      let merged = try set.outcomes(points: 2)
+      let metadata = try Self.metadata(set, events: merged.joined().eventsHandled)
+      try await directory.write { _ in
+        let made = CompareCommand.conclude(a: merged[0], b: merged[1], gates: gates, console: console)
+        conclusion = made
+        return made.files + [try metadata.outputFile()]
+      }
+    } catch let refusal as MergeRefusal {
+      throw Self.refuse(refusal)
+    }
+    console.say("merged \(set.members.count) shards of \(set.units) paired replications → \(directory.path)/compare.csv")
+    if let conclusion { try CompareCommand.finish(conclusion, gates: gates.count, console: console) }
   }
 
   /// Prints the refusal and gives the exit code.

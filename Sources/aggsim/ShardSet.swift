@@ -24,7 +24,8 @@ struct ShardSet {
 
   /// The record files every shard has, in the order they are joined.
   var recordFiles: [CSVSchema] {
-    [OutputSchema.timeseries, OutputSchema.events] + (extra("traces_requests") == "true" ? [OutputSchema.requests] : [])
+    guard command != "compare" else { return [] }  // compare writes no record files
+    return [OutputSchema.timeseries, OutputSchema.events] + (extra("traces_requests") == "true" ? [OutputSchema.requests] : [])
   }
 
   var first: RunMetadata { members[0].metadata }
@@ -130,17 +131,19 @@ struct ShardSet {
     }
   }
 
-  /// Every unit of the run, `outcomes[point][replication]`, read from the shards.
+  /// Every unit of the run, `outcomes[point][replication]`, read from the shards. A compare's
+  /// shard holds its replications of A (point 0), then the same of B (point 1).
   func outcomes(points: Int) throws -> [[ReplicationOutcome]] {
-    let each = first.replications
-    guard points * each == units else {
+    let each = first.replications, sides = command == "compare" ? 2 : 1
+    guard points * each == units * sides else {
       throw MergeRefusal("the shards hold \(units) units, not \(points) points × \(each) replications")
     }
     var outcomes: [[ReplicationOutcome]] = Array(repeating: [], count: points)
     for member in members {
       let read = try ShardUnits.read("\(member.directory)/\(ShardUnits.fileName)")
       let mine = member.shard.units(of: units)
-      guard read.map({ $0.point * each + $0.replication }) == Array(mine) else {
+      let expected = (0..<sides).flatMap { side in mine.map { side * units + $0 } }
+      guard read.map({ $0.point * each + $0.replication }) == expected else {
         throw MergeRefusal("\(member.directory)/\(ShardUnits.fileName) does not hold units \(mine.lowerBound)..<\(mine.upperBound) in order")
       }
       for unit in read { outcomes[unit.point].append(unit.outcome) }

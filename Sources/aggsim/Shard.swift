@@ -87,7 +87,7 @@ struct Shard: Equatable, CustomStringConvertible {
 
 /// The `--shard` option of `run`, `sweep` and `check`.
 struct ShardOption: ParsableArguments {
-  @Option(help: "Run only share I of N of the work units (sweep point × replication), 0 ≤ I < N ≤ 10000; env/N takes I from JOB_COMPLETION_INDEX. The results go to <out>/<scenario>.shard-I-of-N/ for `aggsim merge`.")
+  @Option(parsing: .unconditional, help: "Run only share I of N of the work units (sweep point × replication), 0 ≤ I < N ≤ 10000; env/N takes I from JOB_COMPLETION_INDEX. The results go to <out>/<scenario>.shard-I-of-N/ for `aggsim merge`.")
   var shard: String?
 
   /// The parsed shard, or nil without `--shard`.

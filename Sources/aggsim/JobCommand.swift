@@ -24,13 +24,14 @@ struct JobCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "job", abstract: "Write the Kubernetes manifests (Indexed Job + merge Job) that run a scenario as N shards.")
 
-  enum Kind: String, ExpressibleByArgument, CaseIterable { case run, sweep, check }
+  enum Kind: String, ExpressibleByArgument, CaseIterable { case run, sweep, check, capacity }
 
   @Argument(help: "The scenario file (YAML).") var scenario: String
   @Option(help: "Number of shards (pods of the Indexed Job), 1…10000.") var shards: Int
   @Option(help: "The container image holding aggsim (built from the repository's Containerfile).") var image: String
   @Option(help: "Namespace of every object.") var namespace = "default"
-  @Option(name: .customLong("command"), help: "What each shard runs: run, sweep or check.") var kind = Kind.run
+  @Option(name: .customLong("command"), help: "What each shard runs: run, sweep, check or capacity (its options after --).")
+  var kind = Kind.run
   @Option(help: "Name prefix of the objects (default: the scenario's name).") var name: String?
   @Option(help: "An existing ReadWriteMany PersistentVolumeClaim for the results (default: one is created).") var pvc: String?
   @Option(help: "Pods running at once (default: all N).") var parallelism: Int?
@@ -41,6 +42,8 @@ struct JobCommand: AsyncParsableCommand {
   @Option(name: .customLong("param"), help: "A swept parameter of --command sweep: key.path=v1,v2,… (repeatable).")
   var parameters: [String] = []
   @Option(parsing: .unconditional, help: "Fraction of requests written to requests.csv (0…1).") var traceSampling: Double?
+  @Argument(parsing: .postTerminator, help: "After --: more options of the command, e.g. capacity's --param, --low, --high, --metric, --max.")
+  var more: [String] = []
 
   /// Simulated time of the memory measurement.
   static let probeDuration = SimDuration.seconds(120)
@@ -55,7 +58,8 @@ struct JobCommand: AsyncParsableCommand {
       throw ValidationError("--replications must be in 1…\(StreamSeeds.maxReplications), found \(replications)")
     }
     if let traceSampling, !(0...1).contains(traceSampling) { throw ValidationError("--trace-sampling must be in 0…1, found \(traceSampling)") }
-    if !parameters.isEmpty && kind != .sweep { throw ValidationError("--param needs --command sweep") }
+    if !parameters.isEmpty && kind != .sweep { throw ValidationError("--param needs --command sweep (capacity's --param goes after --)") }
+    if kind == .capacity && more.isEmpty { throw ValidationError("--command capacity needs capacity's options after --, e.g. -- --param P --low L --high H --metric M --max B") }
     if let name { _ = try JobManifests.checkName(name, shards: shards) }
     guard image.range(of: "^[^\\s]+$", options: .regularExpression) != nil else { throw ValidationError("--image must be an image reference, found \"\(image)\"") }
   }
@@ -69,6 +73,7 @@ struct JobCommand: AsyncParsableCommand {
     var arguments = ["--replications", "\(replications ?? loaded.file.run.replications)", "--seed", "\(seed ?? loaded.file.run.seed)"]
     arguments += set.flatMap { ["--set", $0] } + parameters.flatMap { ["--param", $0] }
     if let traceSampling { arguments += ["--trace-sampling", "\(traceSampling)"] }
+    arguments += more
     let estimate = RunOptions.estimatedOutputBytes(loaded.model, replications: Self.units(loaded, kind: kind, parameters: parameters,
                                                                                           replications: replications))
     let manifests = JobManifests(

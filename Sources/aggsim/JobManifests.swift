@@ -8,8 +8,9 @@ import Foundation
 ///   estimate (the shards' files and the merged copy), at least 1 GiB;
 /// - an Indexed Job `<prefix>-shards` (`completionMode: Indexed`, `completions: N`): pod I runs
 ///   `aggsim <command> /scenario/<file> --shard env/N --jobs 1 --out /results/shards …`, the Job
-///   controller setting `JOB_COMPLETION_INDEX` = I. `backoffLimitPerIndex: 1` (a field of
-///   Kubernetes 1.29+, beta and on by default there; GA in 1.33) retries a failed index once
+///   controller setting `JOB_COMPLETION_INDEX` = I. `backoffLimitPerIndex: 1` (feature
+///   `JobBackoffLimitPerIndex`, kubernetes/kubernetes pkg/features/kube_features.go: alpha in
+///   1.28, beta and on by default from 1.29, GA in 1.33) retries a failed index once
 ///   without failing the others, and a `podFailurePolicy` fails an index at once on exit 64,
 ///   65 or 70 (bad usage, an invalid scenario, a run over its budget: a retry would do the same);
 ///   `restartPolicy: Never`, as a `podFailurePolicy` requires (kubernetes/kubernetes:
@@ -18,6 +19,8 @@ import Foundation
 ///   has its `metadata.json`, written last, after the rename that puts the directory in place),
 ///   then runs `aggsim merge … --out /results/merged`. Kubernetes has no dependency between
 ///   Jobs; its `activeDeadlineSeconds` (a day) ends the wait when an index failed for good.
+///   `capacity` has none: its shards search in lockstep (`CapacityExchange`) and shard 0 writes
+///   `/results/shards/<scenario>-capacity/`.
 struct JobManifests {
   var prefix: String
   var namespace: String
@@ -67,7 +70,8 @@ struct JobManifests {
   func yaml() -> String {
     var documents = [configMap()]
     if existingClaim == nil { documents.append(claim()) }
-    return YAMLValue.stream(documents + [shardJob(), mergeJob()])
+    // capacity's shards search in lockstep, and shard 0 writes the answer: nothing to merge.
+    return YAMLValue.stream(documents + [shardJob()] + (command == "capacity" ? [] : [mergeJob()]))
   }
 
   func metadata(_ name: String, component: String) -> YAMLValue {

@@ -24,7 +24,7 @@ struct ShardSet {
 
   /// The record files every shard has, in the order they are joined.
   var recordFiles: [CSVSchema] {
-    guard command != "compare" else { return [] }  // compare writes no record files
+    guard command != "compare" && command != "capacity" else { return [] }  // they write no record files
     return [OutputSchema.timeseries, OutputSchema.events] + (extra("traces_requests") == "true" ? [OutputSchema.requests] : [])
   }
 

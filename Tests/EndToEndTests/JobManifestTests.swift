@@ -113,11 +113,18 @@ struct JobManifestTests {
       (["--shards", "1000", "--name", String(repeating: "a", count: 53)], "would exceed 63 characters"),
       (["--shards", "3", "--param", "spec.run.warmup=1s,2s"], "--param needs --command sweep"),
       (["--shards", "3", "--parallelism", "4"], "--parallelism must be in 1…3"),
+      (["--shards", "3", "--command", "capacity"], "--command capacity needs capacity's options after --"),
     ]
     for (arguments, message) in cases {
       let job = try E2E.aggsim(base + arguments)
       #expect(job.status == 64, "\(arguments)")
       #expect(job.stderr.contains(message), "\(arguments): \(job.stderr)")
     }
+    // capacity: its options go to every shard, and there is no merge Job (shard 0 writes the answer).
+    let capacity = try E2E.aggsim(base + ["--shards", "3", "--command", "capacity", "--", "--param", "spec.clients[1].workload.poisson",
+                                          "--low", "1", "--high", "2", "--metric", "latency_p99_s", "--max", "0.1"])
+    #expect(capacity.status == 0, "\(capacity.stderr)")
+    #expect(capacity.stdout.contains("- \"capacity\"") && capacity.stdout.contains("- \"--low\"") && capacity.stdout.contains("- \"env/3\""))
+    #expect(!capacity.stdout.contains("quickstart-merge") && capacity.stdout.contains("quickstart-shards"))
   }
 }

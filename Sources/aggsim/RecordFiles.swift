@@ -5,7 +5,7 @@ import SimOutput
 /// The files of a run that grow with the simulated time, `timeseries.csv`, `events.csv` and,
 /// when the run traces requests, `requests.csv` (DESIGN §5), streamed into the run's staging
 /// directory: each replication writes its own part of each file while it runs
-/// (`ReplicationRecordWriter`), and `join(replications:)` puts the parts together in (sweep
+/// (`ReplicationRecordWriter`), and `join(ranges:)` puts the parts together in (sweep
 /// point, replication) order at the end, so the bytes are the same whatever `--jobs`.
 struct RecordFiles: Sendable {
   /// Where the parts and the joined files go.
@@ -44,12 +44,6 @@ struct RecordFiles: Sendable {
       timeSeries: try staged.openPart(of: OutputSchema.timeseries, key: key),
       events: try staged.openPart(of: OutputSchema.events, key: key),
       requests: tracesRequests ? try staged.openPart(of: OutputSchema.requests, key: key) : nil)
-  }
-
-  /// Writes each file from its parts: sweep point 0's replications in order, then point 1's …;
-  /// `replications[p]` is how many replications point `p` ran.
-  func join(replications: [Int]) throws(OutputError) {
-    try join(ranges: replications.map { 0..<$0 })
   }
 
   /// Writes each file from its parts: sweep point 0's replications `ranges[0]` in order, then

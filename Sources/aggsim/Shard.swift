@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 
 /// `--shard I/N` (issue 14): this machine's share of a run's work units, for spreading a run,
-/// a sweep or a check over N machines (a Kubernetes Indexed Job's pods, `aggsim job`).
+/// a sweep, a check, a compare (a unit is then one replication of both sides) or each step of a
+/// capacity search (`CapacityExchange`) over N machines (a Kubernetes Indexed Job's pods,
+/// `aggsim job`).
 ///
 /// The work units of a run are its (sweep point, replication) pairs in the order a single
 /// machine writes them, point 0's replications first: unit `u = point × R + replication` for R
@@ -85,7 +87,7 @@ struct Shard: Equatable, CustomStringConvertible {
   func directoryName(_ scenario: String) -> String { "\(scenario).shard-\(index)-of-\(count)" }
 }
 
-/// The `--shard` option of `run`, `sweep` and `check`.
+/// The `--shard` option of `run`, `sweep`, `check`, `compare` and `capacity`.
 struct ShardOption: ParsableArguments {
   @Option(parsing: .unconditional, help: "Run only share I of N of the work units (sweep point × replication), 0 ≤ I < N ≤ 10000; env/N takes I from JOB_COMPLETION_INDEX. The results go to <out>/<scenario>.shard-I-of-N/ for `aggsim merge`.")
   var shard: String?

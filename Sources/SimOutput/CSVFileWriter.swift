@@ -45,16 +45,25 @@ public final class CSVFileWriter {
 
   /// Appends every byte of the file at `source` (rows written by another writer), after the
   /// rows appended so far.
-  public func append(contentsOfFile source: String) throws(OutputError) {
+  /// With `skippingHeader`, the source's first line (its header: a whole file of the same
+  /// columns, e.g. a shard's) is left out.
+  public func append(contentsOfFile source: String, skippingHeader: Bool = false) throws(OutputError) {
     try flush()
     let input = try SystemCalls.openForReading(source)
     defer { try? SystemCalls.closeFile(input, path: source, sync: false) }
     let block = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
     defer { block.deallocate() }
+    var skipping = skippingHeader
     while true {
       let count = try SystemCalls.readSome(input, into: block, path: source)
       if count == 0 { return }
-      try SystemCalls.writeAll(fd, UnsafeRawBufferPointer(rebasing: block[..<count]), path: path)
+      var start = 0
+      if skipping {
+        guard let newline = block[..<count].firstIndex(of: UInt8(ascii: "\n")) else { continue }
+        start = newline + 1
+        skipping = false
+      }
+      try SystemCalls.writeAll(fd, UnsafeRawBufferPointer(rebasing: block[start..<count]), path: path)
     }
   }
 

@@ -43,6 +43,16 @@ public struct StagedWrite: Sendable {
     try file.close(sync: true)
   }
 
+  /// Writes `schema`'s file into the staging directory from whole files of it, each with its
+  /// own header (the shards' of one run, `aggsim merge`): the header once, then each source's
+  /// rows in the order of `sources`; the file is fsynced. The sources are left as they are.
+  /// - Throws: `OutputError.system` when a source cannot be read or a system call fails.
+  public func joinFiles(of schema: CSVSchema, sources: [String]) throws(OutputError) {
+    let file = try CSVFileWriter(path: "\(path)/\(schema.fileName)", columns: schema.columnNames)
+    for source in sources { try file.append(contentsOfFile: source, skippingHeader: true) }
+    try file.close(sync: true)
+  }
+
   /// Writes `files` beside the joined ones, drops `.parts`, and swaps the staging directory into
   /// the results' place; on any error removes it, leaving the previous results as they were.
   func commit(_ files: [OutputFile]) throws(OutputError) {

@@ -45,6 +45,7 @@ struct CapacityCommand: AsyncParsableCommand {
     var answer: String?
   }
   @OptionGroup var options: RunOptions
+  @OptionGroup var sharding: ShardOption
 
   func validate() throws {
     for (name, value) in [("--low", low), ("--high", high), ("--max", max), ("--min", min)] {
@@ -73,6 +74,7 @@ struct CapacityCommand: AsyncParsableCommand {
   static let noValueMeetsExitCode: Int32 = 1
 
   func run() async throws {
+    let shard = try sharding.parsed()
     var good = find == .highest ? low : high   // the end expected to meet the SLO
     var bad = find == .highest ? high : low    // the end expected to miss it
     var steps: [Step] = []
@@ -80,7 +82,7 @@ struct CapacityCommand: AsyncParsableCommand {
     let clock = ContinuousClock.now
     /// Runs the scenario at `value`, keeps its step and returns whether it meets the SLO.
     func step(_ value: Double) async throws -> Bool {
-      let (evaluated, loaded) = try await evaluate(value)
+      let (evaluated, loaded) = try await evaluate(value, step: steps.count, shard: shard)
       if first == nil { first = loaded }
       steps.append(evaluated)
       return evaluated.meets
@@ -109,8 +111,12 @@ struct CapacityCommand: AsyncParsableCommand {
     console.say(TextTable.render(header: ["\(param)", "\(scope) \(metric) mean", "95% CI", "SLO"],
                                  rows: steps.map { [text($0.value), CheckCommand.format($0.mean), $0.intervalText, $0.meets ? "meets" : "misses"] }))
     console.say(verdict)
-    let path = try write(steps, of: first!, wall: (ContinuousClock.now - clock).seconds)  // two steps ran
-    console.say("steps → \(path)/capacity.csv")
+    if let shard, shard.index != 0 {
+      console.say("shard \(shard): the steps are written by shard 0")
+    } else {
+      let path = try write(steps, of: first!, wall: (ContinuousClock.now - clock).seconds)  // two steps ran
+      console.say("steps → \(path)/capacity.csv")
+    }
     try console.emit(Result(parameter: param, metric: metric, scope: scope, find: find.rawValue, verdict: verdict,
                             steps: steps.map { .init(value: text($0.value), mean: finite($0.mean), ciLow: finite($0.interval?.low),
                                                      ciHigh: finite($0.interval?.high), meets: $0.meets) },
@@ -152,9 +158,14 @@ struct CapacityCommand: AsyncParsableCommand {
 
   /// Runs the scenario at `value`: the metric's estimate and whether the SLO is met (its whole
   /// interval within the bounds, as `expect:` judges a mean), and the scenario as loaded.
-  func evaluate(_ value: Double) async throws -> (Step, ScenarioRunner.Loaded) {
+  /// With `shard`, the step's replications are spread over the shards (`CapacityExchange`).
+  func evaluate(_ value: Double, step: Int, shard: Shard?) async throws -> (Step, ScenarioRunner.Loaded) {
     let loaded = try ScenarioRunner.load(scenario, overrides: options.set + ["\(param)=\(text(value))"])
-    let outcomes = try await options.execute(loaded, label: "\(param)=\(text(value))")
+    let outcomes = if let shard {
+      try await CapacityExchange(search: self, shard: shard).outcomes(of: loaded, value: value, step: step)
+    } else {
+      try await options.execute(loaded, label: "\(param)=\(text(value))")
+    }
     let summaries = outcomes.map(\.summary)
     let sloMetric = MetricCatalogue.summaryMetric(named: metric)!  // validated by `validate()`
     guard let values = MetricLookup.values(summaries, scope: scope, metric: sloMetric) else {

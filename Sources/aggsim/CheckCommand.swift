@@ -16,59 +16,34 @@ struct CheckCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "check", abstract: "Run scenarios and evaluate their expect: assertions (exit 1 if any fails).")
 
-  enum InconclusivePolicy: String, ExpressibleByArgument, CaseIterable { case fail, pass }
-
   @Argument(help: "Scenario files (YAML), or directories: every *.yaml in them (a regression suite).") var scenarios: [String]
-  @Option(help: "What an inconclusive expectation (the mean's interval straddles its bound) counts as.")
-  var inconclusive = InconclusivePolicy.fail
-  @Option(help: "Also write the results as JUnit XML to this file (one test case per expectation), for CI.") var junit: String?
-  @Option(help: "table (for people) or json (one document on stdout, for programs).") var format = OutputFormat.table
+  @OptionGroup var judging: CheckJudging
   @OptionGroup var options: RunOptions
+  @OptionGroup var sharding: ShardOption
 
-  /// One expectation's result in `--format json`.
-  struct Result: Encodable {
-    var scenario, scope, metric, over: String
-    var min, max, value, ciLow, ciHigh: Double?
-    var n: Int
-    /// pass, fail or inconclusive.
-    var outcome: String
-    /// Where the expectation is written (file:line:column).
-    var location: String
+  func validate() throws {
+    if sharding.shard != nil && judging.junit != nil {
+      throw ValidationError("--junit reports the expectations, which `aggsim merge` evaluates once every shard has run: give it --junit")
+    }
   }
 
   func run() async throws {
-    let console = CommandOutput(format: format)
-    var failures = 0
-    var rows: [[String]] = []
-    var results: [Result] = []
-    var report = JUnitReport(inconclusivePasses: inconclusive == .pass)
+    let shard = try sharding.parsed()
+    var verdicts = CheckVerdicts(judging: judging)
     for path in try Self.scenarioFiles(scenarios) {
       let loaded = try ScenarioRunner.load(path, overrides: options.set)
-      let outcome = try await options.runAndWrite(loaded)
-      console.say(outcome.line)
-      console.say(outcome.findings.text())
-      for expectation in loaded.file.expectations {
-        let (row, outcome, verdict) = CheckCommand.evaluate(expectation, summaries: outcome.summaries, scenario: loaded.file.name)
-        if outcome == .fail || (outcome == .inconclusive && inconclusive == .fail) { failures += 1 }
-        rows.append(row)
-        report.add(row: row, outcome: outcome, location: "\(expectation.location)")
-        results.append(Result(scenario: loaded.file.name, scope: row[1], metric: row[2], over: row[3], min: expectation.min,
-                              max: expectation.max, value: finite(verdict?.figure), ciLow: finite(verdict?.interval?.low),
-                              ciHigh: finite(verdict?.interval?.high), n: verdict?.count ?? 0, outcome: "\(outcome)",
-                              location: "\(expectation.location)"))
+      let outcome = try await options.runAndWrite(loaded, shard: shard, command: "check")
+      verdicts.console.say(outcome.line)
+      if shard == nil {
+        verdicts.console.say(outcome.findings.text())
+        verdicts.add(loaded, summaries: outcome.summaries)
       }
     }
-    console.say(TextTable.render(header: ["scenario", "scope", "metric", "over", "bound", "value", "95% CI", "n", "result"], rows: rows))
-    if let junit {
-      try AtomicFileWriter.write(report.xml(), to: junit)
-      console.say("JUnit → \(junit)")
+    if shard != nil {
+      verdicts.console.say("the expectations are evaluated by `aggsim merge` once every shard has run")
+      return
     }
-    try console.emit(results)
-    if failures > 0 {
-      console.say("\(failures) of \(rows.count) expectations failed" + (inconclusive == .fail ? " or were inconclusive" : ""))
-      throw ExitCode.failure
-    }
-    console.say("all \(rows.count) expectations hold")
+    try verdicts.finish()
   }
 
   /// One table row (scenario, scope, metric, over, bound, value, CI, n, result) and the outcome.

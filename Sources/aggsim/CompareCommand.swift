@@ -81,6 +81,8 @@ struct CompareCommand: AsyncParsableCommand {
     }
   }
 
+  @OptionGroup var sharding: ShardOption
+
   func run() async throws {
     let gates = try self.gates.map(Gate.init(parsing:))
     let a = try ScenarioRunner.load(baseline, overrides: options.set + setA)
@@ -88,44 +90,88 @@ struct CompareCommand: AsyncParsableCommand {
     // B runs with A's replications and seed, so that both draw the same variates.
     let replications = options.replications(of: a), seed = options.seed(of: a)
     let name = a.file.name == b.file.name ? "\(a.file.name)-compare" : "\(a.file.name)-vs-\(b.file.name)"
-    let directory = try OutputDirectory(root: options.out, scenario: name)
-    var failedGates = 0
+    let shard = try sharding.parsed()
+    // A shard runs both sides of its replications: each pair stays on one machine.
+    let range = shard?.replications(points: 1, each: replications)[0] ?? 0..<replications
+    let directory = try OutputDirectory(root: options.out, scenario: shard?.directoryName(name) ?? name)
     let console = CommandOutput(format: format)
-    var result = Result(differences: [], gates: [])
+    var conclusion: Conclusion?
     // The directory is locked and checked before the simulations, not after them.
     try await directory.write { _ in
-      let outcomesA = try await ScenarioRunner.execute(a.model, name: a.file.name, replications: replications, seed: seed,
-                                                       jobs: options.jobs, budget: options.budget)
-      let outcomesB = try await ScenarioRunner.execute(b.model, name: b.file.name, replications: replications, seed: seed,
-                                                       jobs: options.jobs, budget: options.budget)
-      let comparison = PairedComparison(a: outcomesA.map(\.summary), b: outcomesB.map(\.summary))
-      comparison.warnAboutUnpairedScopes()
-      console.say(comparison.rendered())
-      result.differences = comparison.rows.map { row in
-        Result.Difference(scopeKind: row.kind.rawValue, scope: row.scope, metric: row.metric.name, verdict: row.verdict,
-                          meanA: finite(row.meanA), meanB: finite(row.meanB), difference: finite(row.meanB - row.meanA),
-                          ciLow: finite(row.interval?.low), ciHigh: finite(row.interval?.high), n: row.pairs)
+      let clock = ContinuousClock.now
+      let outcomesA = try await ScenarioRunner.execute(a.model, name: a.file.name, replications: range.count, first: range.lowerBound,
+                                                       seed: seed, jobs: options.jobs, budget: options.budget)
+      let outcomesB = try await ScenarioRunner.execute(b.model, name: b.file.name, replications: range.count, first: range.lowerBound,
+                                                       seed: seed, jobs: options.jobs, budget: options.budget)
+      guard let shard else {
+        let made = Self.conclude(a: outcomesA, b: outcomesB, gates: gates, console: console)
+        conclusion = made
+        return made.files
       }
-      if !gates.isEmpty {
-        let rows = gates.map { gate -> [String] in
-          let ci = comparison.difference(scope: gate.scope, metric: gate.metric)
-          let (verdict, outcome) = gate.verdict(ci)
-          if outcome != .pass { failedGates += 1 }
-          result.gates.append(Result.GateResult(scope: gate.scope, metric: gate.metric.name, result: verdict, limit: gate.limit,
-                                                ciLow: finite(ci?.low), ciHigh: finite(ci?.high)))
-          return [gate.scope, gate.metric.name, (gate.limit > 0 ? "B − A ≤ " : "B − A ≥ ") + CheckCommand.format(gate.limit),
-                  ci.map { "\(CheckCommand.format($0.low)) … \(CheckCommand.format($0.high))" } ?? "–", verdict]
-        }
-        console.say(TextTable.render(header: ["scope", "metric", "gate", "95% CI of B − A", "result"], rows: rows))
-      }
-      return [OutputFile(name: "compare.csv", text: comparison.table().rendered()),
-              OutputFile(name: "summary-a.csv", bytes: SummaryTable(outcomes: [outcomesA]).file().bytes),
-              OutputFile(name: "summary-b.csv", bytes: SummaryTable(outcomes: [outcomesB]).file().bytes)]
+      var metadata = options.metadata(for: a, replications: replications, seed: seed, wall: (ContinuousClock.now - clock).seconds,
+                                      events: outcomesA.eventsHandled + outcomesB.eventsHandled)
+      metadata.extras = options.shardExtras(a, shard: shard, command: "compare", units: replications)
+      metadata.extras["output_name"] = name
+      metadata.extras["traces_requests"] = "false"
+      metadata.extras["set_a"] = MergeCommand.jsonList(setA)
+      metadata.extras["set_b"] = MergeCommand.jsonList(setB)
+      metadata.extras["gates"] = MergeCommand.jsonList(self.gates)
+      metadata.extras["scenario_b_hash"] = Fingerprint.hex(b.bytes)
+      return [ShardUnits.file([(0, range.lowerBound, outcomesA), (1, range.lowerBound, outcomesB)]),
+              OutputFile(name: ShardUnits.scenarioFileName, bytes: a.bytes), try metadata.outputFile()]
+    }
+    if let shard {
+      console.say("shard \(shard): replications \(range.lowerBound)..<\(range.upperBound) of A and B → \(directory.path)/ (aggsim merge compares)")
+      return
     }
     console.say("→ \(directory.path)/compare.csv (and each side's summary-a.csv, summary-b.csv)")
-    try console.emit(result)
-    if failedGates > 0 {
-      console.say("\(failedGates) of \(gates.count) gates failed or were inconclusive")
+    if let conclusion { try Self.finish(conclusion, gates: gates.count, console: console) }
+  }
+
+  /// The comparison of a compare's two sides: its files, its JSON result and how many gates failed.
+  struct Conclusion {
+    var files: [OutputFile]
+    var result: Result
+    var failedGates: Int
+  }
+
+  /// Compares the paired replications (printing the table and the gates) and makes the files
+  /// (`compare`, or `merge` of a compare's shards).
+  static func conclude(a outcomesA: [ReplicationOutcome], b outcomesB: [ReplicationOutcome], gates: [Gate],
+                       console: CommandOutput) -> Conclusion {
+    var failedGates = 0
+    var result = Result(differences: [], gates: [])
+    let comparison = PairedComparison(a: outcomesA.map(\.summary), b: outcomesB.map(\.summary))
+    comparison.warnAboutUnpairedScopes()
+    console.say(comparison.rendered())
+    result.differences = comparison.rows.map { row in
+      Result.Difference(scopeKind: row.kind.rawValue, scope: row.scope, metric: row.metric.name, verdict: row.verdict,
+                        meanA: finite(row.meanA), meanB: finite(row.meanB), difference: finite(row.meanB - row.meanA),
+                        ciLow: finite(row.interval?.low), ciHigh: finite(row.interval?.high), n: row.pairs)
+    }
+    if !gates.isEmpty {
+      let rows = gates.map { gate -> [String] in
+        let ci = comparison.difference(scope: gate.scope, metric: gate.metric)
+        let (verdict, outcome) = gate.verdict(ci)
+        if outcome != .pass { failedGates += 1 }
+        result.gates.append(Result.GateResult(scope: gate.scope, metric: gate.metric.name, result: verdict, limit: gate.limit,
+                                              ciLow: finite(ci?.low), ciHigh: finite(ci?.high)))
+        return [gate.scope, gate.metric.name, (gate.limit > 0 ? "B − A ≤ " : "B − A ≥ ") + CheckCommand.format(gate.limit),
+                ci.map { "\(CheckCommand.format($0.low)) … \(CheckCommand.format($0.high))" } ?? "–", verdict]
+      }
+      console.say(TextTable.render(header: ["scope", "metric", "gate", "95% CI of B − A", "result"], rows: rows))
+    }
+    let files = [OutputFile(name: "compare.csv", text: comparison.table().rendered()),
+                 OutputFile(name: "summary-a.csv", bytes: SummaryTable(outcomes: [outcomesA]).file().bytes),
+                 OutputFile(name: "summary-b.csv", bytes: SummaryTable(outcomes: [outcomesB]).file().bytes)]
+    return Conclusion(files: files, result: result, failedGates: failedGates)
+  }
+
+  /// Emits the JSON document; exit 1 when a gate failed or was inconclusive.
+  static func finish(_ conclusion: Conclusion, gates: Int, console: CommandOutput) throws {
+    try console.emit(conclusion.result)
+    if conclusion.failedGates > 0 {
+      console.say("\(conclusion.failedGates) of \(gates) gates failed or were inconclusive")
       throw ExitCode.failure
     }
   }

@@ -5,7 +5,7 @@ import SimOutput
 /// The files of a run that grow with the simulated time, `timeseries.csv`, `events.csv` and,
 /// when the run traces requests, `requests.csv` (DESIGN §5), streamed into the run's staging
 /// directory: each replication writes its own part of each file while it runs
-/// (`ReplicationRecordWriter`), and `join(replications:)` puts the parts together in (sweep
+/// (`ReplicationRecordWriter`), and `join(ranges:)` puts the parts together in (sweep
 /// point, replication) order at the end, so the bytes are the same whatever `--jobs`.
 struct RecordFiles: Sendable {
   /// Where the parts and the joined files go.
@@ -46,11 +46,11 @@ struct RecordFiles: Sendable {
       requests: tracesRequests ? try staged.openPart(of: OutputSchema.requests, key: key) : nil)
   }
 
-  /// Writes each file from its parts: sweep point 0's replications in order, then point 1's …;
-  /// `replications[p]` is how many replications point `p` ran.
-  func join(replications: [Int]) throws(OutputError) {
-    let keys = replications.enumerated().flatMap { point, count in
-      (0..<count).map { Self.key(point: point, replication: $0) }
+  /// Writes each file from its parts: sweep point 0's replications `ranges[0]` in order, then
+  /// point 1's `ranges[1]` … (a shard runs a share of them, `Shard`).
+  func join(ranges: [Range<Int>]) throws(OutputError) {
+    let keys = ranges.enumerated().flatMap { point, range in
+      range.map { Self.key(point: point, replication: $0) }
     }
     for schema in schemas { try staged.joinParts(of: schema, keys: keys) }
   }

@@ -14,6 +14,14 @@ struct ReplicationOutcome: Sendable {
   /// Events the replication handled (for the run's line and metadata).
   var eventsHandled: UInt64
 
+  /// An outcome read back (a shard's `shard-units.csv`, `ShardUnits`).
+  init(summary: ReplicationSummary, serviceBacked: [Bool], completedRequests: [Bool], eventsHandled: UInt64) {
+    self.summary = summary
+    self.serviceBacked = serviceBacked
+    self.completedRequests = completedRequests
+    self.eventsHandled = eventsHandled
+  }
+
   /// Keeps what the CLI needs of `result`.
   init(_ result: ReplicationResult) {
     summary = ReplicationSummary(result)

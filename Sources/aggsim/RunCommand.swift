@@ -13,13 +13,22 @@ struct RunCommand: AsyncParsableCommand {
 
   @Argument(help: "Scenario files (YAML).") var scenarios: [String]
   @OptionGroup var options: RunOptions
+  @OptionGroup var sharding: ShardOption
   @Flag(help: "Also write report.html (charts, no network) into each scenario's output directory.") var report = false
 
+  func validate() throws {
+    if report && sharding.shard != nil {
+      throw ValidationError("--report writes the report of a whole run: run `aggsim report` on the directory `aggsim merge` writes")
+    }
+  }
+
   func run() async throws {
+    let shard = try sharding.parsed()
     for path in scenarios {
       let loaded = try ScenarioRunner.load(path, overrides: options.set)
-      let outcome = try await options.runAndWrite(loaded)
+      let outcome = try await options.runAndWrite(loaded, shard: shard, command: "run")
       print(outcome.line)
+      if shard != nil { continue }
       print(RunDigest.render(outcome.summaries))
       print(outcome.findings.text())
       if report {
@@ -68,48 +77,76 @@ struct RunOptions: ParsableArguments {
   /// Runs the replications of a loaded scenario with these options (replications, seed, jobs,
   /// trace sampling), streaming their records to `records` when given; `label` names it in the
   /// progress line.
-  func execute(_ loaded: ScenarioRunner.Loaded, label: String? = nil,
-               records: RecordFiles? = nil) async throws -> [ReplicationOutcome] {
+  /// With `only`, runs just those replications (a shard's share, `Shard`).
+  func execute(_ loaded: ScenarioRunner.Loaded, label: String? = nil, records: RecordFiles? = nil,
+               only: Range<Int>? = nil) async throws -> [ReplicationOutcome] {
     var model = loaded.model
     if let traceSampling { model.requestTraceSampling = traceSampling }
-    return try await ScenarioRunner.execute(model, name: label ?? loaded.file.name, replications: replications(of: loaded),
+    let range = only ?? 0..<replications(of: loaded)
+    return try await ScenarioRunner.execute(model, name: label ?? loaded.file.name, replications: range.count, first: range.lowerBound,
                                             seed: seed(of: loaded), jobs: jobs, records: records, budget: budget)
   }
 
   /// Runs one loaded scenario, streaming its record files and then writing the others, and
-  /// returns a one-line summary with the replications' summary metrics and the findings.
-  func runAndWrite(_ loaded: ScenarioRunner.Loaded) async throws
+  /// returns a one-line summary with the replications' summary metrics and the findings. With
+  /// `shard`, runs its share of the replications only and writes a shard directory (`ShardUnits`)
+  /// for `aggsim merge` (no findings: they need every replication); `command` (run, check) is
+  /// recorded there.
+  func runAndWrite(_ loaded: ScenarioRunner.Loaded, shard: Shard? = nil, command: String = "run") async throws
     -> (line: String, summaries: [ReplicationSummary], findings: FindingsTable) {
     let count = replications(of: loaded)
     let runSeed = seed(of: loaded)
     let started = Date()
-    let directory = try OutputDirectory(root: out, scenario: loaded.file.name)
+    let range = shard?.replications(points: 1, each: count)[0] ?? 0..<count
+    let directory = try OutputDirectory(root: out, scenario: shard?.directoryName(loaded.file.name) ?? loaded.file.name)
     var outcomes: [ReplicationOutcome] = []
     var wall = 0.0
     var findings = FindingsTable(models: [], summaries: [])
-    try await directory.write(estimatedBytes: estimatedOutputBytes(loaded, replications: count)) { staged in
+    try await directory.write(estimatedBytes: estimatedOutputBytes(loaded, replications: range.count)) { staged in
       let records = RecordFiles(staged: staged, tracesRequests: tracesRequests(loaded))
       let clock = ContinuousClock.now
-      outcomes = try await execute(loaded, records: records)
+      outcomes = try await execute(loaded, records: records, only: range)
       wall = (ContinuousClock.now - clock).seconds
-      try records.join(replications: [outcomes.count])
-      findings = FindingsTable(models: [loaded.model], summaries: [outcomes.map(\.summary)])
-      return [SummaryTable(outcomes: [outcomes]).file(), findings.file(),
-              try metadata(for: loaded, replications: count, seed: runSeed, wall: wall, events: outcomes.eventsHandled,
-                           started: started).outputFile()]
+      try records.join(ranges: [range])
+      var metadata = metadata(for: loaded, replications: count, seed: runSeed, wall: wall, events: outcomes.eventsHandled,
+                              started: started)
+      guard let shard else {
+        findings = FindingsTable(models: [loaded.model], summaries: [outcomes.map(\.summary)])
+        return [SummaryTable(outcomes: [outcomes]).file(), findings.file(), try metadata.outputFile()]
+      }
+      metadata.extras = shardExtras(loaded, shard: shard, command: command, units: count)
+      return [ShardUnits.file([(0, range.lowerBound, outcomes)]), OutputFile(name: ShardUnits.scenarioFileName, bytes: loaded.bytes),
+              try metadata.outputFile()]
     }
     let events = outcomes.eventsHandled
     let rate = wall > 0 ? Double(events) / wall / 1e6 : 0
-    let line = "\(loaded.file.name): \(count) replications, \(events) events in \(String(format: "%.2f", wall)) s "
+    let share = shard.map { " (shard \($0): replications \(range.lowerBound)..<\(range.upperBound))" } ?? ""
+    let line = "\(loaded.file.name): \(range.count) replications\(share), \(events) events in \(String(format: "%.2f", wall)) s "
       + "(\(String(format: "%.2f", rate)) M events/s) → \(directory.path)/"
     return (line, outcomes.map(\.summary), findings)
+  }
+
+  /// What a shard records in its metadata's `extras` for `aggsim merge`: the shard, the units
+  /// of the whole run, and everything besides the scenario, seed and replications that shapes
+  /// its results, which every shard of one run must share (`MergeCommand`).
+  func shardExtras(_ loaded: ScenarioRunner.Loaded, shard: Shard, command: String, units: Int,
+                   sweepParameters: [String] = []) -> [String: String] {
+    let mine = shard.units(of: units)
+    return ["command": command, "shard": "\(shard)", "shard_units": "\(mine.lowerBound)..<\(mine.upperBound)",
+            "units": "\(units)", "overrides": MergeCommand.jsonList(set), "sweep_parameters": MergeCommand.jsonList(sweepParameters),
+            "trace_sampling": traceSampling.map { "\($0)" } ?? "scenario", "traces_requests": "\(tracesRequests(loaded))",
+            "output_name": loaded.file.name]
   }
 
   /// A floor on what the outputs will take, checked against the free space before the run: the
   /// time series (about 64 bytes a point) and 1 MB for the rest (requests.csv is not estimated:
   /// its size depends on the load the run finds).
   func estimatedOutputBytes(_ loaded: ScenarioRunner.Loaded, replications: Int) -> UInt64 {
-    let model = loaded.model
+    Self.estimatedOutputBytes(loaded.model, replications: replications)
+  }
+
+  /// `estimatedOutputBytes(_:replications:)` of a model.
+  static func estimatedOutputBytes(_ model: ModelSpec, replications: Int) -> UInt64 {
     let buckets = UInt64(max(1, model.duration.nanoseconds / max(1, model.timeBucket.nanoseconds)))
     let points = UInt64(replications) * buckets * UInt64(TimeSeriesMetric.pointsPerBucket(of: model))
     return 1_000_000 + points.multipliedReportingOverflow(by: 64).partialValue

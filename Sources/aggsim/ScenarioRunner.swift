@@ -45,11 +45,14 @@ struct ScenarioRunner {
   /// that reads only the summary). Outcomes come back in replication order.
   /// - Throws: the first `OutputError` of a replication writing its records, or the first
   ///   `BudgetOverrun` of a replication that exceeded `budget`.
-  static func execute(_ model: ModelSpec, name: String, replications: Int, seed: UInt32, jobs: Int,
+  /// A shard (`--shard`) runs the replications `first ..< first + replications` only, each
+  /// seeded from its own index as in a whole run.
+  static func execute(_ model: ModelSpec, name: String, replications: Int, first: Int = 0, seed: UInt32, jobs: Int,
                       records: RecordFiles? = nil, budget: RunBudget = RunBudget()) async throws -> [ReplicationOutcome] {
     let progress = Progress(label: name, replications: replications, duration: model.duration)
-    let outcomes = await Replications.run(count: replications, jobs: jobs) { replication in
-      Result { () throws -> ReplicationOutcome in
+    let outcomes = await Replications.run(count: replications, jobs: jobs) { offset in
+      let replication = first + offset
+      return Result { () throws -> ReplicationOutcome in
         // The replication index is below 1024 (validated), so the streams cannot fail to seed.
         var simulation = try! AggregationSimulation(spec: model, runSeed: seed, replication: replication)
         let outcome = try run(&simulation, replication: replication, records: records, budget: budget, progress: progress)

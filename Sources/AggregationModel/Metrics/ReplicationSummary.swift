@@ -23,6 +23,15 @@ public struct ReplicationSummary: Sendable {
       metrics.firstIndex(of: metric).map { values[$0] }
     }
 
+    /// A scope whose values were computed before and read back (a shard's `shard-units.csv`).
+    public init(kind: ScopeKind, name: String, index: Int, metrics: [SummaryMetric], values: [Double]) {
+      self.kind = kind
+      self.name = name
+      self.index = index
+      self.metrics = metrics
+      self.values = values
+    }
+
     init(_ kind: ScopeKind, _ name: String, index: Int, _ sources: SummaryMetric.Sources) {
       self.kind = kind
       self.name = name
@@ -43,6 +52,13 @@ public struct ReplicationSummary: Sendable {
   public var scopes: [Scope]
   /// Every client's requests together, and the mean over pods of each pod metric.
   public var all: Scope
+
+  /// A replication's summary read back from its scopes (a shard's `shard-units.csv`).
+  public init(replication: Int, scopes: [Scope], all: Scope) {
+    self.replication = replication
+    self.scopes = scopes
+    self.all = all
+  }
 
   public init(_ result: ReplicationResult) {
     replication = result.replication

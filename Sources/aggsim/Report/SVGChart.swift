@@ -55,17 +55,25 @@ enum SVGChart {
     return out + "</svg>\n"
   }
 
+  /// The frame of a bar chart: its title, one slot per category on the x axis (labels cut to
+  /// their slot, about 5.5 px a character; the full name is in each bar's tooltip), and a y axis
+  /// over `values` and 0, with room for the legend of `names`.
+  static func barFrame(title: String, yLabel: String, categories: [String], names: [String],
+                       values: [Double]) -> (svg: String, x: Scale, y: Scale) {
+    let y = Scale(values: values + [0], from: height - bottom, to: top)
+    let right = right(legend: names)
+    let x = Scale(values: [0, Double(max(categories.count, 1))], from: left, to: width - right)
+    let fits = max(Int((x[1] - x[0]) / 5.5), 3)
+    let labels = categories.map { $0.count > fits ? String($0.prefix(fits - 1)) + "…" : $0 }
+    let svg = open(title: title)
+      + axes(x: x, y: y, right: right, xLabel: "", yLabel: yLabel, ticks: labels.enumerated().map { (Double($0.offset) + 0.5, $0.element) })
+    return (svg, x, y)
+  }
+
   /// Grouped bars: one group per category, one bar per series (nil: no bar).
   static func bars(title: String, yLabel: String, categories: [String], series: [(name: String, values: [Double?])]) -> String {
     let values = series.flatMap { $0.values.compactMap { $0 } }.filter(\.isFinite)
-    let y = Scale(values: values + [0], from: height - bottom, to: top)
-    let right = right(legend: series.map(\.name))
-    let x = Scale(values: [0, Double(max(categories.count, 1))], from: left, to: width - right)
-    var out = open(title: title)
-    // Labels cut to their slot (about 5.5 px a character); the full name is in each bar's tooltip.
-    let fits = max(Int((x[1] - x[0]) / 5.5), 3)
-    let labels = categories.map { $0.count > fits ? String($0.prefix(fits - 1)) + "…" : $0 }
-    out += axes(x: x, y: y, right: right, xLabel: "", yLabel: yLabel, ticks: labels.enumerated().map { (Double($0.offset) + 0.5, $0.element) })
+    var (out, x, y) = barFrame(title: title, yLabel: yLabel, categories: categories, names: series.map(\.name), values: values)
     let slot = (x[1] - x[0]) * 0.8 / Double(max(series.count, 1))
     for (c, _) in categories.enumerated() {
       for (s, entry) in series.enumerated() {
@@ -83,13 +91,7 @@ enum SVGChart {
   /// (nil or not positive: no segment), e.g. where each client's mean latency goes.
   static func stackedBars(title: String, yLabel: String, categories: [String], series: [(name: String, values: [Double?])]) -> String {
     let totals = categories.indices.map { c in series.reduce(0.0) { $0 + max($1.values[c] ?? 0, 0) } }
-    let y = Scale(values: totals + [0], from: height - bottom, to: top)
-    let right = right(legend: series.map(\.name))
-    let x = Scale(values: [0, Double(max(categories.count, 1))], from: left, to: width - right)
-    var out = open(title: title)
-    let fits = max(Int((x[1] - x[0]) / 5.5), 3)
-    let labels = categories.map { $0.count > fits ? String($0.prefix(fits - 1)) + "…" : $0 }
-    out += axes(x: x, y: y, right: right, xLabel: "", yLabel: yLabel, ticks: labels.enumerated().map { (Double($0.offset) + 0.5, $0.element) })
+    var (out, x, y) = barFrame(title: title, yLabel: yLabel, categories: categories, names: series.map(\.name), values: totals)
     for (c, category) in categories.enumerated() {
       var base = 0.0
       for (s, entry) in series.enumerated() {

@@ -97,7 +97,7 @@ public struct ScenarioLoader<Sections: ScenarioSections>: Sendable {
       document.report(expected: "a Scenario document (a mapping with apiVersion, kind, metadata and spec)")
       return nil
     }
-    guard let top = document.mapping(knownKeys: ["apiVersion", "kind", "metadata", "spec"]) else { return nil }
+    guard let top = document.mapping(ScenarioSchema.document) else { return nil }
     if let node = top.required("apiVersion"), node.scalarKind != .string(Self.apiVersion) {
       node.report(expected: "\(Self.apiVersion) (the only supported apiVersion)")
     }
@@ -105,7 +105,7 @@ public struct ScenarioLoader<Sections: ScenarioSections>: Sendable {
       node.report(expected: "Scenario")
     }
     var name: String?, description: String??
-    if let metadata = top.required("metadata")?.mapping(knownKeys: ["name", "description"]) {
+    if let metadata = top.required("metadata")?.mapping(ScenarioSchema.metadata) {
       name = metadata.required("name").flatMap(Self.dnsLabel)
       description = metadata.read("description", default: nil) { $0.string() }
     }

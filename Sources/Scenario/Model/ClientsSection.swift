@@ -42,10 +42,7 @@ public struct ClientsSection: ScenarioSection, Hashable {
 
   public var entries: [Entry]
 
-  static let keys = ["name", "identity", "target", "workload", "rateLimit", "retries", "timeout", "requestTimeout", "link",
-                     "maxOutstanding"]
-
-  public init?(reading node: NodeReader) {
+    public init?(reading node: NodeReader) {
     guard let entries = node.array(Self.entry) else { return nil }
     self.entries = entries
   }
@@ -61,7 +58,7 @@ public struct ClientsSection: ScenarioSection, Hashable {
   }
 
   static func entry(_ node: NodeReader) -> Entry? {
-    guard let m = node.mapping(knownKeys: keys) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.client) else { return nil }
     let name = m.required("name")?.located { $0.name() }
     let workloadNode = m.required("workload")
     let workload = workloadNode?.workload()
@@ -133,7 +130,7 @@ public struct ClientsSection: ScenarioSection, Hashable {
   }
 
   static func target(_ node: NodeReader) -> (ClientTarget, Located<String>)? {
-    guard let m = node.mapping(knownKeys: ["apiService", "kind"]) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.target) else { return nil }
     let apiService = m.required("apiService")?.located { $0.name() }
     let kind = m.read("kind", default: "get") { $0.oneOf(["get", "list", "discovery"]) }
     guard let apiService, let kind else { return nil }
@@ -161,7 +158,7 @@ public struct ClientsSection: ScenarioSection, Hashable {
   /// every 1000 s no real client is limited (client-go's defaults are 5 and 50), and the bucket's
   /// arithmetic in nanoseconds stays exact; `burst` in [1, 1000000].
   static func rateLimit(_ node: NodeReader) -> RateLimitSpec? {
-    guard let m = node.mapping(knownKeys: ["qps", "burst"]) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.rateLimit) else { return nil }
     let defaults = RateLimitSpec.clientGo
     let qps = m.read("qps", default: defaults.qps) { n -> Rate? in
       let bounds = minimumQPS...NodeReader.maximumRate
@@ -184,8 +181,8 @@ public struct ClientsSection: ScenarioSection, Hashable {
 extension NodeReader {
   /// `{serviceAccount: <namespace>/<name>}`, `{user: <name>, groups: [...]}` or `{node: <name>}`.
   func identity() -> RequestSubject? {
-    guard let m = mapping(knownKeys: ["serviceAccount", "user", "groups", "node"]),
-          let kind = m.exactlyOne(of: ["serviceAccount", "user", "node"], what: "an identity"),
+    guard let m = mapping(ScenarioSchema.identity),
+          let kind = m.exactlyOne(of: ScenarioSchema.identity.exactlyOne, what: "an identity"),
           let value = m.optional(kind) else { return nil }
     if kind != "user", m.contains("groups") {
       m.reportKey("groups", expected: "groups only with user", found: "\"groups\"")

@@ -16,7 +16,7 @@ public struct DiscoverySection: ScenarioSection, Hashable {
   public var spec: DiscoveryManagerSpec
 
   public init?(reading node: NodeReader) {
-    guard let m = node.mapping(knownKeys: ["enabled", "workers", "fetchTimeout", "refresh"]) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.discovery) else { return nil }
     let defaults = DiscoveryManagerSpec()
     let enabled = m.optionalValue("enabled") { $0.bool() }
     let workers = m.read("workers", default: defaults.workers) { $0.integer(in: 1...1_000) }

@@ -55,6 +55,11 @@ public struct ScenarioLoader<Sections: ScenarioSections>: Sendable {
 
   /// Reads the bytes of a file; problems name `file`.
   public func load(bytes: [UInt8], file: String, overrides: [String] = []) throws(ScenarioErrors) -> ScenarioFile<Sections> {
+    try loaded(bytes: bytes, file: file, overrides: overrides).scenario
+  }
+
+  /// The scenario read from `bytes` with `overrides`, and its document with the overrides applied.
+  func loaded(bytes: [UInt8], file: String, overrides: [String]) throws(ScenarioErrors) -> (scenario: ScenarioFile<Sections>, document: Node) {
     let sink = DiagnosticSink(file: file)
     func fail(_ line: Int, _ column: Int, _ expected: String, _ found: String) -> ScenarioErrors {
       sink.add(ScenarioError(file: file, line: line, column: column, keyPath: "", expected: expected, found: found))
@@ -89,7 +94,7 @@ public struct ScenarioLoader<Sections: ScenarioSections>: Sendable {
     }
     let scenario = read(NodeReader(node: root, keyPath: "", sink: sink))
     guard sink.errors.isEmpty, let scenario else { throw sink.result }
-    return scenario
+    return (scenario, root)
   }
 
   func read(_ document: NodeReader) -> ScenarioFile<Sections>? {

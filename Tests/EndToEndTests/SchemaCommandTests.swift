@@ -27,6 +27,20 @@ struct SchemaCommandTests {
     #expect(bad.status == 64)
   }
 
+  @Test("aggsim explain prints the effective scenario with origins; an invalid scenario exits 65 with its errors")
+  func explain() throws {
+    let out = try AggsimBinaryTests.aggsim(["explain", "Scenarios/quickstart.yaml", "--set", "spec.run.seed=7"])
+    #expect(out.status == 0, "\(out.stderr)")
+    let lines = out.stdout.split(separator: "\n").map(String.init)
+    #expect(lines.first == "apiVersion: aggsim.io/v1alpha1  # Scenarios/quickstart.yaml:8")
+    #expect(lines.contains("    seed: 7  # --set"))
+    #expect(lines.contains("    requestTimeout: 60s  # default"))
+    #expect(lines.contains { $0.hasPrefix("      discoveryTimeout: 5s  # Kubernetes 1.36 default (research §3.3;") })
+    let bad = try AggsimBinaryTests.aggsim(["explain", AggsimBinaryTests.fixture("bad.yaml")])
+    #expect(bad.status == 65)
+    #expect(bad.stderr.contains("spec.run.replications: expected an integer in [1, 1024], found 0"))
+  }
+
   /// Validates each file (or, for `name=<yaml>`, the inline document) and prints `name: ok` or
   /// `name: <key path>: <message>` for its first error.
   static let validator = """

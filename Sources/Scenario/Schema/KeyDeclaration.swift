@@ -1,3 +1,5 @@
+public import AggregationModel
+
 /// The declared form of one mapping of a scenario file: its keys, in the order the reader
 /// documents them, and which of them exclude each other. The readers take their known keys from
 /// here (`NodeReader.mapping(_:)`), and `ScenarioSchema` builds the JSON Schema and the key
@@ -71,6 +73,8 @@ public struct VersionDefaultNote: Sendable {
   public let key: String
   public let doc: String
   public let source: String
+  /// The default in a version, as a scenario would write it (`5s`, `none`).
+  public let value: @Sendable (KubernetesVersion) -> String
 }
 
 /// The form of a value in a scenario file, as its reader accepts it (YAML 1.2 core scalars).

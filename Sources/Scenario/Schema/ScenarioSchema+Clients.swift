@@ -1,4 +1,5 @@
 public import AggregationModel
+import SimCore
 
 extension ScenarioSchema {
   public static let client = MappingDeclaration("client", "A client: who sends requests, to which APIService, how often.", [
@@ -16,8 +17,8 @@ extension ScenarioSchema {
               "Client-side timeout from when the first attempt leaves, retries included."),
     .optional("requestTimeout", .noneOr(.duration(min: "> 0s")), default: "none",
               "The ?timeout= its requests carry, at most 24h."),
-    .optional("link", .mapping(link), default: "links.clients", "The client's own link to the control plane."),
-    .optional("maxOutstanding", .integer(min: 1, max: 1_000_000), default: "\(ClientSpec.defaultMaxOutstanding)",
+    .optional("link", .mapping(link), default: "the links.clients link", "The client's own link to the control plane."),
+    .optional("maxOutstanding", .integer(min: 1, max: 1_000_000), default: "\(ClientSpec.defaultMaxOutstanding) for an open workload",
               "Open workloads only: requests in progress at most; beyond, an arrival is dropped."),
   ])
 
@@ -80,12 +81,12 @@ extension ScenarioSchema {
 
   static let kubectl = MappingDeclaration("kubectl", "kubectl invocations, each a discovery and optionally a GET.", [
     .required("invocations", .mapping(arrivals), "An open arrival form, at most 1000/s."),
-    .versioned("discovery", discoveryMode, VersionDefaults.discoveryMode.note, "legacy or aggregated discovery."),
-    .versioned("cacheTTL", .duration(min: "> 0s"), VersionDefaults.kubectlCacheTTL.note, "The disk discovery cache's lifetime."),
+    .versioned("discovery", discoveryMode, VersionDefaults.discoveryMode.note(\.rawValue), "legacy or aggregated discovery."),
+    .versioned("cacheTTL", .duration(min: "> 0s"), VersionDefaults.kubectlCacheTTL.note(DurationFormat.format), "The disk discovery cache's lifetime."),
     extraGroupVersions,
     .optional("resource", .oneOf(KubectlSpec.ResourceRequest.allCases.map(\.rawValue)), default: "none",
               "none, or get: one GET of the client's target after discovery."),
-    .versioned("discoveryRateLimit", .mapping(rateLimit), VersionDefaults.kubectlDiscoveryRateLimit.note,
+    .versioned("discoveryRateLimit", .mapping(rateLimit), VersionDefaults.kubectlDiscoveryRateLimit.note(DefaultText.rateLimit),
                "The discovery client's token bucket."),
   ])
   static let hpa = MappingDeclaration("hpa", "Autoscalers, each a LIST of pod metrics per period.", [
@@ -95,7 +96,7 @@ extension ScenarioSchema {
   static let garbageCollector = MappingDeclaration("garbageCollector", "The garbage collector's discovery syncs.", [
     .optional("period", .duration(min: "1ms"), default: "30s", "Between the end of a sync and the next."),
     .optional("firstSync", .duration(min: "0s"), default: "a random phase in [0, period)", "The first sync."),
-    .versioned("discovery", discoveryMode, VersionDefaults.discoveryMode.note, "legacy or aggregated discovery."),
+    .versioned("discovery", discoveryMode, VersionDefaults.discoveryMode.note(\.rawValue), "legacy or aggregated discovery."),
     extraGroupVersions,
   ])
   static let namespaceDeletion = MappingDeclaration("namespaceDeletion", "Namespaces deleted; each needs complete discovery.", [
@@ -106,7 +107,7 @@ extension ScenarioSchema {
     .optional("retryBase", .duration(min: "1ms"), default: "5ms", "Requeue after a partial discovery: retryBase x 2^n ..."),
     .optional("retryMax", .duration(min: "1ms"), default: "60s", "... capped at retryMax."),
     .optional("requeueRateLimit", .mapping(rateLimit), default: "{qps: 10, burst: 100}", "Shared by all namespaces."),
-    .versioned("discovery", discoveryMode, VersionDefaults.discoveryMode.note, "legacy or aggregated discovery."),
+    .versioned("discovery", discoveryMode, VersionDefaults.discoveryMode.note(\.rawValue), "legacy or aggregated discovery."),
     extraGroupVersions,
   ])
 }

@@ -6,7 +6,7 @@ extension ScenarioSchema {
     .optional("requestTimeout", .duration(min: "> 0s"), default: "60s", "--request-timeout: 504 after it."),
     .optional("filterOverhead", .distribution, default: "0s", "Authentication, audit and authorization before admission."),
     .optional("localHandlerTime", .distribution, default: "1ms", "The in-process handler of a local group."),
-    .versioned("admission", .mapping(admission), VersionDefaults.admission.note, "How kube-apiserver admits requests."),
+    .versioned("admission", .mapping(admission), VersionDefaults.admission.note(DefaultText.admission), "How kube-apiserver admits requests."),
     .optional("proxy", .mapping(proxy), "The aggregator's proxy to the extension servers."),
     .optional("availabilityController", .mapping(availabilityController), "Each instance's remote availability controller."),
     .optional("openAPIController", .mapping(openAPIController), "Each instance's OpenAPI v2/v3 aggregation."),
@@ -29,7 +29,7 @@ extension ScenarioSchema {
     .optional("serverConcurrencyLimit", .integer(min: 1, max: Int(Int32.max)),
               default: "\(PriorityAndFairness.Configuration.kubernetesDefaults.serverConcurrencyLimit)",
               "Seats: --max-requests-inflight + --max-mutating-requests-inflight."),
-    .versioned("borrowing", .boolean, VersionDefaults.apfBorrowing.note, "Whether levels lend and borrow seats every 10 s."),
+    .versioned("borrowing", .boolean, VersionDefaults.apfBorrowing.note { "\($0)" }, "Whether levels lend and borrow seats every 10 s."),
     .optional("levels", .list(.mapping(priorityLevel)), "Overrides of default priority levels, by name."),
   ])
   static let priorityLevel = MappingDeclaration("priorityLevel", "An override of a default priority level; keys left out keep its values.", [
@@ -41,7 +41,7 @@ extension ScenarioSchema {
     .optional("handSize", .integer(min: 1, max: 10_000), "Shuffle-sharding hand size, <= queues."),
     .optional("queueLengthLimit", .integer(min: 1, max: 1_000_000), "Requests per queue."),
     .optional("background", .anyOf([.integer(min: 0, max: ControlPlaneSection.maximumBackgroundSeats), .list(.mapping(backgroundStep))]),
-              default: "0", "Seats the cluster's other traffic holds at the level (every instance): a number, or steps."),
+              "Seats the cluster's other traffic holds at the level (every instance): a number, or steps; none by default."),
   ])
   static let backgroundStep = MappingDeclaration("backgroundStep", "Background seats from a start time (starts increasing).", [
     .required("start", .duration(min: "0s"), "From when."),
@@ -51,11 +51,11 @@ extension ScenarioSchema {
   public static let proxy = MappingDeclaration("proxy", "The aggregator's proxy.", [
     .optional("routing", .oneOf(["clusterIP", "endpoints"]), default: "clusterIP",
               "endpoints: --enable-aggregator-routing (pods directly); clusterIP: through the Service."),
-    .versioned("discoveryTimeout", .noneOr(.duration(min: "> 0s")), VersionDefaults.discoveryTimeout.note,
+    .versioned("discoveryTimeout", .noneOr(.duration(min: "> 0s")), VersionDefaults.discoveryTimeout.note(DefaultText.limit),
                "The cap on a proxied legacy discovery request; none: no cap."),
     .optional("dialTimeout", .duration(min: "> 0s"), default: "30s", "TCP dial timeout."),
     .optional("tlsHandshakeTimeout", .duration(min: "> 0s"), default: "10s", "TLS handshake timeout."),
-    .versioned("readIdleTimeout", .noneOr(.duration(min: "> 0s")), VersionDefaults.readIdleTimeout.note,
+    .versioned("readIdleTimeout", .noneOr(.duration(min: "> 0s")), VersionDefaults.readIdleTimeout.note(DefaultText.limit),
                "HTTP/2 health check: a PING after this long without a frame; none: no health check."),
     .optional("pingTimeout", .duration(min: "> 0s"), default: "15s", "Close the connection if the PING is not answered."),
     .optional("atStreamCap", .oneOf(["openConnection", "queue"]), default: "openConnection",

@@ -42,8 +42,8 @@ extension ScenarioSchema {
 
   static let linkKeys: [KeyDeclaration] = [
     .optional("latency", .distribution, "Both directions (or requestLatency/responseLatency)."),
-    .optional("requestLatency", .distribution, default: "0s", "Client -> server."),
-    .optional("responseLatency", .distribution, default: "requestLatency", "Server -> client."),
+    .optional("requestLatency", .distribution, default: "latency, else 0s", "Client -> server."),
+    .optional("responseLatency", .distribution, default: "latency, else requestLatency", "Server -> client."),
     .optional("loss", .number(min: 0, max: NetworkLinkSpec.maximumLoss), default: "0", "Probability a transmission is lost."),
     .optional("retransmissionDelay", .duration(min: "1ms"), default: "200ms", "After a loss (Linux's minimum RTO)."),
     .optional("bandwidth", .noneOr(.bandwidth), default: "none (unlimited)", "Bytes/s: a number, or with K, M, G, Ki, Mi, Gi."),

@@ -7,7 +7,7 @@ extension ScenarioSchema {
     .optional("replicas", .integer(min: 1, max: 10_000), default: "1", "Pods."),
     .optional("workers", .integer(min: 1, max: 1_000_000), default: "100", "Requests served at once per pod."),
     .optional("queueLimit", .noneOr(.integer(min: 0, max: Int(Int32.max))), default: "none", "Waiting requests per pod before 429."),
-    .versioned("maxStreamsPerConnection", .noneOr(.integer(min: 1, max: 1_000_000)), VersionDefaults.streamsPerConnection.note,
+    .versioned("maxStreamsPerConnection", .noneOr(.integer(min: 1, max: 1_000_000)), VersionDefaults.streamsPerConnection.note { "\($0)" },
                "HTTP/2 streams the server grants per connection."),
     .required("serviceTime", .anyOf([.distribution, .mapping(serviceTimes)]),
               "One distribution for every request kind, or one per kind."),
@@ -30,7 +30,7 @@ extension ScenarioSchema {
 
   static let serviceTimes = MappingDeclaration("serviceTimes", "A distribution per request kind; default or get is required.", [
     .optional("default", .distribution, "The kinds not given."),
-    .optional("get", .distribution, default: "default", "GET of a resource."),
+    .optional("get", .distribution, default: "as default", "GET of a resource."),
     .optional("list", .distribution, default: "default, else get", "LIST."),
     .optional("discovery", .distribution, default: "default, else get", "Discovery (/apis/<g>/<v>, aggregated /apis)."),
     .optional("probe", .distribution, default: "default, else get", "The availability controller's probes."),

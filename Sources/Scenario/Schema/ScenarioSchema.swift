@@ -1,4 +1,5 @@
 public import AggregationModel
+import SimCore
 
 /// The scenario format, declared once: every mapping of a scenario file with its keys, their
 /// forms, bounds, defaults (the Kubernetes version's where it has one) and meanings. The readers
@@ -147,6 +148,21 @@ public enum ScenarioSchema {
 }
 
 extension VersionDefault {
-  /// The declaration without its value type.
-  var note: VersionDefaultNote { VersionDefaultNote(key: key, doc: doc, source: source) }
+  /// The declaration without its value type; `yaml` writes a value as a scenario would.
+  func note(_ yaml: @escaping @Sendable (Value) -> String) -> VersionDefaultNote {
+    VersionDefaultNote(key: key, doc: doc, source: source) { yaml(self.value(in: $0)) }
+  }
+}
+
+/// Version defaults as a scenario writes them.
+enum DefaultText {
+  static func limit(_ limit: TimeLimit) -> String { limit.duration.map(DurationFormat.format) ?? "none" }
+  static func rateLimit(_ r: RateLimitSpec) -> String { "{qps: \(NodeReader.format(r.qps.perSecond)), burst: \(r.burst)}" }
+  static func admission(_ a: AdmissionSpec) -> String {
+    switch a {
+    case .unlimited: "{unlimited: {}}"
+    case .priorityAndFairness: "{priorityAndFairness: {}}"
+    case .maxInFlight(let readOnly, let mutating): "{maxInFlight: {readOnly: \(readOnly), mutating: \(mutating)}}"
+    }
+  }
 }

@@ -121,9 +121,12 @@ public struct ScenarioLoader<Sections: ScenarioSections>: Sendable {
     for field in Self.fields {
       if let node = spec.optional(field.key), !field.read(node, &sections) { failed.insert(field.key) }
     }
-    for error in Sections.check(SectionsRead(sections: sections, failed: failed, run: run)) { document.sink.add(error) }
+    let checked = SectionsRead(sections: sections, failed: failed, run: run)
+    for error in Sections.check(checked) { document.sink.add(error) }
     guard let name, let description, let run else { return nil }
-    return ScenarioFile(name: name, description: description, run: run, sections: sections)
+    var file = ScenarioFile(name: name, description: description, run: run, sections: sections)
+    file.warnings = Sections.warnings(checked)
+    return file
   }
 
   /// A DNS-1123 label: 1–63 of `a-z`, `0-9`, `-`, starting and ending with a letter or digit.

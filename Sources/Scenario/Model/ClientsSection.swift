@@ -38,6 +38,8 @@ public struct ClientsSection: ScenarioSection, Hashable {
     public var apiService: Located<String>?
     /// Whether the client has its own `link:` (else it gets `links.clients`).
     public var hasOwnLink: Bool
+    /// The discovery mode of a discovery client, where it was written (nil: the version's).
+    public var discoveryMode: Located<KubectlSpec.DiscoveryMode>? = nil
   }
 
   public var entries: [Entry]
@@ -85,7 +87,16 @@ public struct ClientsSection: ScenarioSection, Hashable {
                           requestTimeout: requestTimeout)
     if let link { spec.link = link }
     spec.maxOutstanding = maxOutstanding
-    return Entry(spec: spec, name: name, apiService: target.1, hasOwnLink: link != nil)
+    var entry = Entry(spec: spec, name: name, apiService: target.1, hasOwnLink: link != nil)
+    if let mode = spec.workload.discoveryMode, let node = workloadNode.flatMap(Self.discoveryNode) {
+      entry.discoveryMode = Located(mode, at: node.location)
+    }
+    return entry
+  }
+
+  /// The `discovery:` of a kubectl, garbage-collector or namespace-deletion workload, if written.
+  static func discoveryNode(_ workload: NodeReader) -> NodeReader? {
+    ["kubectl", "garbageCollector", "namespaceDeletion"].lazy.compactMap { workload.child($0)?.child("discovery") }.first
   }
 
   /// The kube-controller-manager controllers a workload stands for: their default identity

@@ -55,6 +55,10 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
   /// The control plane with the file's values; `proxy.discoveryCap` is nil unless
   /// `proxy.discoveryTimeout` was written (the version's default, filled by `ModelSpec.resolved()`).
   public var spec: ControlPlaneSpec
+  /// The admission mode written (`priorityAndFairness`, `maxInFlight`, `unlimited`) and where, if written.
+  public var admissionMode: Located<String>?
+  /// `priorityAndFairness.borrowing` where it was written, if it was.
+  public var borrowing: Located<Bool>?
 
   public init?(reading node: NodeReader) {
     guard let m = node.mapping(ScenarioSchema.controlPlane) else { return nil }
@@ -77,6 +81,12 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     spec.admissionPolicy = admission
     spec.proxy = proxy
     self.spec = spec
+    if let admissionNode = m.optional("admission"), let key = ScenarioSchema.admission.exactlyOne.first(where: admissionNode.hasKey) {
+      admissionMode = Located(key, at: admissionNode.location)
+      if let node = admissionNode.child("priorityAndFairness")?.child("borrowing"), case .bool(let value) = node.scalarKind {
+        borrowing = Located(value, at: node.location)
+      }
+    }
   }
 
   static func admission(_ node: NodeReader) -> AdmissionSpec? {

@@ -14,6 +14,8 @@ public struct DiscoverySection: ScenarioSection, Hashable {
   public static let key = "discovery"
 
   public var spec: DiscoveryManagerSpec
+  /// Where `enabled` was written, if it was.
+  public var enabledAt: SourceLocation?
 
   public init?(reading node: NodeReader) {
     guard let m = node.mapping(ScenarioSchema.discovery) else { return nil }
@@ -24,5 +26,6 @@ public struct DiscoverySection: ScenarioSection, Hashable {
     let refresh = m.read("refresh", default: defaults.refresh) { $0.period() }
     guard let enabled, let workers, let timeout, let refresh else { return nil }
     spec = DiscoveryManagerSpec(enabled: enabled, workers: workers, fetchTimeout: timeout, refresh: refresh)
+    enabledAt = m.optional("enabled")?.location
   }
 }

@@ -44,7 +44,7 @@ public struct ClientsSection: ScenarioSection, Hashable {
 
   public var entries: [Entry]
 
-    public init?(reading node: NodeReader) {
+  public init?(reading node: NodeReader) {
     guard let entries = node.array(Self.entry) else { return nil }
     self.entries = entries
   }

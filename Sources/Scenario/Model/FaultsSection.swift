@@ -114,10 +114,7 @@ public struct FaultsSection: ScenarioSection, Hashable {
       switch key {
       case "slowDown": return value.number(in: Double.leastNonzeroMagnitude...1e9).map { .pod(.slowDown(factor: $0)) }
       case "latencySpike": return value.distribution().map { .latencySpike($0) }
-      case "lossBurst": return value.number(in: 0...NetworkLinkSpec.maximumLoss).map { .lossBurst($0) }
-      default:
-        value.report(expected: "no value: \(key) is written as a name alone")
-        return nil
+      default: return value.number(in: 0...NetworkLinkSpec.maximumLoss).map { .lossBurst($0) }   // lossBurst
       }
     }
     guard let name = node.oneOf(names) else { return nil }

@@ -13,7 +13,9 @@ import AggregationModel
 /// - APF (`admission: {priorityAndFairness: …}`): `APIPriorityAndFairness` is absent in
 ///   kubernetes-1.16.0, Alpha and off in v0.17.0–v0.19.0, Beta and on from v0.20.0 (same file).
 /// - APF borrowing (`borrowing: true`): `updateBorrowingLocked` first exists in apiserver v0.26.0
-///   (pkg/util/flowcontrol/apf_controller.go); before, no level lends or borrows seats.
+///   (pkg/util/flowcontrol/apf_controller.go); before, no level lends or borrows seats. No gate
+///   turns it on, but borrowing in an older release is a what-if the model can answer (what
+///   1.26's borrowing would have done to a 1.25 workload), so it is a warning.
 enum VersionChecks {
   /// The first minor release with the aggregated discovery endpoint (alpha, off by default).
   static let aggregatedDiscoveryAlpha = 26
@@ -70,8 +72,9 @@ enum VersionChecks {
         }
       }
       if let borrowing = controlPlane.borrowing, borrowing.value, minor < borrowingSince {
-        found.append((true, borrowing.location.error(
-          expected: "no borrowing in Kubernetes \(version): APF priority levels lend and borrow seats from 1.26", found: "true")))
+        found.append((false, borrowing.location.error(
+          expected: "no borrowing in Kubernetes \(version), whose APF priority levels keep their nominal seats (borrowing from "
+            + "1.26); simulated as asked, a counterfactual", found: "true")))
       }
     }
     return found

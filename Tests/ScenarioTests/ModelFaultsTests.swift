@@ -55,6 +55,8 @@ struct ModelFaultsTests {
     #expect(modelProblems(yaml) == [
       "lab.yaml:24:57: spec.faults[0].kind.lossBurst: expected a fault kind for this target: crash, hang, refuse, "
         + "silentConnectionDrop, slowDown, found \"lossBurst\"",
+      "lab.yaml:25:56: spec.faults[1].kind: expected exactly one of slowDown, latencySpike, lossBurst (a fault kind for this "
+        + "target: crash, hang, refuse, silentConnectionDrop, slowDown), found a mapping",
       "lab.yaml:25:57: spec.faults[1].kind.crash: expected a key of spec.faults[1].kind (one of slowDown, latencySpike, lossBurst), "
         + "found \"crash\"",
     ])

@@ -30,8 +30,7 @@ extension NodeReader {
 /// Reads one distribution node; remembers which node holds each SimCore parameter, so that a
 /// `DistributionError` is reported where the parameter was written.
 final class DistributionReader {
-  static let kinds = ["constant", "exponential", "uniform", "normal", "lognormal", "gamma", "erlang",
-                      "weibull", "pareto", "empirical", "mixture"]
+  static let kinds = ScenarioSchema.distribution.exactlyOne
   let reader: NodeReader
   /// SimCore parameter name (`sigma`, `points[2].probability`) → the node it was read from.
   var parameters: [String: NodeReader] = [:]
@@ -44,7 +43,7 @@ final class DistributionReader {
     }
     let expected = "a distribution: a duration, or a mapping with one of \(Self.kinds.joined(separator: ", "))"
     guard case .mapping(let raw) = reader.node else { reader.report(expected: expected); return nil }
-    guard let map = reader.mapping(knownKeys: Self.kinds) else { return nil }
+    guard let map = reader.mapping(ScenarioSchema.distribution) else { return nil }
     let present = Self.kinds.filter(map.contains)
     guard let kind = present.first, let body = map.optional(kind) else {
       if raw.isEmpty { reader.report(expected: expected) }   // otherwise its unknown keys were reported
@@ -88,15 +87,15 @@ final class DistributionReader {
       parameters["value"] = body
       return body.duration().map(Distribution.constant)
     case "exponential":
-      guard let m = body.mapping(knownKeys: ["mean"]) else { return nil }
+      guard let m = body.mapping(ScenarioSchema.exponential) else { return nil }
       return param(m, "mean") { $0.duration() }.map { .exponential(mean: $0) }
     case "uniform":
-      guard let m = body.mapping(knownKeys: ["min", "max"]) else { return nil }
+      guard let m = body.mapping(ScenarioSchema.uniform) else { return nil }
       let low = param(m, "min") { $0.duration() }, high = param(m, "max") { $0.duration() }
       guard let low, let high else { return nil }
       return .uniform(min: low, max: high)
     case "normal":
-      guard let m = body.mapping(knownKeys: ["mean", "stddev"]) else { return nil }
+      guard let m = body.mapping(ScenarioSchema.normal) else { return nil }
       let mean = param(m, "mean") { $0.duration() }
       let sd = param(m, "stddev", as: "standardDeviation") { $0.duration() }
       guard let mean, let sd else { return nil }
@@ -104,7 +103,7 @@ final class DistributionReader {
     case "lognormal":
       return try lognormal(body)
     case "gamma":
-      guard let m = body.mapping(knownKeys: ["shape", "scale", "mean", "cv"]),
+      guard let m = body.mapping(ScenarioSchema.gamma),
             let form = oneForm(m, body, kind, [["shape", "scale"], ["mean", "cv"]]) else { return nil }
       if form == 0 {
         let shape = param(m, "shape") { $0.number() }, scale = param(m, "scale") { $0.duration() }
@@ -115,12 +114,12 @@ final class DistributionReader {
       guard let mean, let cv else { return nil }
       return try Distribution.gamma(mean: mean, cv: cv)
     case "erlang":
-      guard let m = body.mapping(knownKeys: ["k", "mean"]) else { return nil }
+      guard let m = body.mapping(ScenarioSchema.erlang) else { return nil }
       let k = param(m, "k") { $0.integer() }, mean = param(m, "mean") { $0.duration() }
       guard let k, let mean else { return nil }
       return .erlang(k: k, mean: mean)
     case "weibull", "pareto":
-      guard let m = body.mapping(knownKeys: ["shape", "scale"]) else { return nil }
+      guard let m = body.mapping(ScenarioSchema.shapeScale(kind)) else { return nil }
       let shape = param(m, "shape") { $0.number() }, scale = param(m, "scale") { $0.duration() }
       guard let shape, let scale else { return nil }
       return kind == "weibull" ? .weibull(shape: shape, scale: scale) : .pareto(shape: shape, scale: scale)
@@ -145,7 +144,7 @@ final class DistributionReader {
   }
 
   func lognormal(_ body: NodeReader) throws(DistributionError) -> Distribution? {
-    guard let m = body.mapping(knownKeys: ["mu", "sigma", "median", "p99", "mean", "cv"]),
+    guard let m = body.mapping(ScenarioSchema.lognormal),
           let form = oneForm(m, body, "lognormal", [["mu", "sigma"], ["median", "p99"], ["mean", "cv"]])
     else { return nil }
     switch form {
@@ -165,8 +164,8 @@ final class DistributionReader {
   }
 
   func empirical(_ body: NodeReader) throws(DistributionError) -> Distribution? {
-    let forms = ["samples", "cdf", "prometheusBuckets"]
-    guard let m = body.mapping(knownKeys: forms) else { return nil }
+    let forms = ScenarioSchema.empirical.exactlyOne
+    guard let m = body.mapping(ScenarioSchema.empirical) else { return nil }
     let used = forms.filter(m.contains)
     guard used.count == 1, let list = m.optional(used[0]) else {
       body.report(expected: "exactly one of samples, cdf, prometheusBuckets",
@@ -184,7 +183,7 @@ final class DistributionReader {
       parameters["points"] = list
       guard let elements = list.sequence() else { return nil }
       let points = elements.enumerated().map { i, e -> (value: SimDuration, probability: Double)? in
-        guard let p = e.mapping(knownKeys: ["value", "p"]) else { return nil }
+        guard let p = e.mapping(ScenarioSchema.cdfPoint) else { return nil }
         let value = param(p, "value", as: "points[\(i)].value") { $0.duration() }
         let probability = param(p, "p", as: "points[\(i)].probability") { $0.number() }
         guard let value, let probability else { return nil }
@@ -196,7 +195,7 @@ final class DistributionReader {
       parameters["buckets"] = list
       guard let elements = list.sequence() else { return nil }
       let buckets = elements.enumerated().map { i, e -> (upperBound: SimDuration?, cumulativeCount: Double)? in
-        guard let b = e.mapping(knownKeys: ["le", "count"]) else { return nil }
+        guard let b = e.mapping(ScenarioSchema.prometheusBucket) else { return nil }
         let le = param(b, "le", as: "buckets[\(i)].upperBound") { Self.upperBound($0) }
         let count = param(b, "count", as: "buckets[\(i)].cumulativeCount") { $0.number() }
         guard let le, let count else { return nil }
@@ -221,7 +220,7 @@ final class DistributionReader {
     parameters["components"] = body
     guard let elements = body.sequence() else { return nil }
     let components = elements.enumerated().map { i, e -> MixtureComponent? in
-      guard let c = e.mapping(knownKeys: ["weight", "distribution"]) else { return nil }
+      guard let c = e.mapping(ScenarioSchema.mixtureComponent) else { return nil }
       let weight = param(c, "weight", as: "components[\(i)].weight") { $0.number() }
       let distribution = c.required("distribution")?.distribution()
       guard let weight, let distribution else { return nil }

@@ -48,9 +48,13 @@ public struct NodeReader {
   /// The path of a key under this value (`spec` + `run` = `spec.run`).
   public func path(_ key: String) -> String { keyPath.isEmpty ? key : "\(keyPath).\(key)" }
 
+  /// This value as a mapping of the declared form: its keys must be among the declaration's.
+  public func mapping(_ declaration: MappingDeclaration) -> MappingReader? { mapping(knownKeys: declaration.names) }
+
   /// This value as a mapping whose keys must be among `knownKeys`: each other key is reported
   /// (with a did-you-mean). Nil, after a report, if the value is not a mapping.
   public func mapping(knownKeys: [String]) -> MappingReader? {
+    KeyUseLog.current?.record(keyPath, knownKeys)
     guard case .mapping(let mapping) = node else {
       report(expected: "a mapping")
       return nil

@@ -43,11 +43,9 @@ public struct RunControl: Hashable, Sendable {
   /// this the time series alone would take gigabytes.
   static let maximumBuckets: Int64 = 100_000
 
-  static let keys = ["duration", "warmup", "replications", "seed", "kubernetesVersion", "timeBucket"]
-
   /// Reads `spec.run`, reporting every problem; nil if there was any.
   static func read(_ node: NodeReader) -> RunControl? {
-    guard let run = node.mapping(knownKeys: keys) else { return nil }
+    guard let run = node.mapping(ScenarioSchema.run) else { return nil }
     let defaults = RunControl(duration: .zero)
     let duration = run.required("duration").flatMap { positiveDuration($0) }
     let warmup = run.read("warmup", default: defaults.warmup) { $0.duration() }

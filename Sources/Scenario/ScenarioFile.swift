@@ -9,6 +9,9 @@ public struct ScenarioFile<Sections: ScenarioSections>: Sendable {
   public var run: RunControl
   /// The sections of `spec` besides `run`.
   public var sections: Sections
+  /// Warnings about the file (`ScenarioSections.warnings`): combinations a real cluster of the
+  /// version has only with a non-default feature gate. The CLI prints them; they do not stop a run.
+  public var warnings: [ScenarioError] = []
 
   /// A scenario from its parts.
   public init(name: String, description: String? = nil, run: RunControl, sections: Sections = Sections()) {

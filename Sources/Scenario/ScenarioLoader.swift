@@ -55,6 +55,11 @@ public struct ScenarioLoader<Sections: ScenarioSections>: Sendable {
 
   /// Reads the bytes of a file; problems name `file`.
   public func load(bytes: [UInt8], file: String, overrides: [String] = []) throws(ScenarioErrors) -> ScenarioFile<Sections> {
+    try loaded(bytes: bytes, file: file, overrides: overrides).scenario
+  }
+
+  /// The scenario read from `bytes` with `overrides`, and its document with the overrides applied.
+  func loaded(bytes: [UInt8], file: String, overrides: [String]) throws(ScenarioErrors) -> (scenario: ScenarioFile<Sections>, document: Node) {
     let sink = DiagnosticSink(file: file)
     func fail(_ line: Int, _ column: Int, _ expected: String, _ found: String) -> ScenarioErrors {
       sink.add(ScenarioError(file: file, line: line, column: column, keyPath: "", expected: expected, found: found))
@@ -89,7 +94,7 @@ public struct ScenarioLoader<Sections: ScenarioSections>: Sendable {
     }
     let scenario = read(NodeReader(node: root, keyPath: "", sink: sink))
     guard sink.errors.isEmpty, let scenario else { throw sink.result }
-    return scenario
+    return (scenario, root)
   }
 
   func read(_ document: NodeReader) -> ScenarioFile<Sections>? {
@@ -97,7 +102,7 @@ public struct ScenarioLoader<Sections: ScenarioSections>: Sendable {
       document.report(expected: "a Scenario document (a mapping with apiVersion, kind, metadata and spec)")
       return nil
     }
-    guard let top = document.mapping(knownKeys: ["apiVersion", "kind", "metadata", "spec"]) else { return nil }
+    guard let top = document.mapping(ScenarioSchema.document) else { return nil }
     if let node = top.required("apiVersion"), node.scalarKind != .string(Self.apiVersion) {
       node.report(expected: "\(Self.apiVersion) (the only supported apiVersion)")
     }
@@ -105,7 +110,7 @@ public struct ScenarioLoader<Sections: ScenarioSections>: Sendable {
       node.report(expected: "Scenario")
     }
     var name: String?, description: String??
-    if let metadata = top.required("metadata")?.mapping(knownKeys: ["name", "description"]) {
+    if let metadata = top.required("metadata")?.mapping(ScenarioSchema.metadata) {
       name = metadata.required("name").flatMap(Self.dnsLabel)
       description = metadata.read("description", default: nil) { $0.string() }
     }
@@ -116,9 +121,12 @@ public struct ScenarioLoader<Sections: ScenarioSections>: Sendable {
     for field in Self.fields {
       if let node = spec.optional(field.key), !field.read(node, &sections) { failed.insert(field.key) }
     }
-    for error in Sections.check(SectionsRead(sections: sections, failed: failed, run: run)) { document.sink.add(error) }
+    let checked = SectionsRead(sections: sections, failed: failed, run: run)
+    for error in Sections.check(checked) { document.sink.add(error) }
     guard let name, let description, let run else { return nil }
-    return ScenarioFile(name: name, description: description, run: run, sections: sections)
+    var file = ScenarioFile(name: name, description: description, run: run, sections: sections)
+    file.warnings = Sections.warnings(checked)
+    return file
   }
 
   /// A DNS-1123 label: 1–63 of `a-z`, `0-9`, `-`, starting and ending with a letter or digit.

@@ -23,10 +23,15 @@ public protocol ScenarioSections: Sendable {
   /// Checks across the sections (cross-references), run after every section was read; their
   /// problems are reported with the sections' own. None by default.
   static func check(_ read: SectionsRead<Self>) -> [ScenarioError]
+  /// Combinations a user may mean but that a real cluster of the run's version does not have by
+  /// default (a feature behind a gate that is off): reported as warnings, the scenario still
+  /// loads. None by default.
+  static func warnings(_ read: SectionsRead<Self>) -> [ScenarioError]
 }
 
 extension ScenarioSections {
   public static func check(_ read: SectionsRead<Self>) -> [ScenarioError] { [] }
+  public static func warnings(_ read: SectionsRead<Self>) -> [ScenarioError] { [] }
 }
 
 /// One section of a `ScenarioSections` type: its key under `spec`, and how it is read into its property.

@@ -56,7 +56,7 @@ struct AggSim: AsyncParsableCommand {
     commandName: "aggsim",
     abstract: "A discrete-event simulator of the Kubernetes API aggregation layer.",
     version: AggSimVersion.current,
-    subcommands: [RunCommand.self, ValidateCommand.self, SweepCommand.self, CapacityCommand.self, CheckCommand.self, CompareCommand.self, MergeCommand.self, JobCommand.self, ReportCommand.self, ImportCommand.self, SelfCheck.self]
+    subcommands: [RunCommand.self, ValidateCommand.self, ExplainCommand.self, SweepCommand.self, CapacityCommand.self, CheckCommand.self, CompareCommand.self, MergeCommand.self, JobCommand.self, ReportCommand.self, ImportCommand.self, SchemaCommand.self, SelfCheck.self]
   )
 }
 

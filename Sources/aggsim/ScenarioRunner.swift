@@ -31,6 +31,9 @@ struct ScenarioRunner {
       FileHandle.standardError.write(Data((error.description + "\n").utf8))
       throw ExitCode(badScenarioExitCode)
     }
+    for warning in file.warnings {
+      FileHandle.standardError.write(Data("aggsim: warning: \(warning)\n".utf8))
+    }
     return Loaded(path: path, file: file, model: file.modelSpec(), bytes: bytes)
   }
 

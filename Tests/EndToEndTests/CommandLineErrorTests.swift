@@ -9,7 +9,7 @@ struct CommandLineErrorTests {
   func helpUnknownCommand() throws {
     let help = try AggsimBinaryTests.aggsim(["help", "nope"])
     #expect(help.status == 64)
-    #expect(help.stderr == "aggsim: no command 'nope'; commands: run, validate, sweep, capacity, check, compare, merge, job, report, import, selfcheck\n")
+    #expect(help.stderr == "aggsim: no command 'nope'; commands: run, validate, explain, sweep, capacity, check, compare, merge, job, report, import, schema, selfcheck\n")
     #expect(try AggsimBinaryTests.aggsim(["help", "run"]).status == 0)
   }
 

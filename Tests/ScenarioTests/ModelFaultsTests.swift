@@ -46,6 +46,22 @@ struct ModelFaultsTests {
     ])
   }
 
+  @Test("a kind with a value that does not suit its target, and a name-only kind written as a mapping, are errors at the key")
+  func badKindMappings() {
+    let yaml = Self.withFaults("""
+          - {target: {pods: {server: metrics-server}}, kind: {lossBurst: 0.2}, window: {start: 1m}}
+          - {target: {pods: {server: metrics-server}}, kind: {crash: 1}, window: {start: 1m}}
+      """)
+    #expect(modelProblems(yaml) == [
+      "lab.yaml:24:57: spec.faults[0].kind.lossBurst: expected a fault kind for this target: crash, hang, refuse, "
+        + "silentConnectionDrop, slowDown, found \"lossBurst\"",
+      "lab.yaml:25:56: spec.faults[1].kind: expected exactly one of slowDown, latencySpike, lossBurst (a fault kind for this "
+        + "target: crash, hang, refuse, silentConnectionDrop, slowDown), found a mapping",
+      "lab.yaml:25:57: spec.faults[1].kind.crash: expected a key of spec.faults[1].kind (one of slowDown, latencySpike, lossBurst), "
+        + "found \"crash\"",
+    ])
+  }
+
   @Test("a target naming an unknown server, a pod beyond the replicas, an unknown client or instance is an error")
   func unknownTargets() {
     let yaml = Self.withFaults("""

@@ -40,7 +40,7 @@ public struct APIServicesSection: ScenarioSection, Hashable {
   public init?(reading node: NodeReader) {
     var items = node
     if case .mapping(_) = node.node {
-      guard let list = node.mapping(knownKeys: ["apiVersion", "kind", "metadata", "items"]) else { return nil }
+      guard let list = node.mapping(ScenarioSchema.apiServiceList) else { return nil }
       if let kind = list.optional("kind"), kind.oneOf(["List", "APIServiceList"]) == nil { return nil }
       guard let listed = list.required("items") else { return nil }
       items = listed
@@ -53,15 +53,14 @@ public struct APIServicesSection: ScenarioSection, Hashable {
   }
 
   static func entry(_ node: NodeReader) -> Entry? {
-    guard let m = node.mapping(knownKeys: ["apiVersion", "kind", "metadata", "spec", "status"]) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.apiService) else { return nil }
     var ok = true
     if let v = m.optional("apiVersion"), v.oneOf(["apiregistration.k8s.io/v1", "apiregistration.k8s.io/v1beta1"]) == nil { ok = false }
     if let k = m.optional("kind"), k.oneOf(["APIService"]) == nil { ok = false }
     let name = m.required("metadata").flatMap(Self.name)
     let status = m.read("status", default: true, Self.initiallyAvailable)
     guard let specNode = m.required("spec"),
-          let s = specNode.mapping(knownKeys: ["group", "version", "groupPriorityMinimum", "versionPriority",
-                                              "service", "insecureSkipTLSVerify", "caBundle"]) else { return nil }
+          let s = specNode.mapping(ScenarioSchema.apiServiceSpec) else { return nil }
     let group = s.required("group")?.string()
     let version = s.required("version")?.string()
     let groupPriority = s.required("groupPriorityMinimum")?.integer()
@@ -120,7 +119,7 @@ public struct APIServicesSection: ScenarioSection, Hashable {
 
   /// `spec.service`: namespace and name required, port default 443.
   static func service(_ node: NodeReader) -> ServiceReference? {
-    guard let m = node.mapping(knownKeys: ["namespace", "name", "port"]) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.service) else { return nil }
     let namespace = m.required("namespace")?.string()
     let name = m.required("name")?.string()
     let port = m.read("port", default: ServiceReference.defaultPort) { $0.integer() }

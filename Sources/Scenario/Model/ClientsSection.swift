@@ -38,12 +38,11 @@ public struct ClientsSection: ScenarioSection, Hashable {
     public var apiService: Located<String>?
     /// Whether the client has its own `link:` (else it gets `links.clients`).
     public var hasOwnLink: Bool
+    /// The discovery mode of a discovery client, where it was written (nil: the version's).
+    public var discoveryMode: Located<KubectlSpec.DiscoveryMode>? = nil
   }
 
   public var entries: [Entry]
-
-  static let keys = ["name", "identity", "target", "workload", "rateLimit", "retries", "timeout", "requestTimeout", "link",
-                     "maxOutstanding"]
 
   public init?(reading node: NodeReader) {
     guard let entries = node.array(Self.entry) else { return nil }
@@ -61,7 +60,7 @@ public struct ClientsSection: ScenarioSection, Hashable {
   }
 
   static func entry(_ node: NodeReader) -> Entry? {
-    guard let m = node.mapping(knownKeys: keys) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.client) else { return nil }
     let name = m.required("name")?.located { $0.name() }
     let workloadNode = m.required("workload")
     let workload = workloadNode?.workload()
@@ -88,7 +87,16 @@ public struct ClientsSection: ScenarioSection, Hashable {
                           requestTimeout: requestTimeout)
     if let link { spec.link = link }
     spec.maxOutstanding = maxOutstanding
-    return Entry(spec: spec, name: name, apiService: target.1, hasOwnLink: link != nil)
+    var entry = Entry(spec: spec, name: name, apiService: target.1, hasOwnLink: link != nil)
+    if let mode = spec.workload.discoveryMode, let node = workloadNode.flatMap(Self.discoveryNode) {
+      entry.discoveryMode = Located(mode, at: node.location)
+    }
+    return entry
+  }
+
+  /// The `discovery:` of a kubectl, garbage-collector or namespace-deletion workload, if written.
+  static func discoveryNode(_ workload: NodeReader) -> NodeReader? {
+    ["kubectl", "garbageCollector", "namespaceDeletion"].lazy.compactMap { workload.child($0)?.child("discovery") }.first
   }
 
   /// The kube-controller-manager controllers a workload stands for: their default identity
@@ -133,7 +141,7 @@ public struct ClientsSection: ScenarioSection, Hashable {
   }
 
   static func target(_ node: NodeReader) -> (ClientTarget, Located<String>)? {
-    guard let m = node.mapping(knownKeys: ["apiService", "kind"]) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.target) else { return nil }
     let apiService = m.required("apiService")?.located { $0.name() }
     let kind = m.read("kind", default: "get") { $0.oneOf(["get", "list", "discovery"]) }
     guard let apiService, let kind else { return nil }
@@ -161,7 +169,7 @@ public struct ClientsSection: ScenarioSection, Hashable {
   /// every 1000 s no real client is limited (client-go's defaults are 5 and 50), and the bucket's
   /// arithmetic in nanoseconds stays exact; `burst` in [1, 1000000].
   static func rateLimit(_ node: NodeReader) -> RateLimitSpec? {
-    guard let m = node.mapping(knownKeys: ["qps", "burst"]) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.rateLimit) else { return nil }
     let defaults = RateLimitSpec.clientGo
     let qps = m.read("qps", default: defaults.qps) { n -> Rate? in
       let bounds = minimumQPS...NodeReader.maximumRate
@@ -184,8 +192,8 @@ public struct ClientsSection: ScenarioSection, Hashable {
 extension NodeReader {
   /// `{serviceAccount: <namespace>/<name>}`, `{user: <name>, groups: [...]}` or `{node: <name>}`.
   func identity() -> RequestSubject? {
-    guard let m = mapping(knownKeys: ["serviceAccount", "user", "groups", "node"]),
-          let kind = m.exactlyOne(of: ["serviceAccount", "user", "node"], what: "an identity"),
+    guard let m = mapping(ScenarioSchema.identity),
+          let kind = m.exactlyOne(of: ScenarioSchema.identity.exactlyOne, what: "an identity"),
           let value = m.optional(kind) else { return nil }
     if kind != "user", m.contains("groups") {
       m.reportKey("groups", expected: "groups only with user", found: "\"groups\"")

@@ -55,12 +55,13 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
   /// The control plane with the file's values; `proxy.discoveryCap` is nil unless
   /// `proxy.discoveryTimeout` was written (the version's default, filled by `ModelSpec.resolved()`).
   public var spec: ControlPlaneSpec
-
-  static let keys = ["instances", "requestTimeout", "filterOverhead", "localHandlerTime", "admission", "proxy", "availabilityController",
-                     "openAPIController"]
+  /// The admission mode written (`priorityAndFairness`, `maxInFlight`, `unlimited`) and where, if written.
+  public var admissionMode: Located<String>?
+  /// `priorityAndFairness.borrowing` where it was written, if it was.
+  public var borrowing: Located<Bool>?
 
   public init?(reading node: NodeReader) {
-    guard let m = node.mapping(knownKeys: Self.keys) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.controlPlane) else { return nil }
     var spec = ControlPlaneSpec()
     let instances = m.read("instances", default: spec.instances) { $0.integer(in: 1...64) }
     let timeout = m.read("requestTimeout", default: spec.requestTimeout) { $0.positiveDuration() }
@@ -80,18 +81,24 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     spec.admissionPolicy = admission
     spec.proxy = proxy
     self.spec = spec
+    if let admissionNode = m.optional("admission"), let key = ScenarioSchema.admission.exactlyOne.first(where: admissionNode.hasKey) {
+      admissionMode = Located(key, at: admissionNode.location)
+      if let node = admissionNode.child("priorityAndFairness")?.child("borrowing"), case .bool(let value) = node.scalarKind {
+        borrowing = Located(value, at: node.location)
+      }
+    }
   }
 
   static func admission(_ node: NodeReader) -> AdmissionSpec? {
-    let kinds = ["priorityAndFairness", "maxInFlight", "unlimited"]
-    guard let m = node.mapping(knownKeys: kinds),
+    let kinds = ScenarioSchema.admission.exactlyOne
+    guard let m = node.mapping(ScenarioSchema.admission),
           let kind = m.exactlyOne(of: kinds, what: "an admission mode"), let body = m.optional(kind) else { return nil }
     switch kind {
     case "unlimited":
-      guard body.isNull || body.mapping(knownKeys: []) != nil else { return nil }
+      guard body.isNull || body.mapping(ScenarioSchema.unlimited) != nil else { return nil }
       return .unlimited
     case "maxInFlight":
-      guard let b = body.mapping(knownKeys: ["readOnly", "mutating"]) else { return nil }
+      guard let b = body.mapping(ScenarioSchema.maxInFlight) else { return nil }
       let readOnly = b.read("readOnly", default: AdmissionSpec.defaultReadOnlyInFlight) { $0.integer(in: 1...Int(Int32.max)) }
       let mutating = b.read("mutating", default: AdmissionSpec.defaultMutatingInFlight) { $0.integer(in: 1...Int(Int32.max)) }
       guard let readOnly, let mutating else { return nil }
@@ -104,7 +111,7 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
   static func priorityAndFairness(_ node: NodeReader) -> PriorityAndFairness.Configuration? {
     var configuration = PriorityAndFairness.Configuration.kubernetesDefaults
     if node.isNull { return configuration }
-    guard let m = node.mapping(knownKeys: ["serverConcurrencyLimit", "borrowing", "levels"]) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.priorityAndFairness) else { return nil }
     let limit = m.read("serverConcurrencyLimit", default: configuration.serverConcurrencyLimit) {
       $0.integer(in: 1...Int(Int32.max))
     }
@@ -118,7 +125,7 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
       if let list = levelsNode.sequence() { elements = list } else { ok = false }
     }
     for element in elements {
-      guard let l = element.mapping(knownKeys: ["name", "shares", "lendablePercent", "queues", "handSize", "queueLengthLimit", "background"]),
+      guard let l = element.mapping(ScenarioSchema.priorityLevel),
             let nameNode = l.required("name"), let name = nameNode.string() else { ok = false; continue }
       guard let index = names.firstIndex(of: name) else {
         let hint = KeySuggestion.suggest(name, among: names).map { " (did you mean \"\($0)\"?)" } ?? ""
@@ -200,7 +207,7 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     var steps: [PriorityLevelConfiguration.BackgroundStep] = []
     var ok = true
     for element in elements {
-      guard let e = element.mapping(knownKeys: ["start", "seats"]), let startNode = e.required("start"),
+      guard let e = element.mapping(ScenarioSchema.backgroundStep), let startNode = e.required("start"),
             let seatsNode = e.required("seats") else { ok = false; continue }
       guard let start = startNode.duration(), let seats = seatsNode.integer(in: seatsRange) else { ok = false; continue }
       if let previous = steps.last, start <= previous.start {
@@ -215,8 +222,7 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
 
   /// The OpenAPI controllers' settings (research §4.3, §8).
   static func openAPIController(_ node: NodeReader) -> OpenAPIControllerSpec? {
-    let keys = ["enabled", "v3", "interval", "backoffMax", "timeout", "firstDownload", "registrationDownloads"]
-    guard let m = node.mapping(knownKeys: keys) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.openAPIController) else { return nil }
     var spec = OpenAPIControllerSpec()
     let enabled = m.read("enabled", default: spec.enabled) { $0.bool() }
     let v3 = m.read("v3", default: spec.v3) { $0.bool() }
@@ -242,9 +248,7 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
 
   /// The availability controller's settings (research §1c, §4).
   static func availabilityController(_ node: NodeReader) -> AvailabilityControllerSpec? {
-    let keys = ["enabled", "resync", "firstResync", "workers", "probes", "probeTimeout", "backoff", "propagationDelay", "registrationTime",
-                "registrationResync"]
-    guard let m = node.mapping(knownKeys: keys) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.availabilityController) else { return nil }
     var spec = AvailabilityControllerSpec()
     let enabled = m.read("enabled", default: spec.enabled) { $0.bool() }
     let resync = m.read("resync", default: spec.resync) { $0.period() }
@@ -253,7 +257,7 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     let probes = m.read("probes", default: spec.probes) { $0.integer(in: 1...1_000) }
     let timeout = m.read("probeTimeout", default: spec.probeTimeout) { $0.positiveDuration() }
     let backoff = m.read("backoff", default: (spec.backoffBase, spec.backoffMax)) { n -> (SimDuration, SimDuration)? in
-      guard let b = n.mapping(knownKeys: ["base", "max"]) else { return nil }
+      guard let b = n.mapping(ScenarioSchema.backoff) else { return nil }
       let base = b.read("base", default: spec.backoffBase) { $0.period() }
       let max = b.read("max", default: spec.backoffMax) { $0.period() }
       guard let base, let max else { return nil }
@@ -289,8 +293,7 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
 
   /// The proxy settings; `discoveryCap` nil unless `discoveryTimeout` is written (a duration or `none`).
   static func proxy(_ node: NodeReader) -> ProxySpec? {
-    let keys = ["routing", "discoveryTimeout", "dialTimeout", "tlsHandshakeTimeout", "readIdleTimeout", "pingTimeout", "atStreamCap"]
-    guard let m = node.mapping(knownKeys: keys) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.proxy) else { return nil }
     var proxy = ProxySpec()
     let routing = m.read("routing", default: proxy.routing) { n in
       n.oneOf(["clusterIP", "endpoints"]).map { $0 == "clusterIP" ? ProxySpec.Routing.clusterIP : .endpoints }

@@ -11,7 +11,7 @@ extension NodeReader {
   ///   extraLocalGroupVersions: 0        # CRD group-versions besides the built-ins (legacy: a request each)
   /// ```
   func garbageCollectorWorkload() -> GarbageCollectorSpec? {
-    guard let m = mapping(knownKeys: ["period", "firstSync", "discovery", "extraLocalGroupVersions"]) else { return nil }
+    guard let m = mapping(ScenarioSchema.garbageCollector) else { return nil }
     let defaults = GarbageCollectorSpec()
     let period = m.read("period", default: defaults.period) { $0.period() }
     let first = m.optionalValue("firstSync") { $0.duration() }
@@ -36,8 +36,7 @@ extension NodeReader {
   ///   extraLocalGroupVersions: 0
   /// ```
   func namespaceDeletionWorkload() -> NamespaceDeletionSpec? {
-    guard let m = mapping(knownKeys: ["deletions", "workers", "gracePeriod", "contentDeletion", "retryBase", "retryMax",
-                                      "requeueRateLimit", "discovery", "extraLocalGroupVersions"]) else { return nil }
+    guard let m = mapping(ScenarioSchema.namespaceDeletion) else { return nil }
     let defaults = NamespaceDeletionSpec(deletions: .trace([]))
     let deletions = m.required("deletions").flatMap { $0.openArrivals() }
     let workers = m.read("workers", default: defaults.workers) { $0.integer(in: 1...10_000) }
@@ -60,7 +59,7 @@ extension NodeReader {
   /// hpa: {autoscalers: 40, period: 15s}   # period default 15s (--horizontal-pod-autoscaler-sync-period)
   /// ```
   func hpaWorkload() -> Workload? {
-    guard let m = mapping(knownKeys: ["autoscalers", "period"]) else { return nil }
+    guard let m = mapping(ScenarioSchema.hpa) else { return nil }
     let count = m.required("autoscalers")?.integer(in: 1...1_000_000)
     let period = m.read("period", default: SimDuration.seconds(15)) { $0.period() }
     guard let count, let period else { return nil }
@@ -74,7 +73,7 @@ extension NodeReader {
 
   /// One of the open arrival forms of `workload()` (kubectl invocations, namespace deletions).
   func openArrivals() -> ArrivalProcess? {
-    guard let kinds = mapping(knownKeys: Self.arrivalKinds),
+    guard let kinds = mapping(ScenarioSchema.arrivals),
           kinds.exactlyOne(of: Self.arrivalKinds, what: "an arrival process") != nil,
           let arrivals = workload()?.arrivals else { return nil }
     let peak: Double

@@ -14,9 +14,11 @@ public struct DiscoverySection: ScenarioSection, Hashable {
   public static let key = "discovery"
 
   public var spec: DiscoveryManagerSpec
+  /// Where `enabled` was written, if it was.
+  public var enabledAt: SourceLocation?
 
   public init?(reading node: NodeReader) {
-    guard let m = node.mapping(knownKeys: ["enabled", "workers", "fetchTimeout", "refresh"]) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.discovery) else { return nil }
     let defaults = DiscoveryManagerSpec()
     let enabled = m.optionalValue("enabled") { $0.bool() }
     let workers = m.read("workers", default: defaults.workers) { $0.integer(in: 1...1_000) }
@@ -24,5 +26,6 @@ public struct DiscoverySection: ScenarioSection, Hashable {
     let refresh = m.read("refresh", default: defaults.refresh) { $0.period() }
     guard let enabled, let workers, let timeout, let refresh else { return nil }
     spec = DiscoveryManagerSpec(enabled: enabled, workers: workers, fetchTimeout: timeout, refresh: refresh)
+    enabledAt = m.optional("enabled")?.location
   }
 }

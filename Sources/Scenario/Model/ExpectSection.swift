@@ -32,7 +32,7 @@ public struct ExpectSection: ScenarioSection, Hashable {
   }
 
   static func expectation(_ node: NodeReader) -> (Expectation, SourceLocation)? {
-    guard let m = node.mapping(knownKeys: ["metric", "scope", "min", "max", "over", "confidence"]) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.expectation) else { return nil }
     let metric = m.required("metric")?.oneOf(MetricCatalogue.summary.map(\.name)).flatMap(MetricCatalogue.summaryMetric(named:))
     let scopeNode = m.required("scope")
     let scope = scopeNode.flatMap(Self.scope)

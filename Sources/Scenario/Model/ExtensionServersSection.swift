@@ -51,17 +51,13 @@ public struct ExtensionServersSection: ScenarioSection, Hashable {
 
   public var entries: [Entry]
 
-  static let keys = ["name", "service", "replicas", "workers", "queueLimit", "maxStreamsPerConnection", "serviceTime", "faults",
-                     "faultProcesses", "authorization", "ownAdmission", "responseBytes", "readinessProbe",
-                     "aggregatedDiscovery"]
-
   public init?(reading node: NodeReader) {
     guard let entries = node.array(Self.entry) else { return nil }
     self.entries = entries
   }
 
   static func entry(_ node: NodeReader) -> Entry? {
-    guard let m = node.mapping(knownKeys: keys) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.extensionServer) else { return nil }
     // A server with placeholders for the required keys, for the defaults of the others.
     var spec = ExtensionServerSpec(name: "", service: ServiceReference(namespace: "", name: ""), serviceTimes: .uniform(.constant(.zero)))
     let name = m.required("name")?.located { $0.name() }
@@ -104,8 +100,7 @@ public struct ExtensionServersSection: ScenarioSection, Hashable {
   /// `{period: 10s, timeout: 1s, failureThreshold: 3, successThreshold: 1, initialDelay: 0s, firstProbe: 2s}`,
   /// each key optional with Kubernetes' default (firstProbe: a random phase per pod).
   static func readinessProbe(_ node: NodeReader) -> ReadinessProbeSpec? {
-    let keys = ["period", "timeout", "failureThreshold", "successThreshold", "initialDelay", "firstProbe"]
-    guard let m = node.mapping(knownKeys: keys) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.readinessProbe) else { return nil }
     var spec = ReadinessProbeSpec()
     let period = m.read("period", default: spec.period) { $0.period() }
     let timeout = m.read("timeout", default: spec.timeout) { $0.positiveDuration() }
@@ -129,7 +124,7 @@ public struct ExtensionServersSection: ScenarioSection, Hashable {
 
   /// `{serviceAccount: ns/name, cacheTTL: 10s, timeout: 10s, handlingTime: 1ms}`.
   static func authorization(_ node: NodeReader) -> DelegatedAuthorizationSpec? {
-    guard let m = node.mapping(knownKeys: ["serviceAccount", "cacheTTL", "timeout", "handlingTime"]) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.authorization) else { return nil }
     // The identity is a placeholder until `serviceAccount` is read.
     var spec = DelegatedAuthorizationSpec.serviceAccount(namespace: "", name: "")
     let account = m.required("serviceAccount")?.string()
@@ -152,7 +147,7 @@ public struct ExtensionServersSection: ScenarioSection, Hashable {
 
   /// Response body sizes per request kind, in bytes.
   static func responseSizes(_ node: NodeReader) -> ResponseSizes? {
-    guard let m = node.mapping(knownKeys: ["get", "list", "discovery", "probe", "openAPI"]) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.responseBytes) else { return nil }
     var sizes = ResponseSizes()
     let range = 0...(1 << 40)
     let get = m.read("get", default: sizes.get) { $0.integer(in: range) }
@@ -171,7 +166,7 @@ public struct ExtensionServersSection: ScenarioSection, Hashable {
 
   /// `{kind, timeBetweenFailures: <distribution>, timeToRepair: <distribution>, pods: [...], factor}`.
   static func faultProcess(_ node: NodeReader, replicas: Int?) -> FaultProcessSpec? {
-    guard let m = node.mapping(knownKeys: ["kind", "timeBetweenFailures", "timeToRepair", "pods", "factor"]) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.podFaultProcess) else { return nil }
     let kind = faultKind(m)
     let up = m.required("timeBetweenFailures")?.distribution()
     let down = m.required("timeToRepair")?.distribution()
@@ -204,7 +199,7 @@ public struct ExtensionServersSection: ScenarioSection, Hashable {
     }
   }
 
-  static let kindKeys = ["default", "get", "list", "discovery", "probe", "openAPI"]
+  static let kindKeys = ScenarioSchema.serviceTimes.names
 
   /// One distribution, or a mapping per request kind (told apart by its keys).
   static func serviceTimes(_ node: NodeReader) -> ServiceTimes? {
@@ -212,7 +207,7 @@ public struct ExtensionServersSection: ScenarioSection, Hashable {
           raw.contains(where: { kindKeys.contains($0.key.string ?? "") }) else {
       return node.distribution().map(ServiceTimes.uniform)
     }
-    guard let m = node.mapping(knownKeys: kindKeys) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.serviceTimes) else { return nil }
     guard m.contains("default") || m.contains("get") else {
       node.report(expected: "key \"default\" or \"get\" (the time of the kinds not given)", found: "keys " + m.keys.joined(separator: ", "))
       return nil
@@ -231,7 +226,7 @@ public struct ExtensionServersSection: ScenarioSection, Hashable {
   static let faultKinds = ["crash", "hang", "refuse", "silentConnectionDrop", "slowDown"]
 
   static func fault(_ node: NodeReader, replicas: Int?) -> FaultSpec? {
-    guard let m = node.mapping(knownKeys: ["kind", "start", "duration", "pods", "factor"]) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.podFault) else { return nil }
     let kind = faultKind(m)
     let start = m.required("start")?.duration()
     let duration = m.read("duration", default: nil) { $0.noneOr { $0.positiveDuration() } }

@@ -41,9 +41,9 @@ public struct FaultsSection: ScenarioSection, Hashable {
   static let linkKinds = ["partition", "latencySpike", "lossBurst"]
 
   static func entry(_ node: NodeReader) -> Entry? {
-    guard let m = node.mapping(knownKeys: ["target", "kind", "window", "random"]) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.fault) else { return nil }
     let target = m.required("target").flatMap(Self.target)
-    let schedule = m.exactlyOne(of: ["window", "random"], what: "a schedule").flatMap { key in
+    let schedule = m.exactlyOne(of: ScenarioSchema.fault.exactlyOne, what: "a schedule").flatMap { key in
       m.optional(key).flatMap { key == "window" ? Self.window($0) : Self.random($0) }
     }
     guard let target, let kindNode = m.required("kind"), let kind = Self.kind(kindNode, for: target.value), let schedule else {
@@ -62,19 +62,19 @@ public struct FaultsSection: ScenarioSection, Hashable {
   }
 
   static func target(_ node: NodeReader) -> Target? {
-    guard let m = node.mapping(knownKeys: ["pods", "link", "controlPlaneInstance"]),
-          let key = m.exactlyOne(of: ["pods", "link", "controlPlaneInstance"], what: "a fault target"),
+    guard let m = node.mapping(ScenarioSchema.faultTarget),
+          let key = m.exactlyOne(of: ScenarioSchema.faultTarget.exactlyOne, what: "a fault target"),
           let body = m.optional(key) else { return nil }
     switch key {
     case "pods":
-      guard let p = body.mapping(knownKeys: ["server", "pods"]), let serverNode = p.required("server"),
+      guard let p = body.mapping(ScenarioSchema.podsTarget), let serverNode = p.required("server"),
             let server = serverNode.name() else { return nil }
       let pods = p.read("pods", default: nil) { list -> [Int]?? in list.array { $0.integer(in: 0...9_999) }.map { .some($0) } }
       guard let pods else { return nil }
       return Target(value: .pods(server: server, pods: pods), server: Located(server, at: serverNode.location))
     case "link":
-      guard let l = body.mapping(knownKeys: ["client", "server", "instance"]),
-            let side = l.exactlyOne(of: ["client", "server"], what: "a link: a client's, or to a server's pods") else { return nil }
+      guard let l = body.mapping(ScenarioSchema.linkTarget),
+            let side = l.exactlyOne(of: ScenarioSchema.linkTarget.exactlyOne, what: "a link: a client's, or to a server's pods") else { return nil }
       if side == "client" {
         if l.contains("instance") { l.reportKey("instance", expected: "no instance for a client's link", found: "\"instance\"") }
         guard !l.contains("instance"), let nameNode = l.optional("client"), let name = nameNode.name() else { return nil }
@@ -103,16 +103,18 @@ public struct FaultsSection: ScenarioSection, Hashable {
     }
     let what = "a fault kind for this target: " + names.joined(separator: ", ")
     if case .mapping = node.node {
-      guard let m = node.mapping(knownKeys: names), let key = m.exactlyOne(of: names, what: what), let value = m.optional(key) else {
+      let valued = ScenarioSchema.faultKind.exactlyOne
+      guard let m = node.mapping(ScenarioSchema.faultKind), let key = m.exactlyOne(of: valued, what: what), let value = m.optional(key) else {
+        return nil
+      }
+      guard names.contains(key) else {
+        m.reportKey(key, expected: what, found: FoundText.quoted(key))
         return nil
       }
       switch key {
       case "slowDown": return value.number(in: Double.leastNonzeroMagnitude...1e9).map { .pod(.slowDown(factor: $0)) }
       case "latencySpike": return value.distribution().map { .latencySpike($0) }
-      case "lossBurst": return value.number(in: 0...NetworkLinkSpec.maximumLoss).map { .lossBurst($0) }
-      default:
-        value.report(expected: "no value: \(key) is written as a name alone")
-        return nil
+      default: return value.number(in: 0...NetworkLinkSpec.maximumLoss).map { .lossBurst($0) }   // lossBurst
       }
     }
     guard let name = node.oneOf(names) else { return nil }
@@ -130,7 +132,7 @@ public struct FaultsSection: ScenarioSection, Hashable {
   }
 
   static func window(_ node: NodeReader) -> Fault.Schedule? {
-    guard let m = node.mapping(knownKeys: ["start", "duration"]) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.faultWindow) else { return nil }
     let start = m.required("start")?.duration()
     let duration = m.read("duration", default: nil) { $0.noneOr { $0.positiveDuration() } }
     guard let start, let duration else { return nil }
@@ -138,7 +140,7 @@ public struct FaultsSection: ScenarioSection, Hashable {
   }
 
   static func random(_ node: NodeReader) -> Fault.Schedule? {
-    guard let m = node.mapping(knownKeys: ["timeBetweenFailures", "timeToRepair"]) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.randomSchedule) else { return nil }
     let up = m.required("timeBetweenFailures")?.distribution()
     let down = m.required("timeToRepair")?.distribution()
     guard let up, let down else { return nil }

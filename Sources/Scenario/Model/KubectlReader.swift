@@ -3,7 +3,7 @@ import AggregationModel
 
 extension NodeReader {
   /// The open arrival forms of `workload()`, for kubectl invocations.
-  static let arrivalKinds = ["poisson", "constant", "bursts", "timeVarying", "trace"]
+  static let arrivalKinds = ScenarioSchema.arrivals.exactlyOne
 
   /// A client's `workload: {kubectl: …}` (research kube-aggregator.md §3, §7):
   /// ```yaml
@@ -16,8 +16,7 @@ extension NodeReader {
   ///   discoveryRateLimit: {qps: 50, burst: 300}   # default kubectl's 50/300 (burst 100 before 1.23)
   /// ```
   func kubectlWorkload() -> KubectlSpec? {
-    guard let m = mapping(knownKeys: ["invocations", "discovery", "cacheTTL", "extraLocalGroupVersions", "resource",
-                                      "discoveryRateLimit"]) else { return nil }
+    guard let m = mapping(ScenarioSchema.kubectl) else { return nil }
     let defaults = KubectlSpec(invocations: .trace([]))
     let invocations = m.required("invocations").flatMap { $0.openArrivals() }
     let mode = m.optionalValue("discovery") { $0.oneOf(KubectlSpec.DiscoveryMode.self) }

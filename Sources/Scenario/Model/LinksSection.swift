@@ -35,7 +35,7 @@ public struct LinksSection: ScenarioSection, Hashable {
   public var backends: [Backend]
 
   public init?(reading node: NodeReader) {
-    guard let m = node.mapping(knownKeys: ["clients", "backends"]) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.links) else { return nil }
     let clients = m.optionalValue("clients") { $0.networkLink() }
     let backends = m.read("backends", default: []) { $0.array(Self.backend) }
     guard let clients, let backends else { return nil }
@@ -44,7 +44,7 @@ public struct LinksSection: ScenarioSection, Hashable {
   }
 
   static func backend(_ node: NodeReader) -> Backend? {
-    guard let m = node.mapping(knownKeys: ["server", "instance"] + NodeReader.linkKeys) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.backendLink) else { return nil }
     let server = m.required("server")?.located { $0.name() }
     let instance = m.optionalValue("instance") { $0.located { $0.integer(in: 0...63) } }
     let link = NodeReader.networkLink(m)
@@ -55,11 +55,9 @@ public struct LinksSection: ScenarioSection, Hashable {
 }
 
 extension NodeReader {
-  static let linkKeys = ["latency", "requestLatency", "responseLatency", "loss", "retransmissionDelay", "bandwidth", "partitions"]
-
   /// A `NetworkLinkSpec` (see `LinksSection`).
   func networkLink() -> NetworkLinkSpec? {
-    guard let m = mapping(knownKeys: Self.linkKeys) else { return nil }
+    guard let m = mapping(ScenarioSchema.link) else { return nil }
     return Self.networkLink(m)
   }
 
@@ -89,7 +87,7 @@ extension NodeReader {
   }
 
   static func partition(_ node: NodeReader) -> ClosedRange<SimTime>? {
-    guard let m = node.mapping(knownKeys: ["start", "duration"]) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.partition) else { return nil }
     let start = m.required("start")?.duration()
     let duration = m.required("duration")?.positiveDuration()
     guard let start, let duration else { return nil }

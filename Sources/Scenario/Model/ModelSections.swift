@@ -21,7 +21,9 @@ public struct ModelSections: ScenarioSections, Hashable {
      .section(\.extensionServers), .section(\.faults), .section(\.links), .section(\.sweep)]
   }
 
-  public static func check(_ read: SectionsRead<Self>) -> [ScenarioError] { ModelChecks.run(read) }
+  public static func check(_ read: SectionsRead<Self>) -> [ScenarioError] { ModelChecks.run(read) + VersionChecks.errors(read) }
+
+  public static func warnings(_ read: SectionsRead<Self>) -> [ScenarioError] { VersionChecks.warnings(read) }
 }
 
 extension ScenarioLoader where Sections == ModelSections {

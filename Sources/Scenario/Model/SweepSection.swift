@@ -29,7 +29,7 @@ public struct SweepSection: ScenarioSection, Hashable {
   }
 
   static func parameter(_ node: NodeReader) -> SweepParameter? {
-    guard let m = node.mapping(knownKeys: ["path", "values"]) else { return nil }
+    guard let m = node.mapping(ScenarioSchema.sweepParameter) else { return nil }
     let path = m.required("path").flatMap { n -> Located<String>? in
       guard let text = n.string() else { return nil }
       guard let parsed = ScenarioOverrides.parse(text + "="), case .key("spec") = parsed.path.first, parsed.path.count > 1,

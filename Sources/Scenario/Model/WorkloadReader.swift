@@ -3,8 +3,7 @@ import SimCore
 import AggregationModel
 
 extension NodeReader {
-  static let workloadKinds = ["poisson", "constant", "bursts", "timeVarying", "trace", "closed", "kubectl", "hpa",
-                              "garbageCollector", "namespaceDeletion"]
+  static let workloadKinds = ScenarioSchema.workload.exactlyOne
 
   /// A client's `workload:`, exactly one of:
   /// ```yaml
@@ -23,13 +22,13 @@ extension NodeReader {
   /// namespaceDeletion: {deletions: {poisson: 1/min}}   # needs complete discovery (`namespaceDeletionWorkload`)
   /// ```
   func workload() -> Workload? {
-    guard let m = mapping(knownKeys: Self.workloadKinds),
+    guard let m = mapping(ScenarioSchema.workload),
           let kind = m.exactlyOne(of: Self.workloadKinds, what: "a workload"), let body = m.optional(kind) else { return nil }
     switch kind {
     case "poisson": return body.rate().map { .open(.poisson($0)) }
     case "constant": return body.rate().map { .open(.constant($0)) }
     case "bursts":
-      guard let b = body.mapping(knownKeys: ["size", "every"]) else { return nil }
+      guard let b = body.mapping(ScenarioSchema.bursts) else { return nil }
       let size = b.required("size")?.integer(in: 1...1_000_000)
       let everyNode = b.required("every")
       let every = everyNode?.period()
@@ -46,7 +45,7 @@ extension NodeReader {
     case "garbageCollector": return body.garbageCollectorWorkload().map { .garbageCollector($0) }
     case "namespaceDeletion": return body.namespaceDeletionWorkload().map { .namespaceDeletion($0) }
     default:
-      guard let c = body.mapping(knownKeys: ["users", "thinkTime"]) else { return nil }
+      guard let c = body.mapping(ScenarioSchema.closedLoop) else { return nil }
       let users = c.required("users")?.integer(in: 1...1_000_000)
       let think = c.required("thinkTime")?.distribution()
       guard let users, let think else { return nil }
@@ -60,7 +59,7 @@ extension NodeReader {
     var segments: [RateSegment] = []
     var ok = true
     for (i, element) in elements.enumerated() {
-      guard let s = element.mapping(knownKeys: ["start", "rate"]) else { ok = false; continue }
+      guard let s = element.mapping(ScenarioSchema.rateSegment) else { ok = false; continue }
       let startNode = s.required("start")
       let start = startNode?.duration()
       let rate = s.required("rate").flatMap { n -> Double? in
@@ -84,7 +83,7 @@ extension NodeReader {
 
   /// `{file: <path>}`: the arrival instants of a trace file, sorted.
   func trace() -> [SimTime]? {
-    guard let m = mapping(knownKeys: ["file"]), let fileNode = m.required("file"), let path = fileNode.name() else { return nil }
+    guard let m = mapping(ScenarioSchema.trace), let fileNode = m.required("file"), let path = fileNode.name() else { return nil }
     let resolved = path.hasPrefix("/") ? path : Self.directory(of: fileName) + path
     // Only a regular file of at most 16 MiB: a device (/dev/zero, /dev/stdin) or a FIFO could
     // be read forever or block.

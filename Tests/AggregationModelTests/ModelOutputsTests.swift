@@ -36,6 +36,18 @@ struct ModelOutputsTests {
     #expect(tiny.meanQueueWaitSeconds == 0)
   }
 
+  @Test("time series of the tiny level: 1 seat in use at every bucket end while the hung request holds it (1 s to 61 s), then 0; limit 1 throughout")
+  func priorityLevelSeatsOverTime() throws {
+    var spec = Self.tinyLevelSpec(duration: .seconds(100))
+    spec.timeBucket = .seconds(10)
+    let result = F.run(spec)
+    func series(_ metric: String) -> [Double] {
+      result.timeSeries.filter { $0.scopeKind == "priority_level" && $0.scope == "0/tiny" && $0.metric == metric }.map(\.value)
+    }
+    #expect(series("seats_in_use") == [1, 1, 1, 1, 1, 1, 0, 0, 0, 0])
+    #expect(series("concurrency_limit") == Array(repeating: 1, count: 10))
+  }
+
   @Test("priority-level metrics restart at the end of the warm-up (31 s): seat held 30 s of 69 s, nothing queued or rejected")
   func priorityLevelMetricsResetAtWarmup() throws {
     let result = F.run(Self.tinyLevelSpec(duration: .seconds(100), warmup: .seconds(31)))

@@ -51,6 +51,8 @@ public struct TimeSeriesMetric: Hashable, Sendable, CustomStringConvertible {
   public static let concurrencyLimit = TimeSeriesMetric(
     "concurrency_limit", .seats, [.priorityLevel],
     "the APF level's current concurrency limit at the bucket end: nominal, or as borrowing (1.26+) last set it (non-exempt levels)")
+  public static let seatsInUse = TimeSeriesMetric(
+    "seats_in_use", .seats, [.priorityLevel], "seats the APF level's executing requests hold at the bucket end (non-exempt levels)")
 
   /// The points the model emits per time bucket when `spec` has the scopes it has: for each
   /// metric, one per scope of each of its kinds (an upper bound: some metrics skip some scopes).
@@ -72,5 +74,5 @@ public struct TimeSeriesMetric: Hashable, Sendable, CustomStringConvertible {
   /// In the order the model emits them within a bucket.
   static let all: [TimeSeriesMetric] =
     outcomeCompletions + [meanLatency, busyWorkers, queueLength, available, proxiesAvailable, discoveryStaleInstances,
-                          terminatingNamespaces, inFlight, concurrencyLimit]
+                          terminatingNamespaces, inFlight, concurrencyLimit, seatsInUse]
 }

@@ -76,6 +76,14 @@ extension HTMLReport {
       out += SVGChart.line(title: title, xLabel: "time (s)", yLabel: unit,
                            series: scopes.map { .init(name: "\(kind)/\($0)", points: series.points[TimeSeries.key(kind, $0, metric)] ?? []) })
     }
+    // APF seat use over time, of the levels that held a seat at some bucket end.
+    let busyLevels = series.scopes("priority_level", "seats_in_use").filter { level in
+      (series.points[TimeSeries.key("priority_level", level, "seats_in_use")] ?? []).contains { $0.y > 0 }
+    }
+    if !busyLevels.isEmpty {
+      out += SVGChart.line(title: "APF seats in use per priority level (at each bucket end)", xLabel: "time (s)", yLabel: "seats",
+                           series: busyLevels.map { .init(name: $0, points: series.points[TimeSeries.key("priority_level", $0, "seats_in_use")] ?? []) })
+    }
     return out
   }
 

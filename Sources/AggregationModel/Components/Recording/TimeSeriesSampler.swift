@@ -82,6 +82,9 @@ struct TimeSeriesSampler {
         kernel.recorder.point(now, .priorityLevel, controlPlane.levelScopes[instance][level], .concurrencyLimit,
                               Double(apf.currentConcurrencyLimit(level: level)))
       }
+      for level in apf.levelNames.indices where apf.concurrencyLimits[level] > 0 {
+        kernel.recorder.point(now, .priorityLevel, controlPlane.levelScopes[instance][level], .seatsInUse, Double(apf.seatsInUse(level: level)))
+      }
     }
     let next = now + bucket
     if next <= end { kernel.schedule(Event.bucketEnds, at: next) }

@@ -1,4 +1,4 @@
-public import SimCore
+import SimCore
 
 /// The time a scope's requests spent in each `RequestStage`: the exact sum per stage (for the
 /// mean) and, for the percentiles, a histogram of the times that were not zero beside a count of

@@ -20,6 +20,10 @@ public import DequeModule
 /// never a different order: events come out in exactly the same (time, sequence) order
 /// whichever lane or the heap holds them.
 ///
+/// **Holds.** The key of the event popped last stays on top of the heap until the next
+/// operation needs it gone: an event then scheduled into the heap replaces it there (one sift
+/// instead of a removal and an insertion), as in the "hold" of a classic event list.
+///
 /// Cancellation is lazy: `cancel(_:)` frees the event's record at once (its handle is stale from
 /// then on), and the dead key is skipped when it reaches the top of the heap (its record no
 /// longer carries its order). When dead keys outnumber live ones in the heap or in a
@@ -105,6 +109,8 @@ public struct EventCalendar<Event> {
   @usableFromInline var nextSequence: UInt64 = 0
   /// Dead heap-only keys.
   @usableFromInline var deadEntries = 0
+  /// The heap's top key is that of the event popped last, not yet removed (see `settle`).
+  @usableFromInline var topIsPopped = false
 
   @usableFromInline var clock: SimTime = .zero
   @usableFromInline var handledCount: UInt64 = 0
@@ -130,7 +136,29 @@ public struct EventCalendar<Event> {
   @inlinable public var pendingCount: Int { storedCount - deadEntries - laneDeadEntries.reduce(0, +) }
   /// Entries physically stored, including cancelled ones not yet removed.
   @inlinable public var storedCount: Int {
-    heap.count + lanes.reduce(0) { $0 + Swift.max($1.count - 1, 0) }
+    heapCount + lanes.reduce(0) { $0 + Swift.max($1.count - 1, 0) }
+  }
+
+  /// Keys in the heap, without the popped one still on top.
+  @inlinable var heapCount: Int { heap.count - (topIsPopped ? 1 : 0) }
+
+  /// Removes the popped key still on top of the heap, if any.
+  @inlinable @inline(__always) mutating func settle() {
+    if topIsPopped {
+      topIsPopped = false
+      heap.removeMin()
+    }
+  }
+
+  /// Adds a key to the heap, in place of the popped key still on top if any (it is later than
+  /// that one: not earlier in time, and scheduled after it).
+  @inlinable @inline(__always) mutating func push(_ key: Key) {
+    if topIsPopped {
+      topIsPopped = false
+      heap.replaceMin(with: key)
+    } else {
+      heap.insert(key)
+    }
   }
 
   /// The heap's copy of `key`, the first key of `lane`.
@@ -146,7 +174,7 @@ public struct EventCalendar<Event> {
 
   /// Schedules `event` at `time`, which must not be in the past.
   @inlinable @inline(__always) public mutating func schedule(_ event: Event, at time: SimTime) {
-    heap.insert(store(event, at: time, lane: Self.noLane))
+    push(store(event, at: time, lane: Self.noLane))
   }
 
   /// Schedules `event` after `delay` from now.
@@ -172,11 +200,11 @@ public struct EventCalendar<Event> {
     let key: Key
     if let lane, lanes[lane].last.map({ $0.time <= time.nanoseconds }) ?? true {
       key = store(event, at: time, lane: UInt8(lane))
-      if lanes[lane].isEmpty { heap.insert(Self.marker(key, lane: lane)) }
+      if lanes[lane].isEmpty { push(Self.marker(key, lane: lane)) }
       lanes[lane].append(key)
     } else {
       key = store(event, at: time, lane: Self.noLane)
-      heap.insert(key)
+      push(key)
     }
     let index = key.ref
     return EventHandle(slot: index, generation: records[Int(index)].generation)
@@ -227,7 +255,7 @@ public struct EventCalendar<Event> {
     release(index)
     if lane == Self.noLane {
       deadEntries += 1
-      if deadEntries >= compactionThreshold && deadEntries * 2 > heap.count { compact() }
+      if deadEntries >= compactionThreshold && deadEntries * 2 > heapCount { compact() }
     } else {
       laneDeadEntries[Int(lane)] += 1
       if laneDeadEntries[Int(lane)] >= compactionThreshold && laneDeadEntries[Int(lane)] * 2 > lanes[Int(lane)].count {
@@ -246,10 +274,12 @@ public struct EventCalendar<Event> {
   /// nil when none is left or the next one lies after `end`. The loop of a model that keeps its
   /// calendar beside its other state: `while let e = calendar.popNext(notAfter: end) { … }`.
   @inlinable @inline(__always) public mutating func popNext(notAfter end: SimTime) -> Event? {
+    settle()
     while let top = heap.min, top.time <= end.nanoseconds {
       let key = take(top)
       let index = Int(key.ref)
       guard records[index].order == key.order else {
+        settle()
         noteDead(top)
         continue
       }
@@ -262,11 +292,12 @@ public struct EventCalendar<Event> {
     return nil
   }
 
-  /// Removes `top`, the heap's first key, and returns the key it stands for: itself, or for a
-  /// lane's marker the lane's first key (the lane's next key, if any, takes its place in the heap).
+  /// Pops `top`, the heap's first key (it stays there, popped, until `settle` or `push`), and
+  /// returns the key it stands for: itself, or for a lane's marker the lane's first key (the
+  /// lane's next key, if any, takes its place in the heap at once).
   @inlinable @inline(__always) mutating func take(_ top: Key) -> Key {
     guard top.ref >= Self.laneBase else {
-      heap.removeMin()
+      topIsPopped = true
       return top
     }
     let lane = Int(top.ref - Self.laneBase)
@@ -274,7 +305,7 @@ public struct EventCalendar<Event> {
     if let next = lanes[lane].first {
       heap.replaceMin(with: Self.marker(next, lane: lane))
     } else {
-      heap.removeMin()
+      topIsPopped = true
     }
     return key
   }
@@ -311,10 +342,12 @@ public struct EventCalendar<Event> {
   @inlinable func isLive(_ key: Key) -> Bool { records[Int(key.ref)].order == key.order }
 
   @inlinable @inline(__always) mutating func skipDeadEntries() {
+    settle()
     while let top = heap.min {
       let key = top.ref >= Self.laneBase ? lanes[Int(top.ref - Self.laneBase)].first! : top
       if isLive(key) { return }
       _ = take(top)
+      settle()
       noteDead(top)
     }
   }
@@ -324,6 +357,7 @@ public struct EventCalendar<Event> {
   @inlinable @inline(never) mutating func compact() {
     // In place and specialised (this function is inlinable, so the partition is compiled for
     // the model's key type): an unspecialised partition allocated once per element moved.
+    settle()
     let records = self.records
     heap.removeAll { key in key.ref < Self.laneBase && records[Int(key.ref)].order != key.order }
     deadEntries = 0
@@ -332,6 +366,7 @@ public struct EventCalendar<Event> {
   /// Rebuilds a lane without its cancelled keys (keeping its order), and puts its new first
   /// key in the heap in place of the old one.
   @inlinable @inline(never) mutating func compact(lane: Int) {
+    settle()
     let records = self.records
     let marker = Self.laneBase + UInt32(lane)
     heap.removeAll { $0.ref == marker }

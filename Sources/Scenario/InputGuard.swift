@@ -10,13 +10,13 @@ enum InputGuard {
   /// open a level on the same line, and flow `[`/`{` levels.
   static let maximumDepth = 64
 
-  /// The bytes of the file at `path`, read up to one byte past `maximumBytes` whatever the file
-  /// is (a regular file, a pipe such as `<(…)`, or a device such as /dev/zero, which would
-  /// otherwise be read forever); nil when it cannot be opened.
-  static func read(path: String) -> [UInt8]? {
+  /// The bytes of the file at `path`, read up to one byte past `limit` whatever the file is (a
+  /// regular file, a pipe such as `<(…)`, or a device such as /dev/zero, which would otherwise
+  /// be read forever); nil when it cannot be opened or read.
+  static func read(path: String, limit: Int = maximumBytes) -> [UInt8]? {
     guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
     defer { try? handle.close() }
-    guard let data = try? handle.read(upToCount: maximumBytes + 1) else { return nil }
+    guard let data = try? handle.read(upToCount: limit + 1) else { return nil }
     return [UInt8](data)
   }
 

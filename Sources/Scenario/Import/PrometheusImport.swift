@@ -9,13 +9,10 @@ public enum PrometheusImport {
     func fail(_ expected: String, _ found: String) -> ScenarioErrors {
       ScenarioErrors([ScenarioError(file: path, line: 0, column: 0, keyPath: "", expected: expected, found: found)])
     }
-    guard let handle = FileHandle(forReadingAtPath: path) else { throw fail("a readable file", "none") }
-    defer { try? handle.close() }
-    guard let data = try? handle.read(upToCount: PrometheusInput.maxBytes + 1) else { throw fail("a readable file", "a read error") }
-    guard data.count <= PrometheusInput.maxBytes else {
+    guard let bytes = InputGuard.read(path: path, limit: PrometheusInput.maxBytes) else { throw fail("a readable file", "none") }
+    guard bytes.count <= PrometheusInput.maxBytes else {
       throw fail("a file of at most \(PrometheusInput.maxBytes >> 20) MiB", "more")
     }
-    let bytes = [UInt8](data)
     if let offset = InputGuard.firstInvalidUTF8(bytes) {
       let (line, column) = InputGuard.position(of: offset, in: bytes)
       throw ScenarioErrors([ScenarioError(file: path, line: line, column: column, keyPath: "", expected: "UTF-8 text",

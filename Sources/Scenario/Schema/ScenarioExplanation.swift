@@ -1,5 +1,5 @@
 internal import Yams
-public import AggregationModel
+internal import AggregationModel
 
 /// `aggsim explain`: a scenario as YAML with every key of its declaration (`ScenarioSchema`) and
 /// where each value comes from, as a trailing comment: `<file>:<line>` for a value written in the

@@ -36,11 +36,17 @@ struct PrometheusImportCommand: ParsableCommand {
   @Option(help: "Only this API group (repeatable); default: every group except the core group.") var group: [String] = []
   @Option(help: "Write the fragments to this file (replaced whole) instead of standard output.") var out: String?
 
+  /// `--window` read: nil when not given or not a duration from 1 ns to 366 days (`validate` refuses that).
+  var givenWindow: MeasurementWindow? {
+    guard let window, let length = try? DurationFormat.parseDuration(window), length > .zero, length <= .seconds(366 * 86_400) else {
+      return nil
+    }
+    return MeasurementWindow(length: length, source: "--window \(window)")
+  }
+
   func validate() throws {
-    if let window {
-      guard let length = try? DurationFormat.parseDuration(window), length > .zero, length <= .seconds(366 * 86_400) else {
-        throw ValidationError("--window must be a duration from 1ns to 366 days, e.g. 1h or 90m, found \(window)")
-      }
+    if let window, givenWindow == nil {
+      throw ValidationError("--window must be a duration from 1ns to 366 days, e.g. 1h or 90m, found \(window)")
     }
   }
 
@@ -49,9 +55,8 @@ struct PrometheusImportCommand: ParsableCommand {
       let input = try PrometheusImport.read(path: file)
       let earlier = try baseline.map { path throws(ScenarioErrors) in try PrometheusImport.read(path: path).samples }
       let measured = try MeasuredRequests(input.samples, baseline: earlier, file: file, histogram: histogram)
-      let given = window.flatMap { try? DurationFormat.parseDuration($0) }.map { MeasurementWindow(length: $0, source: "--window \(window!)") }
       let text = try ScenarioFragment.render(measured, source: URL(fileURLWithPath: file).lastPathComponent, histogram: histogram,
-                                             window: given ?? input.window, groups: Set(group))
+                                             window: givenWindow ?? input.window, groups: Set(group))
       guard !text.isEmpty else {
         throw ScenarioErrors([ScenarioError(file: file, line: 0, column: 0, keyPath: "",
                                             expected: group.isEmpty ? "requests of an API group other than the core group" : "requests of group \(group.joined(separator: ", "))",

@@ -59,7 +59,7 @@ struct MergeCommand: AsyncParsableCommand {
           return [SummaryTable(outcomes: merged).file(), table.file(), try metadata.outputFile()]
         }
         let models = try grid.points.map { point in
-          try ScenarioRunner.load(scenarioPath, overrides: overrides + point.map { "\($0.path)=\($0.value)" }).model
+          try ScenarioRunner.load(scenarioPath, overrides: overrides + point.map(\.setting)).model
         }
         let files = try SweepCommand.files(grid: grid, expectations: loaded.file.expectations, models: models, outcomes: merged,
                                            metadata: metadata)

@@ -35,12 +35,12 @@ struct SweepCommand: AsyncParsableCommand {
           outcomes.append([])
           continue
         }
-        let loaded = try ScenarioRunner.load(scenario, overrides: options.set + point.map { "\($0.path)=\($0.value)" })
+        let loaded = try ScenarioRunner.load(scenario, overrides: options.set + point.map(\.setting))
         outcomes.append(try await options.execute(loaded, label: "\(base.file.name) point \(index + 1)/\(grid.points.count)",
                                                   records: records.at(point: index), only: ranges[index]))
         models.append(loaded.model)
         let share = shard == nil ? "" : " replications \(ranges[index].lowerBound)..<\(ranges[index].upperBound)"
-        print("point \(index): " + point.map { "\($0.path)=\($0.value)" }.joined(separator: " ") + share)
+        print("point \(index): " + point.map(\.setting).joined(separator: " ") + share)
       }
       let wall = (ContinuousClock.now - clock).seconds
       try records.join(ranges: ranges)
@@ -78,6 +78,8 @@ struct SweepGrid {
   struct Assignment {
     var path: String
     var value: String
+    /// As `--set` writes it: `path=value`.
+    var setting: String { "\(path)=\(value)" }
   }
 
   var points: [[Assignment]]

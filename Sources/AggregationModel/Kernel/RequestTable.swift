@@ -140,9 +140,16 @@ struct RequestRecord {
 
   /// In `stage` from `now`: the time since the current stage began is added to the current one.
   @inline(__always) mutating func enter(_ stage: RequestStage?, at now: SimTime) {
-    if let current = self.stage { stages[current] = stages[current] + (now - stageSince) }
+    stages = stages(at: now)
     self.stage = stage
     stageSince = now
+  }
+
+  /// The time spent in each stage until `now`, the current stage counted to `now`.
+  @inline(__always) func stages(at now: SimTime) -> StageDurations {
+    var stages = self.stages
+    if let current = stage { stages[current] = stages[current] + (now - stageSince) }
+    return stages
   }
 
   /// The discovery run it belongs to, or -1.
@@ -187,11 +194,7 @@ struct RequestTable {
   }
 
   /// The time request `id` spent in each stage until `now` (its current stage counted to `now`).
-  func stages(of id: UInt32, at now: SimTime) -> StageDurations {
-    var stages = records[Int(id)].stages
-    if let current = records[Int(id)].stage { stages[current] = stages[current] + (now - records[Int(id)].stageSince) }
-    return stages
-  }
+  func stages(of id: UInt32, at now: SimTime) -> StageDurations { records[Int(id)].stages(at: now) }
 
   mutating func release(_ id: UInt32) {
     records[Int(id)].phase = .free

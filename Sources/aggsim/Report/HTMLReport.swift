@@ -112,9 +112,8 @@ struct HTMLReport {
   func latencyChart(index: RunReport.Index, point: Int) -> String {
     let clients = index.scopes["\(point)\u{1}client"] ?? []
     guard !clients.isEmpty else { return "" }
-    let metrics = ["latency_p50_s", "latency_p90_s", "latency_p99_s", "latency_max_s"]
-    let series = metrics.map { metric in
-      (name: metric, values: clients.map { index.values[RunReport.Index.key(point, "client", $0, metric)]?.mean })
+    let series = ["latency_p50_s", "latency_p90_s", "latency_p99_s", "latency_max_s"].map { metric in
+      (name: metric, values: Self.means(index, point: point, clients: clients, metric: metric))
     }
     return "<h2>Latency per client</h2>\n" + SVGChart.bars(title: "Latency percentiles per client (mean over replications)", yLabel: "seconds",
                                                            categories: clients, series: series)
@@ -125,12 +124,17 @@ struct HTMLReport {
     let clients = index.scopes["\(point)\u{1}client"] ?? []
     guard !clients.isEmpty else { return "" }
     let series = RequestStage.allCases.map { stage in
-      (name: stage.name, values: clients.map { index.values[RunReport.Index.key(point, "client", $0, "stage_\(stage.name)_mean_s")]?.mean })
+      (name: stage.name, values: Self.means(index, point: point, clients: clients, metric: "stage_\(stage.name)_mean_s"))
     }
     guard series.contains(where: { $0.values.contains { ($0 ?? 0) > 0 } }) else { return "" }
     return "<h2>Where the time goes</h2>\n<p>Each client's mean latency split into the stages of its requests (mean over replications; "
       + "stage_&lt;name&gt;_mean_s in summary.csv, per request in requests.csv).</p>\n"
       + SVGChart.stackedBars(title: "Mean latency per client by stage", yLabel: "seconds", categories: clients, series: series)
+  }
+
+  /// Each client's mean over replications of `metric` at sweep point `point` (nil: not measured).
+  static func means(_ index: RunReport.Index, point: Int, clients: [String], metric: String) -> [Double?] {
+    clients.map { index.values[RunReport.Index.key(point, "client", $0, metric)]?.mean }
   }
 
   /// Seat use of each APF priority level that dispatched or rejected, bars.

@@ -190,7 +190,7 @@ public struct AggregationSimulation {
     let names = kernel.registry.apiServices.map(\.name)
     return ReplicationResult(
       replication: replication, clientNames: kernel.spec.clients.map(\.name), clients: clients.metrics,
-      apiServiceNames: names, apiServices: clients.apiServiceMetrics, pods: pods.podMetrics(at: end),
+      apiServiceNames: names, apiServices: clients.apiServiceScopes(), pods: pods.podMetrics(at: end),
       trace: kernel.recorder.trace, priorityLevels: controlPlane.priorityLevels(at: end), timeSeries: kernel.recorder.timeSeries,
       events: kernel.recorder.events, availability: kernel.registry.availabilityResult(at: end, measuringSince: since),
       eventsHandled: kernel.calendar.eventsHandled, measuredDuration: end - since,

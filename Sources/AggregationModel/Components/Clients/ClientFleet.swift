@@ -45,9 +45,12 @@ struct ClientFleet {
   }
 
   var clients: [ClientState]
-  /// Per client, and per APIService (the requests of the clients targeting it).
+  /// Per client, and per APIService (the requests of the clients targeting it). A client's own
+  /// requests (origin `.client`) all go to its one APIService, so their ends are recorded once,
+  /// in the client's scope, and added to the APIService's by `apiServiceScopes()` (histograms
+  /// merge exactly): `apiServiceMetrics` records the ends of the others (discovery runs) only.
   var metrics: [ScopeMetrics]
-  var apiServiceMetrics: [ScopeMetrics]
+  private var apiServiceMetrics: [ScopeMetrics]
   /// The time-series bucket in progress: per scope (clients, then APIServices) and outcome, the
   /// requests that ended; per scope, their summed latency in seconds.
   var bucketOutcomes: [Int]
@@ -251,7 +254,11 @@ struct ClientFleet {
     let client = Int(record.client), apiService = Int(record.apiService)
     if case .client(let user) = record.origin, user < 0 { outstanding[client] -= 1 }
     metrics[client].record(outcome, latency: latency, stages: stages, metStreamCap: record.metStreamCap)
-    if apiService >= 0 { apiServiceMetrics[apiService].record(outcome, latency: latency, stages: stages, metStreamCap: record.metStreamCap) }
+    if case .client = record.origin {
+      assert(Int(clients[client].apiService) == apiService, "a client's own request goes to the client's APIService")
+    } else if apiService >= 0 {
+      apiServiceMetrics[apiService].record(outcome, latency: latency, stages: stages, metStreamCap: record.metStreamCap)
+    }
     countInBucket(scope: client, outcome: outcome, latency: latency)
     if apiService >= 0 { countInBucket(scope: clients.count + apiService, outcome: outcome, latency: latency) }
     if kernel.recorder.samplesRequest() {
@@ -264,6 +271,16 @@ struct ClientFleet {
   private mutating func countInBucket(scope: Int, outcome: Outcome, latency: SimDuration) {
     bucketOutcomes[scope * Outcome.allCases.count + outcome.rawValue] += 1
     bucketLatencySeconds[scope] += latency.seconds
+  }
+
+  /// Per APIService, what its scope saw: its own counts, and the ended requests of every client
+  /// that targets it (recorded in the client's scope only, see `metrics`).
+  func apiServiceScopes() -> [ScopeMetrics] {
+    var scopes = apiServiceMetrics
+    for (client, state) in clients.enumerated() where state.role == .requests && state.apiService >= 0 {
+      scopes[Int(state.apiService)].mergeEndedRequests(metrics[client])
+    }
+    return scopes
   }
 
   mutating func resetStatistics() {

@@ -56,7 +56,9 @@ struct ControlPlane {
   }
 
   let spec: ControlPlaneSpec
-  let version: VersionBehaviour
+  /// The release's deadline rules (`VersionBehaviour.deadlineFromTimeoutParameter` and
+  /// `.queueWaitFromRequestDeadline`), resolved once: they are read for every request.
+  let deadlineFromTimeoutParameter: Bool, queueWaitFromRequestDeadline: Bool
   /// Per instance: its admission filter.
   var admission: [AdmissionState]
   /// Per instance: client requests between arrival and the control plane's answer.
@@ -74,7 +76,9 @@ struct ControlPlane {
   /// The control plane of `spec` (its streams were created in this order, after the clients').
   init(_ spec: ModelSpec, instances: Int, streams: StreamRegistry, filterStream: RandomSource, lanes: TimerLanes) {
     self.spec = spec.controlPlane
-    version = VersionBehaviour(spec.version)
+    let version = VersionBehaviour(spec.version)
+    deadlineFromTimeoutParameter = version.deadlineFromTimeoutParameter
+    queueWaitFromRequestDeadline = version.queueWaitFromRequestDeadline
     deadlineLane = lanes.lane(for: spec.controlPlane.requestTimeout)
     capLane = lanes.lane(for: spec.controlPlane.proxy.discoveryCap?.duration)
     filterLane = lanes.lane(for: spec.controlPlane.filterOverhead.constantValue)
@@ -137,7 +141,7 @@ struct ControlPlane {
   /// `--request-timeout`.
   func deadline(of record: RequestRecord) -> SimDuration {
     let parameter = record.timeoutParameter
-    guard version.deadlineFromTimeoutParameter, parameter > .zero, parameter < spec.requestTimeout else { return spec.requestTimeout }
+    guard deadlineFromTimeoutParameter, parameter > .zero, parameter < spec.requestTimeout else { return spec.requestTimeout }
     return parameter
   }
 
@@ -145,7 +149,7 @@ struct ControlPlane {
   /// (`VersionBehaviour.queueWaitFromRequestDeadline`), `--request-timeout` before. Measured from
   /// the end of the filters (the audit's §2.7 note: from the arrival in Kubernetes).
   func queueWaitBasis(of record: RequestRecord) -> SimDuration {
-    version.queueWaitFromRequestDeadline ? deadline(of: record) : spec.requestTimeout
+    queueWaitFromRequestDeadline ? deadline(of: record) : spec.requestTimeout
   }
 
   /// APF queued the request: it holds its place in the queue until dispatched or `until`.

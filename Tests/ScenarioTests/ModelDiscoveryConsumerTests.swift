@@ -34,13 +34,14 @@ struct ModelDiscoveryConsumerTests {
     #expect(hpa.rateLimit == nil)
   }
 
-  @Test("garbageCollector: {} is a sync every 30 s with a random first phase and the version's discovery, no target, as generic-garbage-collector")
+  @Test("garbageCollector: {} is a sync every 30 s with a random first phase and the version's discovery, no target, as generic-garbage-collector, 20 QPS / burst 200")
   func garbageCollectorDefaults() throws {
     let gc = try controller("workload: {garbageCollector: {}}")
     #expect(gc.workload == .garbageCollector(GarbageCollectorSpec(discovery: .aggregated)))
     #expect(gc.target == ClientTarget.none)
     #expect(gc.identity == .serviceAccount(namespace: "kube-system", name: "generic-garbage-collector"))
-    #expect(gc.rateLimit == .controllerManager)
+    // Its discovery client's own bucket: the client builder's 20 QPS / burst 200, not the flags' 30.
+    #expect(gc.rateLimit == RateLimitSpec(qps: .perSecond(20), burst: 200))
     let fields = try controller("workload: {garbageCollector: {period: 1m, firstSync: 0s, discovery: legacy, extraLocalGroupVersions: 40}}")
     #expect(fields.workload == .garbageCollector(GarbageCollectorSpec(period: .minutes(1), firstSync: .zero, discovery: .legacy,
                                                                       extraLocalGroupVersions: 40)))

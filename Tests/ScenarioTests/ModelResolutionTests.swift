@@ -35,7 +35,7 @@ struct ModelResolutionTests {
       ClientSpec(name: "kubectl", identity: .user("kubectl"), target: .resource(apiService: apiService.name, kind: .get),
                  workload: .kubectl(KubectlSpec(invocations: .poisson(.perMinute(1))))),
       ClientSpec(name: "gc", identity: .serviceAccount(namespace: "kube-system", name: "generic-garbage-collector"), target: .none,
-                 workload: .garbageCollector(GarbageCollectorSpec()), rateLimit: controllerManager),
+                 workload: .garbageCollector(GarbageCollectorSpec()), rateLimit: .controllerManagerDiscovery),
       ClientSpec(name: "namespaces", identity: .serviceAccount(namespace: "kube-system", name: "namespace-controller"), target: .none,
                  workload: .namespaceDeletion(NamespaceDeletionSpec(deletions: .poisson(.perMinute(1)))), rateLimit: controllerManager),
     ]

@@ -78,9 +78,19 @@ public struct NamespaceDeletionSpec: Hashable, Sendable {
   public var retryBackoff: ExponentialBackoff { ExponentialBackoff(base: retryBase, cap: retryCap) }
 }
 
-/// kube-controller-manager's client rate limit (`--kube-api-qps` 20, `--kube-api-burst` 30),
-/// which its controllers' discovery clients inherit (research §7; the discovery client raises
-/// the burst to 300 only when none is set).
 public extension RateLimitSpec {
+  /// kube-controller-manager's client rate limit (`--kube-api-qps` 20, `--kube-api-burst` 30):
+  /// the clients of the horizontal pod autoscaler and of the namespace controller, whose
+  /// discovery goes through its clientset's own discovery client (research §7).
   static let controllerManager = RateLimitSpec(qps: .perSecond(20), burst: 30)
+
+  /// The discovery clients kube-controller-manager builds with its client builder's
+  /// `DiscoveryClient`, which sets `Burst = 200` and `QPS = 20` whatever the flags ("Discovery
+  /// makes a lot of requests infrequently"): k8s.io/controller-manager
+  /// `pkg/clientbuilder/client_builder.go` (`SimpleControllerClientBuilder` and
+  /// `DynamicControllerClientBuilder`; before the staging repository, kubernetes/kubernetes
+  /// `pkg/controller/client_builder.go`, already in 1.16). The garbage collector's discovery client
+  /// is one (`DiscoveryClientOrDie("generic-garbage-collector")` in kube-controller-manager's
+  /// `startGarbageCollectorController`), with its own token bucket.
+  static let controllerManagerDiscovery = RateLimitSpec(qps: .perSecond(20), burst: 200)
 }

@@ -67,7 +67,7 @@ public struct ClientsSection: ScenarioSection, Hashable {
     let role = workloadNode.flatMap(Self.role)
     let identity = m.optionalValue("identity") { $0.identity() }
     let target = Self.target(m, role: role, at: workloadNode)
-    let defaultLimit = role == nil ? RateLimitSpec.clientGo : .controllerManager
+    let defaultLimit = role?.rateLimit ?? .clientGo
     let rateLimit = m.read("rateLimit", default: defaultLimit) { $0.noneOr(Self.rateLimit) }
     let retries = m.read("retries", default: RetryPolicy.clientGo.maxRetries) { $0.integer(in: 0...1000) }
     let timeout = m.read("timeout", default: nil) { $0.noneOr { $0.positiveDuration() } }
@@ -110,6 +110,15 @@ public struct ClientsSection: ScenarioSection, Hashable {
       case .hpa: .serviceAccount(namespace: "kube-system", name: "horizontal-pod-autoscaler")
       case .garbageCollector: .serviceAccount(namespace: "kube-system", name: "generic-garbage-collector")
       case .namespaceController: .serviceAccount(namespace: "kube-system", name: "namespace-controller")
+      }
+    }
+
+    /// The token bucket of its requests: the controller manager's 20/30, but 20/200 for the
+    /// garbage collector's discovery client (`RateLimitSpec.controllerManagerDiscovery`).
+    var rateLimit: RateLimitSpec {
+      switch self {
+      case .hpa, .namespaceController: .controllerManager
+      case .garbageCollector: .controllerManagerDiscovery
       }
     }
   }

@@ -9,8 +9,8 @@ extension ScenarioSchema {
     .optional("target", .mapping(target), "The APIService and request kind; required except for hpa (default the metrics "
                 + "API's pod LIST) and the discovery consumers (none allowed)."),
     .required("workload", .mapping(workload), "How requests arrive: exactly one form."),
-    .optional("rateLimit", .noneOr(.mapping(rateLimit)), default: "{qps: 5, burst: 10}; {qps: 20, burst: 30} for hpa, "
-                + "garbageCollector and namespaceDeletion", "client-go's token bucket; none disables it."),
+    .optional("rateLimit", .noneOr(.mapping(rateLimit)), default: "{qps: 5, burst: 10}; {qps: 20, burst: 30} for hpa "
+                + "and namespaceDeletion; {qps: 20, burst: 200} for garbageCollector", "client-go's token bucket; none disables it."),
     .optional("retries", .integer(min: 0, max: 1000), default: "\(RetryPolicy.clientGo.maxRetries)",
               "Retries of 429/5xx with Retry-After; 0 disables."),
     .optional("timeout", .noneOr(.duration(min: "> 0s")), default: "none",

@@ -41,7 +41,7 @@ struct KubectlRerequestTests {
     return requests
   }
 
-  @Test("calls of ServerGroupsAndResources per kubectl get: 4 from 1.23 (category, shortcut, mapper, shortcut for <resource> in <group>), 5 from 1.25 (the shortcut's retry), 6 with an unknown target; 3/3/4 for a group without a dot; 1 for api-resources; not modelled for a get before 1.23 or with aggregated discovery",
+  @Test("calls of ServerGroupsAndResources per kubectl get: 4 from 1.23 (category, shortcut, mapper, shortcut for <resource> in <group>), 5 from 1.25 (the shortcut's retry), 6 with an unknown target; 3/3/4 for a group without a dot; 1 for api-resources; none with aggregated discovery (before 1.23: `KubectlRediscoveryTests`)",
         arguments: [("1.23", "metrics.k8s.io", 4, 4, false), ("1.24", "metrics.k8s.io", 4, 4, false), ("1.25", "metrics.k8s.io", 5, 6, false),
                     ("1.26", "metrics.k8s.io", 5, 6, true), ("1.36", "metrics.k8s.io", 5, 6, true),
                     ("1.24", "wardle", 3, 3, false), ("1.36", "wardle", 3, 4, true)])
@@ -53,7 +53,7 @@ struct KubectlRerequestTests {
     let apiResources = try #require(KubectlRerequests(behaviour, mode: .legacy, resource: .none, targetGroup: group))
     #expect(apiResources.callsIfKnown == 1 && apiResources.callsIfUnknown == 1 && apiResources.mapperRound == nil)
     #expect(KubectlRerequests(behaviour, mode: .aggregated, resource: .get, targetGroup: group) == nil)
-    #expect(KubectlRerequests(VersionBehaviour(KubernetesVersion(major: 1, minor: 22)), mode: .legacy, resource: .get, targetGroup: group) == nil)
+    #expect(rule.reset == .never && rule.roundsAfterReset == 0 && !rule.rediscoversFreshCache)
   }
 
   @Test("asked again: every failure before 1.26 (a live read of a group-version without a cache file); from 1.26 a 5xx or 429 (memcache isTransientError), not kubectl's client timeout")
@@ -66,8 +66,8 @@ struct KubectlRerequestTests {
     }
   }
 
-  @Test("kubectl get of a 503ing group-version (the 5 s cap): 1.36 asks 7 times (the in-memory client's fetch, then each of 6 calls), 1.25 6, 1.24 4, one after the other, 5 s each; the target stays unknown, so no GET; 1.22 (not modelled) asks once and sends its GET",
-        arguments: [("1.36", 7), ("1.25", 6), ("1.24", 4), ("1.22", 1)])
+  @Test("kubectl get of a 503ing group-version (the 5 s cap): 1.36 asks 7 times (the in-memory client's fetch, then each of 6 calls), 1.25 6, 1.24 4, 1.16-1.22 5 (calls 1-3, the reset mapper's rediscovery, call 5), one after the other, 5 s each; the target stays unknown, so no GET",
+        arguments: [("1.36", 7), ("1.25", 6), ("1.24", 4), ("1.22", 5), ("1.16", 5)])
   func getOfUnavailableGroupVersion(version: String, asks: Int) throws {
     let result = try Self.run(version, duration: .seconds(120))
     let expected = Self.consecutive(asks, from: 1_000, each: 5_000)
@@ -75,13 +75,12 @@ struct KubectlRerequestTests {
     let d = result.discovery[0]
     #expect(d.invocations == 1 && d.partial == 1 && d.latency.max == .seconds(5 * asks))
     #expect(result.clients[0].count(.discoveryTimeout) == asks)
-    let modelled = version != "1.22"
-    #expect(d.resourceTypeUnknown == (modelled ? 1 : 0))
-    #expect(Self.metricsRequests(result, kind: .get).count == (modelled ? 0 : 1))
+    #expect(d.resourceTypeUnknown == 1)
+    #expect(Self.metricsRequests(result, kind: .get).isEmpty)
   }
 
-  @Test("kubectl get of a group-version that hangs past kubectl's 32 s timeout: asked once from 1.26 (a timeout is not transient before 1.37), 6 times in 1.25 (192 s), 4 in 1.24",
-        arguments: [("1.36", 1), ("1.26", 1), ("1.25", 6), ("1.24", 4)])
+  @Test("kubectl get of a group-version that hangs past kubectl's 32 s timeout: asked once from 1.26 (a timeout is not transient before 1.37), 6 times in 1.25 (192 s), 4 in 1.24, 5 in 1.22 (160 s)",
+        arguments: [("1.36", 1), ("1.26", 1), ("1.25", 6), ("1.24", 4), ("1.22", 5)])
   func getOfHangingGroupVersion(version: String, asks: Int) throws {
     let result = try Self.run(version, cap: false)
     let expected = Self.consecutive(asks, from: 1_000, each: 32_000)
@@ -91,8 +90,8 @@ struct KubectlRerequestTests {
     #expect(result.discovery[0].resourceTypeUnknown == 1)
   }
 
-  @Test("kubectl get of a healthy target (deployments.apps: a group without a dot, 3 calls) while metrics.k8s.io answers 503: 1.36 asks metrics 4 times, 1.25 and 1.24 3 times, then the GET of apps/v1 goes",
-        arguments: [("1.36", 4), ("1.25", 3), ("1.24", 3)])
+  @Test("kubectl get of a healthy target (deployments.apps: a group without a dot, 3 calls) while metrics.k8s.io answers 503: 1.36 asks metrics 4 times, 1.25, 1.24 and 1.22 3 times (1.22's mapper knows the target: no reset), then the GET of apps/v1 goes",
+        arguments: [("1.36", 4), ("1.25", 3), ("1.24", 3), ("1.22", 3)])
   func healthyTargetAnotherGroupVersionFails(version: String, asks: Int) throws {
     let fault = FaultSpec(kind: .hang, start: .zero)
     var kubectl = DiscoveryTests.kubectl([1], discovery: .legacy, resource: .get)

@@ -22,9 +22,13 @@ extension VersionBehaviour {
   /// (the category expander, the shortcut expander and the deferred mapper share them):
   /// cli-runtime `pkg/genericclioptions/config_flags.go:254@v0.23.0` `toPersistentDiscoveryClient`
   /// (commit 5d72edb "Cache rest mapper and discovery client", first in kubernetes-1.23.0), used
-  /// because kubectl builds `NewConfigFlags(true)` (kubectl `pkg/cmd/cmd.go:297@v0.23.0`). Before,
-  /// every `ToRESTMapper` built a new disk client, which reads the files the earlier one wrote as
-  /// not its own (`Fresh()` false), so a no-match invalidated the cache and rediscovered
-  /// everything: not modelled (`KubectlRerequests` is nil for a `kubectl get` before 1.23).
+  /// because kubectl builds `NewConfigFlags(true)` (kubectl `pkg/cmd/cmd.go:297@v0.23.0`). Before
+  /// (1.16-1.22), every `ToDiscoveryClient` builds a new disk client with its own token bucket
+  /// (cli-runtime `config_flags.go:232-254@v0.22.0`, `:216-236@kubernetes-1.16.0`; client-go
+  /// `rest/config.go:390-401@v0.22.0`): the builder's category expander has one, its REST mapper
+  /// and shortcut expander another (`ToRESTMapper`, `:257-266`; cached per builder,
+  /// `pkg/resource/builder.go:204-218`). The mapper's client reads the files the first one wrote,
+  /// not its own, so it is not `Fresh()` and its first no-match invalidates the cache and
+  /// discovers everything again (`KubectlRerequests.reset`).
   public var kubectlSharesDiscoveryClient: Bool { KubernetesChange(23).isIn(version) }
 }

@@ -124,6 +124,9 @@ struct DiscoveryRun {
   var asks: Int32 = -1
   var targetFailed = false
   var mapperLacksTarget = false
+  /// Before 1.23: the mapper was reset and its discovery runs again (`KubectlRerequests.reset`);
+  /// `round` counts the rounds after it.
+  var rediscovered = false
   /// A kubectl process: its requests wait for the run's own discovery token bucket
   /// (`ClientFleet.startRunBucket`).
   var hasBucket = false

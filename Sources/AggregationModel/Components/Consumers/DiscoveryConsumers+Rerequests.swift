@@ -18,11 +18,27 @@ import SimCore
 /// 4. from 1.25 the shortcut expander's second try after the no-match (`shortcut.go:57-59`),
 ///    then the same for `<resource>` in `<group>`, and a second try if the target is unknown.
 ///
-/// The mapper is not reset (`discovery.go:225-236`): every cache file was written by this
-/// invocation, so `Fresh()` holds (`cached_discovery.go:168`). An unknown target ends with "the
-/// server doesn't have a resource type" and no GET (`builder.go:800-813`). `kubectl
+/// From 1.23 the mapper is not reset (`discovery.go:225-236`): every cache file was written by
+/// this invocation, so `Fresh()` holds (`cached_discovery.go:168`). An unknown target ends with
+/// "the server doesn't have a resource type" and no GET (`builder.go:800-813`). `kubectl
 /// api-resources` (`resource: none`) makes one call (`ServerPreferredResources`, kubectl
-/// `pkg/cmd/apiresources/apiresources.go:180@v0.36.0`, `:157@v0.23.0`).
+/// `pkg/cmd/apiresources/apiresources.go:180@v0.36.0`, `:157@v0.23.0`, `:141@kubernetes-1.16.0`).
+///
+/// Before 1.23 (`VersionBehaviour.kubectlSharesDiscoveryClient`) call 1 is the category
+/// expander's own disk client, calls 2 and 3 the mapper's, a new one with its own token bucket
+/// that reads the files call 1 wrote (`cached_discovery.go:169@v0.22.0`: not its own, so not
+/// `Fresh()`). The mapper's first no-match, always for `<resource>.<group>` with a dot in the
+/// group, else when the target is unknown at call 3, resets it (`restmapper/discovery.go:225-235
+/// @v0.22.0`): `Invalidate` (`cached_discovery.go:253-260`) makes every later read ignore the
+/// files it did not write since (`:140`), so call 4 rebuilds the mapper from a full rediscovery
+/// (`/api`, `/apis`, every group-version) and the target is known if its group-version answered
+/// then; a dotted group's shortcut expander for `<resource>` in `<group>` makes call 5, which asks
+/// again for what failed at call 4; the mapper, now `Fresh()`, is not reset again. With a fresh
+/// disk cache calls 1 to 3 read its files (the model's fresh cache is complete: no request), so
+/// a dotted group's `kubectl get` rediscovers everything at every invocation (`invocationStarts`).
+/// client-go's restmapper, shortcut and disk cache are the same from kubernetes-1.16.0 to v0.22.0
+/// but for the deprecated `ServerResources` (kubernetes-1.16.0) in place of
+/// `ServerGroupsAndResources`.
 ///
 /// Which calls send a request: before 1.26 the disk cache's delegate is the plain discovery
 /// client, so the first call is the discovery itself and each later one asks again for every
@@ -31,17 +47,32 @@ import SimCore
 /// is transient (`VersionBehaviour.kubectlMemCacheUnderDiskCache`). The asks of one call go out
 /// together; the calls follow one another. Counts are calls; a round is the asks of one call.
 struct KubectlRerequests: Hashable {
+  /// When the mapper's first no-match resets it (before 1.23).
+  enum Reset: UInt8 {
+    /// Never (from 1.23: the mapper's client wrote every file it read).
+    case never
+    /// Always: `<resource>.<group>` is first asked for as resource.version.group.
+    case always
+    /// When the target is unknown at call 3 (a group without a dot).
+    case ifUnknown
+  }
+
   /// From 1.26: asks again only after a transient failure, and one more round (call 1).
   let memCache: Bool
-  /// Calls when the target is known at call 3 (and for `resource: none`).
+  /// Calls when the target is known at call 3 (and for `resource: none`); before 1.23, the calls
+  /// before the reset.
   let callsIfKnown: Int
   /// Calls when it is not.
   let callsIfUnknown: Int
   /// Whether the invocation maps a target (`kubectl get`): call 3 decides whether it is known.
   let mapsTarget: Bool
+  /// Before 1.23: when the mapper is reset after call 3, and the calls after the rediscovery
+  /// (call 4) that asks again for its failures (1: call 5 for a dotted group).
+  let reset: Reset
+  let roundsAfterReset: Int
 
   /// The rule of a kubectl client, or nil when its group-versions are asked for once: aggregated
-  /// discovery (no group-version requests), or a `kubectl get` before 1.23 or without a target.
+  /// discovery (no group-version requests), or a `kubectl get` without a target.
   init?(_ version: VersionBehaviour, mode: KubectlSpec.DiscoveryMode, resource: KubectlSpec.ResourceRequest, targetGroup: String?) {
     guard mode == .legacy else { return nil }
     memCache = version.kubectlMemCacheUnderDiskCache
@@ -50,12 +81,24 @@ struct KubectlRerequests: Hashable {
       mapsTarget = false
       callsIfKnown = 1
       callsIfUnknown = 1
+      reset = .never
+      roundsAfterReset = 0
     case .get:
-      guard let group = targetGroup, version.kubectlSharesDiscoveryClient else { return nil }
-      let retry = version.kubectlShortcutRetriesNoMatch
+      guard let group = targetGroup else { return nil }
+      let dotted = group.contains(".")
       mapsTarget = true
-      callsIfKnown = 3 + (group.contains(".") ? (retry ? 2 : 1) : 0)
-      callsIfUnknown = callsIfKnown + (retry ? 1 : 0)
+      if version.kubectlSharesDiscoveryClient {
+        let retry = version.kubectlShortcutRetriesNoMatch
+        callsIfKnown = 3 + (dotted ? (retry ? 2 : 1) : 0)
+        callsIfUnknown = callsIfKnown + (retry ? 1 : 0)
+        reset = .never
+        roundsAfterReset = 0
+      } else {
+        callsIfKnown = 3
+        callsIfUnknown = 3
+        reset = dotted ? .always : .ifUnknown
+        roundsAfterReset = dotted ? 1 : 0
+      }
     }
   }
 
@@ -72,6 +115,19 @@ struct KubectlRerequests: Hashable {
 
   /// The round at whose end call 3 builds the mapper (nil: no mapping).
   var mapperRound: Int? { mapsTarget ? (memCache ? 3 : 2) : nil }
+
+  /// Whether the mapper built at call 3 is reset (before 1.23), given whether it knows the target.
+  func resets(targetKnown: Bool) -> Bool {
+    switch reset {
+    case .never: false
+    case .always: true
+    case .ifUnknown: !targetKnown
+    }
+  }
+
+  /// A fresh disk cache does not spare the invocation its discovery: before 1.23 a dotted
+  /// group's mapper, reading files it did not write, is reset at its first no-match.
+  var rediscoversFreshCache: Bool { reset == .always }
 }
 
 /// A group-version a kubectl invocation asks for again at its next call (a list per run).
@@ -92,25 +148,37 @@ extension DiscoveryConsumers {
   }
 
   /// Every request of the current round is answered: the next round asks again for the failed
-  /// group-versions, or discovery ends (true). Call 3 fixes whether the target is known.
+  /// group-versions, the mapper's reset rediscovers (before 1.23), or discovery ends (true).
+  /// Call 3 (before 1.23 after a reset, call 4) fixes whether the target is known.
   mutating func nextRound(_ run: Int32, _ kernel: inout Kernel, fleet: inout ClientFleet) -> Bool {
-    guard let rule = clients[Int(runs[run].client)]!.rerequests else { return true }
+    let client = Int(runs[run].client)
+    guard let rule = clients[client]!.rerequests else { return true }
     let known: Bool
-    if let mapperRound = rule.mapperRound, runs[run].round >= mapperRound {
-      if runs[run].round == mapperRound { runs[run].mapperLacksTarget = runs[run].targetFailed }
+    let rounds: Int
+    if runs[run].rediscovered {
+      if runs[run].round == 0 { runs[run].mapperLacksTarget = runs[run].targetFailed }
       known = !runs[run].mapperLacksTarget
+      rounds = rule.roundsAfterReset
     } else {
-      known = !runs[run].targetFailed
+      if let mapperRound = rule.mapperRound, runs[run].round >= mapperRound {
+        if runs[run].round == mapperRound { runs[run].mapperLacksTarget = runs[run].targetFailed }
+        known = !runs[run].mapperLacksTarget
+      } else {
+        known = !runs[run].targetFailed
+      }
+      rounds = rule.rounds(targetKnown: known)
     }
-    guard runs[run].round < rule.rounds(targetKnown: known), runs[run].asks >= 0 else {
-      while runs[run].asks >= 0 {
-        let ask = runs[run].asks
-        runs[run].asks = asks[ask].next
-        asks.release(ask)
+    guard runs[run].round < rounds, runs[run].asks >= 0 else {
+      releaseAsks(run)
+      if !runs[run].rediscovered, rule.resets(targetKnown: known) {
+        rediscover(run, &kernel, fleet: &fleet)
+        return false
       }
       if rule.mapsTarget { runs[run].lacksTarget = !known }
       return true
     }
+    // Before 1.23 call 2 is the mapper's first: a new disk client with its own token bucket.
+    if rule.reset != .never, !runs[run].rediscovered, runs[run].round == 0 { restartBucket(run, fleet: &fleet, at: kernel.now) }
     // The round's requests are counted before the first is sent, as the discovery's are.
     runs[run].round += 1
     let head = runs[run].asks
@@ -129,5 +197,29 @@ extension DiscoveryConsumers {
       ask = next
     }
     return false
+  }
+
+  /// The mapper's reset (before 1.23): its client ignores every file it did not write since, so
+  /// it discovers everything again (`/api` first), through the mapper's bucket (a new one if the
+  /// mapper has sent nothing yet).
+  mutating func rediscover(_ run: Int32, _ kernel: inout Kernel, fleet: inout ClientFleet) {
+    if runs[run].round == 0 { restartBucket(run, fleet: &fleet, at: kernel.now) }
+    runs[run].rediscovered = true
+    runs[run].round = 0
+    runs[run].step = .api
+    send(run, apiService: -1, local: true, &kernel, fleet: &fleet)
+  }
+
+  private func restartBucket(_ run: Int32, fleet: inout ClientFleet, at now: SimTime) {
+    guard runs[run].hasBucket, let limit = clients[Int(runs[run].client)]!.invocationRateLimit else { return }
+    fleet.startRunBucket(run, limit: limit, at: now)
+  }
+
+  private mutating func releaseAsks(_ run: Int32) {
+    while runs[run].asks >= 0 {
+      let ask = runs[run].asks
+      runs[run].asks = asks[ask].next
+      asks.release(ask)
+    }
   }
 }

@@ -21,8 +21,9 @@ import SimCore
 /// it stale, so the next invocation discovers again; client-go would re-fetch only the failed
 /// group-versions); invocations that overlap a discovery in progress do their own. A kubectl with
 /// legacy discovery asks again for failed group-versions at each later `ServerGroupsAndResources`
-/// of the invocation, in sequential rounds after the discovery, and skips its GET when its target
-/// was unknown to its mapper (`KubectlRerequests`); the controllers ask once per discovery.
+/// of the invocation, in sequential rounds after the discovery (before 1.23 with a second full
+/// discovery when its mapper is reset), and skips its GET when its target was unknown to its
+/// mapper (`KubectlRerequests`); the controllers ask once per discovery.
 /// Discovery requests carry client-go's discovery timeout (32 s for kubectl; for the controllers
 /// before 1.23) as their `?timeout=` and client-side timeout.
 struct DiscoveryConsumers {
@@ -95,11 +96,17 @@ struct DiscoveryConsumers {
   /// resource request. A cache that lacks kubectl's target resource (cached while its
   /// group-version was Stale) is no hit: kubectl's `DeferredDiscoveryRESTMapper` finds no match in
   /// files it did not write (`Fresh()` false), invalidates the cache and discovers again
-  /// (client-go `restmapper/discovery.go` `KindFor`/`RESTMapping`).
+  /// (client-go `restmapper/discovery.go` `KindFor`/`RESTMapping`). Nor is it for a `kubectl get`
+  /// of a dotted group before 1.23, whose mapper is reset at its first no-match: its calls 1 to 3
+  /// read the cache, then it discovers everything again (`KubectlRerequests.rediscover`).
   mutating func invocationStarts(client: Int, _ kernel: inout Kernel, fleet: inout ClientFleet) {
     guard let state = clients[client] else { return }
     let run = startRun(client: client, &kernel, fleet: &fleet)
     if kernel.now < state.cacheFreshUntil, !(state.cacheLacksTarget && state.mapsTarget) {
+      if state.rerequests?.rediscoversFreshCache == true {
+        rediscover(run, &kernel, fleet: &fleet)
+        return
+      }
       clients[client]!.metrics.cacheHits += 1
       runDone(run, recorded: false, &kernel, fleet: &fleet)
       return

@@ -143,6 +143,19 @@ public struct VersionBehaviour: Hashable, Sendable {
     KubernetesChange(28).isIn(version) && !KubernetesChange(29, backports: [(28, 3)]).isIn(version)
   }
 
+  /// The aggregated discovery document lists a service-backed group-version only once the
+  /// discovery manager's first sync of it has ended; from 1.30 the manager's start-up pass syncs
+  /// every APIService the registration controller's initial sync added (each in its own
+  /// goroutine, `wg.Wait()`), publishing it Current or Stale, before the
+  /// `apiservice-discovery-controller` post-start hook returns, so `/readyz` waits for it
+  /// (kubernetes/kubernetes#115303, fixed by #122883: kube-aggregator v0.30.0
+  /// `pkg/apiserver/handler_discovery.go:446-473`, `pkg/apiserver/apiserver.go:354-378`; not in
+  /// v0.29.15). Before, `Run` only starts the workers and `/readyz` does not wait: a
+  /// group-version is missing from the document (`syncAPIService` calls `AddGroupVersion` after
+  /// its fetch, v0.29.0 `handler_discovery.go:353-406`; `AddAPIService` :464-480 only marks it
+  /// dirty) until its first sync ends.
+  public var discoveryStartupPassBeforeReady: Bool { KubernetesChange(30).isIn(version) }
+
   /// The availability probes go through the proxy's transport (the same client-go cached
   /// transport, so the same HTTP/2 connections and kube-proxy pod choice) from 1.36: the probe's
   /// `transport.Config` comes from `BuildTransportConfig`, which the proxy handler uses too

@@ -59,4 +59,54 @@ struct InstanceReadinessTests {
     let result = F.run(spec)
     #expect(Self.readiness(result) == ["20022 ms instance/1 registration initial sync"])
   }
+
+  /// Instance 1's document after its restart, read by a namespace controller (a namespace
+  /// deleted at 16 s, synced at 21 s) and a kubectl get of metrics (invoked at 22 s), both with
+  /// aggregated discovery, against a metrics-server hung from the start: instance 0 publishes it
+  /// Stale from 5 s. Each client's `/api` goes to instance 0 and its `/apis` to the next.
+  static func missingOrStale(_ version: String) throws -> ReplicationResult {
+    let kubectl = F.client("kubectl", workload: .kubectl(KubectlSpec(invocations: .trace([F.at(22)]), discovery: .aggregated,
+                                                                     resource: .get)))
+    let namespaces = F.client("namespaces", target: .none,
+                              workload: .namespaceDeletion(NamespaceDeletionSpec(deletions: .trace([F.at(16)]), discovery: .aggregated)))
+    var spec = try Self.spec(version, duration: 50, clients: [namespaces, kubectl])
+    spec.extensionServers[0] = F.metricsServer(faults: [FaultSpec(kind: .hang, start: .zero)])
+    spec.discoveryManager.enabled = true
+    return F.run(spec)
+  }
+
+  @Test("before 1.30 (#115303) the restarted instance serves at 20.022 s and its aggregated document lacks metrics.k8s.io until its first fetch fails at 25.022 s: the namespace synced at 21 s reads it there, complete, and is finalized; kubectl at 22 s does not know the resource")
+  func missingBeforeTheFirstFetch() throws {
+    let result = try Self.missingOrStale("1.29")
+    #expect(Self.readiness(result) == ["20022 ms instance/1 registration initial sync"])
+    let n = result.namespaces[0]
+    #expect(n.deleted == 1 && n.finalized == 1 && n.discoveryFailures == 0 && n.terminating.max == .seconds(5))
+    let namespaceDiscovery = result.discovery[0], kubectl = result.discovery[1]
+    #expect(namespaceDiscovery.complete == 1 && namespaceDiscovery.partial == 0)
+    // Missing, not Stale: kubectl drops nothing, and its get fails as for a Stale one.
+    #expect(kubectl.complete == 1 && kubectl.staleDropped == 0 && kubectl.resourceTypeUnknown == 1)
+    let apis = result.trace.filter { $0.start == F.at(21) || $0.start == F.at(22) }.sorted { $0.start < $1.start }.map(\.instance)
+    #expect(apis == [0, 1, 0, 1])
+    // Failed fetches (5 s cap): each instance's at 0 s, and instance 1's first after the restart,
+    // of what the registration worker handed over at 20.022 s (no start-up pass before 1.30).
+    #expect(result.discoveryManager.map(\.failedFetches) == [3])
+  }
+
+  @Test("from 1.30 (#122883) /readyz waits for the discovery start-up pass: ready at 25.022 s with metrics.k8s.io Stale, so the namespace synced at 21 s and kubectl at 22 s read instance 0's document (Stale): the namespace stays Terminating, kubectl drops the group-version")
+  func staleAfterTheStartupPass() throws {
+    let result = try Self.missingOrStale("1.30")
+    #expect(Self.readiness(result) == ["25022 ms instance/1 discovery start-up pass"])
+    let n = result.namespaces[0]
+    // Partial at 21 s, then requeued after 5 ms × 2ᵏ: syncs at 21 + 0.005 × (2ᵏ − 1) s up to k = 12
+    // (41.475 s), all partial (instance 1 publishes it Stale too once ready).
+    #expect(n.deleted == 1 && n.finalized == 0 && n.discoveryFailures == 13 && n.stillTerminating == 1)
+    let kubectl = result.discovery[1]
+    #expect(kubectl.complete == 1 && kubectl.staleDropped == 1 && kubectl.resourceTypeUnknown == 1)
+    let apis = result.trace.filter { $0.start == F.at(21) || $0.start == F.at(22) }.sorted { $0.start < $1.start }.map(\.instance)
+    #expect(apis == [0, 0, 0, 0])
+    // Failed fetches: each instance's at 0 s, instance 1's start-up pass (20.022 → 25.022 s) and
+    // the sync of what the registration worker handed over before it, queued when it ended
+    // (25.022 → 30.022 s).
+    #expect(result.discoveryManager.map(\.failedFetches) == [4])
+  }
 }

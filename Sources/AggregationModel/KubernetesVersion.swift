@@ -127,6 +127,35 @@ public struct VersionBehaviour: Hashable, Sendable {
   /// (fidelity-audit §1 item 10, §5).
   public var wideLegacyDiscoveryFallback: Bool { KubernetesChange(29, backports: [(27, 6), (28, 2)]).isIn(version) }
 
+  /// The registration controller's first `AddAPIService` of an APIService (its initial sync
+  /// after a start, before the `apiservice-registration-controller` post-start hook returns and
+  /// `/readyz` passes) downloads the APIService's OpenAPI v2 spec synchronously: in 1.28.0–1.28.2
+  /// (kubernetes/kubernetes#120739). The lazy v2 aggregator of 1.28.0 (kube-aggregator cbbfe2dd,
+  /// first in kubernetes-1.28.0) made `specAggregator.AddUpdateAPIService` end with
+  /// `updateServiceLocked`, a download through the proxy handler under the 60 s
+  /// `specDownloadTimeout` (v0.28.2 `pkg/controllers/openapi/aggregator/aggregator.go:54, :189-231`,
+  /// `downloader.go:95`); the initial sync calls `AddAPIService` for every APIService in turn
+  /// (`apiservice_controller.go:104-124`) before `close(handlerSyncedCh)`. Fixed by "Fix 120739 -
+  /// Prevent AddUpdateAPIService from blocking on updating spec" (72e5a38f, first in 1.29.0;
+  /// backport 6e426b08 in 1.28.3): the first add only registers the spec, the v2 controller
+  /// downloads it 1 s later. 1.27 merged without downloading (v0.27.6 `aggregator.go:307-325`).
+  public var firstRegistrationDownloadsOpenAPI: Bool {
+    KubernetesChange(28).isIn(version) && !KubernetesChange(29, backports: [(28, 3)]).isIn(version)
+  }
+
+  /// The aggregated discovery document lists a service-backed group-version only once the
+  /// discovery manager's first sync of it has ended; from 1.30 the manager's start-up pass syncs
+  /// every APIService the registration controller's initial sync added (each in its own
+  /// goroutine, `wg.Wait()`), publishing it Current or Stale, before the
+  /// `apiservice-discovery-controller` post-start hook returns, so `/readyz` waits for it
+  /// (kubernetes/kubernetes#115303, fixed by #122883: kube-aggregator v0.30.0
+  /// `pkg/apiserver/handler_discovery.go:446-473`, `pkg/apiserver/apiserver.go:354-378`; not in
+  /// v0.29.15). Before, `Run` only starts the workers and `/readyz` does not wait: a
+  /// group-version is missing from the document (`syncAPIService` calls `AddGroupVersion` after
+  /// its fetch, v0.29.0 `handler_discovery.go:353-406`; `AddAPIService` :464-480 only marks it
+  /// dirty) until its first sync ends.
+  public var discoveryStartupPassBeforeReady: Bool { KubernetesChange(30).isIn(version) }
+
   /// The availability probes go through the proxy's transport (the same client-go cached
   /// transport, so the same HTTP/2 connections and kube-proxy pod choice) from 1.36: the probe's
   /// `transport.Config` comes from `BuildTransportConfig`, which the proxy handler uses too

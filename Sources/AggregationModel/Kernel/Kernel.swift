@@ -25,6 +25,33 @@ struct Kernel {
   /// new one, and the per-instance events of an earlier one (tagged with its epoch) are stale.
   var instanceUp: [Bool] = []
   var instanceEpoch: [UInt32] = []
+  /// Whether each instance's `/readyz` passes: false from a restart until its start-up work
+  /// (`AggregationSimulation.instanceRestarts`) is done. A load balancer that probes `/readyz`
+  /// sends it nothing until then.
+  var instanceReady: [Bool] = []
+
+  /// Whether a load balancer in front of the instances sends `instance` new requests: it is up
+  /// and its `/readyz` passes.
+  func takesTraffic(_ instance: Int) -> Bool { instanceUp[instance] && instanceReady[instance] }
+
+  /// The instance a load balancer in front of the instances picks, trying them in turn from
+  /// `first`: the first that takes traffic, else the first that is up (none is ready), else `first`.
+  func loadBalanced(from first: Int) -> Int {
+    var up = -1
+    for step in 0..<instances {
+      let instance = (first + step) % instances
+      if takesTraffic(instance) { return instance }
+      if up < 0 && instanceUp[instance] { up = instance }
+    }
+    return up >= 0 ? up : first
+  }
+
+  /// The restarted instance's `/readyz` passes now (`after`: what it waited for last, for
+  /// `events.csv`).
+  mutating func instanceBecomesReady(_ instance: Int, after what: String) {
+    instanceReady[instance] = true
+    recorder.log(.instanceReady, at: now, subject: "instance/\(instance)", detail: what)
+  }
 
   /// Whether an event of `instance` tagged with `epoch` belongs to its running incarnation.
   func isCurrent(instance: Int, epoch: UInt32) -> Bool { instanceUp[instance] && instanceEpoch[instance] == epoch }

@@ -61,11 +61,16 @@ extension AggregationSimulation {
       case .resync(let i, let epoch):
         guard kernel.isCurrent(instance: Int(i), epoch: epoch) else { return }
         registration.resync(instance: Int(i), &kernel)
-      case .synced(let i, let a, let epoch):
+      case .synced(let i, let a, let created, let epoch):
         // `AddAPIService` ends with the discovery manager's: the APIService is marked dirty and
-        // fetched again (research §3.2; a local one has nothing to fetch).
+        // fetched again (research §3.2; a local one has nothing to fetch). A new proxy handler
+        // was added to the OpenAPI controllers just before: their first downloads 1 s later.
         guard kernel.isCurrent(instance: Int(i), epoch: epoch), kernel.registry.isServiceBacked(Int(a)) else { return }
+        if created { openAPI.apiServiceAdded(instance: Int(i), Int(a), &kernel) }
         discoveryManagers.apiServiceAdded(instance: Int(i), Int(a), &kernel, transport: &transport, pods: pods)
+      case .initialSyncDone(let i, let epoch):
+        guard kernel.isCurrent(instance: Int(i), epoch: epoch) else { return }
+        registrationInitialSyncDone(Int(i))
       }
     case .discoveryManager(let e): discoveryManagers.handle(e, &kernel, transport: &transport, pods: pods)
     case .openAPI(let e): openAPI.handle(e, &kernel, transport: &transport, pods: pods, registration: &registration)

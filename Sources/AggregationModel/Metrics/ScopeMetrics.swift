@@ -145,6 +145,9 @@ public struct ModelEventRecord: Hashable, Sendable {
     case namespaceDiscoveryFailure = "namespace_discovery_failure"
     /// Its content is deleted and the namespace is gone.
     case namespaceFinalized = "namespace_finalized"
+    /// A restarted kube-apiserver instance's `/readyz` passes: its load balancer sends it
+    /// requests again; `subject` is `instance/<i>`, `detail` what it waited for last.
+    case instanceReady = "instance_ready"
   }
 
   public var time: SimTime

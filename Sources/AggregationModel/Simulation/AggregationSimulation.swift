@@ -61,12 +61,14 @@ public struct AggregationSimulation {
                     streams: streams)
     kernel.instanceUp = Array(repeating: true, count: instances)
     kernel.instanceEpoch = Array(repeating: 0, count: instances)
+    kernel.instanceReady = kernel.instanceUp
     clients = ClientFleet(clients: clientStates, apiServices: registry.count, dialTimeout: spec.controlPlane.proxy.dialTimeout)
     consumers = DiscoveryConsumers(spec, registry: registry, streams: streams)
     let instanceStreams = (0..<instances).map { streams.stream("availability/\($0)/resync").source }
     availability = AvailabilityController(spec.controlPlane.availabilityController, registry: registry, streams: instanceStreams,
                                           pods: spec.extensionServers.map(\.replicas), routing: spec.controlPlane.proxy.routing)
-    registration = RegistrationWorkers(spec.controlPlane.availabilityController, registry: registry, streams: instanceStreams)
+    registration = RegistrationWorkers(spec.controlPlane.availabilityController, registry: registry, streams: instanceStreams,
+                                       version: spec.version)
     discoveryManagers = DiscoveryManagers(spec.discoveryManager, runs: spec.discoveryManager.enabled.resolved,
                                           instances: instances, registry: registry, version: spec.version)
     openAPI = OpenAPIControllers(spec.controlPlane.openAPIController, instances: instances, apiServices: registry.count)

@@ -1,7 +1,9 @@
 /// A kube-apiserver instance goes down and starts again (`Fault.Kind.restart`): every component
 /// drops what it held for the instance, and rebuilds it when the instance is up again, as at
 /// start-up. While it is down, clients' load balancer sends no new request to it and what was on
-/// its way to it is refused.
+/// its way to it is refused; once up, it sends it nothing until its `/readyz` passes: after the
+/// registration controller's initial sync and, from 1.30, the discovery manager's start-up pass
+/// (`registrationInitialSyncDone`).
 extension AggregationSimulation {
   /// The instance's process exits: its connections to extension servers close, the requests it
   /// was working on end (clients see their connection reset; reviews fail back to their pods;
@@ -10,6 +12,7 @@ extension AggregationSimulation {
   mutating func instanceGoesDown(_ instance: Int) {
     guard kernel.instanceUp[instance] else { return }
     kernel.instanceUp[instance] = false
+    kernel.instanceReady[instance] = false
     kernel.instanceEpoch[instance] &+= 1
     transport.dropConnections(instance: instance)
     for index in kernel.requests.records.indices where Self.isHeldBy(instance, kernel.requests.records[index]) {
@@ -47,8 +50,9 @@ extension AggregationSimulation {
   }
 
   /// The instance's process starts again: its informers list the APIServices, so its
-  /// registration worker installs each in the new proxy, and its availability controller,
-  /// discovery manager and OpenAPI controllers start as at time zero.
+  /// registration worker installs each in the new proxy (its initial sync; each new handler is
+  /// added to the OpenAPI controllers then), and its availability controller and discovery
+  /// manager start (the discovery manager as `DiscoveryManagers.restarted` says).
   mutating func instanceRestarts(_ instance: Int) {
     guard !kernel.instanceUp[instance] else { return }
     kernel.instanceUp[instance] = true
@@ -56,7 +60,16 @@ extension AggregationSimulation {
     registration.relist(instance: instance, &kernel)
     registration.start(instance: instance, &kernel)
     availability.start(instance: instance, &kernel)
-    discoveryManagers.start(instance: instance, &kernel)
-    openAPI.start(instance: instance, &kernel)
+    discoveryManagers.restarted(instance: instance, &kernel)
+  }
+
+  /// The restarted instance's registration controller ended its initial sync (the
+  /// `apiservice-registration-controller` post-start hook returns). From 1.30 the discovery
+  /// manager's start-up pass starts now and `/readyz` waits for it
+  /// (`VersionBehaviour.discoveryStartupPassBeforeReady`); before, `/readyz` passes now.
+  mutating func registrationInitialSyncDone(_ instance: Int) {
+    if !discoveryManagers.startupPass(instance: instance, &kernel, transport: &transport, pods: pods) {
+      kernel.instanceBecomesReady(instance, after: "registration initial sync")
+    }
   }
 }

@@ -40,7 +40,7 @@ public struct Fault: Hashable, Sendable {
     /// servers and its controllers' state and caches (availability controller, registration
     /// worker and proxy view, discovery manager, OpenAPI controllers) are lost; when the fault
     /// ends it starts again and rebuilds them as at start-up. Clients' load balancer sends no
-    /// new request to it while it is down.
+    /// new request to it while it is down, nor until its `/readyz` passes.
     case restart
 
     public var description: String {

@@ -165,8 +165,9 @@ struct ClientFleet {
     }
   }
 
-  /// The request leaves the client for the next control-plane instance that is up (a load
-  /// balancer in front of HA instances skips one that is down; with all down, the next anyway).
+  /// The request leaves the client for the next control-plane instance that takes traffic (a
+  /// load balancer in front of HA instances skips one that is down or whose `/readyz` fails:
+  /// `Kernel.loadBalanced`).
   /// The first attempt starts the client's timeout, which spans the retries.
   mutating func send(_ id: UInt32, _ kernel: inout Kernel) {
     let client = Int(kernel.requests[id].client)
@@ -175,8 +176,7 @@ struct ClientFleet {
       kernel.requests[id].senderTimeout = kernel.scheduleCancellable(
         Event.timeout(request: id, incarnation: kernel.requests[id].incarnation), after: timeout, lane: kernel.lanes.lane(for: timeout))
     }
-    var instance = clients[client].nextInstance
-    for _ in 0..<kernel.instances where !kernel.instanceUp[instance] { instance = (instance + 1) % kernel.instances }
+    let instance = kernel.loadBalanced(from: clients[client].nextInstance)
     clients[client].nextInstance = (instance + 1) % kernel.instances
     kernel.requests[id].instance = Int32(instance)
     kernel.requests.setPhase(id, .toControlPlane, at: kernel.now)

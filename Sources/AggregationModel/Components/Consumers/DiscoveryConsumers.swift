@@ -157,6 +157,9 @@ struct DiscoveryConsumers {
   /// (`aggregated_discovery.go:80-83`), and asks only for those. So kubectl's discovery is
   /// complete without the group-version (no warning, exit 0, `discovery_stale_dropped`), and it
   /// is cached so; a target resource in it is unknown (`target`: kubectl's target APIService).
+  /// A group-version the document does not list yet (a restarted instance before 1.30,
+  /// `DiscoveryManagers.isMissing`) is unknown to every client: no error, so the controllers'
+  /// discovery is complete without it, and kubectl's target in it is unknown as when Stale.
   mutating func documentServed(run: Int32, instance: Int, managers: DiscoveryManagers, target: Int32) {
     let client = Int(runs[run].client)
     guard runs[run].step == .apis, let state = clients[client], state.mode == .aggregated else { return }
@@ -167,7 +170,7 @@ struct DiscoveryConsumers {
     }
     // The document last served counts (a 429'd `/apis` is served again later).
     runs[run].droppedStale = stale
-    runs[run].lacksTarget = stale && managers.isStale(target, instance: instance)
+    runs[run].lacksTarget = managers.isStale(target, instance: instance) || managers.isMissing(target, instance: instance)
   }
 
   /// A request of a run ended (answer or client timeout; `apiService`: its registry index): the

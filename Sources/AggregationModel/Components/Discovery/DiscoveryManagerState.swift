@@ -19,6 +19,18 @@ struct DiscoveryManagerState {
   var fetches: [Int]
   var failedFetches: [Int]
   var fallbacks: [Int]
+  /// Per APIService: whether the aggregated document lists its group-version (Current or
+  /// Stale). All are listed at time zero; after a restart, none until its first sync ends.
+  var published: [Bool]
+  /// Service-backed group-versions not listed yet.
+  var unpublished = 0
+  /// Whether `Run` has started the workers on what the registration worker hands over (1.30+:
+  /// false after a restart until the start-up pass ends; `apiServiceAdded` then only marks dirty).
+  var running = true
+  /// 1.30+: the start-up pass is on and `/readyz` waits for it.
+  var startupPassRunning = false
+  /// Per APIService: handed over while `running` was false (queued when the workers start).
+  var addedBeforeRun: [Bool]
 
   init(apiServices: Int, servers: Int, workers: Int) {
     fetchQueue = WorkQueue(items: apiServices, workers: workers)
@@ -31,6 +43,8 @@ struct DiscoveryManagerState {
     fetches = staleToCurrent
     failedFetches = staleToCurrent
     fallbacks = staleToCurrent
+    published = Array(repeating: true, count: apiServices)
+    addedBeforeRun = Array(repeating: false, count: apiServices)
   }
 
   /// A sync of `apiService` ended (Current when `ok`, else Stale; `fetched` when it contacted

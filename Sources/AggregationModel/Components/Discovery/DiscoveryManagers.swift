@@ -29,11 +29,19 @@ import SimCore
 /// 232ca687; the same cache since 1.26): APIServices sharing a Service cost about one fetch per
 /// refresh (fidelity audit §5). Only a 200 to `GET /apis` is cached, not the legacy fallback.
 ///
+/// After a restart the document lists a group-version only once its first sync has ended
+/// (`published`): before 1.30 the instance serves at once and a client reading aggregated
+/// discovery does not know a group-version not yet synced (neither Current nor Stale, `isMissing`);
+/// there is no start-up pass, the manager syncs what the registration worker hands it. From 1.30
+/// (`VersionBehaviour.discoveryStartupPassBeforeReady`) the start-up pass syncs every APIService
+/// once the registration worker's initial sync has ended, `/readyz` waits for it, and what was
+/// handed over meanwhile is queued when it ends (`startupPass`).
+///
 /// Simplifications: the start-up pass goes through the workers too (the real one runs every
-/// APIService in parallel); until its first fetch
-/// ends a group-version counts as Current (since 1.30 `/readyz` waits for the start-up pass). The
-/// server takes its discovery service time for any answer to `GET /apis` (a 404 or 406 included,
-/// with an empty body); the fallback is exempt from the server's own admission like the fetch.
+/// APIService in parallel); at time zero (a running cluster) every group-version is listed and
+/// counts as Current until its first fetch ends. The server takes its discovery service time for
+/// any answer to `GET /apis` (a 404 or 406 included, with an empty body); the fallback is exempt
+/// from the server's own admission like the fetch.
 struct DiscoveryManagers {
   enum Event: ComponentEvent {
     /// The manager of `instance` enqueues the fetch of an APIService (retry or refresh; stale
@@ -53,12 +61,15 @@ struct DiscoveryManagers {
   let retriesWithBackoff: Bool
   /// 1.29+: every answer but 304, 503 and an aggregated 200 falls back to legacy discovery.
   let wideFallback: Bool
+  /// 1.30+: after a restart `/readyz` waits for the start-up pass.
+  let startupPassBeforeReady: Bool
 
   init(_ spec: DiscoveryManagerSpec, runs: Bool, instances: Int, registry: RegistryView, version: KubernetesVersion) {
     self.spec = spec
     let behaviour = VersionBehaviour(version)
     retriesWithBackoff = behaviour.discoveryRetriesWithBackoff
     wideFallback = behaviour.wideLegacyDiscoveryFallback
+    startupPassBeforeReady = behaviour.discoveryStartupPassBeforeReady
     let servers = Int(registry.serverOf.max() ?? -1) + 1
     managers = runs ? Array(repeating: DiscoveryManagerState(apiServices: registry.count, servers: servers, workers: spec.workers),
                             count: instances) : []
@@ -67,20 +78,58 @@ struct DiscoveryManagers {
 
   /// The start-up pass, as events at time zero after the faults that begin then.
   mutating func start(_ kernel: inout Kernel) {
-    for instance in managers.indices { start(instance: instance, &kernel) }
+    for instance in managers.indices {
+      for apiService in fetched { scheduleFetch(instance: instance, Int(apiService), at: kernel.now, &kernel) }
+      startLoop(instance: instance, &kernel)
+    }
   }
 
-  /// The instance's start-up pass now (at time zero, or when its restarted apiserver is up).
-  mutating func start(instance: Int, _ kernel: inout Kernel) {
-    guard instance < managers.count else { return }
-    for apiService in fetched { scheduleFetch(instance: instance, Int(apiService), at: kernel.now, &kernel) }
+  /// Before 1.36, the 1-minute loop that marks every APIService dirty starts.
+  private func startLoop(instance: Int, _ kernel: inout Kernel) {
     if !retriesWithBackoff {
       kernel.schedule(Event.resync(instance: Int32(instance), epoch: kernel.instanceEpoch[instance]), after: spec.refresh)
     }
   }
 
-  /// The instance's apiserver died: its queue, its fetches and its cache are lost (published
-  /// Stale time ends; after the restart a group-version counts as Current until fetched).
+  /// The instance's restarted apiserver is up. Before 1.30 `Run` starts the workers and the loop
+  /// at once, with no start-up pass (v0.29.0 `handler_discovery.go:411-441`): the first syncs are
+  /// those of what the registration worker hands over. From 1.30, nothing until `startupPass`.
+  mutating func restarted(instance: Int, _ kernel: inout Kernel) {
+    guard instance < managers.count, !startupPassBeforeReady else { return }
+    managers[instance].running = true
+    startLoop(instance: instance, &kernel)
+  }
+
+  /// The restarted instance's registration worker ended its initial sync. From 1.30 the
+  /// start-up pass syncs every APIService (results ignored: no retry or refresh is scheduled
+  /// from them) and `/readyz` waits for it; returns whether it does (false before 1.30, or with
+  /// no manager or nothing to fetch).
+  mutating func startupPass(instance: Int, _ kernel: inout Kernel, transport: inout Transport, pods: ExtensionServers) -> Bool {
+    guard startupPassBeforeReady, instance < managers.count else { return false }
+    guard !fetched.isEmpty else {
+      startWorkersAfterPass(instance: instance, &kernel, transport: &transport, pods: pods)
+      return false
+    }
+    managers[instance].startupPassRunning = true
+    for apiService in fetched { enqueue(instance: instance, Int(apiService), &kernel, transport: &transport, pods: pods) }
+    return true
+  }
+
+  /// 1.30+: the start-up pass ended (`close(discoverySyncedCh)`): the workers start on what was
+  /// handed over meanwhile, and the loop starts (before 1.36).
+  private mutating func startWorkersAfterPass(instance: Int, _ kernel: inout Kernel, transport: inout Transport, pods: ExtensionServers) {
+    managers[instance].startupPassRunning = false
+    managers[instance].running = true
+    startLoop(instance: instance, &kernel)
+    for apiService in fetched where managers[instance].addedBeforeRun[Int(apiService)] {
+      managers[instance].addedBeforeRun[Int(apiService)] = false
+      enqueue(instance: instance, Int(apiService), &kernel, transport: &transport, pods: pods)
+    }
+  }
+
+  /// The instance's apiserver died: its queue, its fetches, its cache and its document are lost
+  /// (published Stale time ends; after the restart no service-backed group-version is listed
+  /// until its first sync ends).
   mutating func instanceStopped(_ instance: Int, at now: SimTime, measuringSince: SimTime) {
     guard instance < managers.count else { return }
     managers[instance].fetchQueue.reset()
@@ -90,6 +139,13 @@ struct DiscoveryManagers {
       managers[instance].staleTime[a] = managers[instance].staleTime[a] + (now - Swift.max(managers[instance].staleSince[a], measuringSince))
       managers[instance].stale[a] = false
     }
+    for a32 in fetched {
+      managers[instance].published[Int(a32)] = false
+      managers[instance].addedBeforeRun[Int(a32)] = false
+    }
+    managers[instance].unpublished = fetched.count
+    managers[instance].running = false
+    managers[instance].startupPassRunning = false
   }
 
   mutating func handle(_ event: Event, _ kernel: inout Kernel, transport: inout Transport, pods: ExtensionServers) {
@@ -119,6 +175,10 @@ struct DiscoveryManagers {
                                 pods: ExtensionServers) {
     guard instance < managers.count else { return }
     managers[instance].lastMarkedDirty[apiService] = kernel.now
+    guard managers[instance].running else {
+      managers[instance].addedBeforeRun[apiService] = true
+      return
+    }
     enqueue(instance: instance, apiService, &kernel, transport: &transport, pods: pods)
   }
 
@@ -216,7 +276,16 @@ struct DiscoveryManagers {
                                   transport: inout Transport, pods: ExtensionServers) {
     let (failures, again) = managers[instance].publish(apiService, ok: ok, fetched: fetched, now: kernel.now,
                                                        measuringSince: kernel.measuringSince)
-    if retriesWithBackoff {
+    let inStartupPass = managers[instance].startupPassRunning
+    if !managers[instance].published[apiService] {
+      managers[instance].published[apiService] = true
+      managers[instance].unpublished -= 1
+      if inStartupPass && managers[instance].unpublished == 0 {
+        startWorkersAfterPass(instance: instance, &kernel, transport: &transport, pods: pods)
+        kernel.instanceBecomesReady(instance, after: "discovery start-up pass")
+      }
+    }
+    if retriesWithBackoff && !inStartupPass {
       if ok { managers[instance].lastMarkedDirty[apiService] = kernel.now }
       let delay = ok ? spec.refresh : DiscoveryManagerSpec.retryDelay(afterFailures: failures)
       scheduleFetch(instance: instance, apiService, at: kernel.now + delay, &kernel)
@@ -236,6 +305,13 @@ struct DiscoveryManagers {
   func isStale(_ apiService: Int32, instance: Int) -> Bool {
     guard apiService >= 0, instance < managers.count else { return false }
     return managers[instance].stale[Int(apiService)]
+  }
+
+  /// Whether `instance`'s aggregated document does not list `apiService`'s group-version (after
+  /// a restart, before its first sync ended; false for one it does not fetch, or no manager).
+  func isMissing(_ apiService: Int32, instance: Int) -> Bool {
+    guard apiService >= 0, instance < managers.count else { return false }
+    return !managers[instance].published[Int(apiService)]
   }
 
   /// Instances whose manager publishes `apiService` Stale.

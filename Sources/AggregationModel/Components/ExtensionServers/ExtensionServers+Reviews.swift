@@ -128,9 +128,11 @@ extension ExtensionServers {
       transmitReview(review, &kernel)
       return
     }
-    // The Service may send the new call's connection to another instance when this one is down.
-    var instance = Int(kernel.requests[review].instance)
-    for _ in 0..<kernel.instances where !kernel.instanceUp[instance] { instance = (instance + 1) % kernel.instances }
+    // The Service may send the new call's connection to another instance when this one is down;
+    // a restarted instance is back in the `kubernetes` Service's endpoints once its `/readyz`
+    // passes (kube-apiserver's `RunKubernetesService` polls its own `/readyz` every 100 ms before
+    // it reconciles its endpoint, "wait until process is ready").
+    let instance = kernel.loadBalanced(from: Int(kernel.requests[review].instance))
     kernel.requests[review].instance = Int32(instance)
     startCall(review, &kernel)
   }

@@ -75,13 +75,21 @@ struct OpenAPIControllers {
     for instance in instances.indices { start(instance: instance, &kernel) }
   }
 
-  /// The instance's controllers start now (at time zero, or when its restarted apiserver is up).
+  /// The instance's controllers start now (at time zero).
   mutating func start(instance: Int, _ kernel: inout Kernel) {
-    guard spec.enabled else { return }
     for apiService in 0..<kernel.registry.count where kernel.registry.isServiceBacked(apiService) {
-      for version: UInt8 in spec.v3 ? [2, 3] : [2] {
-        scheduleDownload(instance: instance, version: version, apiService, at: kernel.now + spec.firstDownload, &kernel)
-      }
+      apiServiceAdded(instance: instance, apiService, &kernel)
+    }
+  }
+
+  /// `AddAPIService` of a new proxy handler (at time zero, or the restarted instance's
+  /// registration worker creating it): the v2 and v3 controllers download its spec 1 s later
+  /// (`queue.AddAfter(name, time.Second)`, v0.28.2 `openapi/controller.go:130-138`,
+  /// `openapiv3/controller.go:146-152`).
+  mutating func apiServiceAdded(instance: Int, _ apiService: Int, _ kernel: inout Kernel) {
+    guard spec.enabled else { return }
+    for version: UInt8 in spec.v3 ? [2, 3] : [2] {
+      scheduleDownload(instance: instance, version: version, apiService, at: kernel.now + spec.firstDownload, &kernel)
     }
   }
 

@@ -105,15 +105,18 @@ struct DiscoveryTests {
     #expect(result.discovery[0].partial == 0 && result.discovery[0].staleDropped == (minor == 35 ? 1 : 0))
   }
 
-  @Test("a second invocation within the cache TTL does no discovery; one after it does")
+  @Test("a second invocation within the cache TTL does no discovery; one after it does (a get of wardle, a group without a dot: a dotted group's get rediscovers with a fresh cache, `KubectlFreshCacheTests`)")
   func cacheWithinTTL() {
     var client = Self.kubectl([1, 100, 7_300], discovery: .legacy, resource: .get)
+    client.target = .resource(apiService: "v1alpha1.wardle", kind: .get)
     if case .kubectl(var k) = client.workload { k.cacheTTL = .hours(2); client.workload = .kubectl(k) }
-    let result = F.run(F.spec(duration: .hours(3), clients: [client]))
+    var spec = F.spec(duration: .hours(3), clients: [client])
+    spec.apiServices.append(APIServiceSpec(KubectlFreshCacheTests.wardle, initiallyAvailable: true))
+    let result = F.run(spec)
     let d = result.discovery[0]
     #expect(d.invocations == 3 && d.cacheHits == 1 && d.complete == 2)
-    // 2 × (2 + 22 discovery requests) + 3 GETs of metrics.k8s.io.
-    #expect(result.clients[0].completed == 51)
+    // 2 × (2 + 23 discovery requests) + 3 GETs of wardle.
+    #expect(result.clients[0].completed == 53)
     #expect(result.trace.filter { $0.kind == .get }.map(\.start) == [F.at(1.012), F.at(100), F.at(7_300.012)])
   }
 
@@ -170,8 +173,8 @@ struct DiscoveryTests {
     #expect(result.discoveryManager[0].staleTime == .seconds(15))
   }
 
-  @Test("a kubectl get of a resource whose group-version is Stale fails without its GET (\"the server doesn't have a resource type\"); a cache written without it is no hit for the get (the REST mapper invalidates it and discovers again), but it is one for a kubectl that maps nothing",
-        arguments: [(KubectlSpec.ResourceRequest.get, 3, 0, 3), (.none, 2, 1, 0)])
+  @Test("a kubectl get of a resource whose group-version is Stale fails without its GET (\"the server doesn't have a resource type\"); a cache written without it is no hit for the get (the REST mapper invalidates it and discovers again), nor for api-resources (which invalidates every cache)",
+        arguments: [(KubectlSpec.ResourceRequest.get, 3, 0, 3), (.none, 3, 0, 0)])
   func staleTargetIsUnknown(resource: KubectlSpec.ResourceRequest, discoveries: Int, hits: Int, unknown: Int) {
     let hang = FaultSpec(kind: .hang, start: .zero)
     var client = Self.kubectl([10, 10.5, 12], discovery: .aggregated, resource: resource)

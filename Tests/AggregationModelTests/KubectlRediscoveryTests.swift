@@ -37,10 +37,10 @@ struct KubectlRediscoveryTests {
     let version = VersionBehaviour(KubernetesVersion(major: 1, minor: minor))
     let dotted = try #require(KubectlRerequests(version, mode: .legacy, resource: .get, targetGroup: "metrics.k8s.io"))
     #expect(dotted.callsIfKnown == 3 && dotted.callsIfUnknown == 3 && !dotted.memCache && dotted.mapperRound == 2)
-    #expect(dotted.reset == .always && dotted.roundsAfterReset == 1 && dotted.rediscoversFreshCache)
+    #expect(dotted.reset == .always && dotted.roundsAfterReset(targetKnown: true) == 1 && dotted.roundsAfterReset(targetKnown: false) == 1)
     #expect(dotted.resets(targetKnown: true) && dotted.resets(targetKnown: false))
     let plain = try #require(KubectlRerequests(version, mode: .legacy, resource: .get, targetGroup: "wardle"))
-    #expect(plain.reset == .ifUnknown && plain.roundsAfterReset == 0 && !plain.rediscoversFreshCache)
+    #expect(plain.reset == .ifUnknown && plain.roundsAfterReset(targetKnown: false) == 0)
     #expect(!plain.resets(targetKnown: true) && plain.resets(targetKnown: false))
     let apiResources = try #require(KubectlRerequests(version, mode: .legacy, resource: .none, targetGroup: "metrics.k8s.io"))
     #expect(apiResources.reset == .never && apiResources.rounds(targetKnown: true) == 0)
@@ -58,9 +58,9 @@ struct KubectlRediscoveryTests {
     #expect(R.metricsRequests(result, kind: .get).isEmpty)
   }
 
-  @Test("healthy, 1.22 against 1.24: an empty cache costs 1.22 two discoveries (metrics asked at 1 s and again at the reset, 1.01 s; GET at 1.02 s), a fresh one a full rediscovery (100 s; GET at 100.01 s); 1.24 discovers once and then hits its cache",
+  @Test("healthy, 1.22 against 1.24: an empty cache costs 1.22 two discoveries (metrics asked at 1 s and again at the reset, 1.01 s; GET at 1.02 s), 1.24 one (GET at 1.01 s); a fresh one costs both a full rediscovery (100 s; GET at 100.01 s, `KubectlFreshCacheTests`)",
         arguments: [("1.22", [[1_000, 1_010], [1_010, 1_020], [100_000, 100_010]], [[1_020, 1_030], [100_010, 100_020]], 0),
-                    ("1.24", [[1_000, 1_010]], [[1_010, 1_020], [100_000, 100_010]], 1)])
+                    ("1.24", [[1_000, 1_010], [100_000, 100_010]], [[1_010, 1_020], [100_010, 100_020]], 0)])
   func freshAgainstEmptyCache(version: String, discoveries: [[Int64]], gets: [[Int64]], hits: Int) throws {
     let result = try Self.run(version, times: [1, 100], hangFrom: nil)
     #expect(Self.discoveryRequests(result, "v1beta1.metrics.k8s.io") == discoveries)

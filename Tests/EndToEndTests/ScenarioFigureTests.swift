@@ -46,4 +46,17 @@ struct ScenarioFigureTests {
     #expect(result.status == status)
     #expect(result.values.count == 1 && abs(result.values[0] - seconds) < 1e-9, "\(result.values)")
   }
+
+  @Test("discovery-storm: the developer's `kubectl get pods.metrics.k8s.io` never hits its 10-minute cache (its mapper, reading files an earlier invocation wrote, is reset at its first no-match, #96430): 0 hits, 60 complete discoveries of 61 invocations, 32.487 s each (56 hits before aggsim modelled the reset)")
+  func discoveryStormDeveloperRediscovers() throws {
+    let out = try AggsimBinaryTests.temporaryDirectory()
+    let check = try AggsimBinaryTests.aggsim(["check", "Scenarios/discovery-storm.yaml", "--out", out, "--replications", "1"])
+    #expect(check.status == 0)
+    let rows = OutputRows.rows(try AggsimBinaryTests.read("\(out)/discovery-storm/summary.csv"))
+    func values(_ metric: String) -> [Double] {
+      OutputRows.perReplication(rows, kind: "kubectl", scope: "developer-kubectl", metric: metric).compactMap { $0 }
+    }
+    #expect(values("cache_hits") == [0] && values("discovery_complete") == [60] && values("invocations") == [61])
+    #expect(values("discovery_latency_max_s").count == 1 && abs(values("discovery_latency_max_s")[0] - 32.487) < 1e-9)
+  }
 }

@@ -16,7 +16,8 @@ public struct KubectlSpec: Hashable, Sendable {
 
   /// What an invocation does after discovery.
   public enum ResourceRequest: String, Hashable, Sendable, CaseIterable {
-    /// Nothing (`kubectl api-resources`-like; discovery only).
+    /// Nothing: `kubectl api-resources` (discovery only), which invalidates the disk cache first,
+    /// so every invocation discovers (`KubectlCacheUse.invalidates`).
     case none
     /// One GET of the client's target (`kubectl get`).
     case get

@@ -12,7 +12,7 @@ extension NodeReader {
   ///   discovery: aggregated             # legacy or aggregated; default aggregated from 1.27, legacy before
   ///   cacheTTL: 6h                      # disk cache lifetime; default 6h (10m before 1.24)
   ///   extraLocalGroupVersions: 0        # CRD group-versions besides the built-ins (legacy: one request each)
-  ///   resource: none                    # none, or get: one GET of the client's target after discovery
+  ///   resource: none                    # none (api-resources: no cache hit), or get: one GET of the client's target after discovery
   ///   discoveryRateLimit: {qps: 50, burst: 300}   # default kubectl's 50/300 (burst 100 before 1.23)
   /// ```
   func kubectlWorkload() -> KubectlSpec? {

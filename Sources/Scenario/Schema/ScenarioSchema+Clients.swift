@@ -85,7 +85,7 @@ extension ScenarioSchema {
     .versioned("cacheTTL", .duration(min: "> 0s"), VersionDefaults.kubectlCacheTTL.note(DurationFormat.format), "The disk discovery cache's lifetime."),
     extraGroupVersions,
     .optional("resource", .oneOf(KubectlSpec.ResourceRequest.allCases.map(\.rawValue)), default: "none",
-              "none, or get: one GET of the client's target after discovery."),
+              "none (`kubectl api-resources`: it invalidates the disk cache, so every invocation discovers), or get: one GET of the client's target after discovery (a target whose group has a dot is rediscovered even with a fresh cache)."),
     .versioned("discoveryRateLimit", .mapping(rateLimit), VersionDefaults.kubectlDiscoveryRateLimit.note(DefaultText.rateLimit),
                "The discovery client's token bucket."),
   ])

@@ -33,6 +33,8 @@ struct DiscoveryClientState {
   let rerequests: KubectlRerequests?
   /// kubectl's target APIService (registry index; -1: none).
   let target: Int32
+  /// What a kubectl invocation does with a fresh disk cache (the controllers': `.reads`, unused).
+  let cacheUse: KubectlCacheUse
   /// The disk cache is fresh before this instant (never written: `.zero`).
   var cacheFreshUntil = SimTime.zero
   /// The disk cache was written while kubectl's target group-version was Stale, so without it.
@@ -73,6 +75,7 @@ struct DiscoveryClientState {
       mode = k.discovery.resolved
       rerequests = KubectlRerequests(version, mode: mode, resource: k.resource,
                                      targetGroup: targetIndex.map { registry.apiServices[$0].group })
+      cacheUse = KubectlCacheUse(resource: k.resource, targetGroup: targetIndex.map { registry.apiServices[$0].group })
       extraLocalGroupVersions = k.extraLocalGroupVersions
       cacheTTL = k.cacheTTL.resolved
       invocationRateLimit = k.discoveryRateLimit.resolved
@@ -84,6 +87,7 @@ struct DiscoveryClientState {
       cacheTTL = .zero
       invocationRateLimit = nil
       rerequests = nil
+      cacheUse = .reads
       discoveryDefault = version.controllerDiscoveryTimeout
     case .namespaceDeletion(let namespaces):
       role = .namespaceController(namespaces)
@@ -92,6 +96,7 @@ struct DiscoveryClientState {
       cacheTTL = .zero
       invocationRateLimit = nil
       rerequests = nil
+      cacheUse = .reads
       discoveryDefault = version.controllerDiscoveryTimeout
     case .open, .closed:
       return nil
@@ -124,8 +129,8 @@ struct DiscoveryRun {
   var asks: Int32 = -1
   var targetFailed = false
   var mapperLacksTarget = false
-  /// Before 1.23: the mapper was reset and its discovery runs again (`KubectlRerequests.reset`);
-  /// `round` counts the rounds after it.
+  /// The mapper was reset and its discovery runs again (before 1.23 `KubectlRerequests.reset`;
+  /// with a fresh cache `KubectlCacheUse.resetsAtFirstNoMatch`); `round` counts the rounds after it.
   var rediscovered = false
   /// A kubectl process: its requests wait for the run's own discovery token bucket
   /// (`ClientFleet.startRunBucket`).

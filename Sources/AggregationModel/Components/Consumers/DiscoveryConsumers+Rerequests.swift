@@ -18,11 +18,12 @@ import SimCore
 /// 4. from 1.25 the shortcut expander's second try after the no-match (`shortcut.go:57-59`),
 ///    then the same for `<resource>` in `<group>`, and a second try if the target is unknown.
 ///
-/// From 1.23 the mapper is not reset (`discovery.go:225-236`): every cache file was written by
-/// this invocation, so `Fresh()` holds (`cached_discovery.go:168`). An unknown target ends with
-/// "the server doesn't have a resource type" and no GET (`builder.go:800-813`). `kubectl
-/// api-resources` (`resource: none`) makes one call (`ServerPreferredResources`, kubectl
-/// `pkg/cmd/apiresources/apiresources.go:180@v0.36.0`, `:157@v0.23.0`, `:141@kubernetes-1.16.0`).
+/// With an empty disk cache, from 1.23 the mapper is not reset (`discovery.go:225-236`): every
+/// cache file was written by this invocation, so `Fresh()` holds (`cached_discovery.go:168`). An
+/// unknown target ends with "the server doesn't have a resource type" and no GET
+/// (`builder.go:800-813`). `kubectl api-resources` (`resource: none`) makes one call
+/// (`ServerPreferredResources`, kubectl `pkg/cmd/apiresources/apiresources.go:180@v0.36.0`,
+/// `:157@v0.23.0`, `:141@kubernetes-1.16.0`) after invalidating the cache (`KubectlCacheUse`).
 ///
 /// Before 1.23 (`VersionBehaviour.kubectlSharesDiscoveryClient`) call 1 is the category
 /// expander's own disk client, calls 2 and 3 the mapper's, a new one with its own token bucket
@@ -32,13 +33,21 @@ import SimCore
 /// @v0.22.0`): `Invalidate` (`cached_discovery.go:253-260`) makes every later read ignore the
 /// files it did not write since (`:140`), so call 4 rebuilds the mapper from a full rediscovery
 /// (`/api`, `/apis`, every group-version) and the target is known if its group-version answered
-/// then; a dotted group's shortcut expander for `<resource>` in `<group>` makes call 5, which asks
-/// again for what failed at call 4; the mapper, now `Fresh()`, is not reset again. With a fresh
-/// disk cache calls 1 to 3 read its files (the model's fresh cache is complete: no request), so
-/// a dotted group's `kubectl get` rediscovers everything at every invocation (`invocationStarts`).
-/// client-go's restmapper, shortcut and disk cache are the same from kubernetes-1.16.0 to v0.22.0
-/// but for the deprecated `ServerResources` (kubernetes-1.16.0) in place of
-/// `ServerGroupsAndResources`.
+/// then; the mapper, now `Fresh()`, is not reset again. client-go's restmapper, shortcut and disk
+/// cache are the same from kubernetes-1.16.0 to v0.22.0 but for the deprecated `ServerResources`
+/// (kubernetes-1.16.0) in place of `ServerGroupsAndResources`.
+///
+/// With a fresh disk cache (files an earlier invocation wrote) in every version, calls 1 to 3
+/// read its files (the model's fresh cache is complete: no request) and so are not `Fresh()`:
+/// a dotted group's first no-match resets the mapper (`KubectlCacheUse.resetsAtFirstNoMatch`;
+/// from 1.26 `Invalidate` clears the in-memory client too, `cached_discovery.go:275-276
+/// @v0.36.0`), and call 4 is the full rediscovery. After it (`roundsAfterReset`) a dotted group
+/// makes call 5, the shortcut expander for `<resource>` in `<group>`; from 1.25 the shortcut
+/// expander's retry after the no-match comes first, and a second try when the target is
+/// unknown (`shortcut.go:56-59`). From 1.26 call 4 itself asks again after a transient failure
+/// (the in-memory client's refresh is the rediscovery), and its mapper is built after that.
+/// A group without a dot is reset only when the target is unknown at call 3 (before 1.23 with
+/// an empty cache; the model's fresh cache holds the target), with no call 5.
 ///
 /// Which calls send a request: before 1.26 the disk cache's delegate is the plain discovery
 /// client, so the first call is the discovery itself and each later one asks again for every
@@ -66,10 +75,12 @@ struct KubectlRerequests: Hashable {
   let callsIfUnknown: Int
   /// Whether the invocation maps a target (`kubectl get`): call 3 decides whether it is known.
   let mapsTarget: Bool
-  /// Before 1.23: when the mapper is reset after call 3, and the calls after the rediscovery
-  /// (call 4) that asks again for its failures (1: call 5 for a dotted group).
+  /// With an empty cache: when the mapper is reset after call 3 (before 1.23).
   let reset: Reset
-  let roundsAfterReset: Int
+  /// The target's group has a dot: `<resource>.<group>` is first parsed as resource.version.group.
+  let dotted: Bool
+  /// From 1.25: the shortcut expander tries again after a no-match.
+  let shortcutRetries: Bool
 
   /// The rule of a kubectl client, or nil when its group-versions are asked for once: aggregated
   /// discovery (no group-version requests), or a `kubectl get` without a target.
@@ -82,22 +93,23 @@ struct KubectlRerequests: Hashable {
       callsIfKnown = 1
       callsIfUnknown = 1
       reset = .never
-      roundsAfterReset = 0
+      dotted = false
+      shortcutRetries = false
     case .get:
       guard let group = targetGroup else { return nil }
       let dotted = group.contains(".")
+      let retry = version.kubectlShortcutRetriesNoMatch
+      self.dotted = dotted
+      shortcutRetries = retry
       mapsTarget = true
       if version.kubectlSharesDiscoveryClient {
-        let retry = version.kubectlShortcutRetriesNoMatch
         callsIfKnown = 3 + (dotted ? (retry ? 2 : 1) : 0)
         callsIfUnknown = callsIfKnown + (retry ? 1 : 0)
         reset = .never
-        roundsAfterReset = 0
       } else {
         callsIfKnown = 3
         callsIfUnknown = 3
         reset = dotted ? .always : .ifUnknown
-        roundsAfterReset = dotted ? 1 : 0
       }
     }
   }
@@ -125,9 +137,45 @@ struct KubectlRerequests: Hashable {
     }
   }
 
-  /// A fresh disk cache does not spare the invocation its discovery: before 1.23 a dotted
-  /// group's mapper, reading files it did not write, is reset at its first no-match.
-  var rediscoversFreshCache: Bool { reset == .always }
+  /// The rounds after the mapper's rediscovery (its round 0): the calls after call 4 (a dotted
+  /// group's call 5, from 1.25 the shortcut expander's retry before it and a second try when the
+  /// target is unknown), and from 1.26 call 4's own asks again.
+  func roundsAfterReset(targetKnown: Bool) -> Int {
+    let retry = shortcutRetries ? 1 : 0
+    let calls = (dotted ? 1 + retry : 0) + (targetKnown ? 0 : retry)
+    return memCache ? calls + 1 : calls
+  }
+
+  /// The round of the rediscovery at whose end the mapper is rebuilt (from 1.26 after call 4's
+  /// asks again through the in-memory client).
+  var mapperRoundAfterReset: Int { memCache ? 1 : 0 }
+}
+
+/// What a kubectl invocation does with a fresh disk cache (written by an earlier invocation).
+enum KubectlCacheUse: UInt8 {
+  /// Reads it: no discovery (a `kubectl get` of a group without a dot, whose target the cache holds).
+  case reads
+  /// Reads it, and so its mapper is not `Fresh()` (`cached_discovery.go:168@v0.36.0`,
+  /// `:169@v0.22.0`): a `kubectl get <resource>.<group>` with a dot in the group, first parsed as
+  /// resource.version.group (cli-runtime `pkg/resource/builder.go:772-785@v0.36.0`,
+  /// `:744-757@v0.23.0`), never matches, and the deferred mapper resets the client and discovers
+  /// everything again (client-go `restmapper/discovery.go:225-236`), in every version to v0.36.0
+  /// and client-go master (kubernetes/kubernetes#96430, #105489). Aggregated discovery too:
+  /// `Invalidate` clears the in-memory client under the disk cache (`:275-276@v0.36.0`,
+  /// `memory/memcache.go:220-231`), whose refresh asks `/api` and `/apis` again.
+  case resetsAtFirstNoMatch
+  /// Invalidates it before reading: `kubectl api-resources` without `--cached` ("Always request
+  /// fresh data from the server", kubectl `pkg/cmd/apiresources/apiresources.go:174-177@v0.36.0`,
+  /// `:151-153@v0.22.0`, `:135-137@kubernetes-1.16.0`): a full discovery at every invocation.
+  case invalidates
+
+  /// The use of a kubectl invocation that does `resource` (a GET of a resource of `targetGroup`).
+  init(resource: KubectlSpec.ResourceRequest, targetGroup: String?) {
+    switch resource {
+    case .none: self = .invalidates
+    case .get: self = targetGroup?.contains(".") == true ? .resetsAtFirstNoMatch : .reads
+    }
+  }
 }
 
 /// A group-version a kubectl invocation asks for again at its next call (a list per run).
@@ -156,9 +204,10 @@ extension DiscoveryConsumers {
     let known: Bool
     let rounds: Int
     if runs[run].rediscovered {
-      if runs[run].round == 0 { runs[run].mapperLacksTarget = runs[run].targetFailed }
-      known = !runs[run].mapperLacksTarget
-      rounds = rule.roundsAfterReset
+      let mapperRound = rule.mapperRoundAfterReset
+      if runs[run].round == mapperRound { runs[run].mapperLacksTarget = runs[run].targetFailed }
+      known = runs[run].round >= mapperRound ? !runs[run].mapperLacksTarget : !runs[run].targetFailed
+      rounds = rule.roundsAfterReset(targetKnown: known)
     } else {
       if let mapperRound = rule.mapperRound, runs[run].round >= mapperRound {
         if runs[run].round == mapperRound { runs[run].mapperLacksTarget = runs[run].targetFailed }
@@ -199,9 +248,10 @@ extension DiscoveryConsumers {
     return false
   }
 
-  /// The mapper's reset (before 1.23): its client ignores every file it did not write since, so
-  /// it discovers everything again (`/api` first), through the mapper's bucket (a new one if the
-  /// mapper has sent nothing yet).
+  /// The mapper's reset (before 1.23 with an empty cache; in every version with a fresh one and a
+  /// dotted group, `KubectlCacheUse`): its client ignores every file it did not write since, so
+  /// it discovers everything again (`/api` first), through the mapper's bucket (before 1.23 a new
+  /// one if the mapper has sent nothing yet; at an invocation's start it is the run's, full).
   mutating func rediscover(_ run: Int32, _ kernel: inout Kernel, fleet: inout ClientFleet) {
     if runs[run].round == 0 { restartBucket(run, fleet: &fleet, at: kernel.now) }
     runs[run].rediscovered = true

@@ -97,13 +97,14 @@ struct DiscoveryConsumers {
   /// group-version was Stale) is no hit: kubectl's `DeferredDiscoveryRESTMapper` finds no match in
   /// files it did not write (`Fresh()` false), invalidates the cache and discovers again
   /// (client-go `restmapper/discovery.go` `KindFor`/`RESTMapping`). Nor is it for a `kubectl get`
-  /// of a dotted group before 1.23, whose mapper is reset at its first no-match: its calls 1 to 3
-  /// read the cache, then it discovers everything again (`KubectlRerequests.rediscover`).
+  /// of a dotted group, whose mapper is reset at its first no-match: its calls 1 to 3 read the
+  /// cache, then it discovers everything again (`KubectlCacheUse.resetsAtFirstNoMatch`,
+  /// `rediscover`), nor for `kubectl api-resources`, which invalidates it first (`.invalidates`).
   mutating func invocationStarts(client: Int, _ kernel: inout Kernel, fleet: inout ClientFleet) {
     guard let state = clients[client] else { return }
     let run = startRun(client: client, &kernel, fleet: &fleet)
-    if kernel.now < state.cacheFreshUntil, !(state.cacheLacksTarget && state.mapsTarget) {
-      if state.rerequests?.rediscoversFreshCache == true {
+    if kernel.now < state.cacheFreshUntil, !(state.cacheLacksTarget && state.mapsTarget), state.cacheUse != .invalidates {
+      if state.cacheUse == .resetsAtFirstNoMatch {
         rediscover(run, &kernel, fleet: &fleet)
         return
       }

@@ -64,7 +64,7 @@ struct SchemaCommandTests {
   func validatesScenarios() throws {
     let scenarios = try FileManager.default.contentsOfDirectory(atPath: AggsimBinaryTests.packageRoot.appendingPathComponent("Scenarios").path)
       .filter { $0.hasSuffix(".yaml") }.sorted().map { "Scenarios/\($0)" }
-    #expect(scenarios.count == 18)
+    #expect(scenarios.count == 19)
     let fixtures = ["Tests/ScenarioTests/Fixtures/every-form.yaml", "Tests/ScenarioTests/Fixtures/apiservices-list.yaml"]
     let brokenDocuments = ["unknown-key=" + Self.broken("{duration: 1m, replicatons: 2}"),
                            "wrong-type=" + Self.broken("{duration: 1m, replications: many}"),

@@ -143,6 +143,17 @@ public struct VersionBehaviour: Hashable, Sendable {
     KubernetesChange(28).isIn(version) && !KubernetesChange(29, backports: [(28, 3)]).isIn(version)
   }
 
+  /// The registration controller's `UpdateAPIService` of a proxy handler it already has (a status
+  /// change, an informer resync) downloads the APIService's OpenAPI v2 spec synchronously under
+  /// the v2 aggregator's mutex from 1.28.0, with the lazy aggregator (kube-aggregator cbbfe2dd:
+  /// v0.28.0 `pkg/controllers/openapi/aggregator/aggregator.go:213-230` ends with
+  /// `updateServiceLocked`; from v0.29.0 through `UpdateAPIServiceSpec`, fidelity audit §7).
+  /// Before, `AddUpdateAPIService` only merged the spec it already had under the mutex
+  /// (v0.27.6 `aggregator.go:307-325`, `tryUpdatingServiceSpecs`), and the v2 controller
+  /// downloaded outside it (`pkg/controllers/openapi/controller.go:138-156`); the requeue of an
+  /// APIService whose download had failed is the same (`controller.go:170-186`).
+  public var registrationUpdateDownloadsOpenAPI: Bool { KubernetesChange(28).isIn(version) }
+
   /// The aggregated discovery document lists a service-backed group-version only once the
   /// discovery manager's first sync of it has ended; from 1.30 the manager's start-up pass syncs
   /// every APIService the registration controller's initial sync added (each in its own

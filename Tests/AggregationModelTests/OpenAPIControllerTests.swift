@@ -77,6 +77,22 @@ struct OpenAPIControllerTests {
     #expect(free.availability[custom].propagationMax == .milliseconds(1))
   }
 
+  @Test("before 1.28 the registration worker merges the v2 spec without a download: in 1.27 without v3 it installs the custom API's False 1 ms after its write; with v3 it waits for the hung v3 download's lock to 61.001 s; in 1.28 for the hung v2 download's mutex")
+  func registrationDownloadsFromOneTwentyEight() {
+    func propagation(minor: Int, v3: Bool) -> SimDuration {
+      var spec = Self.headOfLineSpec(registrationDownloads: true)
+      spec.version = KubernetesVersion(major: 1, minor: minor)
+      spec.controlPlane.openAPIController.v3 = v3
+      let result = F.run(spec)
+      return result.availability[result.apiServiceNames.firstIndex(of: "v1.custom.example.com")!].propagationMax
+    }
+    #expect(propagation(minor: 27, v3: false) == .milliseconds(1))
+    // `UpdateAPIService` of the v3 aggregator takes the lock the v3 worker holds while it
+    // downloads (kube-aggregator v0.27.6 openapiv3/aggregator/aggregator.go:135-147, :159-185).
+    #expect(propagation(minor: 27, v3: true) == .milliseconds(50_001))
+    #expect(propagation(minor: 28, v3: false) == .milliseconds(50_001))
+  }
+
   @Test("every 5 minutes the informer's resync puts each APIService into the registration queue again: one more (304) v2 download at 300 s, none with a 1-hour resync")
   func resyncReentersRegistration() {
     // Background v2 and v3 downloads at 1, 61.01, 121.02, 181.03, 241.04 s (10 ms each; the
@@ -86,6 +102,10 @@ struct OpenAPIControllerTests {
     #expect(Self.metrics(F.run(spec)) == OpenAPIMetrics(downloads: 11, failedDownloads: 0))
     #expect(F.run(spec).pods[0].served == 11)
     spec.controlPlane.availabilityController.registrationResync = .hours(1)
+    #expect(Self.metrics(F.run(spec)) == OpenAPIMetrics(downloads: 10, failedDownloads: 0))
+    // 1.27: the resync's update merges without a download.
+    spec.controlPlane.availabilityController.registrationResync = .minutes(5)
+    spec.version = KubernetesVersion(major: 1, minor: 27)
     #expect(Self.metrics(F.run(spec)) == OpenAPIMetrics(downloads: 10, failedDownloads: 0))
   }
 
@@ -120,6 +140,11 @@ struct OpenAPIControllerTests {
     let custom = locked.apiServiceNames.firstIndex(of: "v1.custom.example.com")!
     #expect(locked.availability[custom].propagationMax == .milliseconds(4_991))
     #expect(F.run(Self.v3LockSpec(v3: false)).availability[custom].propagationMax == .milliseconds(1))
+    // 1.27: no v2 download, but `UpdateAPIService` of the v3 aggregator still takes its lock.
+    var old = Self.v3LockSpec(v3: true)
+    old.version = KubernetesVersion(major: 1, minor: 27)
+    let merged = F.run(old)
+    #expect(merged.availability[merged.apiServiceNames.firstIndex(of: "v1.custom.example.com")!].propagationMax == .milliseconds(4_991))
   }
 
   @Test("OpenAPI downloads use their own stream: turning them on leaves every client request's latency as it was (10 workers: no queueing)")

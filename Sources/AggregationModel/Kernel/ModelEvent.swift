@@ -55,8 +55,7 @@ extension AggregationSimulation {
       case .registrationDone(let i, let a, let epoch):
         guard kernel.isCurrent(instance: Int(i), epoch: epoch) else { return }
         if registration.installed(instance: Int(i), Int(a), downloadsOpenAPI: openAPI.registrationDownloads, &kernel) {
-          openAPI.acquireV2Lock(instance: Int(i), .init(apiService: a, fromRegistration: true), &kernel, transport: &transport,
-                                pods: pods, registration: &registration)
+          openAPI.registrationSteps(instance: Int(i), Int(a), &kernel, transport: &transport, pods: pods, registration: &registration)
         }
       case .resync(let i, let epoch):
         guard kernel.isCurrent(instance: Int(i), epoch: epoch) else { return }

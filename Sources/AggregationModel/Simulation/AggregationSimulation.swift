@@ -71,7 +71,8 @@ public struct AggregationSimulation {
                                        version: spec.version)
     discoveryManagers = DiscoveryManagers(spec.discoveryManager, runs: spec.discoveryManager.enabled.resolved,
                                           instances: instances, registry: registry, version: spec.version)
-    openAPI = OpenAPIControllers(spec.controlPlane.openAPIController, instances: instances, apiServices: registry.count)
+    openAPI = OpenAPIControllers(spec.controlPlane.openAPIController, instances: instances, apiServices: registry.count,
+                                 version: spec.version)
     pods = ExtensionServers(servers: servers, clients: spec.clients, version: spec.version,
                             requestTimeout: spec.controlPlane.requestTimeout)
     faults = FaultInjector(spec, servers: servers, instances: instances, streams: streams)

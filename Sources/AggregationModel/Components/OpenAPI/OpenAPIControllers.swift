@@ -60,8 +60,13 @@ struct OpenAPIControllers {
   /// Per APIService: downloads summed over instances, after the warm-up.
   var metrics: [OpenAPIMetrics]
 
-  init(_ spec: OpenAPIControllerSpec, instances: Int, apiServices: Int) {
+  /// 1.28+: the registration worker's update downloads the v2 spec under the v2 mutex
+  /// (`VersionBehaviour.registrationUpdateDownloadsOpenAPI`); before, it only merges.
+  let registrationUpdateDownloads: Bool
+
+  init(_ spec: OpenAPIControllerSpec, instances: Int, apiServices: Int, version: KubernetesVersion) {
     self.spec = spec
+    registrationUpdateDownloads = VersionBehaviour(version).registrationUpdateDownloadsOpenAPI
     self.instances = Array(repeating: Instance(apiServices: apiServices), count: instances)
     metrics = Array(repeating: OpenAPIMetrics(), count: apiServices)
   }
@@ -166,6 +171,30 @@ struct OpenAPIControllers {
     registration.finish(instance: instance, &kernel)
   }
 
+  /// The registration worker's OpenAPI steps for an APIService whose status it installed (an
+  /// update, or a first install in 1.28.0–1.28.2): from 1.28 the v2 download under the v2 mutex,
+  /// then the v3 step; before 1.28 `UpdateAPIService` merges the spec it has without a download
+  /// (`VersionBehaviour.registrationUpdateDownloadsOpenAPI`): the requeue of a failed v2 download
+  /// and the v3 step at once.
+  mutating func registrationSteps(instance: Int, _ apiService: Int, _ kernel: inout Kernel, transport: inout Transport,
+                                  pods: ExtensionServers, registration: inout RegistrationWorkers) {
+    guard registrationUpdateDownloads else {
+      requeueFailedV2(instance: instance, apiService, &kernel)
+      registrationV3Step(instance: instance, apiService, &kernel, registration: &registration)
+      return
+    }
+    acquireV2Lock(instance: instance, .init(apiService: Int32(apiService), fromRegistration: true), &kernel, transport: &transport,
+                  pods: pods, registration: &registration)
+  }
+
+  /// `UpdateAPIService`: an APIService whose v2 download had failed is forgotten and requeued in
+  /// a second (`controller.go:170-186` at v0.27.6, the same at v0.36.0).
+  private mutating func requeueFailedV2(instance: Int, _ apiService: Int, _ kernel: inout Kernel) {
+    guard instances[instance].v2.failures[apiService] > 0 else { return }
+    instances[instance].v2.forget(apiService)
+    scheduleDownload(instance: instance, version: 2, apiService, at: kernel.now + spec.firstDownload, &kernel)
+  }
+
   /// Takes the v2 mutex for `waiter` (or queues it behind the holder), then downloads.
   mutating func acquireV2Lock(instance: Int, _ waiter: LockWaiter, _ kernel: inout Kernel, transport: inout Transport,
                               pods: ExtensionServers, registration: inout RegistrationWorkers) {
@@ -218,11 +247,7 @@ struct OpenAPIControllers {
       }
     }
     if forRegistration {
-      // `UpdateAPIService`: an APIService that had failed is forgotten and requeued in a second.
-      if instances[instance].v2.failures[apiService] > 0 {
-        instances[instance].v2.forget(apiService)
-        scheduleDownload(instance: instance, version: 2, apiService, at: now + spec.firstDownload, &kernel)
-      }
+      requeueFailedV2(instance: instance, apiService, &kernel)
     } else {
       if ok {
         instances[instance][version].forget(apiService)

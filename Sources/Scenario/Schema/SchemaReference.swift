@@ -109,23 +109,23 @@ extension ScenarioSchema {
     return text
   }
 
+  /// `noun` with its bounds, e.g. `an integer in [1, 64]`, `a number >= 0`, or `noun` alone.
+  private static func bounded(_ noun: String, _ low: String?, _ high: String?) -> String {
+    switch (low, high) {
+    case (let low?, let high?): "\(noun) in [\(low), \(high)]"
+    case (let low?, nil): "\(noun) >= \(low)"
+    case (nil, let high?): "\(noun) <= \(high)"
+    case (nil, nil): noun
+    }
+  }
+
   /// A value's form in words, e.g. `an integer in [1, 64]`, `none or a duration > 0s`.
   public static func words(_ form: ValueForm, links: Bool) -> String {
     switch form {
     case .integer(let min, let max):
-      switch (min, max) {
-      case (let low?, let high?): return "an integer in [\(low), \(high)]"
-      case (let low?, nil): return "an integer >= \(low)"
-      case (nil, let high?): return "an integer <= \(high)"
-      case (nil, nil): return "an integer"
-      }
+      return bounded("an integer", min.map { "\($0)" }, max.map { "\($0)" })
     case .number(let min, let max):
-      switch (min, max) {
-      case (let low?, let high?): return "a number in [\(NodeReader.format(low)), \(NodeReader.format(high))]"
-      case (let low?, nil): return "a number >= \(NodeReader.format(low))"
-      case (nil, let high?): return "a number <= \(NodeReader.format(high))"
-      case (nil, nil): return "a number"
-      }
+      return bounded("a number", min.map(NodeReader.format), max.map(NodeReader.format))
     case .boolean: return "true or false"
     case .string(let nonEmpty): return nonEmpty ? "a non-empty string" : "a string"
     case .pattern(_, let what): return what

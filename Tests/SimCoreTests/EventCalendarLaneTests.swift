@@ -43,6 +43,28 @@ struct EventCalendarLaneTests {
     #expect(calendar.storedCount == 0 && calendar.pendingCount == 0)
   }
 
+  /// A compaction keeps the lane's first key, dead or not, because the heap's marker stands for
+  /// it: the heap is not rebuilt, and the dead first key is skipped when its marker comes up.
+  @Test("a compaction whose lane starts with a cancelled timer keeps that key, and the events still come out in order")
+  func compactionKeepsTheLanesFirstKey() {
+    var calendar = EventCalendar<Int>(lanes: 1)
+    calendar.compactionThreshold = 4
+    var handles: [EventHandle] = []
+    for i in 0..<10 { handles.append(calendar.scheduleCancellable(i, at: .zero + .seconds(Int64(i + 1)), lane: 0)) }
+    calendar.schedule(100, at: .zero + .milliseconds(500))
+    calendar.schedule(101, at: .zero + .milliseconds(2_500))
+    // Cancel 0, 1, 2, 3, 4, 5: the 6th cancellation makes the dead a majority (12 > 10).
+    for i in 0..<6 { calendar.cancel(handles[i]) }
+    // Left: the dead first key (event 0), events 6…9 in the lane, and the two heap events.
+    #expect(calendar.storedCount == 7)
+    #expect(calendar.pendingCount == 6)
+    calendar.schedule(10, at: .zero + .seconds(11), lane: 0)
+    var seen: [Int] = []
+    while let event = calendar.popNext() { seen.append(event) }
+    #expect(seen == [100, 101, 6, 7, 8, 9, 10])
+    #expect(calendar.storedCount == 0 && calendar.pendingCount == 0)
+  }
+
   /// A seeded mix of heap events, lane events (constant delays per lane, as a model's timers)
   /// and cancellations, run on a calendar with lanes and on one without: the same order.
   @Test("lanes never change the order of events: the same trace as the heap alone, over 20 000 random operations",

@@ -50,6 +50,29 @@ struct StatisticsLatencyHistogramTests {
     #expect(odd.mean == whole.mean)
   }
 
+  /// Recordings wait in a small buffer before their buckets are counted (`LatencyHistogram`'s
+  /// deferred bucket counts): every read must see them, flushed or not.
+  @Test("values still waiting for their bucket count in every read: count, percentiles, merge, equality", arguments: [1, 31, 32, 33, 100])
+  func pendingValuesCountInEveryRead(values: Int) {
+    var pending = LatencyHistogram()
+    for ms in 1...Int64(values) { pending.record(.milliseconds(ms * 7 % 1_000 + 1)) }
+    var flushed = pending
+    flushed.flush()
+    #expect(pending.count == values && flushed.count == values)
+    for p in [0.0, 50, 90, 99, 100] { #expect(pending.percentile(p) == flushed.percentile(p)) }
+    #expect(pending == flushed)
+    var merged = LatencyHistogram(), mergedFlushed = LatencyHistogram()
+    merged.record(.seconds(2))
+    mergedFlushed.record(.seconds(2))
+    merged.merge(pending)
+    mergedFlushed.merge(flushed)
+    #expect(merged.count == values + 1)
+    #expect(merged.percentile(100) == .seconds(2) && merged.percentile(99.99) == mergedFlushed.percentile(99.99))
+    #expect(merged == mergedFlushed)
+    pending.reset()
+    #expect(pending.count == 0 && pending == LatencyHistogram())
+  }
+
   @Test("merging histograms of different precision does not trap and keeps counts")
   func mergeDifferentPrecision() {
     var coarse = LatencyHistogram(significantDigits: 2, highest: .seconds(Int64(10)))

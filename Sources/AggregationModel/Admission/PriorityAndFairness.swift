@@ -41,6 +41,11 @@ public struct PriorityAndFairness {
     public var maximumQueueWait: SimDuration = .minutes(1)
     /// Queue wait of a request with no deadline (`SimTime.never`): `--request-timeout` / 4.
     public var defaultQueueWait: SimDuration = .seconds(15)
+
+    /// The queue wait of a request whose deadline is `remaining` away: `min(remaining / divisor, maximum)`.
+    public func queueWait(remaining: SimDuration) -> SimDuration {
+      min(remaining / queueWaitDivisor, maximumQueueWait)
+    }
     /// The largest Retry-After (whole seconds).
     public var maximumRetryAfter: SimDuration = .seconds(32)
     /// Whether levels lend and borrow seats (`VersionDefaults.apfBorrowing`: from 1.26); nil: the
@@ -224,8 +229,7 @@ public struct PriorityAndFairness {
   /// `min((deadline − now) / divisor, maximum)`, or the default for a request without deadline.
   public func queueWait(now: SimTime, deadline: SimTime) -> SimDuration {
     guard deadline != .never else { return configuration.defaultQueueWait }
-    let remaining = max(deadline - now, .zero)
-    return min(remaining / configuration.queueWaitDivisor, configuration.maximumQueueWait)
+    return configuration.queueWait(remaining: max(deadline - now, .zero))
   }
 
   /// The queue-wait timer of `request` fired. True: it was still waiting and is now rejected with

@@ -64,6 +64,12 @@ struct Kernel {
     calendar.schedule(event.modelEvent, at: time)
   }
 
+  /// Schedules a component's timer at `time`: into the lane of its delay from now when there is
+  /// one (`TimerLanes`), else into the heap.
+  @inline(__always) mutating func scheduleTimer<E: ComponentEvent>(_ event: E, at time: SimTime) {
+    calendar.schedule(event.modelEvent, at: time, lane: lanes.lane(for: time - now))
+  }
+
   /// Schedules a component's event `delay` from now.
   @inline(__always) mutating func schedule<E: ComponentEvent>(_ event: E, after delay: SimDuration) {
     calendar.schedule(event.modelEvent, after: delay)

@@ -4,7 +4,7 @@ import SimCore
 /// schedules events with — the request deadline, the discovery cap and the controllers'
 /// timeouts, clients' and review clients' timeouts and `?timeout=`s (client-go's 32 s discovery
 /// timeout when a client runs discoveries), and constant filter overheads, handler and
-/// registration times and link latencies. Events scheduled `d` after now with the same `d` come
+/// registration times and link latencies, and APF's queue-wait limits. Events scheduled `d` after now with the same `d` come
 /// in time order, so a lane keeps them in order at O(1) and the heap stays small. Which lane (or
 /// the heap) holds an event never changes the order in which events come out, so the plan only
 /// decides speed: a delay that is not constant after all just falls back to the heap.
@@ -29,6 +29,14 @@ struct TimerLanes {
       add(behaviour.controllerDiscoveryTimeout)
     }
     for server in spec.extensionServers { add(server.authorization?.clientTimeout) }
+    // APF's queue-wait limits, a fraction of the deadline a request brings: the control
+    // plane's (`--request-timeout` or a client's `?timeout=`) and each pod's own (60 s).
+    if case .priorityAndFairness(let apf) = plane.admission {
+      for deadline in [plane.requestTimeout] + spec.clients.compactMap(\.requestTimeout) { add(apf.queueWait(remaining: deadline)) }
+    }
+    for server in spec.extensionServers {
+      if case .priorityAndFairness(let apf)? = server.ownAdmission { add(apf.queueWait(remaining: plane.requestTimeout)) }
+    }
     add(plane.filterOverhead.constantValue)
     add(plane.localHandlerTime.constantValue)
     add(plane.availabilityController.registrationTime.constantValue)

@@ -156,7 +156,7 @@ struct ControlPlane {
   mutating func waitInQueue(_ id: UInt32, until: SimTime, _ kernel: inout Kernel) {
     kernel.requests[id].holdsAdmission = true
     kernel.requests.setPhase(id, .queuedForAdmission, at: kernel.now)
-    kernel.schedule(Event.queueWaitExpires(request: id, generation: kernel.requests[id].generation), at: until)
+    kernel.scheduleTimer(Event.queueWaitExpires(request: id, generation: kernel.requests[id].generation), at: until)
   }
 
   /// The queue wait limit of a request APF queued: true when it was still waiting (now rejected:

@@ -86,7 +86,7 @@ struct ExtensionServers {
       case .queued(_, let until):
         kernel.requests[id].holdsPodAdmission = true
         kernel.requests[id].queuedAtPod = true
-        kernel.schedule(Event.queueWaitExpires(request: id, generation: record.generation), at: until)
+        kernel.scheduleTimer(Event.queueWaitExpires(request: id, generation: record.generation), at: until)
         return
       case .rejected:
         respond(id, reply: .tooManyRequests, &kernel, transport: transport)

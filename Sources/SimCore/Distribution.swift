@@ -58,10 +58,12 @@ public enum Distribution: Hashable, Sendable {
 
   /// One variate drawn from `source` (a stream's plain-value handle, for a model's hot path).
   /// A constant is answered inline (the model's filter, local-serve and registration times
-  /// usually are); every other case draws through GSL in `sampleGeneral`.
+  /// usually are), an exponential draws inline (Poisson arrivals, M/M/c service); every other
+  /// case draws through GSL in `sampleGeneral`.
   @inlinable public func sample(_ source: RandomSource) -> SimDuration {
     switch self {
     case .constant(let value): return value
+    case .exponential(let mean): return .seconds(source.exponentialSeconds(mean: mean.seconds))
     default: return sampleGeneral(source)
     }
   }

@@ -86,7 +86,7 @@ public struct RandomSource {
   /// (−mean·ln U) of a uniform U in (0, 1) from `gsl_rng_uniform_pos`. Exactly Exp(mean) in
   /// distribution, like `gsl_ran_exponential` (−mean·log1p(−U)), but glibc's `log1p` costs
   /// about three times `log`: with it, one variate took 37% of the engine's cycles on M/M/1.
-  func exponentialSeconds(mean: Double) -> Double {
+  @usableFromInline func exponentialSeconds(mean: Double) -> Double {
     gsl_cdf_exponential_Qinv(gsl_rng_uniform_pos(generator), mean)
   }
 }

@@ -10,9 +10,9 @@ public struct SimDuration: Hashable, Comparable, Sendable, CustomStringConvertib
 
   @inlinable public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
 
-  public static let zero = SimDuration(nanoseconds: 0)
+  @inlinable public static var zero: SimDuration { SimDuration(nanoseconds: 0) }
   /// The longest representable duration (about 292 years), used as "unbounded".
-  public static let infinity = SimDuration(nanoseconds: .max)
+  @inlinable public static var infinity: SimDuration { SimDuration(nanoseconds: .max) }
 
   @inlinable public static func nanoseconds(_ ns: Int64) -> Self { Self(nanoseconds: ns) }
   @inlinable public static func microseconds(_ us: Int64) -> Self { Self(nanoseconds: us.multipliedSaturating(by: 1_000)) }

@@ -11,9 +11,9 @@ public struct SimTime: Hashable, Comparable, Sendable, CustomStringConvertible {
   @inlinable public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
 
   /// The start of every run.
-  public static let zero = SimTime(nanoseconds: 0)
+  @inlinable public static var zero: SimTime { SimTime(nanoseconds: 0) }
   /// A time later than any event of a run; used as "never".
-  public static let never = SimTime(nanoseconds: .max)
+  @inlinable public static var never: SimTime { SimTime(nanoseconds: .max) }
 
   /// The instant `duration` after the start of the run.
   @inlinable public init(since start: SimDuration) { self.nanoseconds = start.nanoseconds }

@@ -36,7 +36,8 @@ struct Kernel {
 
   /// The instance a load balancer in front of the instances picks, trying them in turn from
   /// `first`: the first that takes traffic, else the first that is up (none is ready), else `first`.
-  func loadBalanced(from first: Int) -> Int {
+  /// Inlined: called on an `inout` kernel, a call copied the whole kernel (its `ModelSpec` too).
+  @inline(__always) func loadBalanced(from first: Int) -> Int {
     var up = -1
     for step in 0..<instances {
       let instance = (first + step) % instances

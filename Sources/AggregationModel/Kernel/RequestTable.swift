@@ -140,7 +140,8 @@ struct RequestRecord {
 
   /// In `stage` from `now`: the time since the current stage began is added to the current one.
   @inline(__always) mutating func enter(_ stage: RequestStage?, at now: SimTime) {
-    stages = stages(at: now)
+    // In place: `stages = stages(at: now)` copied the 128-byte stage vector twice per phase change.
+    if let current = self.stage { stages[current] = stages[current] + (now - stageSince) }
     self.stage = stage
     stageSince = now
   }

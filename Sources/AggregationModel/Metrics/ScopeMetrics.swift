@@ -45,6 +45,14 @@ public struct ScopeMetrics: Sendable {
   mutating func reset() {
     self = ScopeMetrics()
   }
+
+  /// Counts the values its histograms still hold back (`LatencyHistogram`'s deferred bucket
+  /// counts), so that reading the result copies no histogram.
+  mutating func flushHistograms() {
+    latency.flush()
+    successLatency.flush()
+    stages.flushHistograms()
+  }
 }
 
 /// A pod's load in one replication (after the warm-up).

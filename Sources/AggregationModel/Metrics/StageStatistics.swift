@@ -39,6 +39,11 @@ public struct StageStatistics: Sendable {
     }
   }
 
+  /// Counts the values the stages' histograms still hold back (see `ScopeMetrics.flushHistograms`).
+  mutating func flushHistograms() {
+    for index in stages.indices { stages[index].nonZero.flush() }
+  }
+
   /// Adds another scope's requests.
   mutating func merge(_ other: StageStatistics) {
     count += other.count

@@ -147,7 +147,7 @@ public struct AggregationSimulation {
 
   /// What the replication measured once `advance(to: end)` has run; its records are only those
   /// not taken yet.
-  public func finish() -> ReplicationResult { result(at: end) }
+  public mutating func finish() -> ReplicationResult { result(at: end) }
 
   /// Handles every event due at or before `end`, then sets the clock to `end`.
   mutating func runEvents(until end: SimTime) {
@@ -188,7 +188,8 @@ public struct AggregationSimulation {
   }
 
   /// What the replication measured, over `[measuringSince, end)`.
-  func result(at end: SimTime) -> ReplicationResult {
+  mutating func result(at end: SimTime) -> ReplicationResult {
+    clients.flushHistograms()
     let since = kernel.measuringSince
     let names = kernel.registry.apiServices.map(\.name)
     return ReplicationResult(

@@ -283,6 +283,12 @@ struct ClientFleet {
     return scopes
   }
 
+  /// Counts the values every scope's histograms still hold back, before the result is read.
+  mutating func flushHistograms() {
+    for index in metrics.indices { metrics[index].flushHistograms() }
+    for index in apiServiceMetrics.indices { apiServiceMetrics[index].flushHistograms() }
+  }
+
   mutating func resetStatistics() {
     for index in metrics.indices { metrics[index].reset() }
     for index in apiServiceMetrics.indices { apiServiceMetrics[index].reset() }

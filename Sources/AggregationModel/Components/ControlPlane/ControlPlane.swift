@@ -231,7 +231,8 @@ struct ControlPlane {
 
   /// The answer of the attempt leaves for the client over its link (a partitioned link: the
   /// client's dial fails after the dial timeout). Later events of the attempt are stale.
-  private func answerClient(_ id: UInt32, _ kernel: inout Kernel) {
+  /// Inlined: called from a mutating method, a non-mutating call copied the whole control plane.
+  @inline(__always) private func answerClient(_ id: UInt32, _ kernel: inout Kernel) {
     kernel.requests[id].generation &+= 1
     kernel.requests.setPhase(id, .toClient, at: kernel.now)
     let client = Int(kernel.requests[id].client)

@@ -177,13 +177,15 @@ struct ExtensionServers {
   mutating func respond(_ id: UInt32, reply: BackendReply, _ kernel: inout Kernel, transport: Transport) {
     releaseOwnAdmission(id, &kernel, transport: transport)
     kernel.requests.setPhase(id, .toControlPlaneFromPod, at: kernel.now)
-    guard transport.canAnswer(id, kernel) else { return }
-    let record = kernel.requests[id]
-    let bytes = reply == .ok && !record.bodyless ? servers[Int(record.server)].spec.responseBytes[record.kind] : 0
-    guard let delay = kernel.links.backendDelay(instance: record.instance, server: record.server, at: kernel.now,
+    guard transport.canAnswer(id, kernel.requests) else { return }
+    // Field by field: a copy of the whole record outlives the link's draw (a 250-byte memcpy).
+    let server = kernel.requests[id].server, instance = kernel.requests[id].instance
+    let generation = kernel.requests[id].generation
+    let bytes = reply == .ok && !kernel.requests[id].bodyless ? servers[Int(server)].spec.responseBytes[kernel.requests[id].kind] : 0
+    guard let delay = kernel.links.backendDelay(instance: instance, server: server, at: kernel.now,
                                                       isRequest: false, bytes: bytes) else { return }
-    kernel.schedule(Transport.Event.answer(request: id, generation: record.generation, reply: reply), after: delay,
-                    lane: kernel.links.backendLane(instance: record.instance, server: record.server, isRequest: false))
+    kernel.schedule(Transport.Event.answer(request: id, generation: generation, reply: reply), after: delay,
+                    lane: kernel.links.backendLane(instance: instance, server: server, isRequest: false))
   }
 
   // MARK: The server's own admission

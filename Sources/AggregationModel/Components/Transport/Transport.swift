@@ -280,8 +280,10 @@ struct Transport {
 
   /// Whether an answer sent now on the request's connection can travel (a silent or closed
   /// connection delivers nothing).
-  func canAnswer(_ id: UInt32, _ kernel: Kernel) -> Bool {
-    let c = Int(kernel.requests[id].connection)
+  /// Takes the table, not the kernel: a `Kernel` (with its `ModelSpec`) passed by value from an
+  /// `inout` one was copied whole at every call (a 3 kB memcpy per answer).
+  func canAnswer(_ id: UInt32, _ requests: RequestTable) -> Bool {
+    let c = Int(requests[id].connection)
     return c >= 0 && connections[c].state == .ready
   }
 }

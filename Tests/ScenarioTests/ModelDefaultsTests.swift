@@ -30,6 +30,7 @@ struct ModelDefaultsTests {
     apfDefaults.borrowing = true  // from 1.26
     apfDefaults.estimatedServiceDuration = .milliseconds(3)  // from 1.23
     expected.controlPlane.admission = .priorityAndFairness(apfDefaults)
+    expected.controlPlane.openAPIController.v3 = true  // from 1.24
     expected.discoveryManager.enabled = false
     #expect(spec == expected)
     // Pinned one by one, so a changed default names itself.

@@ -7,7 +7,17 @@ import AggregationModel
 struct ModelOpenAPITests {
   @Test("controlPlane.openAPIController defaults to Kubernetes' controllers and maps every key")
   func openAPIControllerKeys() throws {
-    #expect(try model(minimalModel()).controlPlane.openAPIController == OpenAPIControllerSpec())
+    var defaults = OpenAPIControllerSpec()
+    defaults.v3 = true  // the version's (1.36) default
+    #expect(try model(minimalModel()).controlPlane.openAPIController == defaults)
+    // The OpenAPIV3 feature is on by default from 1.24 only (VersionDefaults.openAPIV3).
+    for (version, v3) in [("1.23", false), ("1.24", true)] {
+      let old = try model(minimalModel(), overrides: ["spec.run.kubernetesVersion=\"\(version)\""])
+      #expect(old.controlPlane.openAPIController.v3 == v3, "\(version)")
+    }
+    let explicit = try model(minimalModel(), overrides: ["spec.run.kubernetesVersion=\"1.22\"",
+                                                         "spec.controlPlane.openAPIController={v3: true}"])
+    #expect(explicit.controlPlane.openAPIController.v3)
     let spec = try model(minimalModel(), overrides: [
       "spec.controlPlane.openAPIController={enabled: true, v3: false, interval: 30s, backoffMax: 10m, timeout: 20s, firstDownload: 0s, registrationDownloads: false}",
     ]).controlPlane.openAPIController

@@ -69,7 +69,8 @@ struct ScenarioSchemaTests {
   func versionDefaultsAreDeclared() {
     let notes = [VersionDefaults.discoveryTimeout.key, VersionDefaults.discoveryMode.key, VersionDefaults.kubectlCacheTTL.key,
                  VersionDefaults.kubectlDiscoveryRateLimit.key, VersionDefaults.streamsPerConnection.key,
-                 VersionDefaults.admission.key, VersionDefaults.readIdleTimeout.key, VersionDefaults.apfBorrowing.key]
+                 VersionDefaults.admission.key, VersionDefaults.readIdleTimeout.key, VersionDefaults.apfBorrowing.key,
+                 VersionDefaults.openAPIV3.key]
     for key in notes {
       for path in Self.expanded("spec." + key) {
         let parent = String(path[..<path.lastIndex(of: ".")!])

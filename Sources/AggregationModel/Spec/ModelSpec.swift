@@ -50,6 +50,7 @@ public struct ModelSpec: Hashable, Sendable {
     VersionDefaults.discoveryTimeout.fill(&spec.controlPlane.proxy.discoveryCap, in: version)
     VersionDefaults.readIdleTimeout.fill(&spec.controlPlane.proxy.readIdleLimit, in: version)
     VersionDefaults.admission.fill(&spec.controlPlane.admissionPolicy, in: version)
+    VersionDefaults.openAPIV3.fill(&spec.controlPlane.openAPIController.v3Policy, in: version)
     if case .priorityAndFairness(var configuration) = spec.controlPlane.admission {
       VersionDefaults.apfBorrowing.fill(&configuration.borrowing, in: version)
       VersionDefaults.apfWorkEstimate.fill(&configuration.estimatedServiceDuration, in: version)

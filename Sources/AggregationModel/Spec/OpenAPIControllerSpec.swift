@@ -24,8 +24,14 @@ public import SimCore
 public struct OpenAPIControllerSpec: Hashable, Sendable {
   /// Whether the controllers run (the real default is on).
   public var enabled = true
-  /// Whether the OpenAPI v3 controller runs besides v2 (on since 1.27, OpenAPIV3 GA).
-  public var v3 = true
+  /// Whether the OpenAPI v3 controller runs besides v2; nil = the version's default,
+  /// `VersionDefaults.openAPIV3` (from 1.24).
+  public var v3Policy: Bool?
+  /// Whether the v3 controller runs: read only from a resolved spec. Setting it gives it explicitly.
+  public var v3: Bool {
+    get { v3Policy.resolved }
+    set { v3Policy = newValue }
+  }
   /// After a successful download (`successfulUpdateDelay`, 1 min).
   public var interval: SimDuration = .minutes(1)
   /// Cap of the failure backoff (`failedUpdateMaxExpDelay`, 1 h).

@@ -70,6 +70,15 @@ public enum VersionDefaults {
 }
 
 extension VersionDefaults {
+  /// `OpenAPIControllerSpec.v3`.
+  public static let openAPIV3 = VersionDefault<Bool>(
+    key: "controlPlane.openAPIController.v3",
+    doc: "Whether each instance runs the OpenAPI v3 aggregation controller besides v2: from 1.24 (OpenAPIV3 beta and on "
+      + "by default, GA in 1.27); not before (alpha and off in 1.23, absent earlier).",
+    source: "KEP-2896 (OpenAPIV3: alpha 1.23, beta 1.24, GA 1.27); kube-aggregator pkg/apiserver/apiserver.go PrepareRun adds "
+      + "the apiservice-openapiv3-controller post-start hook only when the OpenAPIV3 gate is on",
+    initial: false, changes: [(KubernetesChange(24), true)])
+
   /// `PriorityAndFairness.Configuration.borrowing`.
   public static let apfBorrowing = VersionDefault<Bool>(
     key: "controlPlane.admission.priorityAndFairness.borrowing",

@@ -43,7 +43,7 @@ public import AggregationModel
 ///     registrationResync: 5m     # >= 1ms: every APIService re-enters the registration queue this often
 ///   openAPIController:           # each instance's OpenAPI v2/v3 aggregation (research §4.3, §8)
 ///     enabled: true              # false: no background downloads
-///     v3: true                   # also the v3 controller
+///     v3: true                   # also the v3 controller; default the version's (from 1.24)
 ///     interval: 1m               # > 0: after a successful download; failures back off interval x 2^n …
 ///     backoffMax: 1h             # … capped at backoffMax
 ///     timeout: 60s               # > 0: a download's deadline
@@ -225,7 +225,7 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     guard let m = node.mapping(ScenarioSchema.openAPIController) else { return nil }
     var spec = OpenAPIControllerSpec()
     let enabled = m.read("enabled", default: spec.enabled) { $0.bool() }
-    let v3 = m.read("v3", default: spec.v3) { $0.bool() }
+    let v3 = m.read("v3", default: spec.v3Policy) { n -> Bool?? in n.bool().map { Optional($0) } }
     let interval = m.read("interval", default: spec.interval) { $0.period() }
     let backoffMax = m.read("backoffMax", default: spec.backoffMax) { $0.period() }
     let timeout = m.read("timeout", default: spec.timeout) { $0.positiveDuration() }
@@ -237,7 +237,7 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
       return nil
     }
     spec.enabled = enabled
-    spec.v3 = v3
+    spec.v3Policy = v3
     spec.interval = interval
     spec.backoffMax = backoffMax
     spec.timeout = timeout

@@ -82,7 +82,7 @@ extension ScenarioSchema {
 
   public static let openAPIController = MappingDeclaration("openAPIController", "Each instance's OpenAPI v2/v3 aggregation.", [
     .optional("enabled", .boolean, default: "true", "false: no background downloads."),
-    .optional("v3", .boolean, default: "true", "Also the v3 controller."),
+    .versioned("v3", .boolean, VersionDefaults.openAPIV3.note { "\($0)" }, "Also the v3 controller."),
     .optional("interval", .duration(min: "1ms"), default: "1m", "After a successful download; failures back off interval x 2^n."),
     .optional("backoffMax", .duration(min: "1ms"), default: "1h", "The backoff's cap."),
     .optional("timeout", .duration(min: "> 0s"), default: "60s", "A download's deadline."),

@@ -45,3 +45,27 @@ struct APIServiceScopeTests {
     #expect(result.clients[0].offered == 10)
   }
 }
+
+/// A scope records each ended request once, into the histogram of its outcome (200 or not);
+/// `latency` merges them when read.
+@Suite("Scope latency")
+struct ScopeLatencyTests {
+  @Test("a scope's latency is the histogram of every request, 200 or not, and its success latency that of the 200s")
+  func latencyMergesSuccessesAndFailures() {
+    var scope = ScopeMetrics()
+    var every = LatencyHistogram(), successes = LatencyHistogram()
+    for i in 1...500 {
+      let latency = SimDuration.milliseconds(Int64(i * 37 % 1_000 + 1))
+      let outcome: Outcome = i % 7 == 0 ? .clientTimeout : (i % 11 == 0 ? .tooManyRequests : .ok)
+      scope.record(outcome, latency: latency, stages: StageDurations())
+      every.record(latency)
+      if outcome == .ok { successes.record(latency) }
+    }
+    #expect(scope.count(.ok) == 390)   // 500 − 71 multiples of 7 − 39 of 11 (45) but not of 77 (6)
+    #expect(scope.latency == every)
+    #expect(scope.successLatency == successes)
+    #expect(scope.latency.count == 500 && scope.failureLatency.count == 71 + 39)
+    for p in [50.0, 90, 99, 99.9, 100] { #expect(scope.latency.percentile(p) == every.percentile(p)) }
+    #expect(scope.latency.mean == every.mean && scope.latency.max == every.max && scope.latency.min == every.min)
+  }
+}

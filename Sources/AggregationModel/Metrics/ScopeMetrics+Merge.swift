@@ -16,8 +16,8 @@ extension ScopeMetrics {
   /// sent or retried.
   mutating func mergeEndedRequests(_ other: ScopeMetrics) {
     for index in outcomes.indices { outcomes[index] += other.outcomes[index] }
-    latency.merge(other.latency)
     successLatency.merge(other.successLatency)
+    failureLatency.merge(other.failureLatency)
     stages.merge(other.stages)
     streamCapHits += other.streamCapHits
   }

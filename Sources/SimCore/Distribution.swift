@@ -58,12 +58,13 @@ public enum Distribution: Hashable, Sendable {
 
   /// One variate drawn from `source` (a stream's plain-value handle, for a model's hot path).
   /// A constant is answered inline (the model's filter, local-serve and registration times
-  /// usually are), an exponential draws inline (Poisson arrivals, M/M/c service); every other
-  /// case draws through GSL in `sampleGeneral`.
+  /// usually are), an exponential or a lognormal (Poisson arrivals, M/M/c service, links and
+  /// service times) calls GSL directly; every other case draws through GSL in `sampleGeneral`.
   @inlinable public func sample(_ source: RandomSource) -> SimDuration {
     switch self {
     case .constant(let value): return value
     case .exponential(let mean): return .seconds(source.exponentialSeconds(mean: mean.seconds))
+    case .lognormal(let mu, let sigma): return .seconds(source.lognormalSeconds(mu: mu, sigma: sigma))
     default: return sampleGeneral(source)
     }
   }
@@ -84,7 +85,7 @@ public enum Distribution: Hashable, Sendable {
       let mu = mean.seconds
       return .seconds(mu + gsl_ran_gaussian_tail(g, -mu, standardDeviation.seconds))
     case .lognormal(let mu, let sigma):
-      return .seconds(gsl_ran_lognormal(g, mu, sigma))
+      return .seconds(source.lognormalSeconds(mu: mu, sigma: sigma))
     case .gamma(let shape, let scale):
       // GSL recurses once per unit below shape 1; a non-positive or NaN shape could recurse without end.
       guard shape > 0 else { return .zero }

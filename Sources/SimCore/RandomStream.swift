@@ -89,6 +89,11 @@ public struct RandomSource {
   @usableFromInline func exponentialSeconds(mean: Double) -> Double {
     gsl_cdf_exponential_Qinv(gsl_rng_uniform_pos(generator), mean)
   }
+
+  /// A lognormal variate in seconds: `gsl_ran_lognormal` (exp(mu + sigma·Z), Z standard normal).
+  @usableFromInline func lognormalSeconds(mu: Double, sigma: Double) -> Double {
+    gsl_ran_lognormal(generator, mu, sigma)
+  }
 }
 
 @available(*, unavailable) extension RandomStream: Sendable {}

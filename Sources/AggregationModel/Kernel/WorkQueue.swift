@@ -10,7 +10,8 @@ internal import DequeModule
 /// resets it). At most `workers` items are processed at once. The caller owns the calendar: it
 /// schedules the timers `addAfter` asks for and starts the work `next` hands out.
 struct WorkQueue {
-  let workers: Int
+  /// Items processed at once (a caller may widen it for a pass that runs every item at once).
+  var workers: Int
   private var waiting = Deque<Int32>()
   private var queued: [Bool]
   private var processing: [Bool]

@@ -37,8 +37,11 @@ import SimCore
 /// once the registration worker's initial sync has ended, `/readyz` waits for it, and what was
 /// handed over meanwhile is queued when it ends (`startupPass`).
 ///
-/// Simplifications: the start-up pass goes through the workers too (the real one runs every
-/// APIService in parallel); at time zero (a running cluster) every group-version is listed and
+/// The start-up pass syncs every APIService at once, one goroutine each (`handler_discovery.go`
+/// `Run` at v0.30.0: a `sync.WaitGroup` over the keys, then `close(discoverySyncedCh)`, then the 2
+/// workers): its queue is as wide as the APIServices until it ends.
+///
+/// Simplifications: at time zero (a running cluster) every group-version is listed and
 /// counts as Current until its first fetch ends. The server takes its discovery service time for
 /// any answer to `GET /apis` (a 404 or 406 included, with an empty body); the fallback is exempt
 /// from the server's own admission like the fetch.
@@ -111,6 +114,7 @@ struct DiscoveryManagers {
       return false
     }
     managers[instance].startupPassRunning = true
+    managers[instance].fetchQueue.workers = fetched.count
     for apiService in fetched { enqueue(instance: instance, Int(apiService), &kernel, transport: &transport, pods: pods) }
     return true
   }
@@ -119,6 +123,7 @@ struct DiscoveryManagers {
   /// handed over meanwhile, and the loop starts (before 1.36).
   private mutating func startWorkersAfterPass(instance: Int, _ kernel: inout Kernel, transport: inout Transport, pods: ExtensionServers) {
     managers[instance].startupPassRunning = false
+    managers[instance].fetchQueue.workers = spec.workers
     managers[instance].running = true
     startLoop(instance: instance, &kernel)
     for apiService in fetched where managers[instance].addedBeforeRun[Int(apiService)] {
@@ -146,6 +151,7 @@ struct DiscoveryManagers {
     managers[instance].unpublished = fetched.count
     managers[instance].running = false
     managers[instance].startupPassRunning = false
+    managers[instance].fetchQueue.workers = spec.workers
   }
 
   mutating func handle(_ event: Event, _ kernel: inout Kernel, transport: inout Transport, pods: ExtensionServers) {

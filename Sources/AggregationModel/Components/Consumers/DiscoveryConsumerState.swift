@@ -73,9 +73,9 @@ struct DiscoveryClientState {
     case .kubectl(let k):
       role = .kubectl(k.resource)
       mode = k.discovery.resolved
-      rerequests = KubectlRerequests(version, mode: mode, resource: k.resource,
-                                     targetGroup: targetIndex.map { registry.apiServices[$0].group })
-      cacheUse = KubectlCacheUse(resource: k.resource, targetGroup: targetIndex.map { registry.apiServices[$0].group })
+      let targetGroup = targetIndex.map { registry.apiServices[$0].group }
+      rerequests = KubectlRerequests(version, mode: mode, resource: k.resource, targetGroup: targetGroup)
+      cacheUse = KubectlCacheUse(resource: k.resource, targetGroup: targetGroup)
       extraLocalGroupVersions = k.extraLocalGroupVersions
       cacheTTL = k.cacheTTL.resolved
       invocationRateLimit = k.discoveryRateLimit.resolved

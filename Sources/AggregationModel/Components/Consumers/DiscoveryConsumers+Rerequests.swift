@@ -199,27 +199,19 @@ extension DiscoveryConsumers {
   /// group-versions, the mapper's reset rediscovers (before 1.23), or discovery ends (true).
   /// Call 3 (before 1.23 after a reset, call 4) fixes whether the target is known.
   mutating func nextRound(_ run: Int32, _ kernel: inout Kernel, fleet: inout ClientFleet) -> Bool {
-    let client = Int(runs[run].client)
-    guard let rule = clients[client]!.rerequests else { return true }
+    guard let rule = clients[Int(runs[run].client)]!.rerequests else { return true }
+    let rediscovered = runs[run].rediscovered
     let known: Bool
-    let rounds: Int
-    if runs[run].rediscovered {
-      let mapperRound = rule.mapperRoundAfterReset
+    if let mapperRound = rediscovered ? rule.mapperRoundAfterReset : rule.mapperRound, runs[run].round >= mapperRound {
       if runs[run].round == mapperRound { runs[run].mapperLacksTarget = runs[run].targetFailed }
-      known = runs[run].round >= mapperRound ? !runs[run].mapperLacksTarget : !runs[run].targetFailed
-      rounds = rule.roundsAfterReset(targetKnown: known)
+      known = !runs[run].mapperLacksTarget
     } else {
-      if let mapperRound = rule.mapperRound, runs[run].round >= mapperRound {
-        if runs[run].round == mapperRound { runs[run].mapperLacksTarget = runs[run].targetFailed }
-        known = !runs[run].mapperLacksTarget
-      } else {
-        known = !runs[run].targetFailed
-      }
-      rounds = rule.rounds(targetKnown: known)
+      known = !runs[run].targetFailed
     }
+    let rounds = rediscovered ? rule.roundsAfterReset(targetKnown: known) : rule.rounds(targetKnown: known)
     guard runs[run].round < rounds, runs[run].asks >= 0 else {
       releaseAsks(run)
-      if !runs[run].rediscovered, rule.resets(targetKnown: known) {
+      if !rediscovered, rule.resets(targetKnown: known) {
         rediscover(run, &kernel, fleet: &fleet)
         return false
       }
@@ -227,7 +219,7 @@ extension DiscoveryConsumers {
       return true
     }
     // Before 1.23 call 2 is the mapper's first: a new disk client with its own token bucket.
-    if rule.reset != .never, !runs[run].rediscovered, runs[run].round == 0 { restartBucket(run, fleet: &fleet, at: kernel.now) }
+    if rule.reset != .never, !rediscovered, runs[run].round == 0 { restartBucket(run, fleet: &fleet, at: kernel.now) }
     // The round's requests are counted before the first is sent, as the discovery's are.
     runs[run].round += 1
     let head = runs[run].asks

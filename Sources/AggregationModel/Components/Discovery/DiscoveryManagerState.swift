@@ -27,12 +27,15 @@ struct DiscoveryManagerState {
   /// Whether `Run` has started the workers on what the registration worker hands over (1.30+:
   /// false after a restart until the start-up pass ends; `apiServiceAdded` then only marks dirty).
   var running = true
-  /// 1.30+: the start-up pass is on and `/readyz` waits for it.
-  var startupPassRunning = false
+  /// 1.30+: the start-up pass is on and `/readyz` waits for it (set through `startupPass(running:width:)`).
+  private(set) var startupPassRunning = false
+  /// The manager's own workers (the queue's width outside the start-up pass).
+  let workers: Int
   /// Per APIService: handed over while `running` was false (queued when the workers start).
   var addedBeforeRun: [Bool]
 
   init(apiServices: Int, servers: Int, workers: Int) {
+    self.workers = workers
     fetchQueue = WorkQueue(items: apiServices, workers: workers)
     lastMarkedDirty = Array(repeating: .zero, count: apiServices)
     cacheUpdated = Array(repeating: nil, count: servers)
@@ -45,6 +48,13 @@ struct DiscoveryManagerState {
     fallbacks = staleToCurrent
     published = Array(repeating: true, count: apiServices)
     addedBeforeRun = Array(repeating: false, count: apiServices)
+  }
+
+  /// Starts or ends the start-up pass: while it runs the queue syncs `width` APIServices at once
+  /// (every one, as the real pass's goroutines), else the manager's `workers`.
+  mutating func startupPass(running: Bool, width: Int = 0) {
+    startupPassRunning = running
+    fetchQueue.workers = running ? width : workers
   }
 
   /// A sync of `apiService` ended (Current when `ok`, else Stale; `fetched` when it contacted

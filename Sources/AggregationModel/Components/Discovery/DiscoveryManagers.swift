@@ -113,8 +113,7 @@ struct DiscoveryManagers {
       startWorkersAfterPass(instance: instance, &kernel, transport: &transport, pods: pods)
       return false
     }
-    managers[instance].startupPassRunning = true
-    managers[instance].fetchQueue.workers = fetched.count
+    managers[instance].startupPass(running: true, width: fetched.count)
     for apiService in fetched { enqueue(instance: instance, Int(apiService), &kernel, transport: &transport, pods: pods) }
     return true
   }
@@ -122,8 +121,7 @@ struct DiscoveryManagers {
   /// 1.30+: the start-up pass ended (`close(discoverySyncedCh)`): the workers start on what was
   /// handed over meanwhile, and the loop starts (before 1.36).
   private mutating func startWorkersAfterPass(instance: Int, _ kernel: inout Kernel, transport: inout Transport, pods: ExtensionServers) {
-    managers[instance].startupPassRunning = false
-    managers[instance].fetchQueue.workers = spec.workers
+    managers[instance].startupPass(running: false)
     managers[instance].running = true
     startLoop(instance: instance, &kernel)
     for apiService in fetched where managers[instance].addedBeforeRun[Int(apiService)] {
@@ -150,8 +148,7 @@ struct DiscoveryManagers {
     }
     managers[instance].unpublished = fetched.count
     managers[instance].running = false
-    managers[instance].startupPassRunning = false
-    managers[instance].fetchQueue.workers = spec.workers
+    managers[instance].startupPass(running: false)
   }
 
   mutating func handle(_ event: Event, _ kernel: inout Kernel, transport: inout Transport, pods: ExtensionServers) {

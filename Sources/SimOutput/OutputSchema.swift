@@ -63,7 +63,7 @@ public enum OutputSchema {
     columns: [
       .init("sweep_point", "index of the sweep point, 0 when the scenario has no sweep"),
       .init("replication", "replication index from 0, or `all` for the across-replication row"),
-      .init("scope_kind", "what the scope is: `client`, `apiservice`, `pod`, `priority_level`, `kubectl` (discovery of a kubectl client), `discovery` (the discovery manager's view of an APIService)"),
+      .init("scope_kind", "what the scope is: `client`, `apiservice`, `pod`, `priority_level`, `kubectl`, `garbage_collector`, `namespace_controller` (a discovery client), `discovery` (the discovery manager's view of an APIService); their metrics are listed below the tables"),
       .init("scope", "the client, APIService, pod (`server/index`) or level (`instance/level`) the metric belongs to"),
       .init("metric", "metric name, e.g. `latency_p99_s`, `rate_200`, `fraction_504`, `seat_utilisation`"),
       .init("unit", "unit of value, mean and ci95_*: `s`, `1/s`, `ratio` …"),
@@ -95,9 +95,9 @@ public enum OutputSchema {
     columns: [
       .init("sweep_point", "index of the sweep point, 0 when the scenario has no sweep"),
       .init("replication", "replication index from 0"),
-      .init("time_s", "when it happened, seconds of simulated time"),
-      .init("kind", "what happened, e.g. `fault_begins`, `pod_readiness_changed`, `connection_closed_by_health_check`, `available`/`unavailable` (a status write of an APIService)"),
-      .init("subject", "what it happened to: a pod (`server/index`) or an APIService"),
+      .init("time_s", "when it happened, seconds of simulated time, exact to the nanosecond"),
+      .init("kind", "what happened, e.g. `fault_begins`, `pod_readiness_changed`, `connection_closed_by_health_check`, `available`/`unavailable` (a status write of an APIService), `namespace_deleted`, `namespace_discovery_failure` (its first sync with partial discovery), `namespace_finalized`, `instance_ready` (a restarted kube-apiserver's `/readyz` passes; `detail`: what it waited for last)"),
+      .init("subject", "what it happened to: a pod (`server/index`), an APIService or a namespace (`<client>/<number>`)"),
       .init("detail", "why, in words (reason or condition message; for a status write `<reason> (instance <i>)`)"),
     ])
 
@@ -111,9 +111,9 @@ public enum OutputSchema {
       .init("client", "client that sent the request"),
       .init("api_service", "APIService it was routed to (empty for a local request)"),
       .init("kind", "request kind: `get`, `list`, `discovery`, `probe`, `openapi`"),
-      .init("start_s", "when the client sent it, seconds of simulated time"),
-      .init("end_s", "when the client got the answer, seconds of simulated time"),
-      .init("latency_s", "end_s − start_s, seconds"),
+      .init("start_s", "when the client sent it, seconds of simulated time, exact to the nanosecond"),
+      .init("end_s", "when the client got the answer, seconds of simulated time, exact to the nanosecond"),
+      .init("latency_s", "end_s − start_s, seconds, exact to the nanosecond"),
       .init("status", "HTTP status the client saw, e.g. 200, 404, 429, 500, 503, 504 (0: no answer came)"),
       .init("reason", "why it ended, empty for a 200: one of the reasons listed below the table, e.g. `504_deadline`, `503_discovery_timeout`, `client_timeout`"),
       .init("attempts", "number of attempts including retries"),

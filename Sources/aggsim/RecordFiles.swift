@@ -79,7 +79,7 @@ struct ReplicationRecordWriter {
                              .text(p.metric), .number(p.value)])
     }
     for e in records.events {
-      try events.append([point, replication, .number(e.time.seconds), .text(e.kind.rawValue), .text(e.subject),
+      try events.append([point, replication, .seconds(nanoseconds: e.time.nanoseconds), .text(e.kind.rawValue), .text(e.subject),
                          .text(e.detail)])
     }
     guard let requests else { return }
@@ -87,7 +87,8 @@ struct ReplicationRecordWriter {
       let apiService: CSVValue = entry.apiService >= 0 ? .text(apiServiceNames[entry.apiService]) : .empty
       try requests.append([
         point, replication, .integer(requestNumber), .text(clientNames[entry.client]), apiService,
-        .text(entry.kind.description), .number(entry.start.seconds), .number(entry.end.seconds), .number(entry.latency.seconds),
+        .text(entry.kind.description), .seconds(nanoseconds: entry.start.nanoseconds),
+        .seconds(nanoseconds: entry.end.nanoseconds), .seconds(nanoseconds: entry.latency.nanoseconds),
         .integer(entry.reason.code), .text(entry.reason.name), .integer(entry.attempts),
       ] + RequestStage.allCases.map { .seconds(nanoseconds: entry.stages[$0].nanoseconds) })
       requestNumber += 1

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SimOutput
 
@@ -95,5 +96,18 @@ struct CSVTableTests {
     let schema = CSVSchema(fileName: "x.csv", columns: [.init("time_s", "when, seconds"), .init("a|b", "pipe | here")])
     #expect(
       schema.markdown == "| column | meaning |\n|---|---|\n| `time_s` | when, seconds |\n| `a\\|b` | pipe \\| here |\n")
+  }
+
+  /// The README documents every output file's columns with the schema's own table, so that the
+  /// two cannot drift apart (events.csv's `kind` and `subject` once had: the README listed the
+  /// namespace and `instance_ready` rows, the schema did not).
+  @Test("the README's column table of every output file is its schema's")
+  func readmeTablesAreTheSchemas() throws {
+    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("README.md").path
+    let readme = try String(contentsOfFile: path, encoding: .utf8)
+    for schema in OutputSchema.all {
+      #expect(readme.contains(schema.markdown), "README.md lacks \(schema.fileName)'s table as OutputSchema has it")
+    }
   }
 }

@@ -85,6 +85,7 @@ let package = Package(
       name: "aggsim-bench",
       dependencies: [
         "SimCore", "QueueingModels", "AggregationModel",
+        .product(name: "HeapModule", package: "swift-collections"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
       ],

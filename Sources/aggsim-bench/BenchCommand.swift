@@ -6,8 +6,8 @@ import MallocInterposerSwift
 /// prints each target as `target <target>: met|missed|not judged (<figure>)` next to its
 /// measurement, then all of them in a summary table.
 ///
-/// Parts, in this order (each but the first can be skipped): the engine on M/M/1 and the same
-/// model in SimPy (`EngineBenchmark`), the full model (`ModelBenchmark`), the capacity hour
+/// Parts, in this order (each but the first can be skipped): the engine on M/M/1, the same
+/// model on the bare dependencies (`BareKernelBenchmark`) and in SimPy (`EngineBenchmark`), the full model (`ModelBenchmark`), the capacity hour
 /// (`CapacityHourBenchmark`) and replications with one job and two (`JobsScalingBenchmark`).
 /// Heap allocations are counted by ordo-one's malloc interposer, which `make bench` preloads.
 ///
@@ -55,8 +55,11 @@ struct BenchCommand: ParsableCommand {
     }
     var card = Scorecard()
     let rate = EngineBenchmark.run(customers: customers, runs: runs, into: &card)
+    let bare = BareKernelBenchmark.run(customers: customers, runs: runs).eventsPerSecond
+    print("engine / bare kernel: \((100 * rate / bare).fixed(0))%")
     if !noSimpy {
-      EngineBenchmark.compare(rate: rate, python: python, script: simpyScript, customers: simpyCustomers, into: &card)
+      EngineBenchmark.compare(rate: rate, bareRate: bare, python: python, script: simpyScript, customers: simpyCustomers,
+                              into: &card)
     }
     if !noModel { ModelBenchmark.run(minutes: modelMinutes, into: &card) }
     if !noCapacity { CapacityHourBenchmark.run(minutes: capacityMinutes, into: &card) }

@@ -86,6 +86,7 @@ let package = Package(
       dependencies: [
         "SimCore", "QueueingModels", "AggregationModel",
         .product(name: "HeapModule", package: "swift-collections"),
+        .product(name: "DequeModule", package: "swift-collections"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
       ],

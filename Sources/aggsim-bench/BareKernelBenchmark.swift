@@ -1,9 +1,10 @@
+import DequeModule
 import HeapModule
 import SimCore
 
 /// The engine's M/M/1 with nothing but its dependencies: the same exponential draws (GSL's
 /// MT19937 and quantile, through `RandomSource`, from the same streams), a swift-collections
-/// `Heap` of bare (time, kind) entries and a running sum of waits. No calendar records, FIFO
+/// `Heap` of bare (time, kind) entries, a `Deque` of arrival times and a running sum of waits. No calendar records, FIFO
 /// tie-break, lanes or cancellation, no statistics beyond the mean.
 ///
 /// It is printed next to the engine and SimPy so that one run shows how much of the ratio to
@@ -21,15 +22,9 @@ enum BareKernelBenchmark {
     static func == (a: Entry, b: Entry) -> Bool { a.time == b.time }
   }
 
-  struct Measurement {
-    var events: UInt64, wallSeconds: Double, meanWait: Double
-
-    var eventsPerSecond: Double { Double(events) / wallSeconds }
-  }
-
   /// Runs the bare kernel `runs` times on `customers` customers; prints and returns the median.
-  static func run(customers: Int, runs: Int) -> Measurement {
-    let timed = (0..<Swift.max(runs, 1)).map { _ in measure(customers: customers) }.sorted { $0.wallSeconds < $1.wallSeconds }
+  static func run(customers: Int, runs: Int) -> EngineBenchmark.Measurement {
+    let timed = EngineBenchmark.timedRuns(runs) { measure(customers: customers) }
     let median = timed[timed.count / 2]
     print("bare    events \(median.events)  wall \(median.wallSeconds.fixed(3)) s  events/s \((median.eventsPerSecond / 1e6).fixed(2)) M"
           + "  mean wait \(median.meanWait.fixed(3)) s  (the same draws into a Heap of (time, kind), no engine; median of \(timed.count))")
@@ -37,15 +32,14 @@ enum BareKernelBenchmark {
   }
 
   /// One timed run of `customers` customers.
-  static func measure(customers: Int) -> Measurement {
+  static func measure(customers: Int) -> EngineBenchmark.Measurement {
     let streams = try! StreamRegistry(runSeed: EngineBenchmark.seed, replication: 0)
     let arrivals = streams.stream("station/arrivals").source, service = streams.stream("station/service").source
     let interarrival = SimDuration.seconds(1 / EngineBenchmark.arrivalRate)
     let serviceMean = SimDuration.seconds(1 / EngineBenchmark.serviceRate)
-    let ((events, waitSum, served), wall, _) = Probe.timedCountingAllocations { () -> (UInt64, Double, Int) in
+    let ((events, waitSum, served), wall, allocations) = Probe.timedCountingAllocations { () -> (UInt64, Double, Int) in
       var heap = Heap<Entry>(minimumCapacity: 64)
-      var waiting: [Int64] = [], head = 0
-      waiting.reserveCapacity(1_024)
+      var waiting = Deque<Int64>(minimumCapacity: 1_024)
       var arrived = 0, busy = false, events: UInt64 = 0, waitSum = 0.0, served = 0
       heap.insert(Entry(time: arrivals.exponential(mean: interarrival).nanoseconds, isArrival: true))
       while let event = heap.popMin() {
@@ -61,14 +55,9 @@ enum BareKernelBenchmark {
             served += 1
             heap.insert(Entry(time: now + service.exponential(mean: serviceMean).nanoseconds, isArrival: false))
           }
-        } else if head < waiting.count {
-          waitSum += Double(now - waiting[head]) * 1e-9
-          head += 1
+        } else if let arrival = waiting.popFirst() {
+          waitSum += Double(now - arrival) * 1e-9
           served += 1
-          if head > 4_096 && head * 2 > waiting.count {
-            waiting.removeFirst(head)
-            head = 0
-          }
           heap.insert(Entry(time: now + service.exponential(mean: serviceMean).nanoseconds, isArrival: false))
         } else {
           busy = false
@@ -76,6 +65,7 @@ enum BareKernelBenchmark {
       }
       return (events, waitSum, served)
     }
-    return Measurement(events: events, wallSeconds: wall, meanWait: waitSum / Double(Swift.max(served, 1)))
+    return EngineBenchmark.Measurement(events: events, wallSeconds: wall, meanWait: waitSum / Double(Swift.max(served, 1)),
+                                       allocations: allocations)
   }
 }

@@ -6,9 +6,10 @@ import MallocInterposerSwift
 /// prints each target as `target <target>: met|missed|not judged (<figure>)` next to its
 /// measurement, then all of them in a summary table.
 ///
-/// Parts, in this order (each but the first can be skipped): the engine on M/M/1, the same
-/// model on the bare dependencies (`BareKernelBenchmark`) and in SimPy (`EngineBenchmark`), the full model (`ModelBenchmark`), the capacity hour
-/// (`CapacityHourBenchmark`) and replications with one job and two (`JobsScalingBenchmark`).
+/// Parts, in this order (each but the first two can be skipped): the engine on M/M/1, the same
+/// model on the bare dependencies (`BareKernelBenchmark`) and in SimPy (`EngineBenchmark`), the
+/// full model (`ModelBenchmark`), the capacity hour (`CapacityHourBenchmark`) and replications
+/// with one job and two (`JobsScalingBenchmark`).
 /// Heap allocations are counted by ordo-one's malloc interposer, which `make bench` preloads.
 ///
 /// Exits non-zero only when allocations grow with the number of events or the simulated time

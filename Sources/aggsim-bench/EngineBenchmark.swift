@@ -18,15 +18,18 @@ enum EngineBenchmark {
     var eventsPerSecond: Double { Double(events) / wallSeconds }
   }
 
+  /// `runs` (at least one) timed runs of `measure`, fastest first: the median is at `count / 2`.
+  static func timedRuns(_ runs: Int, _ measure: () -> Measurement) -> [Measurement] {
+    (0..<Swift.max(runs, 1)).map { _ in measure() }.sorted { $0.wallSeconds < $1.wallSeconds }
+  }
+
   /// Measures the engine and judges its speed and allocation targets; returns its median rate.
   static func run(customers: Int, runs: Int, into card: inout Scorecard) -> Double {
     let analytic = QueueingTheory.mm1MeanWait(arrivalRate: arrivalRate, serviceRate: serviceRate)
     print("engine: M/M/1, λ = \(arrivalRate)/s, μ = \(serviceRate)/s (ρ = 0.9), seed \(seed), one core")
     let (measured, memory) = Probe.measuringMemory {
       let small = measure(customers: Swift.max(customers / 10, 1))
-      let timed = (0..<Swift.max(runs, 1)).map { _ in measure(customers: customers) }
-        .sorted { $0.wallSeconds < $1.wallSeconds }
-      return (small, timed)
+      return (small, timedRuns(runs) { measure(customers: customers) })
     }
     let (small, timed) = measured
     let large = timed[timed.count / 2]

@@ -14,7 +14,7 @@ all: build
 deps:
 	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists gsl; then \
 	  echo "installing libgsl-dev and pkg-config with apt-get"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgsl-dev pkg-config; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgsl-dev pkg-config; \
 	fi
 
 ## build: release build of the aggsim command.
@@ -42,7 +42,7 @@ bench: deps $(VENV)/bin/python
 	LD_PRELOAD=$(BIN_DIR)/libMallocInterposerSwift.so $(BIN_DIR)/aggsim-bench --python $(VENV)/bin/python $(BENCH_FLAGS)
 
 $(VENV)/bin/python:
-	python3 -m venv $(VENV) || { $(SUDO) apt-get install -y -qq python3-venv && python3 -m venv $(VENV); }
+	python3 -m venv $(VENV) || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv && python3 -m venv $(VENV); }
 	$(VENV)/bin/pip install --quiet simpy
 
 ## fuzz: libFuzzer (coverage-guided) over the scenario reader and a run under a small budget, seeded with

@@ -1,12 +1,14 @@
 # aggsim: two commands on a fresh Debian machine, `make run` and `make test`.
-# Each target first installs what is missing (GNU GSL and pkg-config through apt-get).
+# Each target first installs what is missing (GNU GSL and pkg-config through apt-get; for the tests
+# also Debian's chromium and a Python venv with the notebook's, the schema's and the manifests' checkers).
 
 SWIFT      ?= swift
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN_DIR     = $(shell $(SWIFT) build -c release --show-bin-path)
 VENV       := Benchmarks/.venv
+TEST_VENV  := Tests/.venv
 
-.PHONY: all deps build run test bench selfcheck golden clean fuzz screenshot
+.PHONY: all deps test-deps build run test bench selfcheck golden clean fuzz screenshot
 
 all: build
 
@@ -14,8 +16,27 @@ all: build
 deps:
 	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists gsl; then \
 	  echo "installing libgsl-dev and pkg-config with apt-get"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgsl-dev pkg-config; \
+	  $(call apt_install,libgsl-dev pkg-config); \
 	fi
+
+# apt-get install of the packages in $(1), as root or through sudo (`env` sets the variable in both).
+apt_install = $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1)
+# A Python venv at $(1) (Debian's python3 needs python3-venv for it).
+make_venv = python3 -m venv $(1) || { $(call apt_install,python3-venv) && python3 -m venv $(1); }
+
+## test-deps: what the end-to-end tests run besides aggsim, only when missing: Debian's chromium (report.html
+## in a real headless browser) and, in Tests/.venv, nbclient, pandas and matplotlib (the notebook), jsonschema
+## (every scenario against the schema) and kubernetes-validate (aggsim job's manifests).
+test-deps: deps $(TEST_VENV)/installed
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  echo "installing chromium with apt-get"; \
+	  $(call apt_install,chromium); \
+	fi
+
+$(TEST_VENV)/installed:
+	$(call make_venv,$(TEST_VENV))
+	$(TEST_VENV)/bin/pip install --quiet nbclient nbformat ipykernel pandas matplotlib jsonschema pyyaml kubernetes-validate
+	touch $@
 
 ## build: release build of the aggsim command.
 build: deps
@@ -29,9 +50,9 @@ run: build
 selfcheck: build
 	$(BIN_DIR)/aggsim selfcheck
 
-## test: every test target (debug build).
-test: deps
-	$(SWIFT) test
+## test: every test target (debug build); the Python checkers from Tests/.venv come first on PATH.
+test: test-deps
+	PATH="$(CURDIR)/$(TEST_VENV)/bin:$$PATH" $(SWIFT) test
 
 ## bench: issue 9's performance targets in a release build (engine vs SimPy, full model, capacity hour,
 ## --jobs scaling), each printed as met or missed; fails only when allocations grow with the events or
@@ -42,7 +63,7 @@ bench: deps $(VENV)/bin/python
 	LD_PRELOAD=$(BIN_DIR)/libMallocInterposerSwift.so $(BIN_DIR)/aggsim-bench --python $(VENV)/bin/python $(BENCH_FLAGS)
 
 $(VENV)/bin/python:
-	python3 -m venv $(VENV) || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv && python3 -m venv $(VENV); }
+	$(call make_venv,$(VENV))
 	$(VENV)/bin/pip install --quiet simpy
 
 ## fuzz: libFuzzer (coverage-guided) over the scenario reader and a run under a small budget, seeded with
@@ -61,7 +82,7 @@ fuzz: deps
 	  $(FUZZ_FLAGS) -dict=Tests/Fuzz/scenario.dict -artifact_prefix=.build/fuzz/findings/ .build/fuzz/corpus
 
 clean:
-	rm -rf .build $(VENV)
+	rm -rf .build $(VENV) $(TEST_VENV)
 
 ## golden: regenerate the end-to-end test's golden summary (only when the model changed on purpose).
 golden: deps

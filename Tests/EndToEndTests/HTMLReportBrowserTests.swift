@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `report.html` of a run, a sweep, a comparison and a capacity search, opened in a real headless
-/// browser (Debian's chromium; `.ci/run` installs it): it loads with no console message, every
+/// browser (Debian's chromium; `make test` installs it): it loads with no console message, every
 /// chart is an `<svg class="chart">` with data in the rendered DOM, and a screenshot is written
 /// next to the report in the test's temporary output directory.
 @Suite("report.html in a headless browser", .serialized)
@@ -59,7 +59,7 @@ struct HTMLReportBrowserTests {
 
   static let short = ["--set", "spec.run.duration=40s", "--set", "spec.run.warmup=10s", "--replications", "2"]
 
-  @Test("run --report: summary tables, latency and seat bars, availability with events, throughput, in-flight and pod queues, all with data", .enabled(if: chromium != nil, "chromium is not installed (apt-get install -y chromium; .ci/run installs it)"))
+  @Test("run --report: summary tables, latency and seat bars, availability with events, throughput, in-flight and pod queues, all with data", .enabled(if: chromium != nil, "chromium is not installed (make test installs it)"))
   func quickstart() throws {
     let out = try AggsimBinaryTests.temporaryDirectory()
     let run = try AggsimBinaryTests.aggsim(["run", "Scenarios/quickstart.yaml", "--report", "--out", out] + Self.short)
@@ -71,7 +71,7 @@ struct HTMLReportBrowserTests {
     ])
   }
 
-  @Test("report of a sweep: the what-if chart of each key metric with its 95% band and the table across points", .enabled(if: chromium != nil, "chromium is not installed (apt-get install -y chromium; .ci/run installs it)"))
+  @Test("report of a sweep: the what-if chart of each key metric with its 95% band and the table across points", .enabled(if: chromium != nil, "chromium is not installed (make test installs it)"))
   func sweep() throws {
     let out = try AggsimBinaryTests.temporaryDirectory()
     let sweep = try AggsimBinaryTests.aggsim(["sweep", "Scenarios/quickstart.yaml", "--param", "spec.clients[1].workload.poisson=10/s,40/s",
@@ -85,7 +85,7 @@ struct HTMLReportBrowserTests {
     try Self.check("\(out)/quickstart", charts: 10, titles: ["Sweep: what if", "Across sweep points", "client/hpa:latency_p99_s"])
   }
 
-  @Test("report of a compare: a dot-and-whisker chart of the paired differences B − A", .enabled(if: chromium != nil, "chromium is not installed (apt-get install -y chromium; .ci/run installs it)"))
+  @Test("report of a compare: a dot-and-whisker chart of the paired differences B − A", .enabled(if: chromium != nil, "chromium is not installed (make test installs it)"))
   func compare() throws {
     let out = try AggsimBinaryTests.temporaryDirectory()
     let compare = try AggsimBinaryTests.aggsim(["compare", "Scenarios/quickstart.yaml", "--set", "spec.extensionServers[1].workers=1",
@@ -97,7 +97,7 @@ struct HTMLReportBrowserTests {
     try Self.check("\(out)/quickstart-compare", charts: 1, titles: ["Compare: B − A", "B − A with its 95% interval"])
   }
 
-  @Test("report of a capacity search: the bisection steps against the SLO and the answer", .enabled(if: chromium != nil, "chromium is not installed (apt-get install -y chromium; .ci/run installs it)"))
+  @Test("report of a capacity search: the bisection steps against the SLO and the answer", .enabled(if: chromium != nil, "chromium is not installed (make test installs it)"))
   func capacity() throws {
     let out = try AggsimBinaryTests.temporaryDirectory()
     let capacity = try AggsimBinaryTests.aggsim(["capacity", "Scenarios/quickstart.yaml", "--param", "spec.clients[1].workload.poisson",

@@ -3,7 +3,7 @@ import Testing
 
 /// Issue 14: `aggsim job` writes manifests that the Kubernetes API's OpenAPI schemas accept
 /// (checked by PyPI's kubernetes-validate, which ships the schemas of every Kubernetes minor
-/// offline; `.ci/run` installs it), and whose pod command lines, run here for every index with
+/// offline; `make test` installs it), and whose pod command lines, run here for every index with
 /// `JOB_COMPLETION_INDEX` set and then the merge pod's script, give a single run's bytes.
 @Suite("aggsim job", .serialized)
 struct JobManifestTests {
@@ -32,7 +32,7 @@ struct JobManifestTests {
   }
 
   @Test("the manifests validate against the Kubernetes 1.29 and 1.37 OpenAPI schemas (strict), and a broken one does not",
-        .enabled(if: hasValidator, "kubernetes-validate is not installed (python3 -m pip install kubernetes-validate; .ci/run installs it)"))
+        .enabled(if: hasValidator, "kubernetes-validate is not installed (make test installs it into Tests/.venv)"))
   func manifestsValidate() throws {
     let directory = try E2E.temporaryDirectory()
     let path = try Self.manifests(in: directory)

@@ -3,7 +3,7 @@ import Testing
 
 /// `notebooks-out/analysis.ipynb` (issue 11 item 4) executed with nbclient against a fresh short
 /// quickstart run, so the notebook cannot rot: every cell runs without an error and draws its
-/// figures (saved as PNG through `AGGSIM_FIGURES`). `.ci/run` installs nbclient, pandas,
+/// figures (saved as PNG through `AGGSIM_FIGURES`). `make test` installs nbclient, pandas,
 /// matplotlib and ipykernel; the test is skipped with a message without them.
 @Suite("analysis notebook")
 struct NotebookTests {
@@ -18,7 +18,7 @@ struct NotebookTests {
   }
 
   @Test("the notebook runs every cell against a fresh quickstart run and draws the latency, seat, availability, throughput, in-flight and pod charts",
-        .enabled(if: hasPython, "python3 lacks nbclient, nbformat, pandas, matplotlib or ipykernel (python3 -m pip install …; .ci/run installs them)"))
+        .enabled(if: hasPython, "python3 lacks nbclient, nbformat, pandas, matplotlib or ipykernel (make test installs them into Tests/.venv)"))
   func executes() throws {
     let out = try AggsimBinaryTests.temporaryDirectory()
     let run = try AggsimBinaryTests.aggsim(["run", "Scenarios/quickstart.yaml", "--set", "spec.run.duration=40s", "--set", "spec.run.warmup=10s",

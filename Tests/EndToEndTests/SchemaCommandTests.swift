@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `aggsim schema` (issue 12 item 5): its output is the checked-in Scenarios/aggsim.schema.json,
-/// and a real JSON Schema validator (Python's `jsonschema`, draft-07; `.ci/run` installs it)
+/// and a real JSON Schema validator (Python's `jsonschema`, draft-07; `make test` installs it)
 /// accepts every scenario and rejects broken ones: an unknown key, a wrong type, a bad duration.
 @Suite("aggsim schema")
 struct SchemaCommandTests {
@@ -60,7 +60,7 @@ struct SchemaCommandTests {
   }
 
   @Test("a JSON Schema validator accepts every scenario of Scenarios/ and the fixtures, and rejects an unknown key, a wrong type and a bad duration",
-        .enabled(if: hasValidator, "python3 lacks jsonschema or yaml (python3 -m pip install jsonschema pyyaml; .ci/run installs them)"))
+        .enabled(if: hasValidator, "python3 lacks jsonschema or yaml (make test installs them into Tests/.venv)"))
   func validatesScenarios() throws {
     let scenarios = try FileManager.default.contentsOfDirectory(atPath: AggsimBinaryTests.packageRoot.appendingPathComponent("Scenarios").path)
       .filter { $0.hasSuffix(".yaml") }.sorted().map { "Scenarios/\($0)" }

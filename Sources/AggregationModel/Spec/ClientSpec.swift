@@ -133,6 +133,8 @@ public struct ClientSpec: Hashable, Sendable {
   /// `dropped_iterations`; client-go instead blocks its caller, a closed loop), so an overloaded
   /// run holds at most this many waiting requests per client, not an ever-growing backlog.
   public var maxOutstanding: Int = ClientSpec.defaultMaxOutstanding
+  /// How its requests reach the kube-apiserver instances behind the load balancer.
+  public var connection: ClientConnection = .perRequest
 
   /// `maxOutstanding`'s default: 100,000 requests per client (a few tens of MB of state);
   /// far above any open workload that the aggregation layer can serve (10⁴/s for 10 s).
@@ -151,6 +153,22 @@ public struct ClientSpec: Hashable, Sendable {
     self.requestTimeout = requestTimeout
     self.link = link
   }
+}
+
+/// How a client's requests are spread over the kube-apiserver instances (HA) by the load
+/// balancer in front of them. With one instance both are the same.
+public enum ClientConnection: String, CaseIterable, Hashable, Sendable {
+  /// Each request goes to the next instance that takes traffic (round robin): many callers with
+  /// connections of their own, or a load balancer that balances requests (an L7 proxy).
+  case perRequest
+  /// One connection, as a client-go process holds: its requests are multiplexed over one HTTP/2
+  /// connection, which the load balancer placed on one instance, so they all go there
+  /// (kubernetes/kubernetes#48610). The load balancer places it on a random instance that takes
+  /// traffic at the client's first request; when that instance stops taking traffic (down, or
+  /// its `/readyz` failing) the client connects again, to a random one, and stays there when the
+  /// first comes back (kube-apiserver's `--goaway-chance`, default 0, would move it:
+  /// kubernetes/kubernetes#88567). A partitioned instance still takes traffic: the client stays.
+  case pinned
 }
 
 /// client-go's flowcontrol token bucket parameters.

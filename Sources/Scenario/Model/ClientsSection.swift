@@ -26,6 +26,10 @@ public import AggregationModel
 ///     link: {latency: 2ms}                    # default links.clients
 ///     maxOutstanding: 100000                  # open workloads: requests in progress at most, in
 ///     #   [1, 1000000]; an arrival beyond is not sent and counts as dropped_offered (k6's maxVUs)
+///     connection: perRequest                  # HA: perRequest (default: each request to the next
+///     #   instance in turn) or pinned (one HTTP/2 connection, as a client-go process: every request
+///     #   to the instance it landed on, `ClientConnection`); kubectl only perRequest: each
+///     #   invocation connects anew
 /// ```
 public struct ClientsSection: ScenarioSection, Hashable {
   public static let key = "clients"
@@ -80,13 +84,22 @@ public struct ClientsSection: ScenarioSection, Hashable {
       }
       return n.integer(in: 1...1_000_000)
     }
+    let connection = m.read("connection", default: ClientConnection.perRequest) { n -> ClientConnection? in
+      guard let connection = n.oneOf(ClientConnection.self) else { return nil }
+      if case .kubectl = workload, connection == .pinned {
+        n.report(expected: "perRequest for kubectl: each invocation opens a connection of its own")
+        return nil
+      }
+      return connection
+    }
     guard let name, let identity, let target, let workload, let rateLimit, let retries, let timeout, let requestTimeout, let link,
-          let maxOutstanding else { return nil }
+          let maxOutstanding, let connection else { return nil }
     var spec = ClientSpec(name: name.value, identity: identity ?? role?.identity ?? .user(name.value), target: target.0,
                           workload: workload, rateLimit: rateLimit, retry: RetryPolicy(maxRetries: retries), timeout: timeout,
                           requestTimeout: requestTimeout)
     if let link { spec.link = link }
     spec.maxOutstanding = maxOutstanding
+    spec.connection = connection
     var entry = Entry(spec: spec, name: name, apiService: target.1, hasOwnLink: link != nil)
     if let mode = spec.workload.discoveryMode, let node = workloadNode.flatMap(Self.discoveryNode) {
       entry.discoveryMode = Located(mode, at: node.location)

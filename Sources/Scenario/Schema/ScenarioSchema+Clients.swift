@@ -20,6 +20,9 @@ extension ScenarioSchema {
     .optional("link", .mapping(link), default: "the links.clients link", "The client's own link to the control plane."),
     .optional("maxOutstanding", .integer(min: 1, max: 1_000_000), default: "\(ClientSpec.defaultMaxOutstanding) for an open workload",
               "Open workloads only: requests in progress at most; beyond, an arrival is dropped."),
+    .optional("connection", .oneOf(ClientConnection.allCases.map(\.rawValue)), default: "perRequest",
+              "With several kube-apiserver instances: perRequest, each request to the next in turn; pinned, one "
+                + "connection as a client-go process holds, every request to the instance it landed on (kubectl: perRequest only)."),
   ])
 
   static let identity = MappingDeclaration("identity", "A request's subject: exactly one of serviceAccount, user, node.",

@@ -165,9 +165,9 @@ struct ClientFleet {
     }
   }
 
-  /// The request leaves the client for the next control-plane instance that takes traffic (a
-  /// load balancer in front of HA instances skips one that is down or whose `/readyz` fails:
-  /// `Kernel.loadBalanced`).
+  /// The request leaves the client for a control-plane instance that takes traffic (a load
+  /// balancer in front of HA instances skips one that is down or whose `/readyz` fails:
+  /// `Kernel.loadBalanced`; which one: `instance(for:_:)`).
   /// The first attempt starts the client's timeout, which spans the retries.
   mutating func send(_ id: UInt32, _ kernel: inout Kernel) {
     let client = Int(kernel.requests[id].client)
@@ -176,8 +176,7 @@ struct ClientFleet {
       kernel.requests[id].senderTimeout = kernel.scheduleCancellable(
         Event.timeout(request: id, incarnation: kernel.requests[id].incarnation), after: timeout, lane: kernel.lanes.lane(for: timeout))
     }
-    let instance = kernel.loadBalanced(from: clients[client].nextInstance)
-    clients[client].nextInstance = (instance + 1) % kernel.instances
+    let instance = instance(for: client, &kernel)
     kernel.requests[id].instance = Int32(instance)
     kernel.requests.setPhase(id, .toControlPlane, at: kernel.now)
     metrics[client].sent += 1
@@ -192,6 +191,23 @@ struct ClientFleet {
       kernel.requests.setPhase(id, .toClient, at: kernel.now)
       kernel.schedule(Event.answer(request: id, generation: generation), after: dialTimeout)
     }
+  }
+
+  /// The instance a request of `client` goes to (`ClientSpec.connection`): the next one in turn
+  /// (`.perRequest`), or the one its connection is on (`.pinned`), connecting first to a random
+  /// one when it has none or its instance stopped taking traffic. `inout` only so that the kernel
+  /// is not copied.
+  @inline(__always) mutating func instance(for client: Int, _ kernel: inout Kernel) -> Int {
+    guard let connection = clients[client].connectionStream else {
+      let instance = kernel.loadBalanced(from: clients[client].nextInstance)
+      clients[client].nextInstance = (instance + 1) % kernel.instances
+      return instance
+    }
+    let current = clients[client].connectedInstance
+    if current >= 0 && kernel.takesTraffic(current) { return current }
+    let instance = kernel.loadBalanced(from: connection.integer(below: kernel.instances))
+    clients[client].connectedInstance = instance
+    return instance
   }
 
   /// The final answer of an attempt reached the client: a 429 is retried after its Retry-After;

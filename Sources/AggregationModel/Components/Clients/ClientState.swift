@@ -20,6 +20,11 @@ struct ClientState {
   var tokenBucket: TokenBucket?
   /// The next control-plane instance (round robin, as a load balancer in front of HA instances).
   var nextInstance = 0
+  /// A pinned client's instance (`ClientConnection.pinned`): -1 before its first request.
+  var connectedInstance = -1
+  /// Where the load balancer places a pinned client's connection (nil for `.perRequest`, which
+  /// creates no stream, so its other streams and its metadata are as before the choice existed).
+  let connectionStream: RandomSource?
   /// Position in a trace, or bursts sent so far.
   var arrivalsSoFar = 0
   /// The registry index of the target APIService (-1 when it does not exist or there is none).
@@ -27,7 +32,8 @@ struct ClientState {
   var kind = RequestKind.get
   var isGroupVersionDiscovery = false
 
-  /// The client of `spec`; creates its streams (arrivals, think time) in that order.
+  /// The client of `spec`; creates its streams (arrivals, think time, a pinned client's
+  /// connection) in that order.
   init(_ spec: ClientSpec, streams: StreamRegistry) {
     self.spec = spec
     switch spec.workload {
@@ -38,6 +44,7 @@ struct ClientState {
     if case .bursts(let size, _) = spec.workload.arrivals { perArrival = size } else { perArrival = 1 }
     arrivalStream = streams.stream("client/\(spec.name)/arrivals").source
     thinkStream = streams.stream("client/\(spec.name)/think").source
+    connectionStream = spec.connection == .pinned ? streams.stream("client/\(spec.name)/connection").source : nil
     tokenBucket = spec.rateLimit.map { TokenBucket(qps: $0.qps, burst: $0.burst) }
   }
 

@@ -134,11 +134,14 @@ public struct ClientSpec: Hashable, Sendable {
   /// run holds at most this many waiting requests per client, not an ever-growing backlog.
   public var maxOutstanding: Int = ClientSpec.defaultMaxOutstanding
   /// How its requests reach the kube-apiserver instances behind the load balancer.
-  public var connection: ClientConnection = .perRequest
+  public var connection: ClientConnection = ClientSpec.defaultConnection
 
   /// `maxOutstanding`'s default: 100,000 requests per client (a few tens of MB of state);
   /// far above any open workload that the aggregation layer can serve (10⁴/s for 10 s).
   public static let defaultMaxOutstanding = 100_000
+  /// `connection`'s default: per request, as aggsim spread requests before the choice existed
+  /// (every scenario's figures stay comparable; a controller is better modelled `.pinned`).
+  public static let defaultConnection = ClientConnection.perRequest
 
   public init(name: String, identity: RequestSubject, target: ClientTarget, workload: Workload,
               rateLimit: RateLimitSpec? = .clientGo, retry: RetryPolicy = .clientGo,

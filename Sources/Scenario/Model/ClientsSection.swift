@@ -84,7 +84,7 @@ public struct ClientsSection: ScenarioSection, Hashable {
       }
       return n.integer(in: 1...1_000_000)
     }
-    let connection = m.read("connection", default: ClientConnection.perRequest) { n -> ClientConnection? in
+    let connection = m.read("connection", default: ClientSpec.defaultConnection) { n -> ClientConnection? in
       guard let connection = n.oneOf(ClientConnection.self) else { return nil }
       if case .kubectl = workload, connection == .pinned {
         n.report(expected: "perRequest for kubectl: each invocation opens a connection of its own")

@@ -20,7 +20,7 @@ extension ScenarioSchema {
     .optional("link", .mapping(link), default: "the links.clients link", "The client's own link to the control plane."),
     .optional("maxOutstanding", .integer(min: 1, max: 1_000_000), default: "\(ClientSpec.defaultMaxOutstanding) for an open workload",
               "Open workloads only: requests in progress at most; beyond, an arrival is dropped."),
-    .optional("connection", .oneOf(ClientConnection.allCases.map(\.rawValue)), default: "perRequest",
+    .optional("connection", .oneOf(ClientConnection.allCases.map(\.rawValue)), default: ClientSpec.defaultConnection.rawValue,
               "With several kube-apiserver instances: perRequest, each request to the next in turn; pinned, one "
                 + "connection as a client-go process holds, every request to the instance it landed on (kubectl: perRequest only)."),
   ])

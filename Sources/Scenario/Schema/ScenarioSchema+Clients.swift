@@ -1,4 +1,4 @@
-public import AggregationModel
+import AggregationModel
 import SimCore
 
 extension ScenarioSchema {

@@ -1,4 +1,4 @@
-public import AggregationModel
+import AggregationModel
 
 extension ScenarioSchema {
   public static let controlPlane = MappingDeclaration("controlPlane", "The kube-apiserver instances that run the aggregator.", [

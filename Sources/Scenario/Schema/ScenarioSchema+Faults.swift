@@ -1,4 +1,4 @@
-public import AggregationModel
+import AggregationModel
 
 extension ScenarioSchema {
   public static let fault = MappingDeclaration("fault", "A fault: a target, a kind that suits it, and a schedule (window or random).",

@@ -1,4 +1,4 @@
-public import AggregationModel
+import AggregationModel
 
 extension ScenarioSchema {
   public static let extensionServer = MappingDeclaration("extensionServer", "An extension API server (its pods behind one Service).", [

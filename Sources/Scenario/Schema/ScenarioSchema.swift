@@ -1,4 +1,4 @@
-public import AggregationModel
+import AggregationModel
 import SimCore
 
 /// The scenario format, declared once: every mapping of a scenario file with its keys, their

@@ -72,7 +72,7 @@ struct CheckCommand: AsyncParsableCommand {
     return (head + [format(verdict.figure), ciText, "\(verdict.count)", result], verdict.outcome, verdict)
   }
 
-  static func format(_ x: Double) -> String { String(format: "%.4g", x) }
+  static func format(_ x: Double) -> String { SignificantFigures.text(x, digits: 4) }
 
   /// The files named, a directory standing for its `*.yaml` files (sorted); a directory without
   /// one is a usage error.

@@ -121,7 +121,7 @@ struct RunOptions: ParsableArguments {
     let events = outcomes.eventsHandled
     let rate = wall > 0 ? Double(events) / wall / 1e6 : 0
     let share = shard.map { " (shard \($0): replications \(range.lowerBound)..<\(range.upperBound))" } ?? ""
-    let line = "\(loaded.file.name): \(range.count) replications\(share), \(events) events in \(String(format: "%.2f", wall)) s "
+    let line = "\(loaded.file.name): \(range.count) replication\(range.count == 1 ? "" : "s")\(share), \(events) events in \(String(format: "%.2f", wall)) s "
       + "(\(String(format: "%.2f", rate)) M events/s) → \(directory.path)/"
     return (line, outcomes.map(\.summary), findings)
   }

@@ -29,9 +29,10 @@ enum RunDigest {
   static func cell(_ values: [Double], scale: Double) -> String {
     guard let estimate = MetricLookup.estimate(values) else { return "–" }
     let mean = estimate.mean * scale
-    guard let ci = estimate.interval else { return String(format: "%.4g", mean) }
+    guard let ci = estimate.interval else { return SignificantFigures.text(mean, digits: 4) }
     let halfWidth = ci.halfWidth * scale
     // Rounding noise of identical replications (a constant workload) reads as ± 0.
-    return String(format: "%.4g ± %.2g", mean, halfWidth < 1e-9 * Swift.max(1, abs(mean)) ? 0 : halfWidth)
+    let shown = halfWidth < 1e-9 * Swift.max(1, abs(mean)) ? 0 : halfWidth
+    return "\(SignificantFigures.text(mean, digits: 4)) ± \(SignificantFigures.text(shown, digits: 2))"
   }
 }

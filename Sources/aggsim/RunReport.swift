@@ -1,5 +1,6 @@
 import AggregationModel
 import Foundation
+import SimCore
 import SimOutput
 
 /// A Markdown report of one finished run, built from the files it wrote (`summary.csv`, and
@@ -67,7 +68,7 @@ struct RunReport {
     let index = try Self.estimates(summary)
     var out = "# \(metadata?.scenario ?? name): aggsim report\n\n"
     if let m = metadata {
-      out += "\(m.replications) replications, seed \(m.seed), \(m.events) events in \(Self.number(m.wallTimeSeconds)) s; "
+      out += "\(m.replications) replication\(m.replications == 1 ? "" : "s"), seed \(m.seed), \(m.events) events in \(Self.number(m.wallTimeSeconds)) s; "
         + "aggsim \(m.aggsimVersion)\(m.gitCommit.isEmpty ? "" : " (\(m.gitCommit))"), scenario hash \(m.scenarioHash).\n\n"
     }
     out += "Each figure is the mean over the replications ± the half-width of its 95% confidence interval; "
@@ -163,7 +164,7 @@ struct RunReport {
   }
 
   /// Four significant digits, without a locale.
-  static func number(_ x: Double) -> String { String(format: "%.4g", x) }
+  static func number(_ x: Double) -> String { SignificantFigures.text(x, digits: 4) }
 
   /// The first replication's events of the first sweep point: counts by kind, then the first 30.
   func eventsSection() -> String {

@@ -43,4 +43,13 @@ struct BorrowingScenarioTests {
     }.prefix(6).map { Double($0[6]) }
     #expect(series == [151, 260, 327, 368, 368, 368])
   }
+
+  @Test("run of its one replication (1.26) says '1 replication' and the digest writes the 60 s deadline as 60000 ms")
+  func oneReplicationDigest() throws {
+    let out = try AggsimBinaryTests.temporaryDirectory()
+    let run = try AggsimBinaryTests.aggsim(["run", Self.scenario, "--out", out])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.hasPrefix("\(Self.name): 1 replication, 24606 events in "), "\(run.stdout)")
+    #expect(run.stdout.contains("\nclient/kubectl  10.06  0     60000   60000   60000\n"), "\(run.stdout)")
+  }
 }

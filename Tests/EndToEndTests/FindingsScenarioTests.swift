@@ -21,6 +21,8 @@ struct FindingsScenarioTests {
     let run = try AggsimBinaryTests.aggsim(["run", "Scenarios/hpa-throttled.yaml", "--out", out])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stdout.contains("findings:\n  \(Self.hpa)\n"), "\(run.stdout)")
+    // The digest writes latencies of tens of seconds out in milliseconds, not as 3.176e+04.
+    #expect(run.stdout.contains("\nclient/hpa  20 ± 0  100 ± 0  31760 ± 24  58720 ± 0  59250 ± 1.6\n"), "\(run.stdout)")
     #expect(try AggsimBinaryTests.read("\(out)/hpa-throttled/findings.csv") == Self.header + "\n"
       + "0,client_rate_limit,client/hpa,sent_per_s,20.0,\"rateLimit qps 20, burst 30\",spec.clients[0].rateLimit,\"\(Self.hpa)\"\n")
     let report = try AggsimBinaryTests.aggsim(["report", "\(out)/hpa-throttled"])

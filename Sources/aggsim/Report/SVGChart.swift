@@ -1,4 +1,5 @@
 import Foundation
+import SimCore
 
 /// Inline SVG charts for `report.html` (no script, no external resource): line charts with an
 /// optional 95% band and event markers, grouped bars, and dot-and-whisker rows. Every chart is one
@@ -202,7 +203,7 @@ enum SVGChart {
   /// A pixel coordinate with two decimals.
   static func f(_ x: Double) -> String { String(format: "%.2f", x) }
   /// A data value with four significant digits.
-  static func number(_ x: Double) -> String { x.isFinite ? String(format: "%.4g", x) : "–" }
+  static func number(_ x: Double) -> String { x.isFinite ? SignificantFigures.text(x, digits: 4) : "–" }
 
   /// `text` safe inside XML text and attribute values (HTML5 and SVG read XML's escapes).
   static func escape(_ text: String) -> String { JUnitReport.escape(text) }

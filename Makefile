@@ -7,6 +7,10 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN_DIR     = $(shell $(SWIFT) build -c release --show-bin-path)
 VENV       := Benchmarks/.venv
 TEST_VENV  := Tests/.venv
+# What the end-to-end tests run from Tests/.venv; the stamp is named after this list, so that a
+# package added here is installed by the next make test.
+TEST_PYTHON_PACKAGES := nbclient nbformat ipykernel pandas matplotlib jsonschema pyyaml kubernetes-validate
+TEST_VENV_STAMP := $(TEST_VENV)/installed-$(shell echo '$(TEST_PYTHON_PACKAGES)' | cksum | cut -d' ' -f1)
 
 .PHONY: all deps test-deps build run test bench selfcheck golden clean fuzz screenshot
 
@@ -27,15 +31,16 @@ make_venv = python3 -m venv $(1) || { $(call apt_install,python3-venv) && python
 ## test-deps: what the end-to-end tests run besides aggsim, only when missing: Debian's chromium (report.html
 ## in a real headless browser) and, in Tests/.venv, nbclient, pandas and matplotlib (the notebook), jsonschema
 ## (every scenario against the schema) and kubernetes-validate (aggsim job's manifests).
-test-deps: deps $(TEST_VENV)/installed
+test-deps: deps $(TEST_VENV_STAMP)
 	@if ! command -v chromium >/dev/null 2>&1; then \
 	  echo "installing chromium with apt-get"; \
 	  $(call apt_install,chromium); \
 	fi
 
-$(TEST_VENV)/installed:
+$(TEST_VENV_STAMP):
 	$(call make_venv,$(TEST_VENV))
-	$(TEST_VENV)/bin/pip install --quiet nbclient nbformat ipykernel pandas matplotlib jsonschema pyyaml kubernetes-validate
+	$(TEST_VENV)/bin/pip install --quiet $(TEST_PYTHON_PACKAGES)
+	rm -f $(TEST_VENV)/installed*
 	touch $@
 
 ## build: release build of the aggsim command.

@@ -20,7 +20,7 @@ struct CapacityCommandTests {
     #expect(run.status == 1, "\(run.stderr)")
     #expect(run.stdout.contains("no value in the range meets the SLO: even 10/s misses it"), "\(run.stdout)")
     let csv = try AggsimBinaryTests.read("\(out)/quickstart-capacity/capacity.csv").split(separator: "\n")
-    #expect(csv.first == "step,parameter,value,metric,scope,mean,ci_low,ci_high,slo_min,slo_max,meets")
+    #expect(csv.first == "step,parameter,value,metric,scope,find,mean,ci_low,ci_high,slo_min,slo_max,meets")
     #expect(csv.count == 3)
     #expect(csv.dropFirst().map { $0.split(separator: ",")[2] } == ["10/s", "20/s"])
     #expect(csv.dropFirst().allSatisfy { $0.hasSuffix(",,1e-06,false") }, "\(csv)")
@@ -33,6 +33,13 @@ struct CapacityCommandTests {
     let run = try Self.capacity(out, ["--low", "10", "--high", "20", "--max", "10", "--find", "lowest"])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stdout.contains("10/s, the bottom of the range, meets the SLO: lower --low to find where it stops"), "\(run.stdout)")
+    // capacity.csv says which way the search went, so that its report names the lowest value that meets.
+    let csv = try AggsimBinaryTests.read("\(out)/quickstart-capacity/capacity.csv").split(separator: "\n").dropFirst()
+    #expect(csv.count == 2 && csv.allSatisfy { $0.split(separator: ",")[5] == "lowest" }, "\(csv)")
+    let report = try AggsimBinaryTests.aggsim(["report", "\(out)/quickstart-capacity"])
+    #expect(report.status == 0, "\(report.stderr)")
+    #expect(try AggsimBinaryTests.read("\(out)/quickstart-capacity/report.html")
+      .contains("Answer: spec.clients[1].workload.poisson = 10/s is the lowest value tried whose whole 95% interval meets the SLO"))
   }
 
   @Test("a scope the metric does not have is refused before anything runs, naming the metric's scopes")

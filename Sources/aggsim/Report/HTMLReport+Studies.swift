@@ -82,7 +82,7 @@ extension HTMLReport {
   func capacitySection() -> String {
     let records = RunFiles.records(files.capacity)
     guard let first = records.first else { return "" }
-    let lowest = files.metadata?.commandLine.contains("lowest") ?? false
+    let lowest = first["find"] == "lowest"
     let meeting = records.filter { $0["meets"] == "true" }.compactMap { r in r["value"].flatMap { v in Self.leadingNumber(v).map { (v, $0) } } }
     let answer = lowest ? meeting.min { $0.1 < $1.1 } : meeting.max { $0.1 < $1.1 }
     let slo = [first["slo_min"].flatMap { $0.isEmpty ? nil : "≥ \($0)" }, first["slo_max"].flatMap { $0.isEmpty ? nil : "≤ \($0)" }]

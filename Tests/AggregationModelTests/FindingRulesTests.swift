@@ -126,6 +126,45 @@ struct FindingRulesTests {
     #expect(FindingRules.findings(spec: spec, summaries: [Self.summary(apiServices: [apiService(hits: 5)])]).isEmpty)
   }
 
+  @Test("kubectl's partial discoveries name the group-version whose requests failed and its backend; complete ones are none; a Stale group-version silently left out is one too")
+  func discoveryIncomplete() {
+    let kubectl = ClientSpec(name: "alice", identity: .user("alice"), target: .resource(apiService: "v1beta1.metrics.k8s.io", kind: .get),
+                             workload: .kubectl(KubectlSpec(invocations: .poisson(.perSecond(0.1)))))
+    let spec = F.spec(duration: .seconds(10), clients: [kubectl])
+    func discovery(complete: Int, partial: Int, dropped: Int = 0) -> DiscoveryMetrics {
+      var d = DiscoveryMetrics(client: "alice")
+      d.invocations = complete + partial
+      d.complete = complete
+      d.partial = partial
+      d.staleDropped = dropped
+      d.resourceTypeUnknown = partial
+      d.latency.record(.seconds(5))
+      d.latency.record(.seconds(32))
+      return d
+    }
+    // metrics-server answered 3 of its 4 requests: the fourth was given up at kubectl's timeout.
+    var metrics = ScopeMetrics()
+    for _ in 0..<3 { metrics.record(.ok, latency: .milliseconds(10), stages: StageDurations()) }
+    metrics.record(.clientTimeout, latency: .seconds(32), stages: StageDurations())
+    let found = FindingRules.findings(spec: spec, summaries: [Self.summary(clients: [ScopeMetrics()], apiServices: [metrics],
+                                                                           discovery: [discovery(complete: 2, partial: 2)])])
+    #expect(found.map(\.message) == ["kubectl/alice: 50% of its discoveries partial (2 of 4), 2 invocations ended \"the server doesn't have "
+      + "a resource type\", slowest discovery 32 s — v1beta1.metrics.k8s.io answered 200 to 75% of its requests; "
+      + "backend metrics-server of v1beta1.metrics.k8s.io (spec.extensionServers[0])"])
+    #expect(found.first?.kind == .discoveryIncomplete && found.first?.figure == 0.5 && found.first?.evidence == .discoveryPartialFraction)
+    #expect(found.first?.keyPath == "spec.extensionServers[0]")
+    // Every discovery complete: nothing to find, whatever the group-version's failures.
+    #expect(FindingRules.findings(spec: spec, summaries: [Self.summary(clients: [ScopeMetrics()], apiServices: [metrics],
+                                                                       discovery: [discovery(complete: 4, partial: 0)])]).isEmpty)
+    // kubectl's aggregated discovery left a Stale group-version out of 1 of its 4 complete discoveries;
+    // no group-version shows a failure here, so the knob is every backend.
+    let dropped = FindingRules.findings(spec: spec, summaries: [Self.summary(clients: [ScopeMetrics()],
+                                                                             discovery: [discovery(complete: 4, partial: 0, dropped: 1)])])
+    #expect(dropped.map(\.message) == ["kubectl/alice: 25% silently without a Stale group-version (1 of 4), slowest discovery 32 s — "
+      + "no group-version shows a failure; the backends of the aggregated group-versions (spec.extensionServers)"])
+    #expect(dropped.first?.evidence == .discoveryStaleDropped && dropped.first?.figure == 1)
+  }
+
   @Test("kubectl's discovery latency measured in 1 of 3 replications (cache hits) is too few to bound; in all 3 it is not; 1 replication says nothing")
   func tooFewSamples() {
     let kubectl = ClientSpec(name: "alice", identity: .user("alice"), target: .resource(apiService: "v1beta1.metrics.k8s.io", kind: .get),

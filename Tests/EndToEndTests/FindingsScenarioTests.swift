@@ -4,7 +4,8 @@ import Testing
 /// The bottleneck findings (`FindingRules`) of the built binary on the three cases of issue 11
 /// item 2: the HPA throttled by the controller manager's 20 QPS bucket (`hpa-throttled.yaml`),
 /// ClusterIP routing pinning one pod (`aggregator-routing-under-load.yaml` with ClusterIP), and
-/// the silent 5 QPS (`silent-default-qps.yaml`); none for the quickstart. Each finding is
+/// the silent 5 QPS (`silent-default-qps.yaml`); none for the quickstart; and kubectl's partial
+/// discoveries behind a black-holed metrics-server (`kubectl-blackholed-metrics-server.yaml`). Each finding is
 /// printed after `run`, `check` and `sweep` and written to `findings.csv`.
 @Suite("Bottleneck findings end to end")
 struct FindingsScenarioTests {
@@ -75,6 +76,20 @@ struct FindingsScenarioTests {
     #expect(csv.split(separator: "\n").count == 2 && csv.contains("\n0,pod_pinning,pod/custom-apiserver/2,pod_request_share,0.98"), "\(csv)")
     let endpoints = try AggsimBinaryTests.aggsim(["run", "Scenarios/aggregator-routing-under-load.yaml", "--out", one] + short)
     #expect(endpoints.stdout.contains("findings: none (nothing limits)\n"), "\(endpoints.stdout)")
+  }
+
+  @Test("kubectl-blackholed-metrics-server: kubectl's partial discoveries are a finding that names metrics-server, the group-version that did not answer")
+  func partialDiscovery() throws {
+    let out = try AggsimBinaryTests.temporaryDirectory()
+    let run = try AggsimBinaryTests.aggsim(["run", "Scenarios/kubectl-blackholed-metrics-server.yaml", "--out", out])
+    #expect(run.status == 0, "\(run.stderr)")
+    let line = "kubectl/kubectl: 51% of its discoveries partial (9 of 17.6), 8.8 invocations ended \"the server doesn't have a resource type\", "
+      + "slowest discovery 35.01 s — v1beta1.metrics.k8s.io answered 200 to 24% of its requests; "
+      + "backend metrics-server of v1beta1.metrics.k8s.io (spec.extensionServers[0])"
+    #expect(run.stdout.contains("findings:\n  \(line)\n"), "\(run.stdout)")
+    #expect(try AggsimBinaryTests.read("\(out)/kubectl-blackholed-metrics-server/findings.csv") == Self.header + "\n"
+      + "0,discovery_incomplete,kubectl/kubectl,discovery_partial_fraction,0.5113636363636364,backend metrics-server of v1beta1.metrics.k8s.io,"
+      + "spec.extensionServers[0],\"\(line.replacingOccurrences(of: "\"", with: "\"\""))\"\n")
   }
 
   @Test("the quickstart: nothing limits, no finding; report.html says so")

@@ -21,6 +21,9 @@ public struct Finding: Hashable, Sendable {
     case priorityLevelRejecting = "priority_level_rejecting"
     /// Requests found every HTTP/2 connection at its stream cap.
     case streamCap = "stream_cap"
+    /// A discovery client's discoveries came out partial, or (kubectl) silently without a Stale
+    /// group-version.
+    case discoveryIncomplete = "discovery_incomplete"
     /// A latency was measured in too few replications for a 95% interval.
     case tooFewSamples = "too_few_samples"
   }

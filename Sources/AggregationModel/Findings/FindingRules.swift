@@ -54,6 +54,9 @@ public enum FindingRules {
     for scope in first.scopes(of: .pod) { out += run.podSaturated(scope) }
     for scope in first.scopes(of: .priorityLevel) { out += run.priorityLevel(scope) }
     for scope in first.scopes(of: .apiService) { out += run.streamCap(scope) }
+    for kind in [ScopeKind.kubectl, .garbageCollector, .namespaceController] {
+      for scope in first.scopes(of: kind) { out += run.discoveryIncomplete(scope) }
+    }
     for scope in first.scopes(of: .client) + first.scopes(of: .kubectl) { out += run.tooFewSamples(scope) }
     return out
   }

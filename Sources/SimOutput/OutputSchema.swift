@@ -135,8 +135,8 @@ public enum OutputSchema {
     fileName: "findings.csv",
     columns: [
       .init("sweep_point", "index of the sweep point, 0 when the scenario has no sweep"),
-      .init("kind", "what limits: `client_rate_limit`, `client_default_rate_limit` (client-go's 5 QPS / burst 10 left as is), `pod_pinning`, `pod_saturated`, `priority_level_saturated`, `priority_level_rejecting`, `stream_cap`, `too_few_samples`"),
-      .init("scope", "where, as summary.csv writes it: `client/<name>`, `pod/<server>/<index>`, `priority_level/<instance>/<level>`, `apiservice/<name>`, `kubectl/<client>`"),
+      .init("kind", "what limits: `client_rate_limit`, `client_default_rate_limit` (client-go's 5 QPS / burst 10 left as is), `pod_pinning`, `pod_saturated`, `priority_level_saturated`, `priority_level_rejecting`, `stream_cap`, `discovery_incomplete`, `too_few_samples`"),
+      .init("scope", "where, as summary.csv writes it: `client/<name>`, `pod/<server>/<index>`, `priority_level/<instance>/<level>`, `apiservice/<name>`, `kubectl/<client>`, `garbage_collector/<client>`, `namespace_controller/<client>`"),
       .init("evidence", "the summary metric the finding rests on, e.g. `sent_per_s`, `pod_request_share`, `seat_utilisation`"),
       .init("figure", "its mean over the replications with a finite value (`too_few_samples`: how many replications measured it)"),
       .init("knob", "the setting that moves it, with its value, e.g. `rateLimit qps 20, burst 30`"),

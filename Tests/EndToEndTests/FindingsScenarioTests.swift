@@ -1,4 +1,6 @@
+import AggregationModel
 import Foundation
+import SimOutput
 import Testing
 
 /// The bottleneck findings (`FindingRules`) of the built binary on the three cases of issue 11
@@ -90,6 +92,13 @@ struct FindingsScenarioTests {
     #expect(try AggsimBinaryTests.read("\(out)/kubectl-blackholed-metrics-server/findings.csv") == Self.header + "\n"
       + "0,discovery_incomplete,kubectl/kubectl,discovery_partial_fraction,0.5113636363636364,backend metrics-server of v1beta1.metrics.k8s.io,"
       + "spec.extensionServers[0],\"\(line.replacingOccurrences(of: "\"", with: "\"\""))\"\n")
+  }
+
+  @Test("findings.csv's kind column (so the README's table) lists every kind of finding the rules make")
+  func kindColumnListsEveryKind() throws {
+    let kind = try #require(OutputSchema.findings.columns.first { $0.name == "kind" })
+    let listed = kind.meaning.split(separator: "`").enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+    #expect(listed == Finding.Kind.allCases.map(\.rawValue))
   }
 
   @Test("the quickstart: nothing limits, no finding; report.html says so")

@@ -91,6 +91,25 @@ struct FindingRulesTests {
     #expect(FindingRules.findings(spec: spec, summaries: [Self.summary(pods: calm)]).isEmpty)
   }
 
+  @Test("a pod whose workers a hang (or slow-down) fault holds is saturated by the fault, not short of workers; a crash fault or another pod's hang does not count")
+  func podSaturatedByAFault() {
+    let busy = [PodMetrics(server: "metrics-server", pod: 0, utilisation: 1, served: 0, meanQueueLength: 131.4, requestShare: 1)]
+    var server = F.metricsServer()
+    server.faults = [FaultSpec(kind: .crash, start: .zero), FaultSpec(kind: .hang, pods: [0], start: .zero + .seconds(30))]
+    let found = FindingRules.findings(spec: F.spec(duration: .seconds(10), server: server, clients: []), summaries: [Self.summary(pods: busy)])
+    #expect(found.map(\.message) == ["pod/metrics-server/0: workers busy 100% of the time, 131.4 requests queued on average "
+      + "— held by its hang fault from t=30s, not short of workers (spec.extensionServers[0].faults[1])"])
+    #expect(found.first?.kind == .podSaturated && found.first?.keyPath == "spec.extensionServers[0].faults[1]")
+    server.faults = [FaultSpec(kind: .crash, start: .zero), FaultSpec(kind: .hang, pods: [1], start: .zero + .seconds(30))]
+    let other = FindingRules.findings(spec: F.spec(duration: .seconds(10), server: server, clients: []), summaries: [Self.summary(pods: busy)])
+    #expect(other.map(\.keyPath) == ["spec.extensionServers[0].workers"])
+    server.faults = []
+    server.faultProcesses = [FaultProcessSpec(kind: .slowDown(factor: 10), timeBetweenFailures: .constant(.seconds(60)),
+                                              timeToRepair: .constant(.seconds(60)))]
+    let random = FindingRules.findings(spec: F.spec(duration: .seconds(10), server: server, clients: []), summaries: [Self.summary(pods: busy)])
+    #expect(random.map(\.knob) == ["random slow_down x10.0 faults"] && random.map(\.keyPath) == ["spec.extensionServers[0].faultProcesses[0]"])
+  }
+
   static func level(utilisation: Double, rejected: Int, dispatched: Int) -> PriorityLevelMetrics {
     PriorityLevelMetrics(instance: 0, level: "workload-low", concurrencyLimit: 245, meanConcurrencyLimit: 245, seatUtilisation: utilisation,
                          meanQueueLength: 3, meanQueueWaitSeconds: 0.125, rejected: rejected, dispatched: dispatched)

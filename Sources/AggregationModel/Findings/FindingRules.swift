@@ -127,11 +127,42 @@ public enum FindingRules {
             let server = spec.extensionServers.firstIndex(where: { scope.name.hasPrefix($0.name + "/") }) else { return [] }
       let queue = mean(.pod, scope.index, .podQueueLengthMean)
       let s = spec.extensionServers[server]
+      if let pod = Int(scope.name.dropFirst(s.name.count + 1)), let fault = workerHoldingFault(server: server, pod: pod) {
+        // Its workers are held by a fault the scenario injects, not short: more workers would be held too.
+        return [Finding(kind: .podSaturated, scope: "pod/\(scope.name)", evidence: .podUtilisation, figure: utilisation,
+                        knob: fault.knob, keyPath: fault.keyPath,
+                        message: "pod/\(scope.name): workers busy \(percent(utilisation)) of the time, \(number(queue)) requests queued on average "
+                          + "— held by its \(fault.knob), not short of workers (\(fault.keyPath))")]
+      }
       let keyPath = "spec.extensionServers[\(server)].workers"
       return [Finding(kind: .podSaturated, scope: "pod/\(scope.name)", evidence: .podUtilisation, figure: utilisation,
                       knob: "workers \(s.workers), replicas \(s.replicas)", keyPath: keyPath,
                       message: "pod/\(scope.name): workers busy \(percent(utilisation)) of the time, \(number(queue)) requests queued on average "
                         + "— workers \(s.workers), replicas \(s.replicas) (\(keyPath), spec.extensionServers[\(server)].replicas)")]
+    }
+
+    /// The first fault the scenario gives the pod that holds its workers (a hang or a slow-down):
+    /// its words and key path.
+    func workerHoldingFault(server: Int, pod: Int) -> (knob: String, keyPath: String)? {
+      func holds(_ kind: FaultSpec.Kind) -> Bool {
+        switch kind {
+        case .hang, .slowDown: true
+        case .crash, .refuse, .silentConnectionDrop: false
+        }
+      }
+      let s = spec.extensionServers[server]
+      if let j = s.faults.firstIndex(where: { holds($0.kind) && ($0.pods?.contains(pod) ?? true) }) {
+        return ("\(s.faults[j].kind) fault from \(s.faults[j].start)", "spec.extensionServers[\(server)].faults[\(j)]")
+      }
+      if let j = s.faultProcesses.firstIndex(where: { holds($0.kind) && ($0.pods?.contains(pod) ?? true) }) {
+        return ("random \(s.faultProcesses[j].kind) faults", "spec.extensionServers[\(server)].faultProcesses[\(j)]")
+      }
+      for (j, fault) in spec.faults.enumerated() {
+        guard case .pods(let name, let pods) = fault.target, name == s.name, pods?.contains(pod) ?? true,
+              case .pod(let kind) = fault.kind, holds(kind) else { continue }
+        return ("\(kind) fault", "spec.faults[\(j)]")
+      }
+      return nil
     }
 
     func priorityLevel(_ scope: ReplicationSummary.Scope) -> [Finding] {

@@ -139,16 +139,16 @@ struct CapacityCommand: AsyncParsableCommand {
   }
 
   /// Writes `capacity.csv` (one row per step, in the order they ran, each with the search's
-  /// parameter, metric, scope and direction, so that the file alone gives the answer) and the metadata into
-  /// `<out>/<scenario>-capacity/`, atomically; returns that directory.
+  /// parameter, metric, scope and direction, so that the file alone gives the answer) and the
+  /// metadata into `<out>/<scenario>-capacity/`, atomically; returns that directory.
   func write(_ steps: [Step], of loaded: ScenarioRunner.Loaded, wall: Double) throws -> String {
     let directory = try OutputDirectory(root: options.out, scenario: "\(loaded.file.name)-capacity")
     var table = CSVTable(columns: ["step", "parameter", "value", "metric", "scope", "find", "mean", "ci_low", "ci_high", "slo_min", "slo_max",
                                    "meets"])
     for (index, step) in steps.enumerated() {
       let number = { (x: Double?) -> CSVValue in finite(x).map(CSVValue.number) ?? .empty }
-      table.append([.integer(Int64(index)), .text(param), .text(text(step.value)), .text(metric), .text(scope), .text(find.rawValue), number(step.mean),
-                    number(step.interval?.low), number(step.interval?.high), number(min), number(max), .text(step.meets ? "true" : "false")])
+      table.append([.integer(Int64(index)), .text(param), .text(text(step.value)), .text(metric), .text(scope), .text(find.rawValue),
+                    number(step.mean), number(step.interval?.low), number(step.interval?.high), number(min), number(max), .text(step.meets ? "true" : "false")])
     }
     let metadata = try options.metadata(for: loaded, replications: options.replications(of: loaded), seed: options.seed(of: loaded),
                                         wall: wall, events: steps.reduce(0) { $0 + $1.events }).outputFile()

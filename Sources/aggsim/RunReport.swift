@@ -163,7 +163,7 @@ struct RunReport {
     return "\(number(mean)) ± \(number(half))"
   }
 
-  /// Four significant digits, without a locale.
+  /// Four significant digits, written out in full below 10^15 (`SignificantFigures`).
   static func number(_ x: Double) -> String { SignificantFigures.text(x, digits: 4) }
 
   /// The first replication's events of the first sweep point: counts by kind, then the first 30.

@@ -2,9 +2,9 @@ extension FindingRules {
   /// The most group-versions a `discovery_incomplete` finding names (the rest are in summary.csv).
   static let namedGroupVersions = 3
 
-  /// Why a group-version may have been left out of a discovery, in words: the share of its
-  /// requests answered 200 (below 100%), its time with Available=False and its time published
-  /// Stale (above 0), in summary order; empty when none of them shows a failure.
+  /// A group-version that may have been left out of a discovery, and why in words: the share of
+  /// its requests answered 200 (when below 100%), its time with Available=False and its time
+  /// published Stale (when above 0).
   struct GroupVersionTrouble {
     var apiService: String
     var evidence: [String]

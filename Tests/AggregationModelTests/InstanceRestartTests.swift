@@ -75,4 +75,55 @@ struct InstanceRestartTests {
     let refused = result.trace.filter { $0.outcome == .unreachable }.map { ($0.start.nanoseconds + 500_000) / 1_000_000_000 }
     #expect(refused == [30, 31, 32, 33, 34, 65, 66, 67, 68, 69])
   }
+
+  static func gracefulRestart(_ instance: Int, from start: Double, for seconds: Double, delay: SimDuration = .zero) -> Fault {
+    Fault(target: .controlPlaneInstance(instance), kind: .gracefulRestart(shutdownDelay: delay),
+          schedule: .window(start: F.at(start), duration: .seconds(seconds)))
+  }
+
+  /// The instance's own events: time in nanoseconds, kind and detail.
+  static func log(_ result: ReplicationResult, _ instance: Int) -> [String] {
+    result.events.filter { $0.subject == "instance/\(instance)" }.map { "\($0.time.nanoseconds) \($0.kind.rawValue) \($0.detail)" }
+  }
+
+  @Test("a graceful restart with two instances: the request in instance 0's pod at 10 s is answered 200 and the process stops then (10.005 s); nothing fails")
+  func gracefulRestartDrains() {
+    let times = [8.5, 9.5, 9.995, 10.5, 11.5, 12.5, 13.5]
+    var spec = F.spec(duration: .seconds(30), clients: [F.client(workload: .open(.trace(times.map(F.at))))], instances: 2)
+    spec.faults = [Self.gracefulRestart(0, from: 10, for: 10)]
+    let result = F.run(spec)
+    let trace = result.trace.sorted { $0.start < $1.start }
+    #expect(trace.map(\.outcome) == [.ok, .ok, .ok, .ok, .ok, .ok, .ok])
+    #expect(trace.map(\.instance) == [0, 1, 0, 1, 1, 1, 1])
+    #expect(trace[2].end == F.at(10.005))
+    let ready = F.at(Self.metricsServerInstalled).nanoseconds
+    #expect(Self.log(result, 0) == ["10000000000 fault_begins graceful_restart (scheduled)", "10005000000 instance_stopped in-flight requests drained",
+                                    "20000000000 fault_ends graceful_restart (scheduled)", "\(ready) instance_ready registration initial sync"])
+  }
+
+  @Test("one instance, graceful with a 2 s shutdown delay: served at 11 s (still listening; no other instance), down from 12 s (nothing in flight), 503 at 20.0005 s, served at 21 s")
+  func gracefulRestartWithShutdownDelay() {
+    let times = [9.995, 11, 12.5, 20.0005, 21]
+    var spec = F.spec(duration: .seconds(30), clients: [F.client(workload: .open(.trace(times.map(F.at))))])
+    spec.faults = [Self.gracefulRestart(0, from: 10, for: 10, delay: .seconds(2))]
+    let result = F.run(spec)
+    let trace = result.trace.sorted { $0.start < $1.start }
+    #expect(trace.map(\.reason) == [.ok, .ok, .apiserverConnectionRefused, .serviceUnavailable, .ok])
+    #expect(trace.map(\.end) == [F.at(10.005), F.at(11.01), F.at(12.5), F.at(20.0005), F.at(21.01)])
+    #expect(Self.log(result, 0).prefix(3) == ["10000000000 fault_begins graceful_restart delay 2s (scheduled)",
+                                              "12000000000 instance_stopped nothing in flight", "20000000000 fault_ends graceful_restart delay 2s (scheduled)"])
+  }
+
+  @Test("a graceful restart whose window ends before its requests drain (a hung pod) stops the instance then: the held request is reset at 15 s")
+  func gracefulRestartCutShort() {
+    let server = F.metricsServer(faults: [FaultSpec(kind: .hang, start: F.at(9))])
+    var spec = F.spec(duration: .seconds(30), server: server, clients: [F.client(workload: .open(.trace([F.at(9.5)])))])
+    spec.faults = [Self.gracefulRestart(0, from: 10, for: 5)]
+    let result = F.run(spec)
+    #expect(result.trace.map(\.reason) == [.apiserverConnectionReset])
+    #expect(result.trace.map(\.end) == [F.at(15)])
+    #expect(Self.log(result, 0).prefix(3) == ["10000000000 fault_begins graceful_restart (scheduled)",
+                                              "15000000000 fault_ends graceful_restart (scheduled)",
+                                              "15000000000 instance_stopped the fault's window ended first"])
+  }
 }

@@ -49,4 +49,24 @@ struct ApiserverRestartScenarioTests {
     let times = try Self.readyTimes(out)
     #expect(times.count == 5 && times.values.allSatisfy { abs($0 - 130.023) < 1e-9 }, "\(times)")
   }
+
+  @Test("a graceful restart instead (SIGTERM): instance 1 stops when its requests have drained (120.042 s in replication 0, at once in the others), no controller request is reset, /readyz still passes at 190.02–190.07 s")
+  func gracefulRestartDrainsFirst() throws {
+    let out = try AggsimBinaryTests.temporaryDirectory()
+    let run = try AggsimBinaryTests.aggsim(["run", Self.scenario, "--out", out, "--set", "spec.faults[1].kind=gracefulRestart"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let lines = try AggsimBinaryTests.read("\(out)/\(Self.name)/events.csv").split(separator: "\n")
+    let fields: [[Substring]] = lines.map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    let stops = fields.filter { $0.count > 5 && $0[3] == "instance_stopped" && $0[4] == "instance/1" }
+    // Replication 0 had a request in flight at 120 s, answered at 120.042 s; the others none.
+    let stopped: [String] = stops.map { "\($0[1]) \($0[2]) \($0[5])" }
+    #expect(stopped == ["0 120.042342297 in-flight requests drained"] + (1...4).map { "\($0) 120 nothing in flight" })
+    let ready = try Self.readyTimes(out)
+    #expect(ready.count == 5 && ready.values.allSatisfy { $0 > 190.023 && $0 < 190.07 }, "\(ready)")
+    let rows = OutputRows.rows(try AggsimBinaryTests.read("\(out)/\(Self.name)/summary.csv"))
+    for controller in ["controller-a", "controller-b", "controller-c"] {
+      let unreachable = OutputRows.perReplication(rows, kind: "client", scope: controller, metric: "fraction_503_unreachable")
+      #expect(unreachable.count == 5 && unreachable.allSatisfy { $0 == 0 }, "\(controller): \(unreachable)")
+    }
+  }
 }

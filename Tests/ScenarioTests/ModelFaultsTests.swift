@@ -18,6 +18,8 @@ struct ModelFaultsTests {
           - {target: {link: {server: metrics-server, instance: 0}}, kind: {latencySpike: 250ms}, random: {timeBetweenFailures: 5m, timeToRepair: 10s}}
           - {target: {link: {server: metrics-server}}, kind: {lossBurst: 0.2}, window: {start: 3m, duration: 1m}}
           - {target: {controlPlaneInstance: 0}, kind: restart, window: {start: 4m, duration: 45s}}
+          - {target: {controlPlaneInstance: 0}, kind: gracefulRestart, window: {start: 6m, duration: 45s}}
+          - {target: {controlPlaneInstance: 0}, kind: {gracefulRestart: 70s}, window: {start: 8m, duration: 2m}}
       """)
     let faults = try model(yaml).faults
     #expect(faults == [
@@ -29,20 +31,27 @@ struct ModelFaultsTests {
       Fault(target: .link(.backend(server: "metrics-server", instance: nil)), kind: .lossBurst(0.2),
             schedule: .window(start: .zero + .minutes(3), duration: .minutes(1))),
       Fault(target: .controlPlaneInstance(0), kind: .restart, schedule: .window(start: .zero + .minutes(4), duration: .seconds(45))),
+      Fault(target: .controlPlaneInstance(0), kind: .gracefulRestart(shutdownDelay: .zero),
+            schedule: .window(start: .zero + .minutes(6), duration: .seconds(45))),
+      Fault(target: .controlPlaneInstance(0), kind: .gracefulRestart(shutdownDelay: .seconds(70)),
+            schedule: .window(start: .zero + .minutes(8), duration: .minutes(2))),
     ])
   }
 
-  @Test("a kind that does not suit its target, two schedules, and a loss of 1 are located errors")
+  @Test("a kind that does not suit its target, two schedules, a loss of 1 and a shutdown delay over 10 minutes are located errors")
   func badFaults() {
     let yaml = Self.withFaults("""
           - {target: {controlPlaneInstance: 0}, kind: crash, window: {start: 1m}}
           - {target: {link: {client: hpa}}, kind: partition, window: {start: 1m}, random: {timeBetweenFailures: 1m, timeToRepair: 1s}}
           - {target: {link: {client: hpa}}, kind: {lossBurst: 1}, window: {start: 1m}}
+          - {target: {controlPlaneInstance: 0}, kind: {gracefulRestart: 11m}, window: {start: 1m}}
       """)
     #expect(modelProblems(yaml) == [
-      "lab.yaml:24:49: spec.faults[0].kind: expected one of restart, found \"crash\"",
+      "lab.yaml:24:49: spec.faults[0].kind: expected one of restart, gracefulRestart, found \"crash\"",
       "lab.yaml:25:7: spec.faults[1]: expected exactly one of window, random (a schedule), found keys window, random",
       "lab.yaml:26:57: spec.faults[2].kind.lossBurst: expected a finite number in [0, 0.99], found 1",
+      "lab.yaml:27:67: spec.faults[3].kind.gracefulRestart: expected a shutdown delay of at most 10m (--shutdown-delay-duration; "
+        + "OpenShift uses 70s), found \"11m\"",
     ])
   }
 
@@ -55,10 +64,10 @@ struct ModelFaultsTests {
     #expect(modelProblems(yaml) == [
       "lab.yaml:24:57: spec.faults[0].kind.lossBurst: expected a fault kind for this target: crash, hang, refuse, "
         + "silentConnectionDrop, slowDown, found \"lossBurst\"",
-      "lab.yaml:25:56: spec.faults[1].kind: expected exactly one of slowDown, latencySpike, lossBurst (a fault kind for this "
-        + "target: crash, hang, refuse, silentConnectionDrop, slowDown), found a mapping",
-      "lab.yaml:25:57: spec.faults[1].kind.crash: expected a key of spec.faults[1].kind (one of slowDown, latencySpike, lossBurst), "
-        + "found \"crash\"",
+      "lab.yaml:25:56: spec.faults[1].kind: expected exactly one of slowDown, latencySpike, lossBurst, gracefulRestart (a fault kind "
+        + "for this target: crash, hang, refuse, silentConnectionDrop, slowDown), found a mapping",
+      "lab.yaml:25:57: spec.faults[1].kind.crash: expected a key of spec.faults[1].kind (one of slowDown, latencySpike, lossBurst, "
+        + "gracefulRestart), found \"crash\"",
     ])
   }
 

@@ -147,6 +147,12 @@ extension AggregationSimulation {
       var dispatched: [UInt32] = []
       controlPlane.backgroundStep(level: Int(level), step: Int(step), &kernel, dispatched: &dispatched)
       runDispatched(dispatched)
+    case .stopListening(let i, let epoch):
+      guard kernel.isCurrent(instance: Int(i), epoch: epoch) else { return }
+      if controlPlane.stopListening(Int(i)) { instanceStops(Int(i), because: "nothing in flight") }
+    case .drained(let i, let epoch):
+      guard kernel.isCurrent(instance: Int(i), epoch: epoch), controlPlane.shutdown[Int(i)] == .draining else { return }
+      instanceStops(Int(i), because: "in-flight requests drained")
     }
   }
 

@@ -88,7 +88,7 @@ enum LinkEffect: Equatable {
     case .partition: self = .partition
     case .latencySpike(let d): self = .extraLatency(d)
     case .lossBurst(let p): self = .loss(p)
-    case .pod, .restart: return nil
+    case .pod, .restart, .gracefulRestart: return nil
     }
   }
 }

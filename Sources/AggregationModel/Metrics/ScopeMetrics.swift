@@ -164,6 +164,9 @@ public struct ModelEventRecord: Hashable, Sendable {
     /// A restarted kube-apiserver instance's `/readyz` passes: its load balancer sends it
     /// requests again; `subject` is `instance/<i>`, `detail` what it waited for last.
     case instanceReady = "instance_ready"
+    /// A gracefully stopped kube-apiserver instance's process exits (`gracefulRestart`);
+    /// `detail` says why now: its in-flight requests drained, or the fault's window ended.
+    case instanceStopped = "instance_stopped"
   }
 
   public var time: SimTime

@@ -27,9 +27,15 @@ extension AggregationSimulation {
           }
         }
       }
-    case (.instance(let instance), _):
+    case (.instance(let instance), let kind):
       kernel.recorder.log(strike.begins ? .faultBegins : .faultEnds, at: kernel.now, subject: "instance/\(instance)", detail: detail)
-      if strike.begins { instanceGoesDown(instance) } else { instanceRestarts(instance) }
+      if strike.begins {
+        if case .gracefulRestart(let delay) = kind { instanceShutdownInitiated(instance, delay: delay) } else { instanceGoesDown(instance) }
+      } else {
+        // A graceful shutdown still under way when its window ends is cut short.
+        if kernel.instanceUp[instance] { instanceStops(instance, because: "the fault's window ended first") }
+        instanceRestarts(instance)
+      }
     case (.pods, _):
       break  // not a pod kind: refused by `Fault.isConsistent`
     }

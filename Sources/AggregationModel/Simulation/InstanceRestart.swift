@@ -1,4 +1,7 @@
-/// A kube-apiserver instance goes down and starts again (`Fault.Kind.restart`): every component
+import SimCore
+
+/// A kube-apiserver instance goes down and starts again (`Fault.Kind.restart`; `gracefulRestart`
+/// first drains its requests, see `instanceShutdownInitiated`): every component
 /// drops what it held for the instance, and rebuilds it when the instance is up again, as at
 /// start-up. While it is down, clients' load balancer sends no new request to it and what was on
 /// its way to it is refused; once up, it sends it nothing until its `/readyz` passes: after the
@@ -33,6 +36,22 @@ extension AggregationSimulation {
     discoveryManagers.instanceStopped(instance, at: kernel.now, measuringSince: kernel.measuringSince)
     openAPI.instanceStopped(instance)
     kernel.registry.proxyViewLost(instance: instance)
+  }
+
+  /// ShutdownInitiated of a graceful stop (`Fault.Kind.gracefulRestart`): the instance's
+  /// `/readyz` fails at once, so the load balancer (and the `kubernetes` Service's endpoints) send
+  /// it nothing new; it serves what it has (`ControlPlane+Shutdown`) and its process exits when
+  /// that has drained (`instanceStops`).
+  mutating func instanceShutdownInitiated(_ instance: Int, delay: SimDuration) {
+    guard kernel.instanceUp[instance] else { return }
+    kernel.instanceReady[instance] = false
+    controlPlane.shutdownInitiated(instance, delay: delay, &kernel)
+  }
+
+  /// A gracefully stopping instance's process exits (`why`: what it waited for), as `restart`'s does.
+  mutating func instanceStops(_ instance: Int, because why: String) {
+    kernel.recorder.log(.instanceStopped, at: kernel.now, subject: "instance/\(instance)", detail: why)
+    instanceGoesDown(instance)
   }
 
   /// Whether the request is in the hands of `instance`: past its filters' start and before its

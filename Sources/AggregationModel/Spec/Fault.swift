@@ -42,6 +42,16 @@ public struct Fault: Hashable, Sendable {
     /// ends it starts again and rebuilds them as at start-up. Clients' load balancer sends no
     /// new request to it while it is down, nor until its `/readyz` passes.
     case restart
+    /// The kube-apiserver instance is stopped gracefully (SIGTERM: a rolling upgrade, a static
+    /// pod's update) and starts again when the fault ends. Its `/readyz` fails at once, so the
+    /// load balancer sends it no new request; it keeps serving for `shutdownDelay`
+    /// (`--shutdown-delay-duration`, default 0 s), then stops listening (a request that still
+    /// reaches it is refused) and waits for its in-flight requests to end (each within its own
+    /// deadline, at most 60 s) before its process exits as `restart`'s does. With
+    /// `--shutdown-send-retry-after` false, its default. Source: k8s.io/apiserver
+    /// `pkg/server/lifecycle_signals.go` (ShutdownInitiated, AfterShutdownDelayDuration,
+    /// InFlightRequestsDrained) and `pkg/server/options/server_run_options.go`.
+    case gracefulRestart(shutdownDelay: SimDuration)
 
     public var description: String {
       switch self {
@@ -50,6 +60,7 @@ public struct Fault: Hashable, Sendable {
       case .latencySpike: "latency_spike"
       case .lossBurst(let p): "loss_burst \(p)"
       case .restart: "restart"
+      case .gracefulRestart(let delay): delay == .zero ? "graceful_restart" : "graceful_restart delay \(delay)"
       }
     }
   }
@@ -76,7 +87,8 @@ public struct Fault: Hashable, Sendable {
   /// Whether `kind` can strike `target` (pod kinds pods, link kinds links, a restart an instance).
   public var isConsistent: Bool {
     switch (target, kind) {
-    case (.pods, .pod), (.link, .partition), (.link, .latencySpike), (.link, .lossBurst), (.controlPlaneInstance, .restart): true
+    case (.pods, .pod), (.link, .partition), (.link, .latencySpike), (.link, .lossBurst), (.controlPlaneInstance, .restart),
+         (.controlPlaneInstance, .gracefulRestart): true
     default: false
     }
   }

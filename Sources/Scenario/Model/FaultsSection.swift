@@ -15,7 +15,8 @@ public import AggregationModel
 ///     random: {timeBetweenFailures: {exponential: {mean: 1h}}, timeToRepair: 20s}
 ///   - target: {controlPlaneInstance: 1}                      # 0-based, < controlPlane.instances
 ///     kind: restart          # the kube-apiserver goes down, and starts again when the fault ends
-///     window: {start: 5m, duration: 45s}
+///     window: {start: 5m, duration: 45s}   # or gracefulRestart | {gracefulRestart: 70s}: SIGTERM,
+///                                          # drain its requests (after the shutdown delay), then down
 /// ```
 /// A link target's `instance` defaults to every instance. The names a target gives are checked
 /// against the other sections (`FaultsSection.check`).
@@ -93,13 +94,13 @@ public struct FaultsSection: ScenarioSection, Hashable {
   }
 
   /// The kind, which must suit the target: a pod kind for pods, a link kind for a link,
-  /// `restart` for an instance. A scalar name, or a one-key mapping for the kinds with a value.
+  /// `restart` or `gracefulRestart` for an instance. A scalar name, or a one-key mapping for the kinds with a value.
   static func kind(_ node: NodeReader, for target: Fault.Target) -> Fault.Kind? {
     let names: [String]
     switch target {
     case .pods: names = podKinds
     case .link: names = linkKinds
-    case .controlPlaneInstance: names = ["restart"]
+    case .controlPlaneInstance: names = ["restart", "gracefulRestart"]
     }
     let what = "a fault kind for this target: " + names.joined(separator: ", ")
     if case .mapping = node.node {
@@ -114,6 +115,7 @@ public struct FaultsSection: ScenarioSection, Hashable {
       switch key {
       case "slowDown": return value.number(in: Double.leastNonzeroMagnitude...1e9).map { .pod(.slowDown(factor: $0)) }
       case "latencySpike": return value.distribution().map { .latencySpike($0) }
+      case "gracefulRestart": return shutdownDelay(value).map { .gracefulRestart(shutdownDelay: $0) }
       default: return value.number(in: 0...NetworkLinkSpec.maximumLoss).map { .lossBurst($0) }   // lossBurst
       }
     }
@@ -125,10 +127,25 @@ public struct FaultsSection: ScenarioSection, Hashable {
     case "silentConnectionDrop": return .pod(.silentConnectionDrop)
     case "partition": return .partition
     case "restart": return .restart
+    case "gracefulRestart": return .gracefulRestart(shutdownDelay: .zero)
     default:
       node.report(expected: "{\(name): <value>}")
       return nil
     }
+  }
+
+  /// The longest `--shutdown-delay-duration` read: OpenShift runs 70 s (its load balancers' health
+  /// checks), far above the upstream default of 0 s.
+  static let maximumShutdownDelay = SimDuration.minutes(10)
+
+  /// A graceful restart's shutdown delay, 0s…10m.
+  static func shutdownDelay(_ node: NodeReader) -> SimDuration? {
+    guard let delay = node.duration() else { return nil }
+    guard delay <= maximumShutdownDelay else {
+      node.report(expected: "a shutdown delay of at most 10m (--shutdown-delay-duration; OpenShift uses 70s)")
+      return nil
+    }
+    return delay
   }
 
   static func window(_ node: NodeReader) -> Fault.Schedule? {

@@ -4,9 +4,10 @@ extension ScenarioSchema {
   public static let fault = MappingDeclaration("fault", "A fault: a target, a kind that suits it, and a schedule (window or random).",
                                           exactlyOne: ["window", "random"], [
     .required("target", .mapping(faultTarget), "What fails."),
-    .required("kind", .anyOf([.oneOf(["crash", "hang", "refuse", "silentConnectionDrop", "partition", "restart"]), .mapping(faultKind)]),
+    .required("kind", .anyOf([.oneOf(["crash", "hang", "refuse", "silentConnectionDrop", "partition", "restart", "gracefulRestart"]),
+                                  .mapping(faultKind)]),
               "pods: crash, hang, refuse, silentConnectionDrop, {slowDown: factor}; link: partition, {latencySpike: distribution}, "
-                + "{lossBurst: probability}; controlPlaneInstance: restart."),
+                + "{lossBurst: probability}; controlPlaneInstance: restart, gracefulRestart, {gracefulRestart: shutdownDelay}."),
     .optional("window", .mapping(faultWindow), "A window (exactly one of window, random)."),
     .optional("random", .mapping(randomSchedule), "Random up and down times (exactly one of window, random)."),
   ])
@@ -30,6 +31,8 @@ extension ScenarioSchema {
     .optional("slowDown", .number(min: 0, max: 1e9), "Pods: service times x this factor, > 0."),
     .optional("latencySpike", .distribution, "Link: this latency added."),
     .optional("lossBurst", .number(min: 0, max: NetworkLinkSpec.maximumLoss), "Link: this loss probability."),
+    .optional("gracefulRestart", .duration(min: "0s"),
+              "Control-plane instance: a graceful restart with this --shutdown-delay-duration, at most 10m."),
   ])
 
   static let faultWindow = window("faultWindow", durationRequired: false)

@@ -10,8 +10,8 @@ extension ControlPlane {
   /// The review reached the control plane: APF admits it (or queues or rejects it).
   mutating func reviewArrives(_ id: UInt32, reviewer: RequestSubject, _ kernel: inout Kernel) {
     let instance = Int(kernel.requests[id].instance), server = Int(kernel.requests[id].server)
-    // A review sent to an instance that is down is refused: it fails back to its pod.
-    guard kernel.instanceUp[instance] else {
+    // A review sent to an instance that is down, or no longer listens, is refused: it fails back to its pod.
+    guard kernel.instanceUp[instance], shutdown[instance] != .draining else {
       answerReview(id, .refused, &kernel)
       return
     }

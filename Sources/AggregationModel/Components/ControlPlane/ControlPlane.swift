@@ -31,6 +31,10 @@ struct ControlPlane {
     case adjustConcurrency(instance: Int32, epoch: UInt32)
     /// A step of a priority level's background demand starts (on every instance).
     case backgroundStep(level: Int32, step: Int32)
+    /// A gracefully stopping instance's shutdown delay has passed: it stops listening.
+    case stopListening(instance: Int32, epoch: UInt32)
+    /// A gracefully stopping instance that no longer listens answered its last in-flight request.
+    case drained(instance: Int32, epoch: UInt32)
 
     var modelEvent: ModelEvent { .controlPlane(self) }
   }
@@ -63,6 +67,8 @@ struct ControlPlane {
   var admission: [AdmissionState]
   /// Per instance: client requests between arrival and the control plane's answer.
   var inFlight: [Int]
+  /// Per instance: where it is in a graceful shutdown (`ControlPlane+Shutdown`).
+  var shutdown: [ShutdownPhase]
   /// The calendar lanes of the deadline, the discovery cap, and a constant filter overhead or
   /// local handler time.
   let deadlineLane: Int?, capLane: Int?, filterLane: Int?, localLane: Int?
@@ -92,6 +98,7 @@ struct ControlPlane {
       AdmissionState(spec.controlPlane.admission, subjects: subjects, reviewers: reviewers, version: spec.version)
     }
     inFlight = Array(repeating: 0, count: instances)
+    shutdown = Array(repeating: .serving, count: instances)
     levelScopes = admission.enumerated().map { instance, state in (state.apf?.levelNames ?? []).map { "\(instance)/\($0)" } }
   }
 
@@ -102,7 +109,7 @@ struct ControlPlane {
       kernel.requests.release(id)
       return
     }
-    guard kernel.instanceUp[Int(kernel.requests[id].instance)] else {
+    guard kernel.instanceUp[Int(kernel.requests[id].instance)], shutdown[Int(kernel.requests[id].instance)] != .draining else {
       refuse(id, &kernel)
       return
     }
@@ -211,7 +218,11 @@ struct ControlPlane {
   /// attempt are stale.
   mutating func respond(_ id: UInt32, _ reason: EndReason, _ kernel: inout Kernel) {
     kernel.requests[id].reason = reason
-    inFlight[Int(kernel.requests[id].instance)] -= 1
+    let instance = Int(kernel.requests[id].instance)
+    inFlight[instance] -= 1
+    if inFlight[instance] == 0 && shutdown[instance] == .draining {
+      kernel.schedule(Event.drained(instance: Int32(instance), epoch: kernel.instanceEpoch[instance]), after: .zero)
+    }
     answerClient(id, &kernel)
   }
 
@@ -220,6 +231,7 @@ struct ControlPlane {
   mutating func instanceStopped(_ instance: Int, at now: SimTime) {
     admission[instance].restarted(at: now)
     inFlight[instance] = 0
+    shutdown[instance] = .serving
   }
 
   /// The request reached an instance that is down: its connection is refused, and the refusal

@@ -96,7 +96,7 @@ public enum OutputSchema {
       .init("sweep_point", "index of the sweep point, 0 when the scenario has no sweep"),
       .init("replication", "replication index from 0"),
       .init("time_s", "when it happened, seconds of simulated time, exact to the nanosecond"),
-      .init("kind", "what happened, e.g. `fault_begins`, `pod_readiness_changed`, `connection_closed_by_health_check`, `available`/`unavailable` (a status write of an APIService), `namespace_deleted`, `namespace_discovery_failure` (its first sync with partial discovery), `namespace_finalized`, `instance_ready` (a restarted kube-apiserver's `/readyz` passes; `detail`: what it waited for last), `instance_stopped` (a gracefully restarted one's process exits; `detail`: why then)"),
+      .init("kind", "what happened, e.g. `fault_begins`, `pod_readiness_changed`, `connection_closed_by_health_check`, `available`/`unavailable` (a status write of an APIService), `namespace_deleted`, `namespace_discovery_failure` (its first sync with partial discovery), `namespace_finalized`, `instance_ready` (a restarted kube-apiserver's `/readyz` passes; `detail`: what it waited for last), `instance_stopped` (a gracefully restarted one's process exits; `detail`: why then), `load_balancer_out`/`load_balancer_in` (the load balancer's health checks take an instance out of rotation or put it back)"),
       .init("subject", "what it happened to: a pod (`server/index`), an APIService, a namespace (`<client>/<number>`), a link (`link/<name>`) or a kube-apiserver instance (`instance/<i>`)"),
       .init("detail", "why, in words (reason or condition message; for a status write `<reason> (instance <i>)`)"),
     ])

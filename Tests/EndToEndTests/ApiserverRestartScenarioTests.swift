@@ -69,4 +69,24 @@ struct ApiserverRestartScenarioTests {
       #expect(unreachable.count == 5 && unreachable.allSatisfy { $0 == 0 }, "\(controller): \(unreachable)")
     }
   }
+
+  @Test("with load-balancer health checks every 10 s (out after 3 failures): instance 1 leaves rotation 20–30 s after it goes down, and until then every controller gets refusals and 503s in every replication")
+  func laggingHealthChecks() throws {
+    let out = try AggsimBinaryTests.temporaryDirectory()
+    let run = try AggsimBinaryTests.aggsim(["run", Self.scenario, "--out", out, "--set",
+                                            "spec.controlPlane.loadBalancer={interval: 10s, unhealthyThreshold: 3, healthyThreshold: 3}"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let lines = try AggsimBinaryTests.read("\(out)/\(Self.name)/events.csv").split(separator: "\n")
+    let fields: [[Substring]] = lines.map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    let outs: [Double] = fields.filter { $0.count > 5 && $0[3] == "load_balancer_out" && $0[4] == "instance/1" }.map { Double($0[2]) ?? 0 }
+    // The first check after 120 s comes within 10 s, the third 20 s later.
+    #expect(outs.count == 5 && outs.allSatisfy { $0 > 140 && $0 <= 150 }, "\(outs)")
+    let rows = OutputRows.rows(try AggsimBinaryTests.read("\(out)/\(Self.name)/summary.csv"))
+    for controller in ["controller-a", "controller-b", "controller-c"] {
+      for metric in ["fraction_503_unreachable", "fraction_503_unavailable"] {
+        let fractions = OutputRows.perReplication(rows, kind: "client", scope: controller, metric: metric)
+        #expect(fractions.count == 5 && fractions.allSatisfy { ($0 ?? 0) > 0 }, "\(controller) \(metric): \(fractions)")
+      }
+    }
+  }
 }

@@ -5,7 +5,7 @@ import AggregationModel
 
 @Suite("Model sections: controlPlane, extensionServers, links, sweep, expect")
 struct ModelSectionsTests {
-  @Test("controlPlane values and the admission modes")
+  @Test("controlPlane values, the admission modes and the load balancer's health checks (none by default; interval and thresholds bounded)")
   func controlPlane() throws {
     let spec = try model(minimalModel(extra: """
       controlPlane:
@@ -17,8 +17,12 @@ struct ModelSectionsTests {
             serverConcurrencyLimit: 1200
             levels: [{name: global-default, shares: 40, queues: 64, handSize: 8, queueLengthLimit: 100}, {name: catch-all, shares: 10}]
         proxy: {routing: endpoints, dialTimeout: 1s, tlsHandshakeTimeout: 2s, readIdleTimeout: 3s, pingTimeout: 4s, atStreamCap: queue}
+        loadBalancer: {interval: 10s, unhealthyThreshold: 2}
     """))
     let cp = spec.controlPlane
+    #expect(cp.loadBalancer == LoadBalancerSpec(interval: .seconds(10), unhealthyThreshold: 2, healthyThreshold: 2))
+    #expect(try model(minimalModel()).controlPlane.loadBalancer == nil)
+    #expect(modelProblems(minimalModel(extra: "  controlPlane: {loadBalancer: {interval: 10m, healthyThreshold: 0}}\n")).count == 2)
     #expect(cp.instances == 3)
     #expect(cp.requestTimeout == .seconds(30))
     #expect(cp.filterOverhead == .exponential(mean: .milliseconds(2)))

@@ -30,18 +30,27 @@ struct Kernel {
   /// sends it nothing until then.
   var instanceReady: [Bool] = []
 
-  /// Whether a load balancer in front of the instances sends `instance` new requests: it is up
-  /// and its `/readyz` passes.
+  /// Per instance, whether the load balancer's health checks keep it in rotation
+  /// (`LoadBalancer`); nil when they are not modelled and it follows `/readyz` at once.
+  var inRotation: [Bool]?
+
+  /// Whether `instance` is up and its `/readyz` passes: the `kubernetes` Service's endpoints
+  /// follow this, and so does the load balancer when its health checks are not modelled.
   func takesTraffic(_ instance: Int) -> Bool { instanceUp[instance] && instanceReady[instance] }
 
+  /// Whether the load balancer in front of the instances sends `instance` new requests.
+  @inline(__always) func balancerSends(_ instance: Int) -> Bool { inRotation?[instance] ?? takesTraffic(instance) }
+
   /// The instance a load balancer in front of the instances picks, trying them in turn from
-  /// `first`: the first that takes traffic, else the first that is up (none is ready), else `first`.
+  /// `first`: the first it sends traffic to (`balancerSends`; `byHealthChecks` false: the first
+  /// that takes traffic, as the `kubernetes` Service's endpoints), else the first that is up (none
+  /// is ready), else `first`.
   /// Inlined: called on an `inout` kernel, a call copied the whole kernel (its `ModelSpec` too).
-  @inline(__always) func loadBalanced(from first: Int) -> Int {
+  @inline(__always) func loadBalanced(from first: Int, byHealthChecks: Bool = true) -> Int {
     var up = -1
     for step in 0..<instances {
       let instance = (first + step) % instances
-      if takesTraffic(instance) { return instance }
+      if byHealthChecks ? balancerSends(instance) : takesTraffic(instance) { return instance }
       if up < 0 && instanceUp[instance] { up = instance }
     }
     return up >= 0 ? up : first

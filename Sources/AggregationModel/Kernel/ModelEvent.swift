@@ -17,6 +17,7 @@ enum ModelEvent {
   case openAPI(OpenAPIControllers.Event)
   case consumers(DiscoveryConsumers.Event)
   case run(TimeSeriesSampler.Event)
+  case loadBalancer(LoadBalancer.Event)
 }
 
 extension AggregationSimulation {
@@ -78,6 +79,7 @@ extension AggregationSimulation {
       timeSeries.bucketEnds(&kernel, clients: &clients, pods: &pods, managers: discoveryManagers, consumers: consumers,
                             controlPlane: controlPlane)
     case .run(.warmupEnds): resetStatistics()
+    case .loadBalancer(.check(let i)): loadBalancer?.check(Int(i), &kernel)
     }
   }
 

@@ -167,6 +167,10 @@ public struct ModelEventRecord: Hashable, Sendable {
     /// A gracefully stopped kube-apiserver instance's process exits (`gracefulRestart`);
     /// `detail` says why now: its in-flight requests drained, or the fault's window ended.
     case instanceStopped = "instance_stopped"
+    /// The load balancer's health checks take an instance out of rotation (`LoadBalancer`).
+    case loadBalancerOut = "load_balancer_out"
+    /// … and put it back.
+    case loadBalancerIn = "load_balancer_in"
   }
 
   public var time: SimTime

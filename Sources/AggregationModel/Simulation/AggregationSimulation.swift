@@ -32,6 +32,8 @@ public struct AggregationSimulation {
   var openAPI: OpenAPIControllers
   var consumers: DiscoveryConsumers
   var timeSeries: TimeSeriesSampler
+  /// The load balancer's health checks, when the spec models them.
+  var loadBalancer: LoadBalancer?
 
   /// Builds replication `replication` of `spec`, with streams seeded from `runSeed`. Streams are
   /// created in the same order as they always were, so that their seeds never change.
@@ -80,6 +82,7 @@ public struct AggregationSimulation {
     faults.prepareRandomLinkFaults(&kernel.links, streams: streams)
     timeSeries = TimeSeriesSampler(bucket: spec.timeBucket, duration: spec.duration, instances: instances)
     prober = ReadinessProber(pods, streams: streams)
+    loadBalancer = LoadBalancer(spec.controlPlane, instances: instances, streams: streams)
   }
 
   /// Runs the replication to `spec.duration` and returns what it measured, with everything it
@@ -171,6 +174,7 @@ public struct AggregationSimulation {
     openAPI.start(&kernel)
     for instance in 0..<kernel.spec.controlPlane.instances { registration.start(instance: instance, &kernel) }
     prober.start(&kernel, servers: pods)
+    loadBalancer?.start(&kernel)
   }
 
   /// Forgets everything measured so far: statistics start at the end of the warm-up.

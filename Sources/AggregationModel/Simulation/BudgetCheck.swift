@@ -61,6 +61,7 @@ extension AggregationSimulation {
     case .openAPI: return "OpenAPI controllers"
     case .consumers: return "discovery consumers"
     case .run: return "time series"
+    case .loadBalancer: return "load balancer health checks"
     }
   }
 }

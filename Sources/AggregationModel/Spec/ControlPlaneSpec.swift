@@ -93,6 +93,9 @@ public struct ControlPlaneSpec: Hashable, Sendable {
   public var availabilityController = AvailabilityControllerSpec()
   /// The OpenAPI v2/v3 aggregation controllers each instance runs (research §4.3, §8).
   public var openAPIController = OpenAPIControllerSpec()
+  /// The health checks of the load balancer in front of the instances; nil = it follows each
+  /// instance's `/readyz` at once (no check period).
+  public var loadBalancer: LoadBalancerSpec?
 
   public init() {}
 
@@ -100,6 +103,28 @@ public struct ControlPlaneSpec: Hashable, Sendable {
   public var admission: AdmissionSpec {
     get { admissionPolicy.resolved }
     set { admissionPolicy = newValue }
+  }
+}
+
+/// The health checks by which the load balancer in front of the kube-apiserver instances (the
+/// clients' endpoint) decides which instances get new requests: every `interval` it asks each
+/// instance's `/readyz` (an instance that is down fails at once); it takes an instance out of
+/// rotation after `unhealthyThreshold` failed checks in a row and back after `healthyThreshold`
+/// passed ones. Until then it keeps sending it requests, which an instance that is down or no
+/// longer listens refuses. The defaults are HAProxy's (`inter 2s`, `fall 3`, `rise 2`), the load
+/// balancer of kubeadm's HA guide (kubernetes/kubeadm `docs/ha-considerations.md`: `option
+/// httpchk GET /healthz`, `check` with HAProxy's defaults). Cloud load balancers check less
+/// often (AWS NLB: every 10 or 30 s, 2–10 in a row). Each instance's first check comes at a
+/// random phase of the interval (stream `controlplane/load-balancer`).
+public struct LoadBalancerSpec: Hashable, Sendable {
+  public var interval: SimDuration = .seconds(2)
+  public var unhealthyThreshold = 3
+  public var healthyThreshold = 2
+
+  public init(interval: SimDuration = .seconds(2), unhealthyThreshold: Int = 3, healthyThreshold: Int = 2) {
+    self.interval = interval
+    self.unhealthyThreshold = unhealthyThreshold
+    self.healthyThreshold = healthyThreshold
   }
 }
 

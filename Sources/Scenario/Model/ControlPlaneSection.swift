@@ -49,6 +49,10 @@ public import AggregationModel
 ///     timeout: 60s               # > 0: a download's deadline
 ///     firstDownload: 1s          # >= 0: after the start
 ///     registrationDownloads: true   # the registration worker downloads v2 after each status change
+///   loadBalancer:                # health checks of the instances' load balancer; default none: it
+///     interval: 2s               #   follows /readyz at once. [100ms, 5m] (HAProxy's inter)
+///     unhealthyThreshold: 3      # 1..10 failed checks in a row take an instance out (fall)
+///     healthyThreshold: 2        # 1..10 passed checks in a row put it back (rise)
 /// ```
 public struct ControlPlaneSection: ScenarioSection, Hashable {
   public static let key = "controlPlane"
@@ -71,7 +75,10 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     let proxy = m.read("proxy", default: spec.proxy, Self.proxy)
     let availability = m.read("availabilityController", default: spec.availabilityController, Self.availabilityController)
     let openAPI = m.read("openAPIController", default: spec.openAPIController, Self.openAPIController)
-    guard let instances, let timeout, let overhead, let handler, let admission, let proxy, let availability, let openAPI else { return nil }
+    let balancer = m.read("loadBalancer", default: spec.loadBalancer) { $0.noneOr(Self.loadBalancer) }
+    guard let instances, let timeout, let overhead, let handler, let admission, let proxy, let availability, let openAPI, let balancer
+    else { return nil }
+    spec.loadBalancer = balancer
     spec.availabilityController = availability
     spec.openAPIController = openAPI
     spec.instances = instances
@@ -289,6 +296,24 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     spec.registrationTime = registration
     spec.registrationResync = registrationResync
     return spec
+  }
+
+  /// The load balancer's health checks.
+  static func loadBalancer(_ node: NodeReader) -> LoadBalancerSpec? {
+    guard let m = node.mapping(ScenarioSchema.loadBalancer) else { return nil }
+    let defaults = LoadBalancerSpec()
+    let interval = m.read("interval", default: defaults.interval) { n -> SimDuration? in
+      guard let d = n.duration() else { return nil }
+      guard (SimDuration.milliseconds(100)...SimDuration.minutes(5)).contains(d) else {
+        n.report(expected: "a health-check interval in [100ms, 5m]")
+        return nil
+      }
+      return d
+    }
+    let unhealthy = m.read("unhealthyThreshold", default: defaults.unhealthyThreshold) { $0.integer(in: 1...10) }
+    let healthy = m.read("healthyThreshold", default: defaults.healthyThreshold) { $0.integer(in: 1...10) }
+    guard let interval, let unhealthy, let healthy else { return nil }
+    return LoadBalancerSpec(interval: interval, unhealthyThreshold: unhealthy, healthyThreshold: healthy)
   }
 
   /// The proxy settings; `discoveryCap` nil unless `discoveryTimeout` is written (a duration or `none`).

@@ -10,6 +10,13 @@ extension ScenarioSchema {
     .optional("proxy", .mapping(proxy), "The aggregator's proxy to the extension servers."),
     .optional("availabilityController", .mapping(availabilityController), "Each instance's remote availability controller."),
     .optional("openAPIController", .mapping(openAPIController), "Each instance's OpenAPI v2/v3 aggregation."),
+    .optional("loadBalancer", .noneOr(.mapping(loadBalancer)), default: "none",
+              "Health checks of the load balancer in front of the instances; none: it follows each instance's /readyz at once."),
+  ])
+  static let loadBalancer = MappingDeclaration("loadBalancer", "The load balancer's health checks of each instance's /readyz.", [
+    .optional("interval", .duration(min: "100ms"), default: "2s", "Between checks, at most 5m (HAProxy's inter)."),
+    .optional("unhealthyThreshold", .integer(min: 1, max: 10), default: "3", "Failed checks in a row that take an instance out (fall)."),
+    .optional("healthyThreshold", .integer(min: 1, max: 10), default: "2", "Passed checks in a row that put it back (rise)."),
   ])
 
   public static let admission = MappingDeclaration("admission", "An admission mode: exactly one key.",

@@ -204,7 +204,7 @@ struct ClientFleet {
       return instance
     }
     let current = clients[client].connectedInstance
-    if current >= 0 && kernel.takesTraffic(current) { return current }
+    if current >= 0 && kernel.takesTraffic(current) && kernel.balancerSends(current) { return current }
     let instance = kernel.loadBalanced(from: connection.integer(below: kernel.instances))
     clients[client].connectedInstance = instance
     return instance

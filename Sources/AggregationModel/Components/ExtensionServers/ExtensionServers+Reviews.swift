@@ -132,7 +132,7 @@ extension ExtensionServers {
     // a restarted instance is back in the `kubernetes` Service's endpoints once its `/readyz`
     // passes (kube-apiserver's `RunKubernetesService` polls its own `/readyz` every 100 ms before
     // it reconciles its endpoint, "wait until process is ready").
-    let instance = kernel.loadBalanced(from: Int(kernel.requests[review].instance))
+    let instance = kernel.loadBalanced(from: Int(kernel.requests[review].instance), byHealthChecks: false)
     kernel.requests[review].instance = Int32(instance)
     startCall(review, &kernel)
   }

@@ -13,9 +13,10 @@ struct LoadBalancerHealthCheckTests {
 
   /// Two instances behind checks every 2 s (out after 3 failures, in after 2 passes); instance 0
   /// stopped by `kind` from 10 s to 20 s.
-  static func run(_ kind: Fault.Kind) -> ReplicationResult {
+  static func run(_ kind: Fault.Kind, redispatch: Bool = false) -> ReplicationResult {
     var spec = F.spec(duration: .seconds(40), clients: [F.client(workload: .open(.constant(.perSecond(10))))], instances: 2)
-    spec.controlPlane.loadBalancer = LoadBalancerSpec(interval: .seconds(2), unhealthyThreshold: 3, healthyThreshold: 2)
+    spec.controlPlane.loadBalancer = LoadBalancerSpec(interval: .seconds(2), unhealthyThreshold: 3, healthyThreshold: 2,
+                                                      redispatch: redispatch)
     spec.faults = [Fault(target: .controlPlaneInstance(0), kind: kind, schedule: .window(start: F.at(10), duration: .seconds(10)))]
     return F.run(spec)
   }
@@ -56,6 +57,21 @@ struct LoadBalancerHealthCheckTests {
     let refused = immediate.trace.filter { $0.reason == .apiserverConnectionRefused }
     let (immediateOut, _, _) = try Self.times(immediate)
     #expect(!refused.isEmpty && refused.allSatisfy { $0.instance == 0 && $0.start >= F.at(10) && $0.start < immediateOut })
+  }
+
+  @Test("with redispatch (HAProxy's option redispatch) a request the crashed instance refuses goes to the other at once: same checks, nothing fails but what the crash reset")
+  func redispatchRetriesElsewhere() throws {
+    let plain = Self.run(.restart)
+    let result = Self.run(.restart, redispatch: true)
+    let (out, _, _) = try Self.times(result)
+    #expect(try Self.times(plain).out == out)  // the checks are the same
+    #expect(result.trace.filter { $0.reason == .apiserverConnectionRefused }.isEmpty)
+    // What plain refused, redispatch served on instance 1, 10 ms later, as fast as any other request.
+    let refusedStarts = Set(plain.trace.filter { $0.reason == .apiserverConnectionRefused }.map(\.start))
+    let redispatched = result.trace.filter { refusedStarts.contains($0.start) }
+    #expect(!refusedStarts.isEmpty && redispatched.count == refusedStarts.count)
+    #expect(redispatched.allSatisfy { $0.outcome == .ok && $0.instance == 1 && $0.end == $0.start + .milliseconds(10) })
+    #expect(result.trace.filter { $0.outcome != .ok }.map(\.reason) == plain.trace.filter { $0.reason == .apiserverConnectionReset }.map(\.reason))
   }
 
   @Test("without health checks the load balancer follows /readyz at once: no request is refused")

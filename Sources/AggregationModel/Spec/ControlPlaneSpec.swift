@@ -115,16 +115,21 @@ public struct ControlPlaneSpec: Hashable, Sendable {
 /// balancer of kubeadm's HA guide (kubernetes/kubeadm `docs/ha-considerations.md`: `option
 /// httpchk GET /healthz`, `check` with HAProxy's defaults). Cloud load balancers check less
 /// often (AWS NLB: every 10 or 30 s, 2–10 in a row). Each instance's first check comes at a
-/// random phase of the interval (stream `controlplane/load-balancer`).
+/// random phase of the interval (stream `controlplane/load-balancer`). With `redispatch` (HAProxy's
+/// `option redispatch` with `retries 1`, as kubeadm's guide sets them) a client request that an
+/// instance refuses (down, or no longer listening) is sent once more, at once, to the next
+/// instance in rotation; without it (a cloud TCP load balancer) the client gets the refusal.
 public struct LoadBalancerSpec: Hashable, Sendable {
   public var interval: SimDuration = .seconds(2)
   public var unhealthyThreshold = 3
   public var healthyThreshold = 2
+  public var redispatch = false
 
-  public init(interval: SimDuration = .seconds(2), unhealthyThreshold: Int = 3, healthyThreshold: Int = 2) {
+  public init(interval: SimDuration = .seconds(2), unhealthyThreshold: Int = 3, healthyThreshold: Int = 2, redispatch: Bool = false) {
     self.interval = interval
     self.unhealthyThreshold = unhealthyThreshold
     self.healthyThreshold = healthyThreshold
+    self.redispatch = redispatch
   }
 }
 

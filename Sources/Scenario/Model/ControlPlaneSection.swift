@@ -53,6 +53,7 @@ public import AggregationModel
 ///     interval: 2s               #   follows /readyz at once. [100ms, 5m] (HAProxy's inter)
 ///     unhealthyThreshold: 3      # 1..10 failed checks in a row take an instance out (fall)
 ///     healthyThreshold: 2        # 1..10 passed checks in a row put it back (rise)
+///     redispatch: false          # true: a refused request is sent once more to another instance
 /// ```
 public struct ControlPlaneSection: ScenarioSection, Hashable {
   public static let key = "controlPlane"
@@ -312,8 +313,9 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     }
     let unhealthy = m.read("unhealthyThreshold", default: defaults.unhealthyThreshold) { $0.integer(in: 1...10) }
     let healthy = m.read("healthyThreshold", default: defaults.healthyThreshold) { $0.integer(in: 1...10) }
-    guard let interval, let unhealthy, let healthy else { return nil }
-    return LoadBalancerSpec(interval: interval, unhealthyThreshold: unhealthy, healthyThreshold: healthy)
+    let redispatch = m.read("redispatch", default: defaults.redispatch) { $0.bool() }
+    guard let interval, let unhealthy, let healthy, let redispatch else { return nil }
+    return LoadBalancerSpec(interval: interval, unhealthyThreshold: unhealthy, healthyThreshold: healthy, redispatch: redispatch)
   }
 
   /// The proxy settings; `discoveryCap` nil unless `discoveryTimeout` is written (a duration or `none`).

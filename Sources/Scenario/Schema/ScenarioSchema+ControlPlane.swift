@@ -17,6 +17,8 @@ extension ScenarioSchema {
     .optional("interval", .duration(min: "100ms"), default: "2s", "Between checks, at most 5m (HAProxy's inter)."),
     .optional("unhealthyThreshold", .integer(min: 1, max: 10), default: "3", "Failed checks in a row that take an instance out (fall)."),
     .optional("healthyThreshold", .integer(min: 1, max: 10), default: "2", "Passed checks in a row that put it back (rise)."),
+    .optional("redispatch", .boolean, default: "false",
+              "A request an instance refuses goes once more to another instance (HAProxy's option redispatch, retries 1)."),
   ])
 
   public static let admission = MappingDeclaration("admission", "An admission mode: exactly one key.",

@@ -11,7 +11,7 @@ extension ControlPlane {
   mutating func reviewArrives(_ id: UInt32, reviewer: RequestSubject, _ kernel: inout Kernel) {
     let instance = Int(kernel.requests[id].instance), server = Int(kernel.requests[id].server)
     // A review sent to an instance that is down, or no longer listens, is refused: it fails back to its pod.
-    guard kernel.instanceUp[instance], shutdown[instance] != .draining else {
+    guard accepts(instance, kernel) else {
       answerReview(id, .refused, &kernel)
       return
     }

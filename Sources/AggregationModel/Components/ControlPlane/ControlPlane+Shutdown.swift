@@ -25,6 +25,19 @@ extension ControlPlane {
     kernel.schedule(Event.stopListening(instance: Int32(instance), epoch: kernel.instanceEpoch[instance]), after: delay)
   }
 
+  /// Whether `instance` accepts a connection: it is up and still listens.
+  @inline(__always) func accepts(_ instance: Int, _ kernel: Kernel) -> Bool {
+    kernel.instanceUp[instance] && shutdown[instance] != .draining
+  }
+
+  /// Where the load balancer sends a client request that `instance` refused, when it redispatches
+  /// (`LoadBalancerSpec.redispatch`): the next instance in its rotation that accepts it, or nil.
+  func redispatchTarget(from instance: Int, _ kernel: Kernel) -> Int? {
+    guard kernel.spec.controlPlane.loadBalancer?.redispatch == true, kernel.instances > 1 else { return nil }
+    let other = kernel.loadBalanced(from: (instance + 1) % kernel.instances)
+    return other != instance && accepts(other, kernel) ? other : nil
+  }
+
   /// AfterShutdownDelayDuration: the instance stops listening; true when nothing is in flight
   /// (its process exits now), else it exits when its last request is answered (`drained`).
   mutating func stopListening(_ instance: Int) -> Bool {

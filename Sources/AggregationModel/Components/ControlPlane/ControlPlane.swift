@@ -109,8 +109,15 @@ struct ControlPlane {
       kernel.requests.release(id)
       return
     }
-    guard kernel.instanceUp[Int(kernel.requests[id].instance)], shutdown[Int(kernel.requests[id].instance)] != .draining else {
-      refuse(id, &kernel)
+    let instance = Int(kernel.requests[id].instance)
+    guard accepts(instance, kernel) else {
+      // The load balancer's one retry on another instance (`redispatch`), else the refusal.
+      if let other = redispatchTarget(from: instance, kernel) {
+        kernel.requests[id].instance = Int32(other)
+        arrive(id, &kernel)
+      } else {
+        refuse(id, &kernel)
+      }
       return
     }
     let generation = kernel.requests[id].generation

@@ -113,7 +113,8 @@ public struct ControlPlaneSpec: Hashable, Sendable {
 /// passed ones. Until then it keeps sending it requests, which an instance that is down or no
 /// longer listens refuses. The defaults are HAProxy's (`inter 2s`, `fall 3`, `rise 2`), the load
 /// balancer of kubeadm's HA guide (kubernetes/kubeadm `docs/ha-considerations.md`: `option
-/// httpchk GET /healthz`, `check` with HAProxy's defaults). Cloud load balancers check less
+/// httpchk GET /healthz`, `check` with HAProxy's defaults; aggsim's checks ask `/readyz`, which
+/// fails from the start of a graceful shutdown, where `/healthz` keeps passing). Cloud load balancers check less
 /// often (AWS NLB: every 10 or 30 s, 2–10 in a row). Each instance's first check comes at a
 /// random phase of the interval (stream `controlplane/load-balancer`). With `redispatch` (HAProxy's
 /// `option redispatch` with `retries 1`, as kubeadm's guide sets them) a client request that an

@@ -12,12 +12,13 @@ struct LoadBalancerHealthCheckTests {
   typealias F = ModelFixtures
 
   /// Two instances behind checks every 2 s (out after 3 failures, in after 2 passes); instance 0
-  /// stopped by `kind` from 10 s to 20 s.
-  static func run(_ kind: Fault.Kind, redispatch: Bool = false) -> ReplicationResult {
+  /// stopped by `kind` from 10 s for `down` (10 s).
+  static func run(_ kind: Fault.Kind, redispatch: Bool = false, path: LoadBalancerSpec.HealthPath = .readyz,
+                  down: SimDuration = .seconds(10)) -> ReplicationResult {
     var spec = F.spec(duration: .seconds(40), clients: [F.client(workload: .open(.constant(.perSecond(10))))], instances: 2)
     spec.controlPlane.loadBalancer = LoadBalancerSpec(interval: .seconds(2), unhealthyThreshold: 3, healthyThreshold: 2,
-                                                      redispatch: redispatch)
-    spec.faults = [Fault(target: .controlPlaneInstance(0), kind: kind, schedule: .window(start: F.at(10), duration: .seconds(10)))]
+                                                      redispatch: redispatch, path: path)
+    spec.faults = [Fault(target: .controlPlaneInstance(0), kind: kind, schedule: .window(start: F.at(10), duration: down))]
     return F.run(spec)
   }
 
@@ -57,6 +58,16 @@ struct LoadBalancerHealthCheckTests {
     let refused = immediate.trace.filter { $0.reason == .apiserverConnectionRefused }
     let (immediateOut, _, _) = try Self.times(immediate)
     #expect(!refused.isEmpty && refused.allSatisfy { $0.instance == 0 && $0.start >= F.at(10) && $0.start < immediateOut })
+  }
+
+  @Test("checks of /healthz (kubeadm's HAProxy example) pass through the 7 s shutdown delay: the instance leaves rotation only 4-6 s after it stops listening at 17 s, and what reaches it meanwhile is refused")
+  func healthzChecksMissTheShutdownDelay() throws {
+    let result = Self.run(.gracefulRestart(shutdownDelay: .seconds(7)), path: .healthz, down: .seconds(20))
+    let (out, _, _) = try Self.times(result)
+    #expect(out > F.at(21) && out <= F.at(23), "\(out)")
+    let refused = result.trace.filter { $0.reason == .apiserverConnectionRefused }
+    #expect(!refused.isEmpty && refused.allSatisfy { $0.instance == 0 && $0.start >= F.at(17) && $0.start < out })
+    #expect(result.trace.filter { $0.start < F.at(17) }.allSatisfy { $0.outcome == .ok })
   }
 
   @Test("with redispatch (HAProxy's option redispatch) a request the crashed instance refuses goes to the other at once: same checks, nothing fails but what the crash reset")

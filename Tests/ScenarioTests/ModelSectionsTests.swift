@@ -17,10 +17,11 @@ struct ModelSectionsTests {
             serverConcurrencyLimit: 1200
             levels: [{name: global-default, shares: 40, queues: 64, handSize: 8, queueLengthLimit: 100}, {name: catch-all, shares: 10}]
         proxy: {routing: endpoints, dialTimeout: 1s, tlsHandshakeTimeout: 2s, readIdleTimeout: 3s, pingTimeout: 4s, atStreamCap: queue}
-        loadBalancer: {interval: 10s, unhealthyThreshold: 2, redispatch: true}
+        loadBalancer: {interval: 10s, unhealthyThreshold: 2, redispatch: true, path: healthz}
     """))
     let cp = spec.controlPlane
-    #expect(cp.loadBalancer == LoadBalancerSpec(interval: .seconds(10), unhealthyThreshold: 2, healthyThreshold: 2, redispatch: true))
+    #expect(cp.loadBalancer == LoadBalancerSpec(interval: .seconds(10), unhealthyThreshold: 2, healthyThreshold: 2, redispatch: true,
+                                                path: .healthz))
     #expect(try model(minimalModel()).controlPlane.loadBalancer == nil)
     #expect(modelProblems(minimalModel(extra: "  controlPlane: {loadBalancer: {interval: 10m, healthyThreshold: 0}}\n")).count == 2)
     #expect(cp.instances == 3)

@@ -79,7 +79,7 @@ extension AggregationSimulation {
       timeSeries.bucketEnds(&kernel, clients: &clients, pods: &pods, managers: discoveryManagers, consumers: consumers,
                             controlPlane: controlPlane)
     case .run(.warmupEnds): resetStatistics()
-    case .loadBalancer(.check(let i)): loadBalancer?.check(Int(i), &kernel)
+    case .loadBalancer(.check(let i)): loadBalancer?.check(Int(i), &kernel, shutdown: controlPlane.shutdown[Int(i)])
     }
   }
 

@@ -113,8 +113,11 @@ public struct ControlPlaneSpec: Hashable, Sendable {
 /// passed ones. Until then it keeps sending it requests, which an instance that is down or no
 /// longer listens refuses. The defaults are HAProxy's (`inter 2s`, `fall 3`, `rise 2`), the load
 /// balancer of kubeadm's HA guide (kubernetes/kubeadm `docs/ha-considerations.md`: `option
-/// httpchk GET /healthz`, `check` with HAProxy's defaults; aggsim's checks ask `/readyz`, which
-/// fails from the start of a graceful shutdown, where `/healthz` keeps passing). Cloud load balancers check less
+/// httpchk GET /healthz`, `check` with HAProxy's defaults). `path` is what a check asks: `/readyz`
+/// fails from the start of a graceful shutdown, `/healthz` keeps passing until the instance stops
+/// listening (`--shutdown-delay-duration`'s help: "/healthz and /livez will return success, but
+/// /readyz immediately returns failure"); both fail until a restarted instance's post-start hooks
+/// are done. Cloud load balancers check less
 /// often (AWS NLB: every 10 or 30 s, 2–10 in a row). Each instance's first check comes at a
 /// random phase of the interval (stream `controlplane/load-balancer`). With `redispatch` (HAProxy's
 /// `option redispatch` with `retries 1`, as kubeadm's guide sets them) a client request that an
@@ -125,12 +128,20 @@ public struct LoadBalancerSpec: Hashable, Sendable {
   public var unhealthyThreshold = 3
   public var healthyThreshold = 2
   public var redispatch = false
+  public var path = HealthPath.readyz
 
-  public init(interval: SimDuration = .seconds(2), unhealthyThreshold: Int = 3, healthyThreshold: Int = 2, redispatch: Bool = false) {
+  /// The endpoint a health check asks.
+  public enum HealthPath: String, CaseIterable, Hashable, Sendable {
+    case readyz, healthz
+  }
+
+  public init(interval: SimDuration = .seconds(2), unhealthyThreshold: Int = 3, healthyThreshold: Int = 2, redispatch: Bool = false,
+              path: HealthPath = .readyz) {
     self.interval = interval
     self.unhealthyThreshold = unhealthyThreshold
     self.healthyThreshold = healthyThreshold
     self.redispatch = redispatch
+    self.path = path
   }
 }
 

@@ -54,6 +54,7 @@ public import AggregationModel
 ///     unhealthyThreshold: 3      # 1..10 failed checks in a row take an instance out (fall)
 ///     healthyThreshold: 2        # 1..10 passed checks in a row put it back (rise)
 ///     redispatch: false          # true: a refused request is sent once more to another instance
+///     path: readyz               # or healthz: passes through a graceful shutdown's delay
 /// ```
 public struct ControlPlaneSection: ScenarioSection, Hashable {
   public static let key = "controlPlane"
@@ -314,8 +315,10 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
     let unhealthy = m.read("unhealthyThreshold", default: defaults.unhealthyThreshold) { $0.integer(in: 1...10) }
     let healthy = m.read("healthyThreshold", default: defaults.healthyThreshold) { $0.integer(in: 1...10) }
     let redispatch = m.read("redispatch", default: defaults.redispatch) { $0.bool() }
-    guard let interval, let unhealthy, let healthy, let redispatch else { return nil }
-    return LoadBalancerSpec(interval: interval, unhealthyThreshold: unhealthy, healthyThreshold: healthy, redispatch: redispatch)
+    let path = m.read("path", default: defaults.path) { $0.oneOf(LoadBalancerSpec.HealthPath.self) }
+    guard let interval, let unhealthy, let healthy, let redispatch, let path else { return nil }
+    return LoadBalancerSpec(interval: interval, unhealthyThreshold: unhealthy, healthyThreshold: healthy, redispatch: redispatch,
+                            path: path)
   }
 
   /// The proxy settings; `discoveryCap` nil unless `discoveryTimeout` is written (a duration or `none`).

@@ -19,6 +19,8 @@ extension ScenarioSchema {
     .optional("healthyThreshold", .integer(min: 1, max: 10), default: "2", "Passed checks in a row that put it back (rise)."),
     .optional("redispatch", .boolean, default: "false",
               "A request an instance refuses goes once more to another instance (HAProxy's option redispatch, retries 1)."),
+    .optional("path", .oneOf(LoadBalancerSpec.HealthPath.allCases.map(\.rawValue)), default: "readyz",
+              "What a check asks: readyz fails from a graceful shutdown's start, healthz only once the instance stops listening."),
   ])
 
   public static let admission = MappingDeclaration("admission", "An admission mode: exactly one key.",

@@ -40,9 +40,13 @@ struct LoadBalancer {
     }
   }
 
-  /// One check of `instance`: it passes when the instance is up and its `/readyz` passes.
-  mutating func check(_ instance: Int, _ kernel: inout Kernel) {
-    let healthy = kernel.takesTraffic(instance)
+  /// One check of `instance`: `/readyz` passes when the instance is up and ready; `/healthz` also
+  /// while a graceful shutdown has not yet stopped it listening (`shutdown`: its phase).
+  mutating func check(_ instance: Int, _ kernel: inout Kernel, shutdown: ControlPlane.ShutdownPhase) {
+    let healthy = switch spec.path {
+    case .readyz: kernel.takesTraffic(instance)
+    case .healthz: kernel.takesTraffic(instance) || kernel.instanceUp[instance] && shutdown == .delaying
+    }
     passed[instance] = healthy ? passed[instance] + 1 : 0
     failed[instance] = healthy ? 0 : failed[instance] + 1
     let inRotation = kernel.inRotation![instance]

@@ -124,19 +124,28 @@ public struct ControlPlaneSpec: Hashable, Sendable {
 /// instance refuses (down, or no longer listening) is sent once more, at once, to the next
 /// instance in rotation; without it (a cloud TCP load balancer) the client gets the refusal.
 public struct LoadBalancerSpec: Hashable, Sendable {
-  public var interval: SimDuration = .seconds(2)
-  public var unhealthyThreshold = 3
-  public var healthyThreshold = 2
-  public var redispatch = false
-  public var path = HealthPath.readyz
+  public var interval: SimDuration
+  public var unhealthyThreshold: Int
+  public var healthyThreshold: Int
+  public var redispatch: Bool
+  public var path: HealthPath
 
   /// The endpoint a health check asks.
   public enum HealthPath: String, CaseIterable, Hashable, Sendable {
     case readyz, healthz
   }
 
-  public init(interval: SimDuration = .seconds(2), unhealthyThreshold: Int = 3, healthyThreshold: Int = 2, redispatch: Bool = false,
-              path: HealthPath = .readyz) {
+  /// HAProxy's defaults (`inter 2s`, `fall 3`, `rise 2`, no `option redispatch`), and `/readyz`.
+  public static let defaultInterval = SimDuration.seconds(2), defaultUnhealthyThreshold = 3, defaultHealthyThreshold = 2
+  public static let defaultRedispatch = false, defaultPath = HealthPath.readyz
+  /// The intervals a scenario may give: from 100 ms (faster checks only add events) to 5 min
+  /// (AWS's longest: 300 s for an ALB target group; an NLB checks every 10 or 30 s).
+  public static let intervalRange = SimDuration.milliseconds(100)...SimDuration.minutes(5)
+  /// The thresholds a scenario may give (AWS target groups accept 2–10).
+  public static let thresholdRange = 1...10
+
+  public init(interval: SimDuration = defaultInterval, unhealthyThreshold: Int = defaultUnhealthyThreshold,
+              healthyThreshold: Int = defaultHealthyThreshold, redispatch: Bool = defaultRedispatch, path: HealthPath = defaultPath) {
     self.interval = interval
     self.unhealthyThreshold = unhealthyThreshold
     self.healthyThreshold = healthyThreshold

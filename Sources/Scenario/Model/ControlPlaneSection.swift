@@ -304,16 +304,12 @@ public struct ControlPlaneSection: ScenarioSection, Hashable {
   static func loadBalancer(_ node: NodeReader) -> LoadBalancerSpec? {
     guard let m = node.mapping(ScenarioSchema.loadBalancer) else { return nil }
     let defaults = LoadBalancerSpec()
-    let interval = m.read("interval", default: defaults.interval) { n -> SimDuration? in
-      guard let d = n.duration() else { return nil }
-      guard (SimDuration.milliseconds(100)...SimDuration.minutes(5)).contains(d) else {
-        n.report(expected: "a health-check interval in [100ms, 5m]")
-        return nil
-      }
-      return d
+    let range = LoadBalancerSpec.intervalRange
+    let interval = m.read("interval", default: defaults.interval) {
+      $0.duration(in: range, expected: "a health-check interval in [\(range.lowerBound), \(range.upperBound)]")
     }
-    let unhealthy = m.read("unhealthyThreshold", default: defaults.unhealthyThreshold) { $0.integer(in: 1...10) }
-    let healthy = m.read("healthyThreshold", default: defaults.healthyThreshold) { $0.integer(in: 1...10) }
+    let unhealthy = m.read("unhealthyThreshold", default: defaults.unhealthyThreshold) { $0.integer(in: LoadBalancerSpec.thresholdRange) }
+    let healthy = m.read("healthyThreshold", default: defaults.healthyThreshold) { $0.integer(in: LoadBalancerSpec.thresholdRange) }
     let redispatch = m.read("redispatch", default: defaults.redispatch) { $0.bool() }
     let path = m.read("path", default: defaults.path) { $0.oneOf(LoadBalancerSpec.HealthPath.self) }
     guard let interval, let unhealthy, let healthy, let redispatch, let path else { return nil }

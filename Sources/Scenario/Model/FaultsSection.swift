@@ -140,12 +140,8 @@ public struct FaultsSection: ScenarioSection, Hashable {
 
   /// A graceful restart's shutdown delay, 0s…10m.
   static func shutdownDelay(_ node: NodeReader) -> SimDuration? {
-    guard let delay = node.duration() else { return nil }
-    guard delay <= maximumShutdownDelay else {
-      node.report(expected: "a shutdown delay of at most 10m (--shutdown-delay-duration; OpenShift uses 70s)")
-      return nil
-    }
-    return delay
+    node.duration(in: .zero...maximumShutdownDelay,
+                  expected: "a shutdown delay of at most \(maximumShutdownDelay) (--shutdown-delay-duration; OpenShift uses 70s)")
   }
 
   static func window(_ node: NodeReader) -> Fault.Schedule? {

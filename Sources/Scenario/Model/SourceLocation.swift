@@ -89,6 +89,13 @@ extension NodeReader {
     return value
   }
 
+  /// A duration within `range`; outside it, `expected` is the error's expectation.
+  func duration(in range: ClosedRange<SimDuration>, expected: String) -> SimDuration? {
+    guard let value = duration() else { return nil }
+    guard range.contains(value) else { report(expected: expected); return nil }
+    return value
+  }
+
   /// A non-empty string.
   func name() -> String? {
     guard let text = string() else { return nil }

@@ -14,12 +14,15 @@ extension ScenarioSchema {
               "Health checks of the load balancer in front of the instances; none: it follows each instance's /readyz at once."),
   ])
   static let loadBalancer = MappingDeclaration("loadBalancer", "The load balancer's health checks of each instance's /readyz.", [
-    .optional("interval", .duration(min: "100ms"), default: "2s", "Between checks, at most 5m (HAProxy's inter)."),
-    .optional("unhealthyThreshold", .integer(min: 1, max: 10), default: "3", "Failed checks in a row that take an instance out (fall)."),
-    .optional("healthyThreshold", .integer(min: 1, max: 10), default: "2", "Passed checks in a row that put it back (rise)."),
-    .optional("redispatch", .boolean, default: "false",
+    .optional("interval", .duration(min: "\(LoadBalancerSpec.intervalRange.lowerBound)"), default: "\(LoadBalancerSpec.defaultInterval)",
+              "Between checks, at most \(LoadBalancerSpec.intervalRange.upperBound) (HAProxy's inter)."),
+    .optional("unhealthyThreshold", .integer(min: LoadBalancerSpec.thresholdRange.lowerBound, max: LoadBalancerSpec.thresholdRange.upperBound),
+              default: "\(LoadBalancerSpec.defaultUnhealthyThreshold)", "Failed checks in a row that take an instance out (fall)."),
+    .optional("healthyThreshold", .integer(min: LoadBalancerSpec.thresholdRange.lowerBound, max: LoadBalancerSpec.thresholdRange.upperBound),
+              default: "\(LoadBalancerSpec.defaultHealthyThreshold)", "Passed checks in a row that put it back (rise)."),
+    .optional("redispatch", .boolean, default: "\(LoadBalancerSpec.defaultRedispatch)",
               "A request an instance refuses goes once more to another instance (HAProxy's option redispatch, retries 1)."),
-    .optional("path", .oneOf(LoadBalancerSpec.HealthPath.allCases.map(\.rawValue)), default: "readyz",
+    .optional("path", .oneOf(LoadBalancerSpec.HealthPath.allCases.map(\.rawValue)), default: LoadBalancerSpec.defaultPath.rawValue,
               "What a check asks: readyz fails from a graceful shutdown's start, healthz only once the instance stops listening."),
   ])
 

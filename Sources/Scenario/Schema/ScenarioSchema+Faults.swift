@@ -32,7 +32,7 @@ extension ScenarioSchema {
     .optional("latencySpike", .distribution, "Link: this latency added."),
     .optional("lossBurst", .number(min: 0, max: NetworkLinkSpec.maximumLoss), "Link: this loss probability."),
     .optional("gracefulRestart", .duration(min: "0s"),
-              "Control-plane instance: a graceful restart with this --shutdown-delay-duration, at most 10m."),
+              "Control-plane instance: a graceful restart with this --shutdown-delay-duration, at most \(FaultsSection.maximumShutdownDelay)."),
   ])
 
   static let faultWindow = window("faultWindow", durationRequired: false)
